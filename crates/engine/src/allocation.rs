@@ -7,7 +7,7 @@ use crate::eligibility::{self, Ineligibility};
 use crate::instance::{ApplicantIdx, Instance, SessionIdx};
 use crate::lottery::Seed;
 use crate::market::{Market, NONE, Preparation};
-use crate::mechanism::deferred_acceptance;
+use crate::mechanism::{ProposalOrder, deferred_acceptance};
 use crate::score::Priority;
 
 /// Where a child was placed: the session and its rank in the child's list
@@ -131,12 +131,27 @@ fn find_ineligibility(
 }
 
 /// Lottery numbers for every applicant: their own, or their block's.
+/// Large instances are drawn on two threads (each number is independent).
 pub(crate) fn draw_lottery(instance: &Instance, seed: &Seed) -> Vec<u64> {
-    instance
-        .applicants()
-        .iter()
-        .map(|a| seed.lottery_number(a.block.as_deref().unwrap_or(&a.id)))
-        .collect()
+    let draw =
+        |a: &crate::instance::Applicant| seed.lottery_number(a.block.as_deref().unwrap_or(&a.id));
+    let applicants = instance.applicants();
+    if applicants.len() < 100_000 {
+        return applicants.iter().map(draw).collect();
+    }
+    let (first, second) = applicants.split_at(applicants.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| second.iter().map(draw).collect::<Vec<u64>>());
+        let mut numbers: Vec<u64> = first.iter().map(draw).collect();
+        // A panic in the helper thread can only come from a bug; drawing the
+        // rest here keeps the result correct regardless.
+        numbers.extend(
+            other
+                .join()
+                .unwrap_or_else(|_| second.iter().map(draw).collect()),
+        );
+        numbers
+    })
 }
 
 /// Eligibility of every ranked choice, block rule included. Sorted by
@@ -196,9 +211,15 @@ pub(crate) fn check_eligibility(
 
 /// Places every applicant of `instance` with the lottery drawn from `seed`.
 pub fn allocate(instance: &Instance, seed: &Seed) -> Allocation {
+    allocate_with(instance, seed, ProposalOrder::default())
+}
+
+/// [`allocate`] with a chosen proposal order (same result, different work;
+/// for tests and measurements).
+pub fn allocate_with(instance: &Instance, seed: &Seed, order: ProposalOrder) -> Allocation {
     let lottery = draw_lottery(instance, seed);
     let withdrawn = vec![false; instance.applicants().len()];
-    run(instance, lottery, withdrawn, None)
+    run(instance, lottery, withdrawn, None, order)
 }
 
 /// Prepares the market, runs the mechanism and assembles the result.
@@ -207,6 +228,7 @@ pub(crate) fn run(
     lottery: Vec<u64>,
     withdrawn: Vec<bool>,
     guarantee: Option<&[Option<SessionIdx>]>,
+    order: ProposalOrder,
 ) -> Allocation {
     let ineligible = check_eligibility(instance, &withdrawn);
     let eligible =
@@ -220,7 +242,7 @@ pub(crate) fn run(
             guarantee,
         },
     );
-    let matching = deferred_acceptance(&market);
+    let matching = deferred_acceptance(&market, order);
 
     let applicants = instance.applicants();
     let mut placements = vec![None; applicants.len()];

@@ -15,6 +15,7 @@ use thiserror::Error;
 
 use crate::allocation::{Allocation, Placement, run};
 use crate::instance::{ApplicantIdx, Instance, SessionIdx};
+use crate::mechanism::ProposalOrder;
 
 /// One child whose placement changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +61,14 @@ pub fn withdraw(
             .get_mut(a as usize)
             .ok_or(WithdrawError::UnknownApplicant(a))? = true;
     }
-    let plain = run(instance, previous.lottery.clone(), withdrawn.clone(), None);
+    let order = ProposalOrder::default();
+    let plain = run(
+        instance,
+        previous.lottery.clone(),
+        withdrawn.clone(),
+        None,
+        order,
+    );
     let worse_off =
         (0..n).any(|a| !withdrawn[a] && is_worse(previous.placements[a], plain.placements[a]));
     let (allocation, protected) = if worse_off {
@@ -75,6 +83,7 @@ pub fn withdraw(
                 previous.lottery.clone(),
                 withdrawn,
                 Some(&guarantee),
+                order,
             ),
             true,
         )

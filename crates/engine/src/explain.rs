@@ -138,13 +138,27 @@ fn refusal(al: &Allocation, applicant: ApplicantIdx, s: SessionIdx) -> Verdict {
             ));
         }
     }
+    if outcome.general_places == 0 {
+        return Verdict::AllPlacesReserved { own };
+    }
+    // The walk checks room before the school cap: a child below the general
+    // cutoff was refused for that, whatever their school.
+    let worst = outcome.general_worst_key();
+    if outcome.general_filled == outcome.general_places && worst != NONE && key > worst {
+        let cutoff = priority_of(worst);
+        if own.is_better_than(&cutoff) {
+            return Verdict::HeldByEarlierOffers { own, cutoff };
+        }
+        return Verdict::BelowCutoff {
+            own,
+            cutoff,
+            reserve,
+        };
+    }
     let school = m.school[applicant as usize];
     if seats.school_cap != NONE && school != NONE {
         let (count, worst) = outcome.school_general(school).unwrap_or((0, NONE));
-        if count >= seats.school_cap {
-            if seats.school_cap > 0 && key < worst {
-                return Verdict::Unresolved { own };
-            }
+        if count >= seats.school_cap && (seats.school_cap == 0 || key > worst) {
             return Verdict::SchoolCapReached {
                 own,
                 school: m.school_names[school as usize].clone(),
@@ -153,22 +167,8 @@ fn refusal(al: &Allocation, applicant: ApplicantIdx, s: SessionIdx) -> Verdict {
             };
         }
     }
-    if outcome.general_places == 0 {
-        return Verdict::AllPlacesReserved { own };
-    }
-    let worst = outcome.general_worst_key();
-    if outcome.general_filled < outcome.general_places || worst == NONE || key < worst {
-        return Verdict::Unresolved { own };
-    }
-    let cutoff = priority_of(worst);
-    if own.is_better_than(&cutoff) {
-        return Verdict::HeldByEarlierOffers { own, cutoff };
-    }
-    Verdict::BelowCutoff {
-        own,
-        cutoff,
-        reserve,
-    }
+    // The session would take the child: only possible with blocks.
+    Verdict::Unresolved { own }
 }
 
 /// Blocks, and backfills with protected places: replay the session's

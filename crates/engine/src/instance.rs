@@ -1,7 +1,7 @@
 //! The allocation problem as given: sessions with places and rules, and
 //! applicants with their ranked choices.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use thiserror::Error;
 use time::Date;
@@ -193,7 +193,8 @@ impl Instance {
     /// Checks everything the engine relies on; the first problem found is
     /// returned (in input order).
     pub fn new(sessions: Vec<Session>, applicants: Vec<Applicant>) -> Result<Self, InstanceError> {
-        let mut session_ids: HashMap<&str, SessionIdx> = HashMap::with_capacity(sessions.len());
+        let mut session_ids: HashMap<&str, SessionIdx> =
+            HashMap::with_capacity_and_hasher(sessions.len(), Default::default());
         for (i, s) in sessions.iter().enumerate() {
             let i = i as SessionIdx;
             if s.id.is_empty() {
@@ -210,8 +211,8 @@ impl Instance {
             validate_session(i, s)?;
         }
         let mut applicant_ids: HashMap<&str, ApplicantIdx> =
-            HashMap::with_capacity(applicants.len());
-        let mut seen = HashMap::new();
+            HashMap::with_capacity_and_hasher(applicants.len(), Default::default());
+
         for (i, a) in applicants.iter().enumerate() {
             let i = i as ApplicantIdx;
             if a.id.is_empty() {
@@ -225,22 +226,7 @@ impl Instance {
                 });
             }
             applicant_ids.insert(&a.id, i);
-            seen.clear();
-            for (pos, &c) in a.choices.iter().enumerate() {
-                if c as usize >= sessions.len() {
-                    return Err(InstanceError::UnknownChoice {
-                        applicant: i,
-                        position: pos + 1,
-                    });
-                }
-                if let Some(first) = seen.insert(c, pos + 1) {
-                    return Err(InstanceError::DuplicateChoice {
-                        applicant: i,
-                        position: pos + 1,
-                        first,
-                    });
-                }
-            }
+            check_choices(i, &a.choices, sessions.len())?;
         }
         let blocks = collect_blocks(&applicants)?;
         Ok(Instance {
@@ -277,6 +263,44 @@ impl Instance {
             .position(|a| a.id == id)
             .map(|i| i as ApplicantIdx)
     }
+}
+
+/// Every choice names a session, and none twice.
+fn check_choices(
+    i: ApplicantIdx,
+    choices: &[SessionIdx],
+    sessions: usize,
+) -> Result<(), InstanceError> {
+    if let Some(pos) = choices.iter().position(|&c| c as usize >= sessions) {
+        return Err(InstanceError::UnknownChoice {
+            applicant: i,
+            position: pos + 1,
+        });
+    }
+    // Short lists (the usual case) are checked pairwise; long ones by map.
+    if choices.len() <= 32 {
+        for (pos, c) in choices.iter().enumerate() {
+            if let Some(first) = choices[..pos].iter().position(|x| x == c) {
+                return Err(InstanceError::DuplicateChoice {
+                    applicant: i,
+                    position: pos + 1,
+                    first: first + 1,
+                });
+            }
+        }
+        return Ok(());
+    }
+    let mut seen: HashMap<SessionIdx, usize> = HashMap::default();
+    for (pos, &c) in choices.iter().enumerate() {
+        if let Some(first) = seen.insert(c, pos + 1) {
+            return Err(InstanceError::DuplicateChoice {
+                applicant: i,
+                position: pos + 1,
+                first,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn validate_session(i: SessionIdx, s: &Session) -> Result<(), InstanceError> {
@@ -336,7 +360,7 @@ fn validate_session(i: SessionIdx, s: &Session) -> Result<(), InstanceError> {
 }
 
 fn collect_blocks(applicants: &[Applicant]) -> Result<Vec<Block>, InstanceError> {
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::default();
     let mut blocks: Vec<Block> = Vec::new();
     for (i, a) in applicants.iter().enumerate() {
         let Some(block) = a.block.as_deref() else {

@@ -35,7 +35,9 @@ mod mechanism;
 mod score;
 mod verify;
 
-pub use allocation::{Allocation, BlockingPair, Placement, SessionOutcome, allocate};
+pub use allocation::{
+    Allocation, BlockingPair, Placement, SessionOutcome, allocate, allocate_with,
+};
 pub use backfill::{Backfill, Move, WithdrawError, withdraw};
 pub use eligibility::{Ineligibility, add_months, age_on};
 pub use explain::{ChoiceExplanation, Verdict, explain};
@@ -44,6 +46,7 @@ pub use instance::{
     Session, SessionIdx, SessionRules,
 };
 pub use lottery::{Commitment, HexError, Seed};
+pub use mechanism::ProposalOrder;
 pub use score::{Priority, Score, ScoreError};
 pub use verify::{blocking_pairs, digest, placements_csv, seed_matches};
 

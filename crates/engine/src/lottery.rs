@@ -17,8 +17,8 @@
 
 use std::fmt;
 
-use rand_chacha::ChaCha20Rng;
-use rand_core::{Rng, SeedableRng};
+use chacha20::ChaCha20Legacy;
+use chacha20::cipher::{KeyIvInit, StreamCipher};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
@@ -68,11 +68,13 @@ impl Seed {
     /// The lottery number of an applicant (or of a block, by its id).
     pub fn lottery_number(&self, id: &str) -> u64 {
         let hash = Sha256::digest(id.as_bytes());
-        let mut stream = [0u8; 8];
-        stream.copy_from_slice(&hash[..8]);
-        let mut rng = ChaCha20Rng::from_seed(self.0);
-        rng.set_stream(u64::from_le_bytes(stream));
-        rng.next_u64()
+        let mut nonce = [0u8; 8];
+        nonce.copy_from_slice(&hash[..8]);
+        // One block of keystream is all we need (a buffered RNG would compute
+        // four): XOR over zeros yields the keystream itself.
+        let mut word = [0u8; 8];
+        ChaCha20Legacy::new(&self.0.into(), &nonce.into()).apply_keystream(&mut word);
+        u64::from_le_bytes(word)
     }
 }
 
@@ -107,9 +109,25 @@ mod tests {
     fn keystream_is_standard_chacha20() {
         // Known-answer test: ChaCha20, zero key, zero nonce, block 0 starts
         // 76 b8 e0 ad a0 f1 3d 90 (RFC 7539 appendix A.1, test vector 1).
-        let mut rng = ChaCha20Rng::from_seed([0u8; 32]);
-        rng.set_stream(0);
-        assert_eq!(rng.next_u64(), 0x903d_f1a0_ade0_b876);
+        let mut word = [0u8; 8];
+        ChaCha20Legacy::new(&[0u8; 32].into(), &[0u8; 8].into()).apply_keystream(&mut word);
+        assert_eq!(u64::from_le_bytes(word), 0x903d_f1a0_ade0_b876);
+    }
+
+    #[test]
+    fn same_stream_as_rand_chacha_with_stream_id() {
+        // The derivation in words ("ChaCha20 keyed by the seed, stream =
+        // first 8 bytes of SHA-256(id)") is what rand_chacha's ChaCha20Rng
+        // computes, so either implementation reproduces the numbers.
+        use rand_chacha::ChaCha20Rng;
+        use rand_core::{Rng, SeedableRng};
+        let seed = Seed::from_bytes([0x5a; 32]);
+        for id in ["A1", "Якутск-0001", "송도원", ""] {
+            let hash = Sha256::digest(id.as_bytes());
+            let mut rng = ChaCha20Rng::from_seed(seed.0);
+            rng.set_stream(u64::from_le_bytes(hash[..8].try_into().unwrap()));
+            assert_eq!(seed.lottery_number(id), rng.next_u64(), "{id}");
+        }
     }
 
     #[test]

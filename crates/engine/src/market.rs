@@ -2,7 +2,7 @@
 //! (a single child, or a block placed together), units numbered by priority
 //! (unit 0 is the best), eligible choices only, names interned to numbers.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::instance::{ApplicantIdx, Instance, SessionIdx};
 use crate::score::Priority;
@@ -28,18 +28,29 @@ impl Seats {
     }
 }
 
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct UnitAttrs {
+    pub school: u32,
+    pub group: u32,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Market {
     pub n_units: u32,
     member_start: Vec<u32>,
     members: Vec<ApplicantIdx>,
-    list_start: Vec<u32>,
+    /// Unit → (start, length) of its eligible choices in `list`. Lists are
+    /// stored in input order (written sequentially); units read them once.
+    list_at: Vec<(u32, u32)>,
     list: Vec<SessionIdx>,
     /// Applicant → unit, or `NONE` for a withdrawn child.
     pub unit_of: Vec<u32>,
     /// Unit → priority (a block's is that of its weakest member, with the
     /// block's lottery number).
     pub priority: Vec<Priority>,
+    /// Unit → school and reserve group of its first child, kept together so
+    /// a proposal touches one cache line for them.
+    pub attrs: Vec<UnitAttrs>,
     /// Applicant → interned school / reserve group, or `NONE`.
     pub school: Vec<u32>,
     pub group: Vec<u32>,
@@ -81,13 +92,13 @@ fn intern<'a>(
 impl Market {
     pub fn prepare(instance: &Instance, prep: &Preparation<'_>) -> Market {
         let applicants = instance.applicants();
-        let mut school_ids = HashMap::new();
+        let mut school_ids = HashMap::default();
         let mut school_names = Vec::new();
         let school: Vec<u32> = applicants
             .iter()
             .map(|a| intern(&mut school_ids, &mut school_names, a.school.as_deref()))
             .collect();
-        let mut group_ids = HashMap::new();
+        let mut group_ids = HashMap::default();
         let mut group_names = Vec::new();
         let group: Vec<u32> = applicants
             .iter()
@@ -112,116 +123,167 @@ impl Market {
             })
             .collect();
 
-        // Units before numbering: (members, tie-break id).
-        struct Raw<'i> {
-            members: Vec<ApplicantIdx>,
-            id: &'i str,
-            priority: Priority,
-        }
-        let mut raw: Vec<Raw<'_>> = Vec::with_capacity(applicants.len());
-        let mut block_done = vec![false; instance.blocks().len()];
-        let block_index: HashMap<&str, usize> = instance
-            .blocks()
+        // Units before numbering: sort key, first child, block (or NONE).
+        let blocks = instance.blocks();
+        let block_index: HashMap<&str, u32> = blocks
             .iter()
             .enumerate()
-            .map(|(k, b)| (b.id.as_str(), k))
+            .map(|(k, b)| (b.id.as_str(), k as u32))
             .collect();
+        let mut block_done = vec![false; blocks.len()];
+        // (sort key, applicant, block or NONE)
+        let mut raw: Vec<(u128, u32, u32)> = Vec::with_capacity(applicants.len());
         for (i, a) in applicants.iter().enumerate() {
             if prep.withdrawn[i] {
                 continue;
             }
-            let members: Vec<ApplicantIdx> = match a.block.as_deref() {
-                None => vec![i as ApplicantIdx],
+            let (weakest, block) = match a.block.as_deref() {
+                None => ((a.tier, a.score), NONE),
                 Some(b) => {
                     let k = block_index[b];
-                    if block_done[k] {
+                    if block_done[k as usize] {
                         continue;
                     }
-                    block_done[k] = true;
-                    instance.blocks()[k]
+                    block_done[k as usize] = true;
+                    let weakest = blocks[k as usize]
                         .members
                         .iter()
-                        .copied()
-                        .filter(|&m| !prep.withdrawn[m as usize])
-                        .collect()
+                        .filter(|&&m| !prep.withdrawn[m as usize])
+                        .map(|&m| (applicants[m as usize].tier, applicants[m as usize].score))
+                        .min()
+                        .unwrap_or((a.tier, a.score));
+                    (weakest, k)
                 }
             };
-            let weakest = members
-                .iter()
-                .map(|&m| &applicants[m as usize])
-                .min_by_key(|m| (m.tier, m.score))
-                .map(|m| (m.tier, m.score))
-                .unwrap_or_default();
             let priority = Priority {
                 tier: weakest.0,
                 score: weakest.1,
                 lottery: prep.lottery[i],
             };
-            let id = a.block.as_deref().unwrap_or(&a.id);
-            raw.push(Raw {
-                members,
-                id,
-                priority,
-            });
+            raw.push((priority.sort_key(), i as u32, block));
         }
         // Number units by priority: every later step that depends on order
         // (proposal order, tie-breaks) then depends on priority only, never on
-        // the order of input rows.
-        let keys: Vec<u128> = raw.iter().map(|r| r.priority.sort_key()).collect();
-        let mut order: Vec<u32> = (0..raw.len() as u32).collect();
-        order.sort_unstable_by(|&x, &y| {
-            keys[x as usize].cmp(&keys[y as usize]).then_with(|| {
-                raw[x as usize]
-                    .id
-                    .as_bytes()
-                    .cmp(raw[y as usize].id.as_bytes())
-            })
-        });
+        // the order of input rows. Equal keys (a 64-bit lottery collision)
+        // are ordered by id, bytewise.
+        raw.sort_unstable();
+        let id_of = |&(_, i, b): &(u128, u32, u32)| {
+            if b == NONE {
+                applicants[i as usize].id.as_str()
+            } else {
+                blocks[b as usize].id.as_str()
+            }
+        };
+        let mut start = 0;
+        while start < raw.len() {
+            let mut end = start + 1;
+            while end < raw.len() && raw[end].0 == raw[start].0 {
+                end += 1;
+            }
+            if end - start > 1 {
+                raw[start..end].sort_by(|x, y| id_of(x).as_bytes().cmp(id_of(y).as_bytes()));
+            }
+            start = end;
+        }
 
+        // Lay units out in priority order. Data is scattered to its unit's
+        // slot while applicants are read in input order: random writes are
+        // far cheaper than the random reads a gather would need.
         let n = raw.len();
-        let mut m = Market {
+        let mut unit_of = vec![NONE; applicants.len()];
+        let mut member_start = Vec::with_capacity(n + 1);
+        member_start.push(0u32);
+        let mut members: Vec<ApplicantIdx> = Vec::with_capacity(applicants.len());
+        let mut priority = Vec::with_capacity(n);
+        let mut has_blocks = false;
+        for (u, &(key, first, block)) in raw.iter().enumerate() {
+            if block == NONE {
+                members.push(first);
+            } else {
+                has_blocks = true;
+                members.extend(
+                    blocks[block as usize]
+                        .members
+                        .iter()
+                        .filter(|&&a| !prep.withdrawn[a as usize]),
+                );
+            }
+            for &a in &members[member_start[u] as usize..] {
+                unit_of[a as usize] = u as u32;
+            }
+            member_start.push(members.len() as u32);
+            priority.push(Priority::from_sort_key(key));
+        }
+        let unit_members =
+            |u: usize| &members[member_start[u] as usize..member_start[u + 1] as usize];
+        // The first child of each unit speaks for it (blocks share choices).
+        let firsts = applicants.iter().enumerate().filter_map(|(a, applicant)| {
+            let u = unit_of[a];
+            let first =
+                u != NONE && (applicant.block.is_none() || unit_members(u as usize)[0] == a as u32);
+            first.then_some((a, u as usize))
+        });
+        let mut attrs = vec![
+            UnitAttrs {
+                school: NONE,
+                group: NONE
+            };
+            n
+        ];
+        let mut guarantee = prep.guarantee.map(|_| vec![NONE; n]);
+        let mut list_at = vec![(0u32, 0u32); n];
+        let mut list: Vec<SessionIdx> =
+            Vec::with_capacity(applicants.iter().map(|a| a.choices.len()).sum());
+        // The unit's eligible choices, cut below a protected place; a block
+        // may take a session only if every child of it may.
+        let eligible_choices = |a: usize, u: usize| {
+            let guaranteed = prep.guarantee.and_then(|g| g[a]);
+            let choices = &applicants[a].choices;
+            let cut = guaranteed
+                .and_then(|s| choices.iter().position(|&c| c == s))
+                .map_or(choices.len(), |p| p + 1);
+            let single = applicants[a].block.is_none();
+            choices[..cut]
+                .iter()
+                .enumerate()
+                .filter(move |&(pos, _)| {
+                    if single {
+                        (prep.eligible)(a as ApplicantIdx, pos)
+                    } else {
+                        unit_members(u).iter().all(|&m| (prep.eligible)(m, pos))
+                    }
+                })
+                .map(|(_, &s)| s)
+        };
+        for (a, u) in firsts.clone() {
+            attrs[u] = UnitAttrs {
+                school: school[a],
+                group: group[a],
+            };
+            if let (Some(g), Some(s)) = (guarantee.as_mut(), prep.guarantee.and_then(|g| g[a])) {
+                g[u] = s;
+            }
+            let start = list.len();
+            list.extend(eligible_choices(a, u));
+            list_at[u] = (start as u32, (list.len() - start) as u32);
+        }
+        Market {
             n_units: n as u32,
-            member_start: Vec::with_capacity(n + 1),
-            members: Vec::with_capacity(applicants.len()),
-            list_start: Vec::with_capacity(n + 1),
-            list: Vec::new(),
-            unit_of: vec![NONE; applicants.len()],
-            priority: Vec::with_capacity(n),
+            member_start,
+            members,
+            list_at,
+            list,
+            unit_of,
+            priority,
+            attrs,
             school,
             group,
             school_names,
             group_names,
             seats,
-            guarantee: prep.guarantee.map(|_| vec![NONE; n]),
-            has_blocks: false,
-        };
-        m.member_start.push(0);
-        m.list_start.push(0);
-        for (u, &r) in order.iter().enumerate() {
-            let r = &raw[r as usize];
-            m.has_blocks |= r.members.len() > 1;
-            for &a in &r.members {
-                m.unit_of[a as usize] = u as u32;
-                m.members.push(a);
-            }
-            m.member_start.push(m.members.len() as u32);
-            m.priority.push(r.priority);
-            let first = r.members[0];
-            let guaranteed = prep.guarantee.and_then(|g| g[first as usize]);
-            if let (Some(g), Some(s)) = (m.guarantee.as_mut(), guaranteed) {
-                g[u] = s;
-            }
-            for (pos, &s) in applicants[first as usize].choices.iter().enumerate() {
-                if r.members.iter().all(|&a| (prep.eligible)(a, pos)) {
-                    m.list.push(s);
-                }
-                if Some(s) == guaranteed {
-                    break;
-                }
-            }
-            m.list_start.push(m.list.len() as u32);
+            guarantee,
+            has_blocks,
         }
-        m
     }
 
     pub fn members(&self, u: u32) -> &[ApplicantIdx] {
@@ -235,7 +297,8 @@ impl Market {
 
     /// Eligible choices of the unit, best first.
     pub fn list(&self, u: u32) -> &[SessionIdx] {
-        &self.list[self.list_start[u as usize] as usize..self.list_start[u as usize + 1] as usize]
+        let (start, len) = self.list_at[u as usize];
+        &self.list[start as usize..(start + len) as usize]
     }
 
     /// The order in which session `s` considers units: smaller is better.
@@ -265,11 +328,5 @@ impl Market {
         } else {
             k
         }
-    }
-
-    /// The school of a single child's unit (blocks are handled by the walk).
-    #[inline]
-    pub fn first_member(&self, u: u32) -> ApplicantIdx {
-        self.members[self.member_start[u as usize] as usize]
     }
 }

@@ -15,7 +15,9 @@
 //! again, and the process repeats for a bounded number of rounds. Blocks are
 //! never split; blocking pairs still left are returned, not hidden.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use foldhash::HashMap;
 
 use crate::choice::{Decision, choose};
 use crate::instance::SessionIdx;
@@ -34,7 +36,21 @@ pub(crate) struct Matching {
     pub unresolved: Vec<(u32, SessionIdx)>,
 }
 
-pub(crate) fn deferred_acceptance(m: &Market) -> Matching {
+/// The order in which free units make their first proposals. The result
+/// does not depend on it (the property tests check both orders give the
+/// same); it changes only how much work is done.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProposalOrder {
+    /// Best priority first: sessions rarely have to refuse someone they
+    /// held, and units are visited in memory order. The fastest.
+    #[default]
+    Priority,
+    /// By lottery number: sessions keep meeting better children after
+    /// holding worse ones, exercising every displacement path.
+    Lottery,
+}
+
+pub(crate) fn deferred_acceptance(m: &Market, order: ProposalOrder) -> Matching {
     let n = m.n_units as usize;
     let mut da = Da {
         m,
@@ -52,11 +68,16 @@ pub(crate) fn deferred_acceptance(m: &Market) -> Matching {
             })
             .collect(),
         st: UnitState {
-            held_at: vec![NONE; n],
-            place: vec![GENERAL; n],
+            at: vec![
+                Held {
+                    session: NONE,
+                    place: u32::from(GENERAL)
+                };
+                n
+            ],
             next: vec![0; n],
         },
-        free: proposal_order(m),
+        free: proposal_order(m, order),
         scratch: Vec::new(),
     };
     da.run_queue();
@@ -66,40 +87,53 @@ pub(crate) fn deferred_acceptance(m: &Market) -> Matching {
         Vec::new()
     };
     Matching {
-        held_at: da.st.held_at,
+        held_at: da.st.at.iter().map(|h| h.session).collect(),
         unresolved,
     }
 }
 
-/// Units propose in lottery order (popped from the end of the stack). Any
-/// order gives the same result; priority order would make most sessions see
-/// their best children first and never exercise displacement, which hides
-/// mistakes and flatters benchmarks.
-fn proposal_order(m: &Market) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..m.n_units).collect();
-    order.sort_unstable_by_key(|&u| std::cmp::Reverse((m.priority[u as usize].lottery, u)));
-    order
+/// The stack of free units (popped from the end).
+fn proposal_order(m: &Market, order: ProposalOrder) -> Vec<u32> {
+    let mut stack: Vec<u32> = (0..m.n_units).rev().collect();
+    if order == ProposalOrder::Lottery {
+        stack.sort_unstable_by_key(|&u| std::cmp::Reverse((m.priority[u as usize].lottery, u)));
+    }
+    stack
+}
+
+/// Where a unit is held: session (or `NONE`) and place (reserve index or
+/// `GENERAL`), side by side so one memory access reads both.
+#[derive(Clone, Copy)]
+struct Held {
+    session: u32,
+    place: u32,
 }
 
 struct UnitState {
-    held_at: Vec<u32>,
-    place: Vec<u8>,
+    at: Vec<Held>,
     /// Position in the unit's list of the next session to propose to.
     next: Vec<u32>,
 }
 
 impl UnitState {
     fn holds_general(&self, u: u32, s: SessionIdx) -> bool {
-        self.held_at[u as usize] == s && self.place[u as usize] == GENERAL
+        let h = self.at[u as usize];
+        h.session == s && h.place == u32::from(GENERAL)
     }
 
     fn set(&mut self, u: u32, s: SessionIdx, place: u8) {
-        self.held_at[u as usize] = s;
-        self.place[u as usize] = place;
+        self.at[u as usize] = Held {
+            session: s,
+            place: u32::from(place),
+        };
     }
 
     fn clear(&mut self, u: u32) {
-        self.held_at[u as usize] = NONE;
+        self.at[u as usize].session = NONE;
+    }
+
+    fn session(&self, u: u32) -> u32 {
+        self.at[u as usize].session
     }
 }
 
@@ -117,8 +151,10 @@ struct Fast {
     general_count: u32,
     reserve: Vec<BinaryHeap<u32>>,
     reserved_total: u32,
-    /// School → (children on general places, their keys).
-    schools: HashMap<u32, (u32, BinaryHeap<u32>)>,
+    /// School → keys of its children on general places (at most the cap,
+    /// usually a handful: a short list beats a heap). Only sessions with a
+    /// cap use it, and only admitted schools get an entry.
+    schools: HashMap<u32, Vec<u32>>,
 }
 
 impl Fast {
@@ -128,7 +164,7 @@ impl Fast {
             general_count: 0,
             reserve: (0..reserves).map(|_| BinaryHeap::new()).collect(),
             reserved_total: 0,
-            schools: HashMap::new(),
+            schools: HashMap::default(),
         }
     }
 
@@ -138,7 +174,7 @@ impl Fast {
         let seats = &m.seats[s as usize];
         let key = m.key(u, s);
         let mut candidate = u;
-        if let Some(ri) = seats.reserve_of(m.group[m.first_member(u) as usize]) {
+        if let Some(ri) = seats.reserve_of(m.attrs[u as usize].group) {
             let places = seats.reserves[ri].1;
             let heap = &mut self.reserve[ri];
             if (heap.len() as u32) < places {
@@ -172,29 +208,25 @@ impl Fast {
     ) -> Option<u32> {
         let seats = &m.seats[s as usize];
         let key = m.key(v, s);
-        let school = m.school[m.first_member(v) as usize];
+        let school = m.attrs[v as usize].school;
         if seats.school_cap != NONE && school != NONE {
-            let (count, heap) = self.schools.entry(school).or_default();
-            if *count >= seats.school_cap {
-                while let Some(&top) = heap.peek() {
-                    if st.holds_general(m.unit_of_key(top), s) {
-                        break;
-                    }
-                    heap.pop();
+            if seats.school_cap == 0 {
+                return Some(v);
+            }
+            if let Some(keys) = self.schools.get_mut(&school)
+                && keys.len() as u32 >= seats.school_cap
+            {
+                let (at, &worst) = keys.iter().enumerate().max_by_key(|&(_, k)| *k)?;
+                if key > worst {
+                    return Some(v);
                 }
-                return match heap.peek().copied() {
-                    Some(worst) if key < worst => {
-                        // Same school, better child: swap, general count unchanged.
-                        heap.pop();
-                        heap.push(key);
-                        let w = m.unit_of_key(worst);
-                        st.clear(w);
-                        st.set(v, s, GENERAL);
-                        self.general.push(key);
-                        Some(w)
-                    }
-                    _ => Some(v),
-                };
+                // Same school, better child: swap; general count unchanged.
+                keys[at] = key;
+                let w = m.unit_of_key(worst);
+                st.clear(w);
+                st.set(v, s, GENERAL);
+                self.general.push(key);
+                return Some(w);
             }
         }
         let general_places = seats.capacity - self.reserved_total;
@@ -231,9 +263,7 @@ impl Fast {
         self.general.push(key);
         self.general_count += 1;
         if m.seats[s as usize].school_cap != NONE && school != NONE {
-            let (count, heap) = self.schools.entry(school).or_default();
-            *count += 1;
-            heap.push(key);
+            self.schools.entry(school).or_default().push(key);
         }
         st.set(v, s, GENERAL);
     }
@@ -251,12 +281,13 @@ impl Fast {
                 continue;
             }
             self.general_count -= 1;
-            let school = m.school[m.first_member(w) as usize];
+            let school = m.attrs[w as usize].school;
             if m.seats[s as usize].school_cap != NONE
                 && school != NONE
-                && let Some((count, _)) = self.schools.get_mut(&school)
+                && let Some(keys) = self.schools.get_mut(&school)
+                && let Some(at) = keys.iter().position(|&k| k == top)
             {
-                *count -= 1;
+                keys.swap_remove(at);
             }
             st.clear(w);
             return w;
@@ -326,7 +357,7 @@ impl Da<'_> {
                 let at = held.partition_point(|&k| k < key);
                 held.insert(at, key);
                 self.rechoose(s);
-                self.st.held_at[u as usize] == s
+                self.st.session(u) == s
             }
         }
     }
@@ -350,7 +381,7 @@ impl Da<'_> {
                     kept.push(k);
                 }
                 Decision::NoRoom | Decision::SchoolCap(_) => {
-                    if self.st.held_at[u as usize] == s {
+                    if self.st.session(u) == s {
                         self.free.push(u);
                     }
                     self.st.clear(u);
@@ -370,7 +401,7 @@ impl Da<'_> {
 
     /// Takes `u` out of its session (it is about to propose elsewhere).
     fn release(&mut self, u: u32) {
-        let s = self.st.held_at[u as usize];
+        let s = self.st.session(u);
         if s == NONE {
             return;
         }
@@ -405,7 +436,7 @@ impl Da<'_> {
     fn above_placement(&self, u: u32) -> &[SessionIdx] {
         let list = self.m.list(u);
         let next = self.st.next[u as usize] as usize;
-        if self.st.held_at[u as usize] == NONE {
+        if self.st.session(u) == NONE {
             list
         } else {
             &list[..next.saturating_sub(1)]

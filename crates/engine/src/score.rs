@@ -126,6 +126,15 @@ impl Priority {
         (tier << 105) | (score << 64) | u128::from(self.lottery)
     }
 
+    /// The inverse of [`Priority::sort_key`].
+    pub(crate) fn from_sort_key(key: u128) -> Priority {
+        Priority {
+            tier: u8::MAX - (key >> 105) as u8,
+            score: Score(Score::LIMIT - ((key >> 64) & ((1 << 41) - 1)) as i64),
+            lottery: key as u64,
+        }
+    }
+
     /// True when `self` would be admitted before `other`.
     pub fn is_better_than(&self, other: &Priority) -> bool {
         self.sort_key() < other.sort_key()
@@ -217,5 +226,8 @@ mod tests {
             lottery: 0,
         };
         assert!(extreme_high.is_better_than(&extreme_low));
+        for p in [extreme_low, extreme_high, p(3, -7, 12345)] {
+            assert_eq!(Priority::from_sort_key(p.sort_key()), p);
+        }
     }
 }

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
 use smena_engine::{
-    Allocation, Applicant, Instance, Placement, Priority, Reserve, Score, Seed, Session, allocate,
-    withdraw,
+    Allocation, Applicant, Instance, Placement, Priority, ProposalOrder, Reserve, Score, Seed,
+    Session, allocate, allocate_with, withdraw,
 };
 
 /// Cases per property: the given default, or `PROPTEST_CASES` for a soak.
@@ -141,6 +141,12 @@ fn arb_instance(
         prop::collection::vec(applicant, 0..=max_applicants),
     )
         .prop_filter_map("valid instance", move |(s, a)| build(&s, &a, f))
+}
+
+/// Either proposal order: the result must not depend on it, and the lottery
+/// order exercises the displacement paths that priority order rarely takes.
+fn arb_order() -> impl Strategy<Value = ProposalOrder> {
+    prop_oneof![Just(ProposalOrder::Priority), Just(ProposalOrder::Lottery)]
 }
 
 fn arb_seed() -> impl Strategy<Value = Seed> {
@@ -406,8 +412,8 @@ proptest! {
     /// No blocking pair, non-wasteful, feasible: with caps, reserves, tiers
     /// and ineligible choices (no blocks: the mechanism is exact there).
     #[test]
-    fn stable_non_wasteful_and_feasible(inst in arb_instance(5, 14, 4, RICH), seed in arb_seed()) {
-        let al = allocate(&inst, &seed);
+    fn stable_non_wasteful_and_feasible(inst in arb_instance(5, 14, 4, RICH), seed in arb_seed(), order in arb_order()) {
+        let al = allocate_with(&inst, &seed, order);
         assert_feasible(&inst, &al);
         prop_assert_eq!(naive_blocking_pairs(&inst, &al), vec![]);
         prop_assert!(al.unresolved().is_empty());
@@ -460,8 +466,8 @@ proptest! {
     /// Blocks are never split, capacities and caps hold, and every blocking
     /// pair that remains is reported (none hidden, none invented).
     #[test]
-    fn blocks_together_and_blocking_pairs_reported(inst in arb_instance(4, 14, 3, BLOCKS), seed in arb_seed()) {
-        let al = allocate(&inst, &seed);
+    fn blocks_together_and_blocking_pairs_reported(inst in arb_instance(4, 14, 3, BLOCKS), seed in arb_seed(), order in arb_order()) {
+        let al = allocate_with(&inst, &seed, order);
         assert_feasible(&inst, &al);
         let mut naive: Vec<(Vec<usize>, usize)> = naive_blocking_pairs(&inst, &al);
         let mut reported: Vec<(Vec<usize>, usize)> = al.unresolved().iter()
@@ -519,13 +525,13 @@ proptest! {
     /// No child gets a better session by ranking differently: every list of
     /// at most K sessions is tried for every child.
     #[test]
-    fn strategy_proof_for_children(inst in arb_instance(3, 6, 3, RICH), seed in arb_seed()) {
-        let truth = allocate(&inst, &seed);
+    fn strategy_proof_for_children(inst in arb_instance(3, 6, 3, RICH), seed in arb_seed(), order in arb_order()) {
+        let truth = allocate_with(&inst, &seed, order);
         let k = inst.applicants().iter().map(|a| a.choices.len()).max().unwrap_or(0).max(1);
         for (i, a) in inst.applicants().iter().enumerate() {
             let true_rank = rank_of(&truth, i);
             for lie in all_lists(inst.sessions().len(), k) {
-                let other = allocate(&with_choices(&inst, i, lie), &seed);
+                let other = allocate_with(&with_choices(&inst, i, lie), &seed, order);
                 if let Some(p) = other.placement(i as u32)
                     && let Some(pos) = a.choices.iter().position(|&c| c == p.session)
                 {
@@ -539,8 +545,8 @@ proptest! {
     /// On tiny instances the result is the child-optimal stable matching,
     /// found by enumerating every matching.
     #[test]
-    fn equals_brute_force_child_optimal_stable_matching(inst in arb_instance(3, 6, 3, RICH), seed in arb_seed()) {
-        let al = allocate(&inst, &seed);
+    fn equals_brute_force_child_optimal_stable_matching(inst in arb_instance(3, 6, 3, RICH), seed in arb_seed(), order in arb_order()) {
+        let al = allocate_with(&inst, &seed, order);
         let us = units(&inst, &al);
         let lists: Vec<Vec<(usize, u32)>> = us.iter().map(|u| eligible_list(&inst, &al, u)).collect();
         let mut stable: Vec<Vec<Option<(usize, u32)>>> = Vec::new();
@@ -610,17 +616,25 @@ proptest! {
 
     /// Larger instances with capacities only: stable and feasible.
     #[test]
-    fn stable_on_larger_plain_instances(inst in arb_instance(12, 60, 6, PLAIN), seed in arb_seed()) {
-        let al = allocate(&inst, &seed);
+    fn stable_on_larger_plain_instances(inst in arb_instance(12, 60, 6, PLAIN), seed in arb_seed(), order in arb_order()) {
+        let al = allocate_with(&inst, &seed, order);
         assert_feasible(&inst, &al);
         prop_assert_eq!(naive_blocking_pairs(&inst, &al), vec![]);
     }
 
     /// Larger instances with everything but blocks: stable and feasible.
     #[test]
-    fn stable_on_larger_rich_instances(inst in arb_instance(12, 60, 6, RICH), seed in arb_seed()) {
-        let al = allocate(&inst, &seed);
+    fn stable_on_larger_rich_instances(inst in arb_instance(12, 60, 6, RICH), seed in arb_seed(), order in arb_order()) {
+        let al = allocate_with(&inst, &seed, order);
         assert_feasible(&inst, &al);
         prop_assert_eq!(naive_blocking_pairs(&inst, &al), vec![]);
+    }
+
+    /// The proposal order changes the work done, never the result.
+    #[test]
+    fn proposal_order_does_not_change_the_result(inst in arb_instance(12, 60, 6, RICH), seed in arb_seed()) {
+        let by_priority = allocate_with(&inst, &seed, ProposalOrder::Priority);
+        let by_lottery = allocate_with(&inst, &seed, ProposalOrder::Lottery);
+        prop_assert_eq!(by_priority.placements(), by_lottery.placements());
     }
 }

@@ -1,0 +1,97 @@
+//! `smena allocate`: the allocation contract.
+
+use std::path::PathBuf;
+
+use smena_engine::{Seed, allocate, digest, placements_csv};
+
+use super::progress::Progress;
+use super::{Failure, check_outputs, commit::draw_seed, load, shown, write_all_or_nothing};
+use crate::allocation::contract::explain_csv;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Sessions: header session_id,capacity (optional columns in README)
+    #[arg(long)]
+    sessions: PathBuf,
+    /// Applicants: header applicant_id,score,choice_1,...,choice_K
+    #[arg(long)]
+    applicants: PathBuf,
+    /// Lottery seed, 64 hexadecimal digits; drawn and printed if absent
+    #[arg(long)]
+    seed: Option<String>,
+    /// Where to write placements.csv
+    #[arg(long)]
+    out: PathBuf,
+    /// Where to write explanations for every child (optional)
+    #[arg(long)]
+    explain: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let (seed, drawn) = match &args.seed {
+        Some(hex) => (
+            Seed::from_hex(hex).map_err(|e| Failure::BadInput(format!("--seed: {e}")))?,
+            false,
+        ),
+        None => (draw_seed()?, true),
+    };
+    let mut outputs = vec![args.out.as_path()];
+    outputs.extend(args.explain.as_deref());
+    check_outputs(&[&args.sessions, &args.applicants], &outputs)?;
+    let inputs = load(&args.sessions, &args.applicants)?;
+    let instance = &inputs.instance;
+
+    let stage = Progress::stage("allocating");
+    let allocation = allocate(instance, &seed);
+    stage.finish();
+
+    let stage = Progress::stage("writing");
+    let placements = placements_csv(instance, &allocation);
+    let explanations = args
+        .explain
+        .as_ref()
+        .map(|_| explain_csv(instance, &allocation));
+    let mut files: Vec<(&std::path::Path, &[u8])> = vec![(&args.out, placements.as_bytes())];
+    if let (Some(path), Some(bytes)) = (&args.explain, &explanations) {
+        files.push((path, bytes));
+    }
+    write_all_or_nothing(&files)?;
+    stage.finish();
+
+    let n = instance.applicants().len();
+    let placed = allocation.placed_count();
+    if drawn {
+        println!(
+            "seed: {} (drawn now; keep it to reproduce this result)",
+            seed.to_hex()
+        );
+    }
+    println!("commitment: {}", seed.commitment());
+    println!(
+        "placed: {placed} of {n} applicants ({:.1}%) in {} sessions",
+        if n == 0 {
+            0.0
+        } else {
+            placed as f64 * 100.0 / n as f64
+        },
+        instance.sessions().len()
+    );
+    println!(
+        "results digest: {} (SHA-256 of {})",
+        digest(placements.as_bytes()),
+        shown(&args.out)
+    );
+    for pair in allocation.unresolved() {
+        let ids: Vec<&str> = pair
+            .applicants
+            .iter()
+            .map(|&a| instance.applicants()[a as usize].id.as_str())
+            .collect();
+        eprintln!(
+            "warning: unresolved blocking pair: {} and session {} would both rather be together (blocks made it impossible to settle)",
+            ids.join("+"),
+            instance.sessions()[pair.session as usize].id
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,331 @@
+//! The reference scenario: schoolchildren of the Republic of Sakha (Yakutia)
+//! — Yakutsk and the uluses, Arctic ones included — apply for summer 2027
+//! sessions at two international children's camps abroad: Songdowon in
+//! Wonsan (DPRK) and Nairamdal near Ulaanbaatar (Mongolia).
+//!
+//! Everything about the children is synthetic. The programme's rules as
+//! generated: scores from achievements (international 5, national 3,
+//! regional 2, municipal 1 point each, capped per level) times 1.2 for
+//! children of the uluses; children in state care form priority tier 1; up
+//! to 5 ranked choices; at most 3 children of one school per session on
+//! general places; places reserved for Arctic uluses and for other rural
+//! uluses; ages checked on the first day; passports valid 6 months past the
+//! session's end; some documents still unverified; a few sibling blocks.
+
+use std::fmt::Write as _;
+
+use time::{Date, Month};
+
+use super::{Draw, Files, cumulative};
+
+/// (district, kind, weight by pupils, schools)
+const DISTRICTS: &[(&str, Kind, f64, &[&str])] = &[
+    (
+        "Yakutsk",
+        Kind::City,
+        40.0,
+        &[
+            "Yakutsk Secondary School No. 2",
+            "Yakutsk Secondary School No. 5",
+            "Yakutsk Secondary School No. 7",
+            "Yakutsk Secondary School No. 17",
+            "Yakutsk Secondary School No. 26",
+            "Yakutsk Secondary School No. 31",
+            "Yakutsk Lyceum No. 33",
+            "Yakutsk City Classical Gymnasium",
+            "Sakha Gymnasium",
+            "Republican Lyceum-Boarding School",
+            "Yakutsk Linguistic Gymnasium",
+            "Yakutsk Secondary School No. 38",
+        ],
+    ),
+    (
+        "Neryungrinsky",
+        Kind::Rural,
+        6.0,
+        &[
+            "Neryungri School No. 1",
+            "Neryungri Gymnasium No. 2",
+            "Neryungri School No. 13",
+        ],
+    ),
+    (
+        "Mirninsky",
+        Kind::Rural,
+        6.0,
+        &[
+            "Mirny School No. 1",
+            "Mirny Polytechnic Lyceum",
+            "Udachny School No. 19",
+        ],
+    ),
+    (
+        "Aldansky",
+        Kind::Rural,
+        3.5,
+        &["Aldan School No. 1", "Tommot School No. 2"],
+    ),
+    (
+        "Lensky",
+        Kind::Rural,
+        2.5,
+        &["Lensk School No. 2", "Lensk School No. 4"],
+    ),
+    (
+        "Megino-Kangalassky",
+        Kind::Rural,
+        2.5,
+        &["Nizhny Bestyakh School", "Mayya School No. 1"],
+    ),
+    (
+        "Khangalassky",
+        Kind::Rural,
+        2.5,
+        &["Pokrovsk School No. 1", "Pokrovsk School No. 2"],
+    ),
+    ("Namsky", Kind::Rural, 2.2, &["Namtsy Lyceum"]),
+    ("Vilyuysky", Kind::Rural, 2.0, &["Vilyuysk Gymnasium"]),
+    ("Nyurbinsky", Kind::Rural, 2.0, &["Nyurba Technical Lyceum"]),
+    (
+        "Suntarsky",
+        Kind::Rural,
+        2.0,
+        &["Suntar Polytechnic Gymnasium"],
+    ),
+    ("Churapchinsky", Kind::Rural, 1.8, &["Churapcha Gymnasium"]),
+    (
+        "Ust-Aldansky",
+        Kind::Rural,
+        1.8,
+        &["Borogontsy School No. 1"],
+    ),
+    (
+        "Verkhnevilyuysky",
+        Kind::Rural,
+        1.8,
+        &["Verkhnevilyuysk Gymnasium"],
+    ),
+    ("Amginsky", Kind::Rural, 1.5, &["Amga School No. 1"]),
+    ("Tattinsky", Kind::Rural, 1.3, &["Ytyk-Kyuyol School No. 1"]),
+    ("Oymyakonsky", Kind::Arctic, 0.8, &["Ust-Nera School"]),
+    ("Verkhoyansky", Kind::Arctic, 0.8, &["Batagay School"]),
+    ("Bulunsky", Kind::Arctic, 0.8, &["Tiksi School No. 1"]),
+    ("Abyysky", Kind::Arctic, 0.5, &["Belaya Gora School"]),
+    ("Anabarsky", Kind::Arctic, 0.4, &["Saskylakh School"]),
+    ("Olenyoksky", Kind::Arctic, 0.4, &["Olenyok School"]),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    City,
+    Rural,
+    Arctic,
+}
+
+impl Kind {
+    fn reserve_group(self) -> &'static str {
+        match self {
+            Kind::City => "",
+            Kind::Rural => "rural",
+            Kind::Arctic => "arctic",
+        }
+    }
+}
+
+/// (id, camp, country, starts, ends, capacity, min_age, max_age, reserves, popularity)
+type SessionRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    (i32, u8, u8),
+    (i32, u8, u8),
+    u32,
+    u32,
+    u32,
+    &'static str,
+    f64,
+);
+
+const SESSIONS: &[SessionRow] = &[
+    (
+        "songdowon-2027-1",
+        "Songdowon International Children's Camp",
+        "DPRK",
+        (2027, 6, 20),
+        (2027, 7, 10),
+        30,
+        10,
+        15,
+        "arctic:3;rural:8",
+        1.3,
+    ),
+    (
+        "songdowon-2027-2",
+        "Songdowon International Children's Camp",
+        "DPRK",
+        (2027, 7, 15),
+        (2027, 8, 4),
+        30,
+        10,
+        15,
+        "arctic:3;rural:8",
+        1.8,
+    ),
+    (
+        "songdowon-2027-3",
+        "Songdowon International Children's Camp",
+        "DPRK",
+        (2027, 8, 8),
+        (2027, 8, 28),
+        24,
+        12,
+        16,
+        "arctic:2;rural:6",
+        1.0,
+    ),
+    (
+        "nairamdal-2027-1",
+        "Nairamdal International Children's Centre",
+        "Mongolia",
+        (2027, 6, 25),
+        (2027, 7, 15),
+        25,
+        9,
+        14,
+        "arctic:2;rural:6",
+        0.8,
+    ),
+    (
+        "nairamdal-2027-2",
+        "Nairamdal International Children's Centre",
+        "Mongolia",
+        (2027, 7, 20),
+        (2027, 8, 9),
+        25,
+        9,
+        14,
+        "arctic:2;rural:6",
+        0.9,
+    ),
+];
+
+const APPLICANTS: usize = 420;
+const SCHOOL_CAP: u32 = 3;
+const PASSPORT_MONTHS: u32 = 6;
+const RURAL_COEFFICIENT_TENTHS: u32 = 12;
+
+fn date(d: (i32, u8, u8)) -> String {
+    format!("{:04}-{:02}-{:02}", d.0, d.1, d.2)
+}
+
+/// A random day from `first` to `last` (year, month, day), as YYYY-MM-DD.
+fn random_day(draw: &mut Draw, first: (i32, u8, u8), last: (i32, u8, u8)) -> String {
+    let day = |(y, m, d): (i32, u8, u8)| {
+        Month::try_from(m)
+            .ok()
+            .and_then(|m| Date::from_calendar_date(y, m, d).ok())
+            .unwrap_or(Date::MIN)
+    };
+    let (start, end) = (day(first), day(last));
+    let days = (end - start).whole_days().max(1) as u64 + 1;
+    let d = start + time::Duration::days(draw.below(days) as i64);
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+/// Achievement points: (points each, probability, cap per level).
+const LEVELS: &[(u32, f64, u32)] = &[(5, 0.05, 10), (3, 0.15, 9), (2, 0.35, 6), (1, 0.45, 3)];
+
+fn score_tenths(draw: &mut Draw, kind: Kind) -> u32 {
+    let achievements = draw.below(6);
+    let mut per_level = [0u32; 4];
+    for _ in 0..achievements {
+        let level = draw.weighted(&cumulative(LEVELS.iter().map(|l| l.1)));
+        per_level[level] += LEVELS[level].0;
+    }
+    let points: u32 = per_level.iter().zip(LEVELS).map(|(&p, l)| p.min(l.2)).sum();
+    if kind == Kind::City {
+        points * 10
+    } else {
+        points * RURAL_COEFFICIENT_TENTHS
+    }
+}
+
+pub fn generate(seed: u64) -> Files {
+    let mut draw = Draw::new(seed);
+    let mut sessions = String::from(
+        "session_id,capacity,camp,country,starts,ends,min_age,max_age,passport_months,school_cap,reserves\n",
+    );
+    for s in SESSIONS {
+        let _ = writeln!(
+            sessions,
+            "{},{},{},{},{},{},{},{},{PASSPORT_MONTHS},{SCHOOL_CAP},{}",
+            s.0,
+            s.5,
+            s.1,
+            s.2,
+            date(s.3),
+            date(s.4),
+            s.6,
+            s.7,
+            s.8
+        );
+    }
+
+    let district_weights = cumulative(DISTRICTS.iter().map(|d| d.2));
+    let popularity = cumulative(SESSIONS.iter().map(|s| s.9));
+    let mut applicants = String::from(
+        "applicant_id,score,choice_1,choice_2,choice_3,choice_4,choice_5,tier,school,district,reserve_group,block,birth_date,passport_expires,documents_verified\n",
+    );
+    let mut n = 0;
+    let mut family = 0;
+    while n < APPLICANTS {
+        let (district, kind, _, schools) = DISTRICTS[draw.weighted(&district_weights)];
+        let school = schools[draw.below(schools.len() as u64) as usize];
+        let wanted = [5, 5, 5, 5, 4, 4, 3, 3, 2, 1][draw.below(10) as usize];
+        let mut choices: Vec<&str> = Vec::new();
+        while choices.len() < wanted {
+            let s = SESSIONS[draw.weighted(&popularity)].0;
+            if !choices.contains(&s) {
+                choices.push(s);
+            }
+        }
+        let siblings = if draw.chance(0.05) && n + 2 <= APPLICANTS {
+            2
+        } else {
+            1
+        };
+        let block = if siblings > 1 {
+            family += 1;
+            format!("family-{family:03}")
+        } else {
+            String::new()
+        };
+        for _ in 0..siblings {
+            n += 1;
+            let tier = u32::from(draw.chance(0.03));
+            let score = score_tenths(&mut draw, kind);
+            let birth = random_day(&mut draw, (2011, 1, 1), (2017, 6, 30));
+            // Most passports are fine; some expire around the required date
+            // (session end + 6 months), a few are missing.
+            let passport = match draw.below(100) {
+                0..=2 => String::new(),
+                3..=9 => random_day(&mut draw, (2027, 10, 1), (2028, 4, 30)),
+                _ => random_day(&mut draw, (2029, 1, 1), (2032, 12, 31)),
+            };
+            let verified = if draw.chance(0.94) { "yes" } else { "no" };
+            let _ = write!(applicants, "SKH-27-{n:04},{}.{}", score / 10, score % 10);
+            for k in 0..5 {
+                let _ = write!(applicants, ",{}", choices.get(k).copied().unwrap_or(""));
+            }
+            let _ = writeln!(
+                applicants,
+                ",{tier},{school},{district},{},{block},{birth},{passport},{verified}",
+                kind.reserve_group()
+            );
+        }
+    }
+    Files {
+        sessions_csv: sessions,
+        applicants_csv: applicants,
+    }
+}
