@@ -1,6 +1,6 @@
 //! Running the mechanism on an instance and what comes out of it.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::choice::{Decision, choose};
 use crate::eligibility::{self, Ineligibility};
@@ -300,7 +300,7 @@ fn summarize(m: &Market, s: SessionIdx, units: &mut [u32]) -> SessionOutcome {
     let mut reserve_worst_key = vec![NONE; seats.reserves.len()];
     let mut general_filled = 0;
     let mut general_worst_key = NONE;
-    let mut school_general: HashMap<u32, (u32, u32)> = HashMap::new();
+    let mut school_general: HashMap<u32, (u32, u32)> = HashMap::default();
     for (&u, &d) in units.iter().zip(&decisions) {
         let key = m.key(u, s);
         match d {

@@ -163,3 +163,54 @@ fn vacancy_chains(
     }
     moves
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Applicant, Score, Seed, Session, allocate};
+
+    /// A (best) holds S1, B holds S2 wanting S1, C holds S3 wanting S2, D is
+    /// unplaced wanting S3. When A leaves, the place travels S1 → B, S2 → C,
+    /// S3 → D, and the moves come out in that order.
+    #[test]
+    fn a_withdrawal_starts_a_vacancy_chain() {
+        let sessions = vec![
+            Session::new("S1", 1),
+            Session::new("S2", 1),
+            Session::new("S3", 1),
+        ];
+        let applicants = vec![
+            Applicant::new("D", Score::points(1), vec![2]),
+            Applicant::new("C", Score::points(2), vec![1, 2]),
+            Applicant::new("A", Score::points(4), vec![0]),
+            Applicant::new("B", Score::points(3), vec![0, 1]),
+        ];
+        let instance = Instance::new(sessions, applicants).unwrap();
+        let before = allocate(&instance, &Seed::from_bytes([1; 32]));
+        assert_eq!(before.placement(0), None);
+        let after = withdraw(&instance, &before, &[2]).unwrap();
+        let chain: Vec<(&str, Option<u32>, Option<u32>)> = after
+            .moves
+            .iter()
+            .map(|m| {
+                (
+                    instance.applicants()[m.applicant as usize].id.as_str(),
+                    m.from.map(|p| p.session),
+                    m.to.map(|p| p.session),
+                )
+            })
+            .collect();
+        assert_eq!(
+            chain,
+            vec![
+                ("A", Some(0), None),
+                ("B", Some(1), Some(0)),
+                ("C", Some(2), Some(1)),
+                ("D", None, Some(2))
+            ]
+        );
+        assert!(!after.protected);
+        assert!(after.allocation.is_withdrawn(2));
+        assert!(withdraw(&instance, &before, &[9]).is_err());
+    }
+}

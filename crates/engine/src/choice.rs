@@ -21,7 +21,7 @@
 //! strategy-proof here (see docs/ALLOCATION.md for why caps count general
 //! places only).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::instance::SessionIdx;
 use crate::market::{Market, NONE};
@@ -56,7 +56,7 @@ pub(crate) fn choose(m: &Market, s: SessionIdx, units: &[u32], out: &mut Vec<Dec
     };
     // Places that are not free any more: protected, reserved, or general.
     let mut taken = 0u32;
-    let mut per_school: HashMap<u32, u32> = HashMap::new();
+    let mut per_school: HashMap<u32, u32> = HashMap::default();
     let count_schools = |per_school: &mut HashMap<u32, u32>, u: u32| {
         for &a in m.members(u) {
             let school = m.school[a as usize];

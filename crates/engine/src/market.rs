@@ -39,9 +39,9 @@ pub(crate) struct Market {
     pub n_units: u32,
     member_start: Vec<u32>,
     members: Vec<ApplicantIdx>,
-    /// Unit → (start, length) of its eligible choices in `list`. Lists are
-    /// stored in input order (written sequentially); units read them once.
-    list_at: Vec<(u32, u32)>,
+    /// Eligible choices of unit u: `list[list_start[u]..list_start[u + 1]]`,
+    /// in unit (priority) order so the mechanism reads memory sequentially.
+    list_start: Vec<u32>,
     list: Vec<SessionIdx>,
     /// Applicant → unit, or `NONE` for a withdrawn child.
     pub unit_of: Vec<u32>,
@@ -231,8 +231,10 @@ impl Market {
             n
         ];
         let mut guarantee = prep.guarantee.map(|_| vec![NONE; n]);
-        let mut list_at = vec![(0u32, 0u32); n];
-        let mut list: Vec<SessionIdx> =
+        // Eligible lists are first written in input order (sequential
+        // reads and writes), then gathered once into unit order.
+        let mut flat_at = vec![(0u32, 0u32); applicants.len()];
+        let mut flat: Vec<SessionIdx> =
             Vec::with_capacity(applicants.iter().map(|a| a.choices.len()).sum());
         // The unit's eligible choices, cut below a protected place; a block
         // may take a session only if every child of it may.
@@ -263,15 +265,24 @@ impl Market {
             if let (Some(g), Some(s)) = (guarantee.as_mut(), prep.guarantee.and_then(|g| g[a])) {
                 g[u] = s;
             }
-            let start = list.len();
-            list.extend(eligible_choices(a, u));
-            list_at[u] = (start as u32, (list.len() - start) as u32);
+            let start = flat.len();
+            flat.extend(eligible_choices(a, u));
+            flat_at[a] = (start as u32, (flat.len() - start) as u32);
         }
+        let mut list_start = Vec::with_capacity(n + 1);
+        list_start.push(0u32);
+        let mut list: Vec<SessionIdx> = Vec::with_capacity(flat.len());
+        for u in 0..n {
+            let (start, len) = flat_at[unit_members(u)[0] as usize];
+            list.extend_from_slice(&flat[start as usize..(start + len) as usize]);
+            list_start.push(list.len() as u32);
+        }
+        drop(flat);
         Market {
             n_units: n as u32,
             member_start,
             members,
-            list_at,
+            list_start,
             list,
             unit_of,
             priority,
@@ -297,8 +308,7 @@ impl Market {
 
     /// Eligible choices of the unit, best first.
     pub fn list(&self, u: u32) -> &[SessionIdx] {
-        let (start, len) = self.list_at[u as usize];
-        &self.list[start as usize..(start + len) as usize]
+        &self.list[self.list_start[u as usize] as usize..self.list_start[u as usize + 1] as usize]
     }
 
     /// The order in which session `s` considers units: smaller is better.

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use proptest::prelude::*;
 use smena_engine::{
     Allocation, Applicant, Instance, Placement, Priority, ProposalOrder, Reserve, Score, Seed,
-    Session, allocate, allocate_with, withdraw,
+    Session, Verdict, allocate, allocate_with, explain, withdraw,
 };
 
 /// Cases per property: the given default, or `PROPTEST_CASES` for a soak.
@@ -628,6 +628,45 @@ proptest! {
         let al = allocate_with(&inst, &seed, order);
         assert_feasible(&inst, &al);
         prop_assert_eq!(naive_blocking_pairs(&inst, &al), vec![]);
+    }
+
+    /// Every explanation agrees with the result and the rules: one entry per
+    /// ranked session down to the placement, a stated cutoff is really above
+    /// the child, and no "unresolved" verdict without blocks.
+    #[test]
+    fn explanations_agree_with_the_result(inst in arb_instance(6, 30, 4, RICH), seed in arb_seed()) {
+        let al = allocate(&inst, &seed);
+        for (i, a) in inst.applicants().iter().enumerate() {
+            let rows = explain(&inst, &al, i as u32);
+            let expected_len = al.placement(i as u32).map_or(a.choices.len(), |p| p.choice_rank as usize);
+            prop_assert_eq!(rows.len(), expected_len);
+            for (k, row) in rows.iter().enumerate() {
+                prop_assert_eq!(row.choice_rank as usize, k + 1);
+                prop_assert_eq!(row.session, a.choices[k]);
+                let is_last_and_placed = al.placement(i as u32).is_some() && k + 1 == rows.len();
+                prop_assert_eq!(row.verdict == Verdict::Placed, is_last_and_placed);
+                let eligible = al.ineligibility(i as u32, k).is_none();
+                prop_assert_eq!(matches!(row.verdict, Verdict::Ineligible(_)), !eligible);
+                match &row.verdict {
+                    Verdict::BelowCutoff { own, cutoff, reserve } => {
+                        prop_assert!(cutoff.is_better_than(own));
+                        if let Some((_, reserve_cutoff)) = reserve {
+                            prop_assert!(reserve_cutoff.is_better_than(own));
+                        }
+                        prop_assert_eq!(Some(*own), al.priority(i as u32));
+                    }
+                    Verdict::SchoolCapReached { own, cutoff, cap, .. } => {
+                        prop_assert!(cutoff.is_none_or(|c| c.is_better_than(own)));
+                        prop_assert_eq!(Some(*cap), inst.sessions()[row.session as usize].school_cap);
+                    }
+                    Verdict::NoPlaces => prop_assert_eq!(inst.sessions()[row.session as usize].capacity, 0),
+                    Verdict::Unresolved { .. } | Verdict::HeldByEarlierOffers { .. } | Verdict::BlockDoesNotFit { .. } => {
+                        prop_assert!(false, "{:?} without blocks or backfill", row.verdict);
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 
     /// The proposal order changes the work done, never the result.

@@ -1,6 +1,7 @@
 //! `smena allocate`: the allocation contract.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use smena_engine::{Seed, allocate, digest, placements_csv};
 
@@ -25,6 +26,9 @@ pub struct Args {
     /// Where to write explanations for every child (optional)
     #[arg(long)]
     explain: Option<PathBuf>,
+    /// Print how long reading, allocating and writing took (to stderr)
+    #[arg(long)]
+    timings: bool,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -38,12 +42,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut outputs = vec![args.out.as_path()];
     outputs.extend(args.explain.as_deref());
     check_outputs(&[&args.sessions, &args.applicants], &outputs)?;
+    let started = Instant::now();
     let inputs = load(&args.sessions, &args.applicants)?;
     let instance = &inputs.instance;
+    let read = started.elapsed();
 
     let stage = Progress::stage("allocating");
     let allocation = allocate(instance, &seed);
     stage.finish();
+    let allocated = started.elapsed();
 
     let stage = Progress::stage("writing");
     let placements = placements_csv(instance, &allocation);
@@ -57,6 +64,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     write_all_or_nothing(&files)?;
     stage.finish();
+    if args.timings {
+        let done = started.elapsed();
+        eprintln!(
+            "timings: read {:.3} s, allocate {:.3} s, write {:.3} s, total {:.3} s",
+            read.as_secs_f64(),
+            (allocated - read).as_secs_f64(),
+            (done - allocated).as_secs_f64(),
+            done.as_secs_f64()
+        );
+    }
 
     let n = instance.applicants().len();
     let placed = allocation.placed_count();

@@ -1,0 +1,722 @@
+//! The `smena` binary as users run it: the allocation contract byte for
+//! byte, verification, and hostile input files.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SEED: &str = "abababababababababababababababababababababababababababababababab";
+
+fn smena(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smena"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+impl Case {
+    fn new(sessions: &[u8], applicants: &[u8]) -> Case {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("sessions.csv"), sessions).unwrap();
+        std::fs::write(dir.path().join("applicants.csv"), applicants).unwrap();
+        Case { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn p(&self, name: &str) -> String {
+        self.path(name).display().to_string()
+    }
+
+    fn allocate(&self, extra: &[&str]) -> Output {
+        let (s, a, o) = (
+            self.p("sessions.csv"),
+            self.p("applicants.csv"),
+            self.p("placements.csv"),
+        );
+        let mut args = vec![
+            "allocate",
+            "--sessions",
+            &s,
+            "--applicants",
+            &a,
+            "--seed",
+            SEED,
+            "--out",
+            &o,
+        ];
+        args.extend_from_slice(extra);
+        smena(&args)
+    }
+
+    fn placements(&self) -> String {
+        std::fs::read_to_string(self.path("placements.csv")).unwrap()
+    }
+
+    /// Files in the directory other than the two inputs.
+    fn outputs(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "sessions.csv" && n != "applicants.csv")
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// Runs a bad input: exit status 2, the message names what is wrong, and
+/// nothing is written.
+fn refused(sessions: &[u8], applicants: &[u8], expected: &[&str]) {
+    let case = Case::new(sessions, applicants);
+    let out = case.allocate(&["--explain", &case.p("explain.csv")]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    for e in expected {
+        assert!(err.contains(e), "expected {e:?} in: {err}");
+    }
+    assert_eq!(
+        case.outputs(),
+        Vec::<String>::new(),
+        "nothing may be written"
+    );
+}
+
+const SESSIONS: &[u8] = b"session_id,capacity\nS1,1\nS2,2\n";
+
+#[test]
+fn contract_byte_for_byte_with_required_columns_only() {
+    let case = Case::new(
+        SESSIONS,
+        b"applicant_id,score,choice_1,choice_2\nA,5,S1,S2\nB,7,S1,\nC,1,S2,S1\nD,0,,\n",
+    );
+    let out = case.allocate(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // B (7) beats A (5) for S1; A and C fit in S2; D ranked nothing.
+    assert_eq!(
+        case.placements(),
+        "applicant_id,session_id,choice_rank\nA,S2,2\nB,S1,1\nC,S2,1\nD,,\n"
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("placed: 3 of 4 applicants"), "{stdout}");
+    // SHA-256 of the 32 seed bytes (Python: hashlib.sha256(bytes.fromhex("ab" * 32))).
+    assert!(
+        stdout.contains(
+            "commitment: 9a2db2e23f1504cd056606553ac049c5e718e8f9ce9233876df1a7a1821af885"
+        ),
+        "{stdout}"
+    );
+    // No progress bar when standard error is not a terminal.
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn results_digest_is_sha256_of_the_file() {
+    let case = Case::new(SESSIONS, b"applicant_id,score,choice_1\nA,5,S1\n");
+    let out = case.allocate(&[]);
+    let stdout = text(&out.stdout);
+    let printed = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("results digest: "))
+        .unwrap();
+    let bytes = std::fs::read(case.path("placements.csv")).unwrap();
+    assert!(
+        printed.starts_with(&smena_engine::digest(&bytes)),
+        "{printed}"
+    );
+}
+
+#[test]
+fn bom_crlf_quotes_and_unicode_ids_are_read() {
+    let sessions = "\u{feff}session_id,capacity,camp\r\n\"송도원-1\",2,\"Songdowon, Wonsan\"\r\nНайрамдал,1,x\r\n";
+    let applicants = "\u{feff}applicant_id,score,choice_1,choice_2\r\nЯкутск-1,3.5,송도원-1,Найрамдал\r\n\"🙂 x\",3.25,Найрамдал,\r\n";
+    let case = Case::new(sessions.as_bytes(), applicants.as_bytes());
+    let out = case.allocate(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        case.placements(),
+        "applicant_id,session_id,choice_rank\nЯкутск-1,송도원-1,1\n🙂 x,Найрамдал,1\n"
+    );
+}
+
+#[test]
+fn result_does_not_depend_on_row_order() {
+    let rows = [
+        "A,5,S1,S2",
+        "B,5,S1,S2",
+        "C,5,S1,S2",
+        "D,6,S2,S1",
+        "E,5,S2,S1",
+    ];
+    let run = |order: &[usize]| {
+        let mut csv = String::from("applicant_id,score,choice_1,choice_2\n");
+        for &i in order {
+            csv.push_str(rows[i]);
+            csv.push('\n');
+        }
+        let case = Case::new(SESSIONS, csv.as_bytes());
+        assert_eq!(case.allocate(&[]).status.code(), Some(0));
+        let mut lines: Vec<String> = case
+            .placements()
+            .lines()
+            .skip(1)
+            .map(String::from)
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(run(&[0, 1, 2, 3, 4]), run(&[4, 3, 2, 1, 0]));
+    assert_eq!(run(&[0, 1, 2, 3, 4]), run(&[2, 0, 4, 1, 3]));
+}
+
+#[test]
+fn capacity_zero_k_zero_and_a_hundred_choices() {
+    let case = Case::new(
+        b"session_id,capacity\nS1,0\n",
+        b"applicant_id,score,choice_1\nA,1,S1\n",
+    );
+    assert_eq!(case.allocate(&[]).status.code(), Some(0));
+    assert_eq!(
+        case.placements(),
+        "applicant_id,session_id,choice_rank\nA,,\n"
+    );
+
+    let case = Case::new(SESSIONS, b"applicant_id,score\nA,1\nB,2\n");
+    assert_eq!(case.allocate(&[]).status.code(), Some(0));
+    assert_eq!(
+        case.placements(),
+        "applicant_id,session_id,choice_rank\nA,,\nB,,\n"
+    );
+
+    let mut sessions = String::from("session_id,capacity\n");
+    let mut header = String::from("applicant_id,score");
+    let mut row = String::from("A,1");
+    for i in 1..=100 {
+        sessions.push_str(&format!("S{i},{}\n", u32::from(i == 100)));
+        header.push_str(&format!(",choice_{i}"));
+        row.push_str(&format!(",S{i}"));
+    }
+    let case = Case::new(sessions.as_bytes(), format!("{header}\n{row}\n").as_bytes());
+    assert_eq!(case.allocate(&[]).status.code(), Some(0));
+    assert_eq!(
+        case.placements(),
+        "applicant_id,session_id,choice_rank\nA,S100,100\n"
+    );
+}
+
+#[test]
+fn huge_ids_are_kept_intact() {
+    let id = "x".repeat(1 << 20);
+    let case = Case::new(
+        SESSIONS,
+        format!("applicant_id,score,choice_1\n{id},1,S1\n").as_bytes(),
+    );
+    assert_eq!(case.allocate(&[]).status.code(), Some(0));
+    assert_eq!(
+        case.placements(),
+        format!("applicant_id,session_id,choice_rank\n{id},S1,1\n")
+    );
+}
+
+#[test]
+fn bad_input_is_refused_with_file_line_and_column() {
+    let a = |rows: &str| format!("applicant_id,score,choice_1,choice_2\n{rows}").into_bytes();
+    refused(
+        b"",
+        &a("A,1,S1,\n"),
+        &["sessions.csv: is empty", "session_id,capacity"],
+    );
+    refused(SESSIONS, b"", &["applicants.csv: is empty"]);
+    refused(
+        b"session_id,places\nS1,1\n",
+        &a("A,1,S1,\n"),
+        &["sessions.csv, line 1", "no column \"capacity\""],
+    );
+    refused(
+        SESSIONS,
+        b"id,score\nA,1\n",
+        &["applicants.csv, line 1", "no column \"applicant_id\""],
+    );
+    refused(
+        SESSIONS,
+        &a("A,1,S9,\n"),
+        &[
+            "applicants.csv, line 2, column 3 (choice_1)",
+            "unknown session \"S9\"",
+        ],
+    );
+    refused(
+        SESSIONS,
+        &a("A,1,S1,\nB,2,S2,\nA,3,S1,\n"),
+        &[
+            "line 4, column 1 (applicant_id)",
+            "\"A\" appears twice (first on line 2)",
+        ],
+    );
+    refused(
+        b"session_id,capacity\nS1,1\nS1,2\n",
+        &a("A,1,S1,\n"),
+        &[
+            "sessions.csv, line 3, column 1 (session_id)",
+            "appears twice",
+        ],
+    );
+    refused(
+        SESSIONS,
+        &a("A,1,S1,S1\n"),
+        &["line 2, column 4 (choice_2)", "already choice_1"],
+    );
+    refused(
+        SESSIONS,
+        &a("A,1,,S1\n"),
+        &[
+            "line 2, column 3 (choice_1)",
+            "choice_1 is empty but choice_2 is filled",
+        ],
+    );
+    refused(
+        b"session_id,capacity\nS1,-3\n",
+        &a("A,1,S1,\n"),
+        &["line 2, column 2 (capacity)", "0 or more", "-3"],
+    );
+    refused(
+        b"session_id,capacity\nS1,2.5\n",
+        &a("A,1,S1,\n"),
+        &["line 2, column 2 (capacity)", "whole number"],
+    );
+    refused(
+        b"session_id,capacity\nS1,ten\n",
+        &a("A,1,S1,\n"),
+        &["capacity", "whole number", "ten"],
+    );
+    refused(
+        b"session_id,capacity\nS1,99999999999\n",
+        &a("A,1,S1,\n"),
+        &["capacity", "too large"],
+    );
+    refused(
+        SESSIONS,
+        &a("A,1e3,S1,\n"),
+        &["line 2, column 2 (score)", "not a decimal number"],
+    );
+    refused(
+        SESSIONS,
+        &a("A,1.2345,S1,\n"),
+        &["column 2 (score)", "more than three decimals"],
+    );
+    refused(
+        SESSIONS,
+        &a("A,2000000000,S1,\n"),
+        &["column 2 (score)", "outside the allowed range"],
+    );
+    refused(SESSIONS, &a("A,,S1,\n"), &["column 2 (score)", "required"]);
+    refused(
+        SESSIONS,
+        &a("A,1,S1\n"),
+        &["applicants.csv, line 2", "3 fields but the header has 4"],
+    );
+    refused(
+        SESSIONS,
+        &a("\"A,B\",1,S1,\n"),
+        &["column 1 (applicant_id)", "contains a comma"],
+    );
+    refused(
+        SESSIONS,
+        &a("\"A\nB\",1,S1,\n"),
+        &["column 1 (applicant_id)", "line break"],
+    );
+    refused(
+        SESSIONS,
+        &a(" ,1,S1,\n"),
+        &["column 1 (applicant_id)", "is empty"],
+    );
+    refused(
+        SESSIONS,
+        b"applicant_id,score,choice_1\nA\xff,1,S1\n",
+        &["line 2, column 1", "not valid UTF-8"],
+    );
+    refused(
+        SESSIONS,
+        b"applicant_id,score,choice_2\nA,1,S1\n",
+        &["choice_1 is missing"],
+    );
+    refused(
+        SESSIONS,
+        b"applicant_id,score,score\nA,1,2\n",
+        &["column \"score\" appears twice"],
+    );
+}
+
+#[test]
+fn bad_optional_columns_are_refused_too() {
+    let s = |rows: &str| {
+        format!("session_id,capacity,school_cap,reserves,starts,ends,min_age,max_age,passport_months\n{rows}").into_bytes()
+    };
+    let a = b"applicant_id,score,choice_1\nA,1,S1\n";
+    refused(
+        &s("S1,5,-1,,,,,,\n"),
+        a,
+        &["column 3 (school_cap)", "0 or more"],
+    );
+    refused(
+        &s("S1,5,,north,,,,,\n"),
+        a,
+        &["column 4 (reserves)", "group:places"],
+    );
+    refused(
+        &s("S1,5,,north:9,,,,,\n"),
+        a,
+        &["column 4 (reserves)", "exceed the session's capacity"],
+    );
+    refused(
+        &s("S1,5,,north:1;north:1,,,,,\n"),
+        a,
+        &["column 4 (reserves)", "listed twice"],
+    );
+    refused(
+        &s("S1,5,,,2027-02-30,,,,\n"),
+        a,
+        &["column 5 (starts)", "not a real date"],
+    );
+    refused(
+        &s("S1,5,,,01.07.2027,,,,\n"),
+        a,
+        &["column 5 (starts)", "YYYY-MM-DD"],
+    );
+    refused(
+        &s("S1,5,,,2027-07-10,2027-07-01,,,\n"),
+        a,
+        &["column 6 (ends)", "before it starts"],
+    );
+    refused(
+        &s("S1,5,,,,,10,,\n"),
+        a,
+        &["column 5 (starts)", "age limit needs the session's start"],
+    );
+    refused(
+        &s("S1,5,,,2027-07-01,,15,10,\n"),
+        a,
+        &["column 7 (min_age)", "above maximum age"],
+    );
+    refused(
+        &s("S1,5,,,,,,,6\n"),
+        a,
+        &["column 6 (ends)", "passport validity"],
+    );
+
+    let ok_sessions = b"session_id,capacity\nS1,5\n";
+    let apps = |rows: &str| {
+        format!("applicant_id,score,choice_1,tier,block,birth_date,passport_expires,documents_verified\n{rows}").into_bytes()
+    };
+    refused(
+        ok_sessions,
+        &apps("A,1,S1,300,,,,yes\n"),
+        &["column 4 (tier)", "too large"],
+    );
+    refused(
+        ok_sessions,
+        &apps("A,1,S1,0,,2014-13-01,,yes\n"),
+        &["column 6 (birth_date)", "not a real date"],
+    );
+    refused(
+        ok_sessions,
+        &apps("A,1,S1,0,,,soon,yes\n"),
+        &["column 7 (passport_expires)", "YYYY-MM-DD"],
+    );
+    refused(
+        ok_sessions,
+        &apps("A,1,S1,0,,,,maybe\n"),
+        &["column 8 (documents_verified)", "yes or no"],
+    );
+    let five = "A,1,S1,0,f,,,yes\nB,1,S1,0,f,,,yes\nC,1,S1,0,f,,,yes\nD,1,S1,0,f,,,yes\nE,1,S1,0,f,,,yes\n";
+    refused(
+        ok_sessions,
+        &apps(five),
+        &["line 6, column 5 (block)", "more than 4 children"],
+    );
+    refused(
+        b"session_id,capacity\nS1,5\nS2,5\n",
+        &apps("A,1,S1,0,f,,,yes\nB,1,S2,0,f,,,yes\n"),
+        &[
+            "line 3, column 5 (block)",
+            "same sessions in the same order",
+        ],
+    );
+}
+
+#[test]
+fn bad_arguments_and_files_are_refused() {
+    let case = Case::new(SESSIONS, b"applicant_id,score,choice_1\nA,1,S1\n");
+    let (s, a, o) = (
+        case.p("sessions.csv"),
+        case.p("applicants.csv"),
+        case.p("placements.csv"),
+    );
+    let out = smena(&[
+        "allocate",
+        "--sessions",
+        &s,
+        "--applicants",
+        &a,
+        "--seed",
+        "xyz",
+        "--out",
+        &o,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--seed: expected 64 hexadecimal digits"),
+        "{}",
+        text(&out.stderr)
+    );
+    let missing = case.p("nope.csv");
+    let out = smena(&[
+        "allocate",
+        "--sessions",
+        &missing,
+        "--applicants",
+        &a,
+        "--seed",
+        SEED,
+        "--out",
+        &o,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read") && text(&out.stderr).contains("nope.csv"));
+    // An output that would overwrite an input is refused, and the input kept.
+    let out = smena(&[
+        "allocate",
+        "--sessions",
+        &s,
+        "--applicants",
+        &a,
+        "--seed",
+        SEED,
+        "--out",
+        &a,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is an input file"));
+    assert_eq!(
+        std::fs::read(&a).unwrap(),
+        b"applicant_id,score,choice_1\nA,1,S1\n"
+    );
+    assert_eq!(case.outputs(), Vec::<String>::new());
+    let out = smena(&["allocate", "--sessions", &s]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_failed_run_keeps_the_previous_output() {
+    let case = Case::new(SESSIONS, b"applicant_id,score,choice_1\nA,1,S1\n");
+    assert_eq!(case.allocate(&[]).status.code(), Some(0));
+    let before = case.placements();
+    std::fs::write(
+        case.path("applicants.csv"),
+        b"applicant_id,score,choice_1\nA,1,S7\n",
+    )
+    .unwrap();
+    assert_eq!(case.allocate(&[]).status.code(), Some(2));
+    assert_eq!(case.placements(), before);
+    assert_eq!(case.outputs(), vec!["placements.csv".to_string()]);
+}
+
+fn yakutia() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/yakutia")
+}
+
+#[test]
+fn yakutia_example_allocates_explains_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, a) = (
+        yakutia().join("sessions.csv"),
+        yakutia().join("applicants.csv"),
+    );
+    let (s, a) = (s.to_str().unwrap(), a.to_str().unwrap());
+    let (p, e) = (
+        dir.path().join("placements.csv"),
+        dir.path().join("explain.csv"),
+    );
+    let (p, e) = (p.to_str().unwrap(), e.to_str().unwrap());
+    let out = smena(&[
+        "allocate",
+        "--sessions",
+        s,
+        "--applicants",
+        a,
+        "--seed",
+        SEED,
+        "--out",
+        p,
+        "--explain",
+        e,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let placements = std::fs::read_to_string(p).unwrap();
+    let explain = std::fs::read_to_string(e).unwrap();
+    // Every applicant has a row, in input order.
+    let ids: Vec<&str> = placements
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let input_ids: Vec<String> = std::fs::read_to_string(a)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, input_ids);
+    // Explanations cover every kind of reason the scenario has.
+    for reason in [
+        "placed",
+        "below_cutoff",
+        "documents_not_verified",
+        "too_young",
+        "passport_expires_too_soon",
+        "block_member_ineligible",
+    ] {
+        assert!(
+            explain.contains(&format!(",{reason},")),
+            "no {reason} in explain.csv"
+        );
+    }
+    assert!(
+        explain
+            .contains("Not placed in songdowon-2027-2: its places went to children ranked higher.")
+    );
+
+    let commitment = text(&smena(&["commit", "--seed", SEED]).stdout)
+        .trim()
+        .to_string();
+    let verify = |placements: &str, seed: &str| {
+        smena(&[
+            "verify",
+            "--sessions",
+            s,
+            "--applicants",
+            a,
+            "--seed",
+            seed,
+            "--commitment",
+            &commitment,
+            "--placements",
+            placements,
+        ])
+    };
+    let ok = verify(p, SEED);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).starts_with("VERIFIED"));
+
+    // A tampered result: one child moved to another session.
+    let tampered_path = dir.path().join("tampered.csv");
+    let mut lines: Vec<String> = placements.lines().map(String::from).collect();
+    let (i, row) = lines
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, l)| !l.ends_with(",,"))
+        .unwrap();
+    let id = row.split(',').next().unwrap().to_string();
+    lines[i] = format!("{id},,");
+    std::fs::write(&tampered_path, lines.join("\n") + "\n").unwrap();
+    let bad = verify(tampered_path.to_str().unwrap(), SEED);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = text(&bad.stderr);
+    assert!(
+        err.contains("NOT VERIFIED")
+            && err.contains(&format!("line {}", i + 1))
+            && err.contains(&id),
+        "{err}"
+    );
+
+    // CRLF and a byte-order mark do not change the content.
+    let crlf_path = dir.path().join("crlf.csv");
+    std::fs::write(
+        &crlf_path,
+        format!("\u{feff}{}", placements.replace('\n', "\r\n")),
+    )
+    .unwrap();
+    let crlf = verify(crlf_path.to_str().unwrap(), SEED);
+    assert_eq!(crlf.status.code(), Some(0), "{}", text(&crlf.stderr));
+    assert!(text(&crlf.stdout).contains("bytes differ from the canonical form"));
+
+    // Another seed does not match the commitment.
+    let other = "cd".repeat(32);
+    let wrong = verify(p, &other);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong.stderr).contains("does not match the commitment"));
+}
+
+#[test]
+fn commit_prints_sha256_of_the_seed_bytes() {
+    let out = smena(&["commit", "--seed", &"00".repeat(32)]);
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925"
+    );
+    let fresh = text(&smena(&["commit"]).stdout);
+    let seed = fresh
+        .lines()
+        .find_map(|l| l.strip_prefix("seed: "))
+        .unwrap();
+    let commitment = fresh
+        .lines()
+        .find_map(|l| l.strip_prefix("commitment: "))
+        .unwrap();
+    assert_eq!(
+        text(&smena(&["commit", "--seed", seed]).stdout).trim(),
+        commitment
+    );
+}
+
+#[test]
+fn lottery_matches_the_python_reference_implementation() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/lottery.py");
+    let ids = [
+        "SKH-27-0001",
+        "Якутск-1",
+        "송도원",
+        "family-007",
+        "a\"b",
+        "",
+    ];
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(SEED)
+        .args(ids)
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let seed = smena_engine::Seed::from_hex(SEED).unwrap();
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), ids.len());
+    for (id, line) in ids.iter().zip(&lines) {
+        assert_eq!(line, &format!("{id}\t{}", seed.lottery_number(id)));
+    }
+}
+
+#[test]
+fn generator_is_deterministic_and_matches_the_bundled_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = smena(&["generate", "yakutia", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    for f in ["sessions.csv", "applicants.csv"] {
+        let fresh = std::fs::read_to_string(dir.path().join(f)).unwrap();
+        let bundled = std::fs::read_to_string(yakutia().join(f)).unwrap();
+        assert!(
+            fresh == bundled,
+            "examples/yakutia/{f} is not what `smena generate yakutia` writes"
+        );
+    }
+}
