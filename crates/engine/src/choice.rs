@@ -105,7 +105,7 @@ pub(crate) fn choose(m: &Market, s: SessionIdx, units: &[u32], out: &mut Vec<Dec
         }
     }
     // Reserved places nobody in the group took become general places.
-    let mut general_left = seats.capacity - taken;
+    let mut general_left = seats.capacity.saturating_sub(taken);
     for (i, &u) in units.iter().enumerate() {
         if decided[i].is_some() {
             continue;
