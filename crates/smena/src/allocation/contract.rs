@@ -587,11 +587,15 @@ fn locate(
 }
 
 /// `explain.csv`: one row per ranked session down to the one received (all
-/// of them for an unplaced child), in input order.
-pub fn explain_csv(instance: &Instance, allocation: &Allocation) -> Vec<u8> {
+/// of them for an unplaced child), in input order, streamed to `out`.
+pub fn explain_csv(
+    instance: &Instance,
+    allocation: &Allocation,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+        .from_writer(out);
     let header = [
         "applicant_id",
         "choice_rank",
@@ -606,8 +610,7 @@ pub fn explain_csv(instance: &Instance, allocation: &Allocation) -> Vec<u8> {
         "cutoff_lottery",
         "explanation",
     ];
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(header);
+    w.write_record(header)?;
     let show_tiers = instance.applicants().iter().any(|a| a.tier != 0);
     for (i, a) in instance.applicants().iter().enumerate() {
         let i = i as u32;
@@ -626,7 +629,7 @@ pub fn explain_csv(instance: &Instance, allocation: &Allocation) -> Vec<u8> {
         };
         let rows = explain(instance, allocation, i);
         if rows.is_empty() {
-            let _ = w.write_record([
+            w.write_record([
                 a.id.as_str(),
                 "",
                 "",
@@ -639,7 +642,7 @@ pub fn explain_csv(instance: &Instance, allocation: &Allocation) -> Vec<u8> {
                 "",
                 "",
                 wording::NO_CHOICES,
-            ]);
+            ])?;
         }
         for row in rows {
             let session = &instance.sessions()[row.session as usize];
@@ -652,7 +655,7 @@ pub fn explain_csv(instance: &Instance, allocation: &Allocation) -> Vec<u8> {
                 ),
                 None => Default::default(),
             };
-            let _ = w.write_record([
+            w.write_record([
                 a.id.as_str(),
                 &row.choice_rank.to_string(),
                 &session.id,
@@ -665,10 +668,10 @@ pub fn explain_csv(instance: &Instance, allocation: &Allocation) -> Vec<u8> {
                 &c_score,
                 &c_lottery,
                 &wording::sentence(&session.id, row.choice_rank, &row.verdict, show_tiers),
-            ]);
+            ])?;
         }
     }
-    w.into_inner().unwrap_or_default()
+    w.flush()
 }
 
 /// One published placement row, as read back for verification.

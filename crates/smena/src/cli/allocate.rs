@@ -1,22 +1,21 @@
 //! `smena allocate`: the allocation contract.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use smena_engine::{Seed, allocate, digest, placements_csv};
 
 use super::progress::Progress;
-use super::{Failure, check_outputs, commit::draw_seed, load, shown, write_all_or_nothing};
+use super::{
+    Content, Failure, InputFiles, check_outputs, commit::draw_seed, shown, write_all_or_nothing,
+};
 use crate::allocation::contract::explain_csv;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Sessions: header session_id,capacity (optional columns in README)
-    #[arg(long)]
-    sessions: PathBuf,
-    /// Applicants: header applicant_id,score,choice_1,...,choice_K
-    #[arg(long)]
-    applicants: PathBuf,
+    #[command(flatten)]
+    inputs: InputFiles,
     /// Lottery seed, 64 hexadecimal digits; drawn and printed if absent
     #[arg(long)]
     seed: Option<String>,
@@ -41,9 +40,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let mut outputs = vec![args.out.as_path()];
     outputs.extend(args.explain.as_deref());
-    check_outputs(&[&args.sessions, &args.applicants], &outputs)?;
+    check_outputs(&args.inputs.paths(), &outputs)?;
     let started = Instant::now();
-    let inputs = load(&args.sessions, &args.applicants)?;
+    let inputs = args.inputs.load()?;
     let instance = &inputs.instance;
     let read = started.elapsed();
 
@@ -54,15 +53,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
     let stage = Progress::stage("writing");
     let placements = placements_csv(instance, &allocation);
-    let explanations = args
-        .explain
-        .as_ref()
-        .map(|_| explain_csv(instance, &allocation));
-    let mut files: Vec<(&std::path::Path, &[u8])> = vec![(&args.out, placements.as_bytes())];
-    if let (Some(path), Some(bytes)) = (&args.explain, &explanations) {
-        files.push((path, bytes));
+    let mut files: Vec<(&std::path::Path, Content<'_>)> = vec![(
+        &args.out,
+        Box::new(|out: &mut dyn Write| out.write_all(placements.as_bytes())),
+    )];
+    if let Some(path) = &args.explain {
+        files.push((
+            path,
+            Box::new(|out: &mut dyn Write| explain_csv(instance, &allocation, out)),
+        ));
     }
-    write_all_or_nothing(&files)?;
+    write_all_or_nothing(files)?;
     stage.finish();
     if args.timings {
         let done = started.elapsed();

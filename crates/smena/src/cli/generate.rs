@@ -1,6 +1,7 @@
 //! `smena generate`: the reference scenario and synthetic benchmark
 //! instances, as the CSV files `smena allocate` reads.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -85,9 +86,15 @@ fn write_files(dir: &std::path::Path, files: &Files) -> Result<(), Failure> {
         .map_err(|e| Failure::Other(anyhow::anyhow!("cannot create {}: {e}", dir.display())))?;
     let sessions = dir.join("sessions.csv");
     let applicants = dir.join("applicants.csv");
-    write_all_or_nothing(&[
-        (&sessions, files.sessions_csv.as_bytes()),
-        (&applicants, files.applicants_csv.as_bytes()),
+    write_all_or_nothing(vec![
+        (
+            &sessions,
+            Box::new(|out: &mut dyn Write| out.write_all(files.sessions_csv.as_bytes())),
+        ),
+        (
+            &applicants,
+            Box::new(|out: &mut dyn Write| out.write_all(files.applicants_csv.as_bytes())),
+        ),
     ])?;
     println!("wrote {} and {}", sessions.display(), applicants.display());
     Ok(())

@@ -1,6 +1,7 @@
 //! `smena`: one file per subcommand. Exit status: 0 success, 1 a check
 //! failed (verify) or the output could not be written, 2 bad input.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,7 +28,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Place applicants into sessions (the allocation contract in DESIGN.md)
+    /// Place applicants into sessions (the allocation contract, see README)
     Allocate(allocate::Args),
     /// Recompute an allocation from its inputs and seed, and check a published result
     Verify(verify::Args),
@@ -85,6 +86,28 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The two input files of the allocation contract.
+#[derive(clap::Args)]
+pub struct InputFiles {
+    /// Sessions: header session_id,capacity (optional columns in README)
+    #[arg(long)]
+    sessions: PathBuf,
+    /// Applicants: header applicant_id,score,choice_1,...,choice_K
+    #[arg(long)]
+    applicants: PathBuf,
+}
+
+impl InputFiles {
+    fn paths(&self) -> [&Path; 2] {
+        [&self.sessions, &self.applicants]
+    }
+
+    /// Reads and checks both files, with progress.
+    fn load(&self) -> Result<Inputs, Failure> {
+        load(&self.sessions, &self.applicants)
+    }
+}
+
 /// A file's name as shown in messages: the path as the user typed it.
 fn shown(path: &Path) -> String {
     path.display().to_string()
@@ -129,22 +152,30 @@ fn check_outputs(inputs: &[&Path], outputs: &[&Path]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes every file or none: each goes to a temporary file beside its
-/// destination first, and all are renamed only once all were written.
-fn write_all_or_nothing(files: &[(&Path, &[u8])]) -> Result<(), Failure> {
+/// Writes one output file's content.
+pub type Content<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a>;
+
+/// Writes every file or none: each is streamed to a temporary file beside
+/// its destination first, and all are renamed only once all were written.
+fn write_all_or_nothing(files: Vec<(&Path, Content<'_>)>) -> Result<(), Failure> {
     let mut temps: Vec<(PathBuf, &Path)> = Vec::new();
     let cleanup = |temps: &[(PathBuf, &Path)]| {
         for (t, _) in temps {
             let _ = std::fs::remove_file(t);
         }
     };
-    for (dest, bytes) in files {
+    for (dest, content) in files {
         let name = dest
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        if let Err(e) = std::fs::write(&temp, bytes) {
+        let written = std::fs::File::create(&temp).and_then(|file| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+            content(&mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()
+        });
+        if let Err(e) = written {
             cleanup(&temps);
             let _ = std::fs::remove_file(&temp);
             return Err(Failure::Other(anyhow::anyhow!(

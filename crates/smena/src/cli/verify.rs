@@ -6,15 +6,13 @@ use std::path::PathBuf;
 use smena_engine::{Commitment, Seed, allocate, digest, placements_csv, seed_matches};
 
 use super::progress::Progress;
-use super::{Failure, load, read, shown};
+use super::{Failure, InputFiles, read, shown};
 use crate::allocation::contract::parse_placements;
 
 #[derive(clap::Args)]
 pub struct Args {
-    #[arg(long)]
-    sessions: PathBuf,
-    #[arg(long)]
-    applicants: PathBuf,
+    #[command(flatten)]
+    inputs: InputFiles,
     /// The revealed seed, 64 hexadecimal digits
     #[arg(long)]
     seed: String,
@@ -33,7 +31,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let seed = Seed::from_hex(&args.seed).map_err(|e| Failure::BadInput(format!("--seed: {e}")))?;
     let commitment = Commitment::from_hex(&args.commitment)
         .map_err(|e| Failure::BadInput(format!("--commitment: {e}")))?;
-    let inputs = load(&args.sessions, &args.applicants)?;
+    let inputs = args.inputs.load()?;
     let published_bytes = read(&args.placements)?;
     let published = parse_placements(&shown(&args.placements), &published_bytes)
         .map_err(|e| Failure::BadInput(e.to_string()))?;

@@ -132,81 +132,84 @@ impl Kind {
     }
 }
 
-/// (id, camp, country, starts, ends, capacity, min_age, max_age, reserves, popularity)
-type SessionRow = (
-    &'static str,
-    &'static str,
-    &'static str,
-    (i32, u8, u8),
-    (i32, u8, u8),
-    u32,
-    u32,
-    u32,
-    &'static str,
-    f64,
-);
+/// A session of the scenario; `popularity` weighs how often it is ranked.
+struct SessionSpec {
+    id: &'static str,
+    camp: &'static str,
+    country: &'static str,
+    starts: (i32, u8, u8),
+    ends: (i32, u8, u8),
+    capacity: u32,
+    min_age: u32,
+    max_age: u32,
+    reserves: &'static str,
+    popularity: f64,
+}
 
-const SESSIONS: &[SessionRow] = &[
-    (
-        "songdowon-2027-1",
-        "Songdowon International Children's Camp",
-        "DPRK",
-        (2027, 6, 20),
-        (2027, 7, 10),
-        30,
-        10,
-        15,
-        "arctic:3;rural:8",
-        1.3,
-    ),
-    (
-        "songdowon-2027-2",
-        "Songdowon International Children's Camp",
-        "DPRK",
-        (2027, 7, 15),
-        (2027, 8, 4),
-        30,
-        10,
-        15,
-        "arctic:3;rural:8",
-        1.8,
-    ),
-    (
-        "songdowon-2027-3",
-        "Songdowon International Children's Camp",
-        "DPRK",
-        (2027, 8, 8),
-        (2027, 8, 28),
-        24,
-        12,
-        16,
-        "arctic:2;rural:6",
-        1.0,
-    ),
-    (
-        "nairamdal-2027-1",
-        "Nairamdal International Children's Centre",
-        "Mongolia",
-        (2027, 6, 25),
-        (2027, 7, 15),
-        25,
-        9,
-        14,
-        "arctic:2;rural:6",
-        0.8,
-    ),
-    (
-        "nairamdal-2027-2",
-        "Nairamdal International Children's Centre",
-        "Mongolia",
-        (2027, 7, 20),
-        (2027, 8, 9),
-        25,
-        9,
-        14,
-        "arctic:2;rural:6",
-        0.9,
-    ),
+const SONGDOWON: &str = "Songdowon International Children's Camp";
+const NAIRAMDAL: &str = "Nairamdal International Children's Centre";
+
+const SESSIONS: &[SessionSpec] = &[
+    SessionSpec {
+        id: "songdowon-2027-1",
+        camp: SONGDOWON,
+        country: "DPRK",
+        starts: (2027, 6, 20),
+        ends: (2027, 7, 10),
+        capacity: 30,
+        min_age: 10,
+        max_age: 15,
+        reserves: "arctic:3;rural:8",
+        popularity: 1.3,
+    },
+    SessionSpec {
+        id: "songdowon-2027-2",
+        camp: SONGDOWON,
+        country: "DPRK",
+        starts: (2027, 7, 15),
+        ends: (2027, 8, 4),
+        capacity: 30,
+        min_age: 10,
+        max_age: 15,
+        reserves: "arctic:3;rural:8",
+        popularity: 1.8,
+    },
+    SessionSpec {
+        id: "songdowon-2027-3",
+        camp: SONGDOWON,
+        country: "DPRK",
+        starts: (2027, 8, 8),
+        ends: (2027, 8, 28),
+        capacity: 24,
+        min_age: 12,
+        max_age: 16,
+        reserves: "arctic:2;rural:6",
+        popularity: 1.0,
+    },
+    SessionSpec {
+        id: "nairamdal-2027-1",
+        camp: NAIRAMDAL,
+        country: "Mongolia",
+        starts: (2027, 6, 25),
+        ends: (2027, 7, 15),
+        capacity: 25,
+        min_age: 9,
+        max_age: 14,
+        reserves: "arctic:2;rural:6",
+        popularity: 0.8,
+    },
+    SessionSpec {
+        id: "nairamdal-2027-2",
+        camp: NAIRAMDAL,
+        country: "Mongolia",
+        starts: (2027, 7, 20),
+        ends: (2027, 8, 9),
+        capacity: 25,
+        min_age: 9,
+        max_age: 14,
+        reserves: "arctic:2;rural:6",
+        popularity: 0.9,
+    },
 ];
 
 const APPLICANTS: usize = 420;
@@ -259,20 +262,20 @@ pub fn generate(seed: u64) -> Files {
         let _ = writeln!(
             sessions,
             "{},{},{},{},{},{},{},{},{PASSPORT_MONTHS},{SCHOOL_CAP},{}",
-            s.0,
-            s.5,
-            s.1,
-            s.2,
-            date(s.3),
-            date(s.4),
-            s.6,
-            s.7,
-            s.8
+            s.id,
+            s.capacity,
+            s.camp,
+            s.country,
+            date(s.starts),
+            date(s.ends),
+            s.min_age,
+            s.max_age,
+            s.reserves
         );
     }
 
     let district_weights = cumulative(DISTRICTS.iter().map(|d| d.2));
-    let popularity = cumulative(SESSIONS.iter().map(|s| s.9));
+    let popularity = cumulative(SESSIONS.iter().map(|s| s.popularity));
     let mut applicants = String::from(
         "applicant_id,score,choice_1,choice_2,choice_3,choice_4,choice_5,tier,school,district,reserve_group,block,birth_date,passport_expires,documents_verified\n",
     );
@@ -284,7 +287,7 @@ pub fn generate(seed: u64) -> Files {
         let wanted = [5, 5, 5, 5, 4, 4, 3, 3, 2, 1][draw.below(10) as usize];
         let mut choices: Vec<&str> = Vec::new();
         while choices.len() < wanted {
-            let s = SESSIONS[draw.weighted(&popularity)].0;
+            let s = SESSIONS[draw.weighted(&popularity)].id;
             if !choices.contains(&s) {
                 choices.push(s);
             }
