@@ -720,3 +720,26 @@ fn generator_is_deterministic_and_matches_the_bundled_example() {
         );
     }
 }
+
+#[test]
+fn blocks_are_named_so_they_cannot_form_cycles() {
+    // A names B as its block and B names A: these are two one-child blocks
+    // called "B" and "A", not a cycle; C and D share block "fam" and are
+    // placed together or not at all.
+    let sessions = b"session_id,capacity\nS1,3\nS2,2\n";
+    let applicants = b"applicant_id,score,choice_1,choice_2,block\nA,9,S1,S2,B\nB,8,S1,S2,A\nC,7,S1,S2,fam\nD,1,S1,S2,fam\nE,5,S1,S2,\n";
+    let case = Case::new(sessions, applicants);
+    let out = case.allocate(&["--explain", &case.p("explain.csv")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // S1 has 3 places: A and B first; the block needs 2 (its weakest member
+    // scores 1) and does not fit, E takes the third; the block goes to S2.
+    assert_eq!(
+        case.placements(),
+        "applicant_id,session_id,choice_rank\nA,S1,1\nB,S1,1\nC,S2,2\nD,S2,2\nE,S1,1\n"
+    );
+    let explain = std::fs::read_to_string(case.path("explain.csv")).unwrap();
+    assert!(
+        explain.contains("C,1,S1,not_placed,block_does_not_fit"),
+        "{explain}"
+    );
+}
