@@ -1,9 +1,15 @@
-//! Smena: the command-line tool and (later) the service around the
-//! allocation engine. Organised by feature: `allocation` owns the published
-//! file formats and the wording of explanations, `scenario` generates the
-//! reference scenario and benchmark instances, `cli` has one file per
-//! subcommand.
+//! Smena: the command-line tool and the service around the allocation
+//! engine. Organised by feature (`accounts`, `programmes`, `allocation`,
+//! `notifications`, `public`), each owning its routes, queries and
+//! templates; `web` assembles them, `store` is the database, `scenario`
+//! generates the reference scenario, `cli` has one file per subcommand.
 
+pub mod accounts;
 pub mod allocation;
 pub mod cli;
+pub mod notifications;
+pub mod programmes;
+pub mod public;
 pub mod scenario;
+pub mod store;
+pub mod web;

@@ -13,6 +13,7 @@ mod allocate;
 mod commit;
 mod generate;
 mod progress;
+mod serve;
 mod verify;
 
 #[derive(Parser)]
@@ -28,6 +29,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the reference scenario on an embedded SQLite file, with a login per role
+    Demo(serve::DemoArgs),
+    /// Run the service
+    Serve(serve::ServeArgs),
+    /// Apply the database migrations and exit
+    Migrate(serve::MigrateArgs),
     /// Place applicants into sessions (the allocation contract, see README)
     Allocate(allocate::Args),
     /// Recompute an allocation from its inputs and seed, and check a published result
@@ -64,6 +71,9 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Demo(args) => serve::demo(args),
+        Command::Serve(args) => serve::serve(args),
+        Command::Migrate(args) => serve::migrate(args),
         Command::Allocate(args) => allocate::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Commit(args) => commit::run(args),

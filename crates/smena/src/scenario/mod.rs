@@ -2,6 +2,7 @@
 //! benchmark instances. Deterministic: the same parameters and seed always
 //! give the same bytes (ChaCha8 as the generator's random source).
 
+pub mod demo;
 pub mod synthetic;
 pub mod yakutia;
 

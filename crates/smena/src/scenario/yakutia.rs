@@ -19,7 +19,7 @@ use time::{Date, Month};
 use super::{Draw, Files, cumulative};
 
 /// (district, kind, weight by pupils, schools)
-const DISTRICTS: &[(&str, Kind, f64, &[&str])] = &[
+pub(crate) const DISTRICTS: &[(&str, Kind, f64, &[&str])] = &[
     (
         "Yakutsk",
         Kind::City,
@@ -116,13 +116,21 @@ const DISTRICTS: &[(&str, Kind, f64, &[&str])] = &[
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     City,
     Rural,
     Arctic,
 }
 
 impl Kind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Kind::City => "city",
+            Kind::Rural => "rural",
+            Kind::Arctic => "arctic",
+        }
+    }
+
     fn reserve_group(self) -> &'static str {
         match self {
             Kind::City => "",
@@ -133,23 +141,23 @@ impl Kind {
 }
 
 /// A session of the scenario; `popularity` weighs how often it is ranked.
-struct SessionSpec {
-    id: &'static str,
-    camp: &'static str,
-    country: &'static str,
-    starts: (i32, u8, u8),
-    ends: (i32, u8, u8),
-    capacity: u32,
-    min_age: u32,
-    max_age: u32,
-    reserves: &'static str,
-    popularity: f64,
+pub(crate) struct SessionSpec {
+    pub id: &'static str,
+    pub camp: &'static str,
+    pub country: &'static str,
+    pub starts: (i32, u8, u8),
+    pub ends: (i32, u8, u8),
+    pub capacity: u32,
+    pub min_age: u32,
+    pub max_age: u32,
+    pub reserves: &'static str,
+    pub popularity: f64,
 }
 
 const SONGDOWON: &str = "Songdowon International Children's Camp";
 const NAIRAMDAL: &str = "Nairamdal International Children's Centre";
 
-const SESSIONS: &[SessionSpec] = &[
+pub(crate) const SESSIONS: &[SessionSpec] = &[
     SessionSpec {
         id: "songdowon-2027-1",
         camp: SONGDOWON,
@@ -213,11 +221,11 @@ const SESSIONS: &[SessionSpec] = &[
 ];
 
 const APPLICANTS: usize = 420;
-const SCHOOL_CAP: u32 = 3;
-const PASSPORT_MONTHS: u32 = 6;
-const RURAL_COEFFICIENT_TENTHS: u32 = 12;
+pub(crate) const SCHOOL_CAP: u32 = 3;
+pub(crate) const PASSPORT_MONTHS: u32 = 6;
+pub(crate) const RURAL_COEFFICIENT_TENTHS: u32 = 12;
 
-fn date(d: (i32, u8, u8)) -> String {
+pub(crate) fn date(d: (i32, u8, u8)) -> String {
     format!("{:04}-{:02}-{:02}", d.0, d.1, d.2)
 }
 
@@ -236,7 +244,8 @@ fn random_day(draw: &mut Draw, first: (i32, u8, u8), last: (i32, u8, u8)) -> Str
 }
 
 /// Achievement points: (points each, probability, cap per level).
-const LEVELS: &[(u32, f64, u32)] = &[(5, 0.05, 10), (3, 0.15, 9), (2, 0.35, 6), (1, 0.45, 3)];
+pub(crate) const LEVELS: &[(u32, f64, u32)] =
+    &[(5, 0.05, 10), (3, 0.15, 9), (2, 0.35, 6), (1, 0.45, 3)];
 
 fn score_tenths(draw: &mut Draw, kind: Kind) -> u32 {
     let achievements = draw.below(6);

@@ -1,0 +1,121 @@
+//! `smena serve`, `smena demo` and `smena migrate`.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+
+use super::Failure;
+use crate::scenario::demo;
+use crate::store::{Db, redact};
+use crate::web::{self, AppState, Config};
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// A SQLite file path or sqlite:// URL, or a postgres:// URL
+    #[arg(long, default_value = "smena.db")]
+    database: String,
+    /// The address people use to reach the service (for links in e-mails);
+    /// defaults to http://LISTEN. An https:// address makes cookies Secure.
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[arg(long, default_value = "smena-demo.db")]
+    database: String,
+}
+
+#[derive(clap::Args)]
+pub struct MigrateArgs {
+    #[arg(long, default_value = "smena.db")]
+    database: String,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start: {e}")))
+}
+
+fn logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SMENA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn open(database: &str) -> Result<Db, Failure> {
+    let db = Db::connect(database)
+        .await
+        .map_err(|e| Failure::BadInput(format!("{e:#}")))?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn listen(addr: SocketAddr) -> Result<tokio::net::TcpListener, Failure> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))
+        .map_err(|e| Failure::BadInput(format!("{e:#}")))
+}
+
+pub fn serve(args: ServeArgs) -> Result<(), Failure> {
+    logging();
+    runtime()?.block_on(async {
+        let db = open(&args.database).await?;
+        let listener = listen(args.listen).await?;
+        let mut config = Config::for_address(&listener.local_addr().map_err(anyhow::Error::from)?);
+        if let Some(base) = args.base_url {
+            config.secure_cookies = base.starts_with("https://");
+            config.base_url = base.trim_end_matches('/').to_string();
+        }
+        tracing::info!(database = %redact(&args.database), url = %config.base_url, "serving");
+        web::serve(listener, AppState { db, config })
+            .await
+            .map_err(Failure::Other)
+    })
+}
+
+pub fn demo(args: DemoArgs) -> Result<(), Failure> {
+    logging();
+    runtime()?.block_on(async {
+        let db = open(&args.database).await?;
+        let loaded = demo::load(&db).await?;
+        let listener = listen(args.listen).await?;
+        let config = Config::for_address(&listener.local_addr().map_err(anyhow::Error::from)?);
+        println!(
+            "Smena demo: the Sakha (Yakutia) reference scenario {} {}",
+            if loaded { "loaded into" } else { "already in" },
+            args.database
+        );
+        println!(
+            "Open {} and log in as (password for all: {}):",
+            config.base_url,
+            demo::PASSWORD
+        );
+        for login in demo::LOGINS {
+            println!("  {:<26} {}", login.role.title(), login.email);
+        }
+        println!("Stop with Ctrl-C.");
+        web::serve(listener, AppState { db, config })
+            .await
+            .map_err(Failure::Other)
+    })
+}
+
+pub fn migrate(args: MigrateArgs) -> Result<(), Failure> {
+    runtime()?.block_on(async {
+        open(&args.database).await?;
+        println!("{} is up to date", redact(&args.database));
+        Ok(())
+    })
+}

@@ -1,0 +1,199 @@
+//! Storage: one interface over SQLite (the embedded default) and PostgreSQL.
+//!
+//! Queries are written once in portable SQL (`$1` placeholders, ids chosen
+//! by the application, times in milliseconds) and run through `sqlx::Any`.
+//! What differs per backend lives here and only here: how a connection is
+//! set up (SQLite: WAL, `synchronous=FULL`, busy timeout, foreign keys) and
+//! how a write transaction begins (SQLite: `BEGIN IMMEDIATE`, so concurrent
+//! writers queue for the lock instead of failing with "database is locked").
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{Any, AnyPool, Executor as _, Transaction};
+
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The application's database.
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Migrations, in order; a migration is never edited once released.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "accounts and programmes",
+    include_str!("../../migrations/0001_accounts_and_programmes.sql"),
+)];
+
+/// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
+/// file path (created if missing).
+pub fn parse_url(database: &str) -> (Backend, String) {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        (Backend::Postgres, database.to_string())
+    } else {
+        let path = database
+            .strip_prefix("sqlite://")
+            .or_else(|| database.strip_prefix("sqlite:"))
+            .unwrap_or(database);
+        let path = path.split('?').next().unwrap_or(path);
+        (Backend::Sqlite, format!("sqlite://{path}?mode=rwc"))
+    }
+}
+
+impl Db {
+    pub async fn connect(database: &str) -> anyhow::Result<Db> {
+        install_default_drivers();
+        let (backend, url) = parse_url(database);
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            Backend::Sqlite => {
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // A writer waits up to 10 s for the lock.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+            }
+            Backend::Postgres => options.connect(&url).await,
+        }
+        .with_context(|| format!("cannot open the database {}", redact(database)))?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the migrations not yet applied (each in its transaction).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrations: Vec<Migration> = MIGRATIONS
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    Cow::Borrowed(description),
+                    MigrationType::Simple,
+                    sqlx::SqlSafeStr::into_sql_str(sql),
+                    false,
+                )
+            })
+            .collect();
+        let migrator = Migrator {
+            migrations: Cow::Owned(migrations),
+            ..Migrator::DEFAULT
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("cannot apply the database migrations")?;
+        Ok(())
+    }
+
+    /// A transaction that will write: on SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`), waiting up to the busy timeout behind other
+    /// writers, so a read-then-write sequence cannot fail halfway.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Does the database answer?
+    pub async fn healthy(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(database: &str) -> String {
+    match (database.find("://"), database.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &database[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &database[..scheme + 3], &database[at..])
+        }
+        _ => database.to_string(),
+    }
+}
+
+/// A new random id: positive, 63 bits, not guessable.
+pub fn new_id() -> i64 {
+    let mut bytes = [0u8; 8];
+    // The operating system's random source does not fail on supported
+    // platforms; a zero id would be refused by the primary key anyway.
+    let _ = getrandom::fill(&mut bytes);
+    (u64::from_le_bytes(bytes) >> 1) as i64
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// 32 random bytes as hex: session and one-time tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    let _ = getrandom::fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_are_recognised() {
+        assert_eq!(
+            parse_url("smena-demo.db"),
+            (Backend::Sqlite, "sqlite://smena-demo.db?mode=rwc".into())
+        );
+        assert_eq!(
+            parse_url("sqlite:///tmp/x.db"),
+            (Backend::Sqlite, "sqlite:///tmp/x.db?mode=rwc".into())
+        );
+        assert_eq!(parse_url("postgres://u@h/db").0, Backend::Postgres);
+        assert_eq!(
+            redact("postgres://smena:secret@db:5432/x"),
+            "postgres://smena:***@db:5432/x"
+        );
+        assert_eq!(redact("smena.db"), "smena.db");
+    }
+}

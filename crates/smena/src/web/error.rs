@@ -1,0 +1,88 @@
+//! One error type for every route, mapped to a status code and a page that
+//! says what is wrong in words.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// What went wrong while answering a request.
+#[derive(Debug)]
+pub enum AppError {
+    /// Not found — also the answer for anything the user may not see, so
+    /// another family's record looks exactly like one that does not exist.
+    NotFound,
+    /// Not logged in: go to the login page.
+    LoginRequired,
+    /// The form was not sent from our own page (CSRF) or has expired.
+    Forbidden(String),
+    /// The input is wrong; the message says how.
+    BadRequest(String),
+    /// Too many attempts; try again after this many seconds.
+    TooManyRequests(u64),
+    /// A bug or an outage; details go to the log, not to the user.
+    Internal(anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        AppError::Internal(e)
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::LoginRequired => StatusCode::SEE_OTHER,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message shown to the user.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::NotFound => "This page does not exist, or you may not see it.".into(),
+            AppError::LoginRequired => "Please log in.".into(),
+            AppError::Forbidden(m) | AppError::BadRequest(m) => m.clone(),
+            AppError::TooManyRequests(secs) => {
+                format!("Too many attempts. Please try again in {} minute(s).", secs.div_ceil(60).max(1))
+            }
+            AppError::Internal(_) => {
+                "Something went wrong on our side; nothing you entered was saved by this request. Please try again.".into()
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            tracing::error!(error = %format!("{e:#}"), "request failed");
+        }
+        if let AppError::LoginRequired = self {
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
+        }
+        let status = self.status();
+        let mut response = (
+            status,
+            Html(super::page::error_page(status, &self.message())),
+        )
+            .into_response();
+        if let AppError::TooManyRequests(secs) = self
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

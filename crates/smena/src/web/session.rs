@@ -1,0 +1,356 @@
+//! Who is asking: server-side login sessions (a random token in an HttpOnly,
+//! SameSite cookie; its SHA-256 in the database) and CSRF protection on
+//! every state-changing request.
+//!
+//! The middleware runs before every route: it loads the login session, or
+//! gives an anonymous visitor a CSRF token of their own (double-submit
+//! cookie), and refuses a POST whose token is missing or wrong, or whose
+//! `Origin` is another site.
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sqlx::Row as _;
+
+use super::AppState;
+use super::error::AppError;
+use super::policy::Role;
+use crate::store::{Db, now_ms, random_token, token_hash};
+
+pub const SESSION_COOKIE: &str = "smena_session";
+pub const CSRF_COOKIE: &str = "smena_csrf";
+/// A login lasts 12 hours from the last request.
+const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
+/// `last_seen_at` is refreshed at most this often (a write per request would
+/// be wasted work).
+const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
+/// Largest form body read while looking for the CSRF field.
+const FORM_LIMIT: usize = 1 << 20;
+
+/// A logged-in user.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: i64,
+    pub role: Role,
+    pub email: String,
+    pub full_name: String,
+    pub email_verified: bool,
+    pub school_id: Option<i64>,
+    pub camp_id: Option<i64>,
+}
+
+/// The person making the request, logged in or not.
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub user: Option<User>,
+    /// The token forms must send back.
+    pub csrf: String,
+    /// SHA-256 of the login session's token, when logged in.
+    pub session_hash: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("session middleware missing")))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for User {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Visitor::from_request_parts(parts, state)
+            .await?
+            .user
+            .ok_or(AppError::LoginRequired)
+    }
+}
+
+/// The value of a cookie in the request, if any.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value for one of our cookies.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let http_only = if name == SESSION_COOKIE {
+        "; HttpOnly"
+    } else {
+        ""
+    };
+    let text =
+        format!("{name}={value}; Path=/; Max-Age={max_age_secs}; SameSite=Lax{http_only}{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+async fn load(db: &Db, hash: &str) -> Result<Option<(User, String, i64)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT a.id, a.role, a.email, a.full_name, a.email_verified_at, a.school_id, a.camp_id, \
+                s.csrf_token, s.last_seen_at \
+         FROM login_sessions s JOIN accounts a ON a.id = s.account_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(hash)
+    .bind(now_ms())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let Some(role) = Role::parse(row.try_get::<String, _>("role")?.as_str()) else {
+        return Ok(None);
+    };
+    let user = User {
+        id: row.try_get("id")?,
+        role,
+        email: row.try_get("email")?,
+        full_name: row.try_get("full_name")?,
+        email_verified: row
+            .try_get::<Option<i64>, _>("email_verified_at")?
+            .is_some(),
+        school_id: row.try_get("school_id")?,
+        camp_id: row.try_get("camp_id")?,
+    };
+    Ok(Some((
+        user,
+        row.try_get("csrf_token")?,
+        row.try_get("last_seen_at")?,
+    )))
+}
+
+/// Starts a login session (a new token every time: the session id changes at
+/// login) and returns the cookie token.
+pub async fn start(
+    db: &Db,
+    account_id: i64,
+    replacing: Option<&str>,
+) -> Result<String, sqlx::Error> {
+    let token = random_token();
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if let Some(old) = replacing {
+        sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO login_sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash(&token))
+    .bind(account_id)
+    .bind(random_token())
+    .bind(now)
+    .bind(now)
+    .bind(now + SESSION_TTL_MS)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Ends one login session.
+pub async fn end(db: &Db, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
+        .bind(hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Is this a request that changes something?
+fn unsafe_method(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The CSRF token sent with a request: header, query parameter, or the
+/// `csrf` field of a URL-encoded form (the body is read and put back).
+async fn submitted_token(req: Request) -> Result<(Request, Option<String>), AppError> {
+    if let Some(v) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
+        let v = v.to_string();
+        return Ok((req, Some(v)));
+    }
+    if let Some(q) = req.uri().query()
+        && let Some(v) = form_field(q.as_bytes(), "csrf")
+    {
+        return Ok((req, Some(v)));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| AppError::BadRequest("The form is too large.".into()))?;
+    let token = form_field(&bytes, "csrf");
+    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+fn form_field(encoded: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(encoded)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// Equal without revealing where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A request whose `Origin` names another site.
+fn foreign_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    origin != "null" && origin_host != host
+}
+
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let mut visitor = Visitor {
+        user: None,
+        csrf: String::new(),
+        session_hash: None,
+    };
+    if let Some(token) = cookie(headers, SESSION_COOKIE) {
+        let hash = token_hash(token);
+        match load(&state.db, &hash).await {
+            Ok(Some((user, csrf, last_seen))) => {
+                let now = now_ms();
+                if now - last_seen > TOUCH_EVERY_MS {
+                    let _ = sqlx::query(
+                        "UPDATE login_sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
+                    )
+                    .bind(now)
+                    .bind(now + SESSION_TTL_MS)
+                    .bind(&hash)
+                    .execute(state.db.pool())
+                    .await;
+                }
+                visitor = Visitor {
+                    user: Some(user),
+                    csrf,
+                    session_hash: Some(hash),
+                };
+            }
+            Ok(None) => {}
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    }
+    let mut new_anonymous_token = None;
+    if visitor.user.is_none() {
+        visitor.csrf = match cookie(headers, CSRF_COOKIE).filter(|t| t.len() == 64) {
+            Some(t) => t.to_string(),
+            None => {
+                let t = random_token();
+                new_anonymous_token = Some(t.clone());
+                t
+            }
+        };
+    }
+    let mut req = req;
+    if unsafe_method(req.method()) {
+        if foreign_origin(req.headers()) {
+            return AppError::Forbidden(
+                "This form was sent from another site and was refused.".into(),
+            )
+            .into_response();
+        }
+        let (r, token) = match submitted_token(req).await {
+            Ok(x) => x,
+            Err(e) => return e.into_response(),
+        };
+        req = r;
+        if !token.is_some_and(|t| same(&t, &visitor.csrf)) {
+            return AppError::Forbidden(
+                "This form has expired or did not come from this site. Please go back, reload the page and try again."
+                    .into(),
+            )
+            .into_response();
+        }
+    }
+    req.extensions_mut().insert(visitor);
+    let mut response = next.run(req).await;
+    if let Some(t) = new_anonymous_token {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &t, 12 * 3600, state.config.secure_cookies),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; smena_session=abc; b=2"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, CSRF_COOKIE), None);
+    }
+
+    #[test]
+    fn session_cookie_is_http_only_and_same_site() {
+        let v = set_cookie(SESSION_COOKIE, "t", 60, true);
+        let v = v.to_str().unwrap();
+        assert!(v.contains("HttpOnly") && v.contains("SameSite=Lax") && v.contains("Secure"));
+    }
+
+    #[test]
+    fn foreign_origins_are_recognised() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        assert!(!foreign_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        assert!(!foreign_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(foreign_origin(&h));
+    }
+}

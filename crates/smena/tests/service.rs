@@ -1,0 +1,648 @@
+//! The service end to end over HTTP: the real app on port 0, against a
+//! fresh SQLite file and a fresh PostgreSQL database; every scenario runs on
+//! both. PostgreSQL is reached at `SMENA_TEST_POSTGRES` (default: the local
+//! server, user postgres, trust authentication).
+#![allow(clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use smena::store::{Backend, Db, now_ms};
+use smena::web::{self, AppState, Config};
+use sqlx::Connection as _;
+
+struct TestApp {
+    base: String,
+    db: Db,
+    client: reqwest::Client,
+    postgres_db: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+fn admin_url() -> String {
+    std::env::var("SMENA_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+async fn spawn_app(backend: Backend) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, postgres_db) = match backend {
+        Backend::Sqlite => (dir.path().join("smena.db").display().to_string(), None),
+        Backend::Postgres => {
+            sqlx::any::install_default_drivers();
+            let name = format!(
+                "smena_test_{}_{}",
+                now_ms() / 1000,
+                smena::store::new_id() % 1_000_000
+            );
+            let admin = admin_url();
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL reachable for tests");
+            sweep_stale_databases(&mut conn).await;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            let base = admin.rsplit_once('/').unwrap().0;
+            (format!("{base}/{name}"), Some(name))
+        }
+    };
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let state = AppState {
+        db: db.clone(),
+        config: Config::for_address(&addr),
+    };
+    tokio::spawn(web::serve(listener, state));
+    TestApp {
+        base: format!("http://{addr}"),
+        db,
+        client: client(),
+        postgres_db,
+        _dir: dir,
+    }
+}
+
+/// Drops databases left behind by test runs that crashed over an hour ago.
+async fn sweep_stale_databases(conn: &mut sqlx::AnyConnection) {
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname::text FROM pg_database WHERE datname LIKE 'smena_test_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    let hour_ago = now_ms() / 1000 - 3600;
+    for (name,) in names {
+        let created: i64 = name
+            .split('_')
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(i64::MAX);
+        if created < hour_ago {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut *conn)
+            .await;
+        }
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn get(&self, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+        let r = client.get(self.url(path)).send().await.unwrap();
+        let status = r.status();
+        (status, r.text().await.unwrap())
+    }
+
+    /// The CSRF token of a form page, as a browser would find it.
+    async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
+        let (_, html) = self.get(client, path).await;
+        let at = html
+            .find("name=\"csrf\" value=\"")
+            .expect("page has a CSRF field")
+            + 19;
+        html[at..at + 64].to_string()
+    }
+
+    async fn post(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let page = if path == "/logout" { "/home" } else { path };
+        let csrf = self.csrf(client, page).await;
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        fields.push(("csrf", &csrf));
+        client
+            .post(self.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.post(
+            client,
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// The newest message in the outbox to `recipient`.
+    async fn last_mail(&self, recipient: &str) -> String {
+        let (body,): (String,) = sqlx::query_as(
+            "SELECT body FROM outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(recipient)
+        .fetch_one(self.db.pool())
+        .await
+        .unwrap();
+        body
+    }
+
+    /// The path of the first link to this service in a message.
+    fn link_in(&self, mail: &str) -> String {
+        let at = mail.find(&self.base).unwrap() + self.base.len();
+        mail[at..].split_whitespace().next().unwrap().to_string()
+    }
+
+    async fn register(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.post(
+            client,
+            "/register",
+            &[
+                ("full_name", name),
+                ("email", email),
+                ("password", password),
+                ("password_again", password),
+            ],
+        )
+        .await
+    }
+
+    async fn finish(self) {
+        self.db.pool().close().await;
+        if let Some(name) = self.postgres_db {
+            let mut conn = sqlx::AnyConnection::connect(&admin_url()).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// Runs a scenario once per backend.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = super::spawn_app(smena::store::Backend::Sqlite).await;
+                super::$name(&app).await;
+                app.finish().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = super::spawn_app(smena::store::Backend::Postgres).await;
+                super::$name(&app).await;
+                app.finish().await;
+            }
+        }
+    )*};
+}
+
+on_both_databases!(
+    health_and_security_headers,
+    register_confirm_login_logout,
+    state_changes_need_the_csrf_token,
+    logins_are_throttled_per_account,
+    password_reset_closes_old_sessions,
+    roles_see_only_what_the_policy_allows,
+    bad_registration_keeps_what_was_typed,
+    fifty_concurrent_writers,
+    demo_scenario_loads,
+);
+
+async fn health_and_security_headers(app: &TestApp) {
+    let r = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let h = r.headers().clone();
+    assert_eq!(r.text().await.unwrap(), "ok");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"),
+        "{csp}"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cache-control"], "no-store");
+    let r = app
+        .client
+        .get(app.url("/no-such-page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.headers().contains_key("content-security-policy"));
+}
+
+async fn register_confirm_login_logout(app: &TestApp) {
+    let c = client();
+    let r = app
+        .register(
+            &c,
+            "Туйаара Иванова",
+            "tuyaara@example.org",
+            "a long enough passphrase",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("smena_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(r.text().await.unwrap().contains("Check your e-mail"));
+    let (_, home) = app.get(&c, "/home").await;
+    assert!(home.contains("Hello, Туйаара Иванова") && home.contains("not confirmed yet"));
+
+    let link = app.link_in(&app.last_mail("tuyaara@example.org").await);
+    assert!(link.starts_with("/verify-email?token="));
+    let (status, page) = app.get(&c, &link).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let (status, _) = app.get(&c, &link).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a link works once");
+    let (_, home) = app.get(&c, "/home").await;
+    assert!(!home.contains("not confirmed yet"));
+
+    let r = app.post(&c, "/logout", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app.get(&c, "/home").await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "logged out: back to the login page"
+    );
+    let sessions: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM login_sessions")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sessions.0, 0, "logout deletes the session on the server");
+
+    let r = app
+        .login(&c, "tuyaara@example.org", "wrong password here")
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The e-mail address or the password is wrong.")
+    );
+    let r = app
+        .login(&c, "TUYAARA@example.org", "a long enough passphrase")
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/home");
+    // Registering the same address again reveals nothing, and tells its owner.
+    let r = app
+        .register(
+            &client(),
+            "Someone Else",
+            "tuyaara@example.org",
+            "another long passphrase",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        app.last_mail("tuyaara@example.org")
+            .await
+            .contains("already has one")
+    );
+}
+
+async fn state_changes_need_the_csrf_token(app: &TestApp) {
+    let c = client();
+    let _ = app.get(&c, "/login").await;
+    let r = c
+        .post(app.url("/login"))
+        .form(&[("email", "a@b.cd"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let csrf = app.csrf(&c, "/login").await;
+    let r = c
+        .post(app.url("/login"))
+        .header("Origin", "https://evil.example")
+        .form(&[("email", "a@b.cd"), ("password", "x"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "a@b.cd"),
+            ("password", "x"),
+            ("csrf", &"0".repeat(64)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+async fn logins_are_throttled_per_account(app: &TestApp) {
+    app.register(
+        &client(),
+        "Parent",
+        "throttle@example.org",
+        "the right passphrase",
+    )
+    .await;
+    let c = client();
+    for _ in 0..5 {
+        assert_eq!(
+            app.login(&c, "throttle@example.org", "a wrong passphrase")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let r = app
+        .login(&c, "throttle@example.org", "the right passphrase")
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(r.text().await.unwrap().contains("Too many attempts"));
+}
+
+async fn password_reset_closes_old_sessions(app: &TestApp) {
+    let old = client();
+    app.register(
+        &old,
+        "Forgetful Parent",
+        "forgetful@example.org",
+        "the first passphrase",
+    )
+    .await;
+    assert_eq!(app.get(&old, "/home").await.0, StatusCode::OK);
+
+    let c = client();
+    let r = app
+        .post(
+            &c,
+            "/password/forgot",
+            &[("email", "forgetful@example.org")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .post(&c, "/password/forgot", &[("email", "nobody@example.org")])
+        .await;
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("If nobody@example.org belongs to an account")
+    );
+    let link = app.link_in(&app.last_mail("forgetful@example.org").await);
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let r = app
+        .post(
+            &c,
+            &link,
+            &[
+                ("token", &token),
+                ("password", "short"),
+                ("password_again", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app
+        .post(
+            &c,
+            &link,
+            &[
+                ("token", &token),
+                ("password", "the second passphrase"),
+                ("password_again", "the second passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&old, "/home").await.0,
+        StatusCode::SEE_OTHER,
+        "old session closed"
+    );
+    let r = app
+        .post(
+            &c,
+            &link,
+            &[
+                ("token", &token),
+                ("password", "a third passphrase"),
+                ("password_again", "a third passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "the link works once");
+    assert_eq!(
+        app.login(&c, "forgetful@example.org", "the first passphrase")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login(&c, "forgetful@example.org", "the second passphrase")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+async fn roles_see_only_what_the_policy_allows(app: &TestApp) {
+    smena::scenario::demo::load(&app.db).await.unwrap();
+    let parent = client();
+    app.login(
+        &parent,
+        "parent@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let (status, page) = app.get(&parent, "/coordinator/outbox").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("does not exist, or you may not see it"));
+    let coordinator = client();
+    app.login(
+        &coordinator,
+        "coordinator@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        app.get(&coordinator, "/coordinator/outbox").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&client(), "/coordinator/outbox").await.0,
+        StatusCode::SEE_OTHER
+    );
+}
+
+async fn bad_registration_keeps_what_was_typed(app: &TestApp) {
+    let c = client();
+    let r = app
+        .post(
+            &c,
+            "/register",
+            &[
+                ("full_name", "<script>alert(1)</script>"),
+                ("email", "not-an-address"),
+                ("password", "short"),
+                ("password_again", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "typed name kept, escaped: {page}"
+    );
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(page.contains("value=\"not-an-address\""));
+    assert!(page.contains("is not an e-mail address") && page.contains("at least 10 characters"));
+    let r = app
+        .post(
+            &c,
+            "/register",
+            &[
+                ("full_name", "Ann"),
+                ("email", "ann@example.org"),
+                ("password", "a long passphrase"),
+                ("password_again", "another long one"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("not the same"));
+    let accounts: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM accounts")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(accounts.0, 0, "nothing saved from bad forms");
+    // A form field of the wrong type is refused with a clear error too.
+    let csrf = app.csrf(&c, "/register").await;
+    let r = c
+        .post(app.url("/register"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error());
+}
+
+async fn fifty_concurrent_writers(app: &TestApp) {
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let base = app.base.clone();
+        tasks.push(tokio::spawn(async move {
+            let c = client();
+            let html = c
+                .get(format!("{base}/register"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+            let csrf = html[at..at + 64].to_string();
+            let email = format!("parent{i}@example.org");
+            let r = c
+                .post(format!("{base}/register"))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("full_name", "Parent"),
+                    ("email", email.as_str()),
+                    ("password", "a long passphrase"),
+                    ("password_again", "a long passphrase"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }));
+    }
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(!body.contains("locked"));
+    }
+    let accounts: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM accounts")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(accounts.0, 50);
+    let mails: (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE kind = 'email_verification'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        mails.0, 50,
+        "each registration queued its message in the same transaction"
+    );
+}
+
+async fn demo_scenario_loads(app: &TestApp) {
+    assert!(smena::scenario::demo::load(&app.db).await.unwrap());
+    assert!(
+        !smena::scenario::demo::load(&app.db).await.unwrap(),
+        "loading twice changes nothing"
+    );
+    let (status, page) = app.get(&app.client, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    for code in [
+        "songdowon-2027-1",
+        "songdowon-2027-2",
+        "songdowon-2027-3",
+        "nairamdal-2027-1",
+        "nairamdal-2027-2",
+    ] {
+        assert!(page.contains(code), "{code} on the public page");
+    }
+    assert!(page.contains("Lottery commitment"));
+    for login in smena::scenario::demo::LOGINS {
+        let c = client();
+        let r = app
+            .login(&c, login.email, smena::scenario::demo::PASSWORD)
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", login.email);
+        let (_, home) = app.get(&c, "/home").await;
+        assert!(home.contains(login.role.title()));
+    }
+}
