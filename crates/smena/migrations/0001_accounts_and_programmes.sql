@@ -1,6 +1,7 @@
--- Portable SQL for SQLite and PostgreSQL alike: ids are chosen by the
+-- Portable SQL for SQLite and PostgreSQL alike (through sqlx::Any): ids are chosen by the
 -- application (random, so they cannot be guessed or enumerated), times are
--- milliseconds since the Unix epoch, dates are 'YYYY-MM-DD' text.
+-- milliseconds since the Unix epoch, dates are 'YYYY-MM-DD' text, and
+-- booleans are INTEGER 0/1 (sqlx::Any cannot read SQLite's BOOLEAN).
 
 CREATE TABLE accounts (
     id BIGINT PRIMARY KEY,
@@ -107,7 +108,7 @@ CREATE TABLE programmes (
     passport_months INTEGER NOT NULL,
     seed_hex TEXT,
     commitment_hex TEXT,
-    seed_revealed BOOLEAN NOT NULL DEFAULT FALSE,
+    seed_revealed INTEGER NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL
 );
 

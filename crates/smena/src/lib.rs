@@ -6,10 +6,14 @@
 
 pub mod accounts;
 pub mod allocation;
+pub mod applications;
+pub mod audit;
 pub mod cli;
+pub mod documents;
 pub mod notifications;
 pub mod programmes;
 pub mod public;
 pub mod scenario;
+pub mod schools;
 pub mod store;
 pub mod web;

@@ -14,6 +14,7 @@ use sqlx::Connection as _;
 
 struct TestApp {
     base: String,
+    files: std::path::PathBuf,
     db: Db,
     client: reqwest::Client,
     postgres_db: Option<String>,
@@ -26,6 +27,10 @@ fn admin_url() -> String {
 }
 
 async fn spawn_app(backend: Backend) -> TestApp {
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warn,smena=info")
+        .try_init();
     let dir = tempfile::tempdir().unwrap();
     let (url, postgres_db) = match backend {
         Backend::Sqlite => (dir.path().join("smena.db").display().to_string(), None),
@@ -56,11 +61,12 @@ async fn spawn_app(backend: Backend) -> TestApp {
     let addr: SocketAddr = listener.local_addr().unwrap();
     let state = AppState {
         db: db.clone(),
-        config: Config::for_address(&addr),
+        config: Config::new(&addr, dir.path().join("files")),
     };
     tokio::spawn(web::serve(listener, state));
     TestApp {
         base: format!("http://{addr}"),
+        files: dir.path().join("files"),
         db,
         client: client(),
         postgres_db,
@@ -111,14 +117,16 @@ impl TestApp {
         (status, r.text().await.unwrap())
     }
 
-    /// The CSRF token of a form page, as a browser would find it.
+    /// The CSRF token of a form page, as a browser would find it (from the
+    /// start page when `path` has no page of its own).
     async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
-        let (_, html) = self.get(client, path).await;
-        let at = html
-            .find("name=\"csrf\" value=\"")
-            .expect("page has a CSRF field")
-            + 19;
-        html[at..at + 64].to_string()
+        for page in [path, "/home", "/login"] {
+            let (_, html) = self.get(client, page).await;
+            if let Some(at) = html.find("name=\"csrf\" value=\"") {
+                return html[at + 19..at + 19 + 64].to_string();
+            }
+        }
+        panic!("no page with a CSRF field")
     }
 
     async fn post(
@@ -235,6 +243,10 @@ on_both_databases!(
     bad_registration_keeps_what_was_typed,
     fifty_concurrent_writers,
     demo_scenario_loads,
+    a_parent_applies_with_documents_and_choices,
+    another_familys_records_answer_404_and_are_audited,
+    the_coordinator_reviews_documents,
+    a_school_imports_its_roster,
 );
 
 async fn health_and_security_headers(app: &TestApp) {
@@ -484,7 +496,9 @@ async fn password_reset_closes_old_sessions(app: &TestApp) {
 }
 
 async fn roles_see_only_what_the_policy_allows(app: &TestApp) {
-    smena::scenario::demo::load(&app.db).await.unwrap();
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
     let parent = client();
     app.login(
         &parent,
@@ -619,9 +633,15 @@ async fn fifty_concurrent_writers(app: &TestApp) {
 }
 
 async fn demo_scenario_loads(app: &TestApp) {
-    assert!(smena::scenario::demo::load(&app.db).await.unwrap());
     assert!(
-        !smena::scenario::demo::load(&app.db).await.unwrap(),
+        smena::scenario::demo::load(&app.db, &app.files)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !smena::scenario::demo::load(&app.db, &app.files)
+            .await
+            .unwrap(),
         "loading twice changes nothing"
     );
     let (status, page) = app.get(&app.client, "/").await;
@@ -645,4 +665,493 @@ async fn demo_scenario_loads(app: &TestApp) {
         let (_, home) = app.get(&c, "/home").await;
         assert!(home.contains(login.role.title()));
     }
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n%minimal\ntrailer<<>>\n%%EOF\n";
+
+impl TestApp {
+    /// A registered parent with a confirmed address, logged in.
+    async fn verified_parent(&self, email: &str) -> reqwest::Client {
+        let c = client();
+        self.register(&c, "Parent", email, "a long enough passphrase")
+            .await;
+        let link = self.link_in(&self.last_mail(email).await);
+        assert_eq!(self.get(&c, &link).await.0, StatusCode::OK);
+        c
+    }
+
+    async fn school_id(&self, name: &str) -> i64 {
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM schools WHERE name = $1")
+            .bind(name)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap();
+        id
+    }
+
+    /// Adds a child through the form; returns its page path.
+    async fn add_child(
+        &self,
+        c: &reqwest::Client,
+        given: &str,
+        birth: &str,
+        passport: &str,
+    ) -> String {
+        let school = self.school_id("Sakha Gymnasium").await.to_string();
+        let r = self
+            .post(
+                c,
+                "/children",
+                &[
+                    ("given_name", given),
+                    ("family_name", "Petrova"),
+                    ("birth_date", birth),
+                    ("school_id", &school),
+                    ("category", ""),
+                    ("passport_expires", passport),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        r.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    async fn upload(
+        &self,
+        c: &reqwest::Client,
+        child: &str,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let csrf = self.csrf(c, child).await;
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        c.post(self.url(&format!("{child}/documents?csrf={csrf}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn count(&self, sql: &'static str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(self.db.pool()).await.unwrap();
+        n
+    }
+}
+
+async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let c = app.verified_parent("new.parent@example.org").await;
+    let school = app.school_id("Sakha Gymnasium").await.to_string();
+
+    // A future birth date is refused, and what was typed is kept.
+    let r = app
+        .post(
+            &c,
+            "/children",
+            &[
+                ("given_name", "Айыына"),
+                ("family_name", "Петрова"),
+                ("birth_date", "2099-01-01"),
+                ("school_id", &school),
+                ("category", ""),
+                ("passport_expires", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("in the future") && page.contains("value=\"Айыына\""));
+
+    let child = app
+        .add_child(&c, "Айыына", "2014-03-09", "2031-01-01")
+        .await;
+    let r = app
+        .post(
+            &c,
+            &format!("{child}/achievements"),
+            &[
+                ("title", "Republic olympiad"),
+                ("level", "regional"),
+                ("place", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&c, &child).await;
+    assert!(
+        page.contains("Republic olympiad") && page.contains("<th>Score</th><th>2</th>"),
+        "score 2 for a regional win"
+    );
+
+    // Hostile uploads are refused with a clear reason; nothing is stored.
+    let r = app
+        .upload(
+            &c,
+            &child,
+            "passport",
+            "passport.pdf",
+            b"\x7fELF\x02\x01\x01 an executable".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("not a PDF, JPEG or PNG"));
+    let r = app
+        .upload(
+            &c,
+            &child,
+            "passport",
+            "big.pdf",
+            [b"%PDF-".to_vec(), vec![b'x'; 11 * 1024 * 1024]].concat(),
+        )
+        .await;
+    assert!(
+        r.status() == StatusCode::BAD_REQUEST || r.status() == StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        r.status()
+    );
+    let r = app.upload(&c, &child, "visa", "x.pdf", PDF.to_vec()).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT COUNT(*) FROM documents d JOIN children c ON c.id = d.child_id WHERE c.given_name = 'Айыына'").await, 0);
+
+    // Start the application; submitting without documents and consents keeps the draft.
+    let r = app.post(&c, &format!("{child}/applications"), &[]).await;
+    let application = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.get(&c, &application).await;
+    let sessions: Vec<String> = page
+        .match_indices("<option value=\"")
+        .map(|(i, _)| page[i + 15..].split('"').next().unwrap().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    assert!(
+        sessions.len() >= 2,
+        "eligible sessions offered: {sessions:?}"
+    );
+    let r = app
+        .post(
+            &c,
+            &application,
+            &[
+                ("choice_1", &sessions[0]),
+                ("choice_2", &sessions[1]),
+                ("action", "submit"),
+                ("idem", "k1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("All consents are needed") && page.contains("Please upload"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("value=\"{}\" selected", sessions[1])),
+        "typed choices kept"
+    );
+    // Gaps and repeats are refused.
+    let r = app
+        .post(
+            &c,
+            &application,
+            &[("choice_2", &sessions[0]), ("action", "save")],
+        )
+        .await;
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Choice 1 is empty but choice 2 is filled")
+    );
+    let r = app
+        .post(
+            &c,
+            &application,
+            &[
+                ("choice_1", &sessions[0]),
+                ("choice_2", &sessions[0]),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("chosen twice"));
+
+    for kind in ["birth_certificate", "passport", "medical"] {
+        assert_eq!(
+            app.upload(&c, &child, kind, &format!("{kind}.pdf"), PDF.to_vec())
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    let form = [
+        ("choice_1", sessions[0].as_str()),
+        ("choice_2", sessions[1].as_str()),
+        ("consent_participation", "yes"),
+        ("consent_personal_data", "yes"),
+        ("action", "submit"),
+        ("idem", "key-1"),
+    ];
+    let r = app.post(&c, &application, &form).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Your application has been received")
+    );
+    // The same submission again (a retry) changes nothing and creates nothing.
+    let r = app.post(&c, &application, &form).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM applications a JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Айыына'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'application_received' AND recipient = 'new.parent@example.org'").await, 1);
+    let consents = app.count("SELECT COUNT(*) FROM consents x JOIN applications a ON a.id = x.application_id JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Айыына' AND x.text_version = '2027-1'").await;
+    assert_eq!(consents, 2, "consents recorded with the wording's version");
+    let (_, page) = app.get(&c, &application).await;
+    assert!(page.contains("status: <strong>submitted</strong>"));
+}
+
+async fn another_familys_records_answer_404_and_are_audited(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let a = app.verified_parent("family.a@example.org").await;
+    let child = app
+        .add_child(&a, "Sakhayana", "2013-05-05", "2031-01-01")
+        .await;
+    app.upload(&a, &child, "passport", "passport.pdf", PDF.to_vec())
+        .await;
+    let application = app
+        .post(&a, &format!("{child}/applications"), &[])
+        .await
+        .headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let (document,): (i64,) = sqlx::query_as("SELECT d.id FROM documents d JOIN children c ON c.id = d.child_id WHERE c.given_name = 'Sakhayana'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+
+    let b = app.verified_parent("family.b@example.org").await;
+    let (missing_status, missing_page) = app.get(&b, "/children/123456789").await;
+    assert_eq!(missing_status, StatusCode::NOT_FOUND);
+    for path in [
+        child.clone(),
+        format!("{child}/edit"),
+        application.clone(),
+        format!("/documents/{document}"),
+    ] {
+        let (status, page) = app.get(&b, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            page, missing_page,
+            "{path} must look exactly like a record that does not exist"
+        );
+    }
+    let r = app
+        .post(
+            &b,
+            &format!("{child}/achievements"),
+            &[("title", "x"), ("level", "regional"), ("place", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let child_id: i64 = child.rsplit('/').next().unwrap().parse().unwrap();
+    let (denied,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE resource = 'child' AND resource_id = $1 AND outcome = 'denied'")
+        .bind(child_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(denied >= 4, "each attempt is in the audit log ({denied})");
+    // The owner, and the coordinator, can see it; their reads are logged too.
+    assert_eq!(app.get(&a, &child).await.0, StatusCode::OK);
+    let coordinator = client();
+    app.login(
+        &coordinator,
+        "coordinator@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    assert_eq!(app.get(&coordinator, &child).await.0, StatusCode::OK);
+    let (_, audit) = app.get(&coordinator, "/coordinator/audit").await;
+    assert!(audit.contains("denied") && audit.contains(&format!("child #{child_id}")));
+    assert_eq!(
+        app.get(&a, "/coordinator/audit").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn the_coordinator_reviews_documents(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let parent = app.verified_parent("reviewed@example.org").await;
+    let child = app
+        .add_child(&parent, "Tuyaarana", "2012-02-02", "2031-01-01")
+        .await;
+    app.upload(&parent, &child, "medical", "med.pdf", PDF.to_vec())
+        .await;
+    let (document,): (i64,) = sqlx::query_as("SELECT d.id FROM documents d JOIN children c ON c.id = d.child_id WHERE c.given_name = 'Tuyaarana'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let coordinator = client();
+    app.login(
+        &coordinator,
+        "coordinator@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let (_, page) = app.get(&coordinator, "/coordinator/documents").await;
+    assert!(page.contains("Tuyaarana"));
+    let path = format!("/coordinator/documents/{document}/review");
+    let csrf = app.csrf(&coordinator, "/coordinator/documents").await;
+    let r = coordinator
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("decision", "reject"),
+            ("reason", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "a rejection needs a reason"
+    );
+    let r = coordinator
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("decision", "reject"),
+            ("reason", "The stamp is not readable."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mail = app.last_mail("reviewed@example.org").await;
+    assert!(mail.contains("The stamp is not readable."), "{mail}");
+    let (_, page) = app.get(&parent, &child).await;
+    assert!(page.contains("rejected</strong>: The stamp is not readable."));
+    // The downloaded file is served as an attachment, never inline.
+    let r = parent
+        .get(app.url(&format!("/documents/{document}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    // Parents may not review.
+    let csrf = app.csrf(&parent, "/home").await;
+    let r = parent
+        .post(app.url(&path))
+        .form(&[("csrf", csrf.as_str()), ("decision", "accept")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn a_school_imports_its_roster(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let school = client();
+    app.login(
+        &school,
+        "school@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let import = |bytes: &'static [u8]| {
+        let school = school.clone();
+        async move {
+            let csrf = app.csrf(&school, "/school/pupils").await;
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name("pupils.csv"),
+            );
+            school
+                .post(app.url(&format!("/school/pupils/import?csrf={csrf}")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = import(b"family_name,given_name,birth_date,class\nPetrova,Aiyyna,2013-04-02,7A\nIvanov,,2012-01-01,8B\n").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Nothing was imported") && page.contains("Line 3, column 2 (given_name)"),
+        "{page}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM pupils").await, 0);
+    let r = import("\u{feff}family_name,given_name,birth_date,class\r\nPetrova,Aiyyna,2013-04-02,7A\r\nIvanov,Erchim,2012-01-01,8B\r\n".as_bytes()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("2 pupils imported"));
+    let (pupil,): (i64,) = sqlx::query_as("SELECT id FROM pupils WHERE given_name = 'Aiyyna'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            &school,
+            &format!("/school/pupils/{pupil}/nominate"),
+            &[("nominated", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A parent of that pupil applies: the school sees the status.
+    let parent = app.verified_parent("aiyyna.mother@example.org").await;
+    let sakha = app.school_id("Sakha Gymnasium").await.to_string();
+    let r = app
+        .post(
+            &parent,
+            "/children",
+            &[
+                ("given_name", "Aiyyna"),
+                ("family_name", "Petrova"),
+                ("birth_date", "2013-04-02"),
+                ("school_id", &sakha),
+                ("category", ""),
+                ("passport_expires", ""),
+            ],
+        )
+        .await;
+    let child = r.headers()["location"].to_str().unwrap().to_string();
+    app.post(&parent, &format!("{child}/applications"), &[])
+        .await;
+    let (_, page) = app.get(&school, "/school/pupils").await;
+    assert!(
+        page.contains("Petrova Aiyyna") && page.contains("<td>draft</td>"),
+        "{page}"
+    );
+    // Another school's pupils are not reachable.
+    let r = app
+        .post(
+            &parent,
+            &format!("/school/pupils/{pupil}/nominate"),
+            &[("nominated", "no")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

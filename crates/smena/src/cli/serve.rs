@@ -21,6 +21,10 @@ pub struct ServeArgs {
     /// defaults to http://LISTEN. An https:// address makes cookies Secure.
     #[arg(long)]
     base_url: Option<String>,
+    /// Where uploaded documents are kept (default: beside a SQLite file,
+    /// else ./smena-files)
+    #[arg(long)]
+    files: Option<std::path::PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -29,6 +33,20 @@ pub struct DemoArgs {
     listen: SocketAddr,
     #[arg(long, default_value = "smena-demo.db")]
     database: String,
+}
+
+/// Uploaded documents go beside the SQLite file (`smena.db.files/`), or to
+/// `./smena-files` for PostgreSQL.
+fn files_dir(database: &str, given: Option<std::path::PathBuf>) -> std::path::PathBuf {
+    given.unwrap_or_else(|| match crate::store::parse_url(database) {
+        (crate::store::Backend::Sqlite, _) => {
+            let path = database
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            std::path::PathBuf::from(format!("{}.files", path.split('?').next().unwrap_or(path)))
+        }
+        (crate::store::Backend::Postgres, _) => std::path::PathBuf::from("smena-files"),
+    })
 }
 
 #[derive(clap::Args)]
@@ -73,7 +91,8 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
     runtime()?.block_on(async {
         let db = open(&args.database).await?;
         let listener = listen(args.listen).await?;
-        let mut config = Config::for_address(&listener.local_addr().map_err(anyhow::Error::from)?);
+        let files = files_dir(&args.database, args.files);
+        let mut config = Config::new(&listener.local_addr().map_err(anyhow::Error::from)?, files);
         if let Some(base) = args.base_url {
             config.secure_cookies = base.starts_with("https://");
             config.base_url = base.trim_end_matches('/').to_string();
@@ -89,9 +108,10 @@ pub fn demo(args: DemoArgs) -> Result<(), Failure> {
     logging();
     runtime()?.block_on(async {
         let db = open(&args.database).await?;
-        let loaded = demo::load(&db).await?;
+        let files = files_dir(&args.database, None);
+        let loaded = demo::load(&db, &files).await?;
         let listener = listen(args.listen).await?;
-        let config = Config::for_address(&listener.local_addr().map_err(anyhow::Error::from)?);
+        let config = Config::new(&listener.local_addr().map_err(anyhow::Error::from)?, files);
         println!(
             "Smena demo: the Sakha (Yakutia) reference scenario {} {}",
             if loaded { "loaded into" } else { "already in" },

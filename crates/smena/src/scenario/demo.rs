@@ -4,6 +4,7 @@
 use sqlx::{Any, Transaction};
 
 use super::yakutia::{self, DISTRICTS, LEVELS, SESSIONS};
+use super::{Draw, cumulative};
 use crate::accounts::{NewAccount, create_account, hash_password};
 use crate::store::{Db, new_id, now_ms};
 use crate::web::policy::Role;
@@ -56,8 +57,8 @@ const CAMPS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// Loads the scenario unless the database already has a programme. Returns
-/// whether anything was loaded.
-pub async fn load(db: &Db) -> anyhow::Result<bool> {
+/// whether anything was loaded. Uploaded documents go to `files_dir`.
+pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> {
     let existing: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM programmes")
         .fetch_one(db.pool())
         .await?;
@@ -98,7 +99,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             .await?;
         camp_ids.push((*name, id));
     }
-    insert_programme(&mut tx, &camp_ids).await?;
+    let programme = insert_programme(&mut tx, &camp_ids).await?;
     let school = school_ids
         .iter()
         .find(|(n, _)| *n == "Sakha Gymnasium")
@@ -126,8 +127,259 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
         )
         .await?;
     }
+    let sha = crate::documents::storage::store(files_dir, DEMO_PDF).await?;
+    families(&mut tx, programme, &hash, &sha).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A one-page PDF standing in for every scanned document of the demo.
+const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+const GIVEN_GIRLS: &[&str] = &[
+    "Aiyyna",
+    "Sardana",
+    "Nyurguyana",
+    "Tuyaara",
+    "Kyunnei",
+    "Sakhaya",
+    "Aitalina",
+    "Maria",
+    "Anna",
+    "Darina",
+    "Yana",
+    "Uigulana",
+];
+const GIVEN_BOYS: &[&str] = &[
+    "Aital", "Erchim", "Dulustan", "Aisen", "Timur", "Nikita", "Ivan", "Artyom", "Erel", "Michil",
+    "Kirill", "Nyurgun",
+];
+const FAMILY: &[&str] = &[
+    "Ivanov",
+    "Petrov",
+    "Nikolaev",
+    "Vasiliev",
+    "Sivtsev",
+    "Argunov",
+    "Gotovtsev",
+    "Okhlopkov",
+    "Efimov",
+    "Popov",
+    "Stepanov",
+    "Egorov",
+    "Pavlov",
+    "Kirillin",
+    "Gogolev",
+];
+
+/// Guardians with one or two children each: achievements, documents in
+/// every state, applications drafted or submitted. The demo parent login
+/// has two of them.
+async fn families(
+    tx: &mut Transaction<'static, Any>,
+    programme: i64,
+    hash: &str,
+    pdf: &str,
+) -> anyhow::Result<()> {
+    let mut draw = Draw::new(2027);
+    let schools: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT s.id, d.name FROM schools s JOIN districts d ON d.id = s.district_id ORDER BY s.name",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let weights = cumulative(schools.iter().map(|(_, d)| {
+        DISTRICTS
+            .iter()
+            .find(|x| x.0 == *d)
+            .map_or(1.0, |x| x.2 / x.3.len() as f64)
+    }));
+    let sessions: Vec<(i64, String, i32, i32)> = sqlx::query_as(
+        "SELECT id, starts, min_age, max_age FROM sessions WHERE programme_id = $1 ORDER BY starts",
+    )
+    .bind(programme)
+    .fetch_all(&mut **tx)
+    .await?;
+    let demo_parent: (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'parent@demo.smena'")
+            .fetch_one(&mut **tx)
+            .await?;
+    let now = now_ms();
+    for g in 0..250 {
+        let guardian = if g == 0 {
+            demo_parent.0
+        } else {
+            let email = format!("guardian{g:03}@demo.smena");
+            let family = FAMILY[draw.below(FAMILY.len() as u64) as usize];
+            let name = format!(
+                "{} {family}a",
+                GIVEN_GIRLS[draw.below(GIVEN_GIRLS.len() as u64) as usize]
+            );
+            create_account(
+                tx,
+                &NewAccount {
+                    email: &email,
+                    password_hash: hash,
+                    role: Role::Parent,
+                    full_name: &name,
+                    verified: true,
+                    school_id: None,
+                    camp_id: None,
+                },
+            )
+            .await?
+        };
+        let family = FAMILY[draw.below(FAMILY.len() as u64) as usize];
+        let school = schools[draw.weighted(&weights)].0;
+        let count = if g == 0 || draw.chance(0.25) { 2 } else { 1 };
+        for k in 0..count {
+            let girl = draw.chance(0.5);
+            let given = if girl {
+                GIVEN_GIRLS[draw.below(12) as usize]
+            } else {
+                GIVEN_BOYS[draw.below(12) as usize]
+            };
+            let family_name = if girl {
+                format!("{family}a")
+            } else {
+                family.to_string()
+            };
+            let year = 2011 + draw.below(7) as i32;
+            let birth = format!(
+                "{year:04}-{:02}-{:02}",
+                1 + draw.below(12),
+                1 + draw.below(28)
+            );
+            let passport = if draw.chance(0.9) {
+                Some(format!(
+                    "{}-{:02}-15",
+                    2028 + draw.below(5),
+                    1 + draw.below(12)
+                ))
+            } else {
+                None
+            };
+            let category = if draw.chance(0.04) {
+                Some("state_care")
+            } else if draw.chance(0.05) {
+                Some("not_placed_3y")
+            } else {
+                None
+            };
+            let child = new_id();
+            sqlx::query(
+                "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(child)
+            .bind(guardian)
+            .bind(given)
+            .bind(&family_name)
+            .bind(&birth)
+            .bind(school)
+            .bind(category)
+            .bind(&passport)
+            .bind(now)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            for _ in 0..draw.below(5) {
+                let level = ["international", "national", "regional", "municipal"]
+                    [draw.weighted(&cumulative([0.05, 0.15, 0.35, 0.45]))];
+                sqlx::query("INSERT INTO achievements (id, child_id, level, place, title, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(new_id())
+                    .bind(child)
+                    .bind(level)
+                    .bind(1 + draw.below(3) as i32)
+                    .bind(["Olympiad in mathematics", "Yakut language contest", "Chess tournament", "Science fair", "Khomus music festival"][draw.below(5) as usize])
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            let with_documents = (g == 0 && k == 0) || draw.chance(0.8);
+            if with_documents {
+                for kind in ["birth_certificate", "passport", "medical"] {
+                    let (status, reason) = match draw.below(10) {
+                        0 => (
+                            "rejected",
+                            Some("The scan is unreadable; please send a sharper copy."),
+                        ),
+                        1..=4 => ("pending", None),
+                        _ => ("accepted", None),
+                    };
+                    sqlx::query(
+                        "INSERT INTO documents (id, child_id, kind, original_name, content_type, size, sha256, status, reason, uploaded_at, uploaded_by) \
+                         VALUES ($1, $2, $3, $4, 'application/pdf', $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(new_id())
+                    .bind(child)
+                    .bind(kind)
+                    .bind(format!("{kind}.pdf"))
+                    .bind(DEMO_PDF.len() as i64)
+                    .bind(pdf)
+                    .bind(status)
+                    .bind(reason)
+                    .bind(now)
+                    .bind(guardian)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+            }
+            if draw.chance(0.15) && g != 0 {
+                continue;
+            }
+            let submitted = with_documents
+                && (g != 0 || k == 0)
+                && draw.chance(if g == 0 { 1.0 } else { 0.75 });
+            let application = new_id();
+            sqlx::query(
+                "INSERT INTO applications (id, programme_id, child_id, status, created_at, updated_at, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(application)
+            .bind(programme)
+            .bind(child)
+            .bind(if submitted { "submitted" } else { "draft" })
+            .bind(now)
+            .bind(now)
+            .bind(submitted.then_some(now))
+            .execute(&mut **tx)
+            .await?;
+            let mut eligible: Vec<i64> = sessions
+                .iter()
+                .filter(|(_, starts, min, max)| {
+                    let age = starts[..4].parse::<i32>().unwrap_or(0)
+                        - year
+                        - i32::from(birth[5..] > starts[5..]);
+                    (*min..=*max).contains(&age)
+                })
+                .map(|(id, _, _, _)| *id)
+                .collect();
+            let order = draw.permutation(eligible.len());
+            eligible = order.into_iter().map(|i| eligible[i]).collect();
+            eligible.truncate(1 + draw.below(5) as usize);
+            for (rank, session) in eligible.iter().enumerate() {
+                sqlx::query("INSERT INTO application_choices (application_id, choice_rank, session_id) VALUES ($1, $2, $3)")
+                    .bind(application)
+                    .bind(rank as i32 + 1)
+                    .bind(*session)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            if submitted {
+                for (kind, _) in crate::applications::CONSENTS {
+                    sqlx::query("INSERT INTO consents (id, application_id, kind, text_version, given_by, given_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(new_id())
+                        .bind(application)
+                        .bind(*kind)
+                        .bind(crate::applications::CONSENT_VERSION)
+                        .bind(guardian)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn insert_programme(
@@ -203,6 +455,16 @@ async fn insert_programme(
             .bind(i64::from(*cap) * 1000)
             .execute(&mut **tx)
             .await?;
+    }
+    for (place, percent) in [(1, 100), (2, 80), (3, 60)] {
+        sqlx::query(
+            "INSERT INTO scoring_places (programme_id, place, percent) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(place)
+        .bind(percent)
+        .execute(&mut **tx)
+        .await?;
     }
     for (code, name, tier) in [
         ("state_care", "Children in state care", 2),

@@ -30,11 +30,18 @@ pub struct Db {
 }
 
 /// Migrations, in order; a migration is never edited once released.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "accounts and programmes",
-    include_str!("../../migrations/0001_accounts_and_programmes.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "accounts and programmes",
+        include_str!("../../migrations/0001_accounts_and_programmes.sql"),
+    ),
+    (
+        2,
+        "children and applications",
+        include_str!("../../migrations/0002_children_and_applications.sql"),
+    ),
+];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
 /// file path (created if missing).

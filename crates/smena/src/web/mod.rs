@@ -29,13 +29,16 @@ pub struct Config {
     pub base_url: String,
     /// Mark cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// Where uploaded documents are stored (by content hash).
+    pub files_dir: std::path::PathBuf,
 }
 
 impl Config {
-    pub fn for_address(addr: &std::net::SocketAddr) -> Config {
+    pub fn new(addr: &std::net::SocketAddr, files_dir: std::path::PathBuf) -> Config {
         Config {
             base_url: format!("http://{addr}"),
             secure_cookies: false,
+            files_dir,
         }
     }
 }
@@ -58,6 +61,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::public::router())
         .merge(crate::accounts::router())
         .merge(crate::programmes::router())
+        .merge(crate::applications::router())
+        .merge(crate::documents::router())
+        .merge(crate::schools::router())
+        .merge(crate::audit::router())
         .merge(crate::notifications::router())
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(

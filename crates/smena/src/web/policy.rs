@@ -64,6 +64,12 @@ pub enum Resource {
     Outbox,
     AuditLog,
     Account,
+    /// A child's record (names, birth date, school, achievements).
+    Child,
+    Application,
+    Document,
+    /// A school's list of pupils.
+    Roster,
 }
 
 /// How much of a resource a role reaches.
@@ -74,6 +80,8 @@ pub enum Scope {
     /// Only records that belong to the user (their own account, their
     /// children and applications).
     Own,
+    /// Only records of the user's school.
+    School,
 }
 
 use Action::*;
@@ -99,6 +107,22 @@ const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Camp, Read, Session, Scope::All),
     (Chaperone, Read, Programme, Scope::All),
     (Chaperone, Read, Session, Scope::All),
+    (Parent, Read, Child, Scope::Own),
+    (Parent, Create, Child, Scope::Own),
+    (Parent, Update, Child, Scope::Own),
+    (School, Read, Child, Scope::School),
+    (Coordinator, Read, Child, Scope::All),
+    (Parent, Read, Application, Scope::Own),
+    (Parent, Create, Application, Scope::Own),
+    (Parent, Update, Application, Scope::Own),
+    (School, Read, Application, Scope::School),
+    (Coordinator, Read, Application, Scope::All),
+    (Parent, Read, Document, Scope::Own),
+    (Parent, Create, Document, Scope::Own),
+    (Coordinator, Read, Document, Scope::All),
+    (Coordinator, Verify, Document, Scope::All),
+    (School, Read, Roster, Scope::School),
+    (School, Update, Roster, Scope::School),
     (Coordinator, Update, Account, Scope::Own),
     (School, Update, Account, Scope::Own),
     (Parent, Update, Account, Scope::Own),

@@ -1,0 +1,506 @@
+//! An application: ranked choices among the sessions the child may take,
+//! consents recorded with who, when and which wording, a draft that keeps
+//! what was typed, and a submission that happens once however often it is
+//! sent (idempotency key).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::children::find;
+use super::queries::{self, Application, Child, SessionOption};
+use super::score::{self, Breakdown};
+use crate::allocation::contract::parse_date;
+use crate::audit;
+use crate::documents;
+use crate::notifications::outbox;
+use crate::store::{new_id, now_ms, random_token};
+use crate::web::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::page::Nav;
+use crate::web::policy::{Action, Resource, authorize};
+use crate::web::session::{User, Visitor};
+
+/// The wording families agree to; the version is stored with each consent.
+pub const CONSENT_VERSION: &str = "2027-1";
+pub const CONSENTS: &[(&str, &str)] = &[
+    (
+        "participation",
+        "I am the parent or legal guardian of this child. I agree that the child travels abroad with the programme's group and its chaperones for the session they are placed in, and I will accept or decline a placement by its deadline.",
+    ),
+    (
+        "personal_data",
+        "I agree that the programme processes the child's personal data for this application, gives the host camp only what it needs, and deletes the data when the programme's retention period ends.",
+    ),
+];
+
+/// A session and whether this child may take it.
+pub struct SessionChoice {
+    pub session: SessionOption,
+    pub ineligible: Option<String>,
+}
+
+fn eligibility(child: &Child, s: &SessionOption, passport_months: i32) -> Option<String> {
+    let birth = parse_date(&child.birth_date).ok()?;
+    let starts = parse_date(&s.starts).ok()?;
+    let age = smena_engine::age_on(birth, starts);
+    if age < s.min_age.max(0) as u32 || age > s.max_age.max(0) as u32 {
+        return Some(format!(
+            "ages {}–{}; the child will be {age}",
+            s.min_age, s.max_age
+        ));
+    }
+    let ends = parse_date(&s.ends).ok()?;
+    let needed = smena_engine::add_months(ends, passport_months.max(0) as u32);
+    match child
+        .passport_expires
+        .as_deref()
+        .and_then(|p| parse_date(p).ok())
+    {
+        None => Some(format!(
+            "a passport valid until at least {needed} is needed; add its expiry date"
+        )),
+        Some(p) if p < needed => Some(format!(
+            "the passport expires on {p}; it must be valid until at least {needed}"
+        )),
+        Some(_) => None,
+    }
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    user: User,
+    Path(child_id): Path<i64>,
+) -> AppResult<Response> {
+    authorize(&user, Action::Create, Resource::Application)?;
+    let child = find(&state, &user, Action::Update, child_id).await?;
+    let programme = queries::open_programme(&state.db)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("No programme is taking applications now.".into()))?;
+    let now = now_ms();
+    let mut tx = state.db.begin_write().await?;
+    let existing: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM applications WHERE child_id = $1 AND programme_id = $2")
+            .bind(child.id)
+            .bind(programme.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let id = match existing {
+        Some((id,)) => id,
+        None => {
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO applications (id, programme_id, child_id, status, created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5)",
+            )
+            .bind(id)
+            .bind(programme.id)
+            .bind(child.id)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            audit::record(
+                &mut *tx,
+                &user,
+                "create",
+                "application",
+                Some(id),
+                "ok",
+                "draft",
+            )
+            .await?;
+            id
+        }
+    };
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/application.html")]
+pub struct ApplicationPage {
+    nav: Nav,
+    application: Application,
+    child: Child,
+    programme_name: String,
+    editable: bool,
+    sessions: Vec<SessionChoice>,
+    /// Session id chosen at each rank ("" when empty), as typed.
+    chosen: Vec<String>,
+    consents: Vec<(&'static str, &'static str, bool)>,
+    breakdown: Breakdown,
+    missing_documents: Vec<String>,
+    errors: Vec<String>,
+    notice: Option<String>,
+    idem: String,
+}
+
+/// Finds the application through its child, so the child's scope applies.
+async fn load(
+    state: &AppState,
+    user: &User,
+    action: Action,
+    id: i64,
+) -> AppResult<(Application, Child)> {
+    authorize(user, action, Resource::Application)?;
+    let Some(application) = queries::application(&state.db, id).await? else {
+        audit::record(
+            state.db.pool(),
+            user,
+            "read",
+            "application",
+            Some(id),
+            "denied",
+            "not found",
+        )
+        .await?;
+        return Err(AppError::NotFound);
+    };
+    let child_action = if action == Action::Read {
+        Action::Read
+    } else {
+        Action::Update
+    };
+    let child = find(state, user, child_action, application.child_id).await?;
+    Ok((application, child))
+}
+
+/// What to show back after a save: the choices as typed, the problems, or a
+/// notice.
+#[derive(Default)]
+struct Feedback {
+    chosen: Option<Vec<String>>,
+    errors: Vec<String>,
+    notice: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    user: &User,
+    visitor: &Visitor,
+    application: Application,
+    child: Child,
+    feedback: Feedback,
+) -> AppResult<ApplicationPage> {
+    let Feedback {
+        chosen,
+        errors,
+        notice,
+    } = feedback;
+    let programme = queries::open_programme(&state.db).await?;
+    let passport_months = programme.as_ref().map_or(0, |p| p.passport_months);
+    let max_choices = programme
+        .as_ref()
+        .map_or(application.choices.len() as i32, |p| p.max_choices)
+        .max(1) as usize;
+    let (programme_name,): (String,) = sqlx::query_as("SELECT name FROM programmes WHERE id = $1")
+        .bind(application.programme_id)
+        .fetch_one(state.db.pool())
+        .await?;
+    let sessions = queries::sessions_of(&state.db, application.programme_id)
+        .await?
+        .into_iter()
+        .map(|s| SessionChoice {
+            ineligible: eligibility(&child, &s, passport_months),
+            session: s,
+        })
+        .collect();
+    let mut chosen =
+        chosen.unwrap_or_else(|| application.choices.iter().map(|c| c.to_string()).collect());
+    chosen.resize(max_choices.max(chosen.len()), String::new());
+    let consents = CONSENTS
+        .iter()
+        .map(|(k, t)| (*k, *t, application.consents.iter().any(|c| c == k)))
+        .collect();
+    let rules = queries::rules(&state.db, application.programme_id).await?;
+    let achievements: Vec<_> = queries::achievements(&state.db, child.id)
+        .await?
+        .into_iter()
+        .map(|a| a.achievement)
+        .collect();
+    let breakdown = score::compute(
+        &rules,
+        &achievements,
+        child.rural(),
+        child.category.as_deref(),
+    );
+    let missing_documents =
+        documents::missing(&state.db, application.programme_id, child.id).await?;
+    let editable =
+        application.status == "draft" && child.guardian_id == user.id && programme.is_some();
+    Ok(ApplicationPage {
+        nav: Nav::from(visitor),
+        editable,
+        application,
+        child,
+        programme_name,
+        sessions,
+        chosen,
+        consents,
+        breakdown,
+        missing_documents,
+        errors,
+        notice,
+        idem: random_token(),
+    })
+}
+
+pub async fn view(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> AppResult<ApplicationPage> {
+    let (application, child) = load(&state, &user, Action::Read, id).await?;
+    audit::record(
+        state.db.pool(),
+        &user,
+        "read",
+        "application",
+        Some(id),
+        "ok",
+        "",
+    )
+    .await?;
+    page(
+        &state,
+        &user,
+        &visitor,
+        application,
+        child,
+        Feedback::default(),
+    )
+    .await
+}
+
+/// What the form sends: `choice_1`…, consent checkboxes, `action`, `idem`.
+pub async fn save(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (application, child) = load(&state, &user, Action::Update, id).await?;
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let submit = get("action").as_deref() == Some("submit");
+    let idem = get("idem").unwrap_or_default();
+    if child.guardian_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    if application.status != "draft" {
+        if submit && application.status == "submitted" {
+            // A repeated submission (double click, retry on a slow link).
+            let again = page(
+                &state,
+                &user,
+                &visitor,
+                application,
+                child,
+                Feedback {
+                    notice: Some("Your application has been received.".into()),
+                    ..Feedback::default()
+                },
+            )
+            .await?;
+            return Ok(again.into_response());
+        }
+        return Err(AppError::BadRequest(
+            "This application can no longer be changed.".into(),
+        ));
+    }
+    let programme = queries::open_programme(&state.db)
+        .await?
+        .filter(|p| p.id == application.programme_id && p.closes_at.is_none_or(|c| c > now_ms()))
+        .ok_or_else(|| {
+            AppError::BadRequest("Applications for this programme are closed.".into())
+        })?;
+
+    let max = programme.max_choices.max(1) as usize;
+    let typed: Vec<String> = (1..=max)
+        .map(|k| get(&format!("choice_{k}")).unwrap_or_default())
+        .collect();
+    let sessions = queries::sessions_of(&state.db, programme.id).await?;
+    let mut errors = Vec::new();
+    let mut picked: Vec<i64> = Vec::new();
+    let mut gap = None;
+    for (k, t) in typed.iter().enumerate() {
+        if t.is_empty() {
+            gap.get_or_insert(k + 1);
+            continue;
+        }
+        let Some(s) = t
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| sessions.iter().find(|s| s.id == id))
+        else {
+            errors.push(format!(
+                "Choice {} is not one of this programme's sessions.",
+                k + 1
+            ));
+            continue;
+        };
+        if let Some(g) = gap {
+            errors.push(format!(
+                "Choice {g} is empty but choice {} is filled: please fill the choices in order.",
+                k + 1
+            ));
+        }
+        if picked.contains(&s.id) {
+            errors.push(format!(
+                "{} is chosen twice; choose each session once.",
+                s.code
+            ));
+        } else if let Some(why) = eligibility(&child, s, programme.passport_months) {
+            errors.push(format!("{} cannot be chosen: {why}.", s.code));
+        } else {
+            picked.push(s.id);
+        }
+    }
+    let consents: Vec<&str> = CONSENTS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| get(&format!("consent_{k}")).is_some())
+        .collect();
+    if submit {
+        if picked.is_empty() && errors.is_empty() {
+            errors.push("Choose at least one session.".into());
+        }
+        if consents.len() < CONSENTS.len() {
+            errors.push(
+                "All consents are needed to submit; each is recorded with your name and the time."
+                    .into(),
+            );
+        }
+        if !user.email_verified {
+            errors.push(
+                "Please confirm your e-mail address first (open the link we sent you).".into(),
+            );
+        }
+        let missing = documents::missing(&state.db, programme.id, child.id).await?;
+        if !missing.is_empty() {
+            errors.push(format!("Please upload: {}.", missing.join(", ")));
+        }
+    }
+    let now = now_ms();
+    let mut tx = state.db.begin_write().await?;
+    // The draft is saved whatever else is wrong, as long as its choices are.
+    let choices_ok = !errors.iter().any(|e| {
+        e.starts_with("Choice") || e.contains("chosen twice") || e.contains("cannot be chosen")
+    });
+    if choices_ok {
+        queries::set_choices(&mut tx, id, &picked).await?;
+    }
+    for (kind, _) in CONSENTS {
+        if consents.contains(kind) {
+            sqlx::query(
+                "INSERT INTO consents (id, application_id, kind, text_version, given_by, given_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (application_id, kind) DO NOTHING",
+            )
+            .bind(new_id())
+            .bind(id)
+            .bind(*kind)
+            .bind(CONSENT_VERSION)
+            .bind(user.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query("DELETE FROM consents WHERE application_id = $1 AND kind = $2")
+                .bind(id)
+                .bind(*kind)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    let submitted = submit
+        && errors.is_empty()
+        && {
+            let done = sqlx::query(
+            "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $1, idempotency_key = $2 \
+             WHERE id = $3 AND status = 'draft'",
+        )
+        .bind(now)
+        .bind(&idem)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+            done.rows_affected() == 1
+        };
+    if !submitted {
+        sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::record(
+        &mut *tx,
+        &user,
+        "update",
+        "application",
+        Some(id),
+        "ok",
+        if submitted {
+            "submitted"
+        } else {
+            "draft saved"
+        },
+    )
+    .await?;
+    if submitted {
+        outbox::enqueue(
+            &mut tx,
+            &user.email,
+            "application_received",
+            "Your application has been received",
+            &format!(
+                "Hello {},\n\nyour application for {} to \"{}\" has been received. You can see it at {}/applications/{id}.\n\nThe result will be published after the allocation; you will receive it by e-mail with an explanation.\n",
+                user.full_name,
+                child.name(),
+                programme.name,
+                state.config.base_url
+            ),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let application = queries::application(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let notice = if submitted {
+        Some("Your application has been received. We sent you a confirmation by e-mail.".into())
+    } else if errors.is_empty() {
+        Some("Draft saved.".into())
+    } else {
+        None
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let typed_back = if submitted { None } else { Some(typed) };
+    let page = page(
+        &state,
+        &user,
+        &visitor,
+        application,
+        child,
+        Feedback {
+            chosen: typed_back,
+            errors,
+            notice,
+        },
+    )
+    .await?;
+    Ok((status, page).into_response())
+}

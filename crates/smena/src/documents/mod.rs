@@ -1,0 +1,373 @@
+//! Documents: families upload what the programme requires; the coordinator
+//! accepts each or rejects it with a reason the family sees.
+
+pub mod storage;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use sqlx::Row as _;
+
+use crate::applications::children::find;
+use crate::applications::queries;
+use crate::audit;
+use crate::notifications::outbox;
+use crate::store::{Db, new_id, now_ms};
+use crate::web::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::page::Nav;
+use crate::web::policy::{Action, Resource, authorize};
+use crate::web::session::{User, Visitor};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/children/{id}/documents",
+            // Room for the file and the form around it; larger is refused.
+            post(upload).layer(DefaultBodyLimit::max(storage::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/documents/{id}", get(download))
+        .route("/coordinator/documents", get(review_page))
+        .route("/coordinator/documents/{id}/review", post(review))
+}
+
+pub struct DocumentRow {
+    pub id: i64,
+    pub kind: String,
+    pub original_name: String,
+    pub size: i64,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+pub async fn of_child(db: &Db, child: i64) -> Result<Vec<DocumentRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, kind, original_name, size, status, reason FROM documents WHERE child_id = $1 ORDER BY uploaded_at, id",
+    )
+    .bind(child)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(DocumentRow {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                original_name: r.try_get("original_name")?,
+                size: r.try_get("size")?,
+                status: r.try_get("status")?,
+                reason: r.try_get("reason")?,
+            })
+        })
+        .collect()
+}
+
+/// Names of required documents the child has no usable (not rejected) copy of.
+pub async fn missing(db: &Db, programme: i64, child: i64) -> Result<Vec<String>, sqlx::Error> {
+    let required = queries::required_documents(db, programme).await?;
+    let have = of_child(db, child).await?;
+    Ok(required
+        .into_iter()
+        .filter(|(kind, _, _)| {
+            !have
+                .iter()
+                .any(|d| &d.kind == kind && d.status != "rejected")
+        })
+        .map(|(_, name, _)| name)
+        .collect())
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    user: User,
+    Path(child_id): Path<i64>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    authorize(&user, Action::Create, Resource::Document)?;
+    let child = find(&state, &user, Action::Update, child_id).await?;
+    let too_large = || {
+        AppError::BadRequest(format!(
+            "The file is larger than {} MB; please send a smaller scan.",
+            storage::MAX_BYTES / (1024 * 1024)
+        ))
+    };
+    let mut kind = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status().as_u16() == 413 => return Err(too_large()),
+            Err(_) => {
+                return Err(AppError::BadRequest(
+                    "The upload was not complete; please try again.".into(),
+                ));
+            }
+        };
+        match field.name() {
+            Some("kind") => kind = field.text().await.ok(),
+            Some("file") => {
+                let name = storage::clean_name(field.file_name().unwrap_or(""));
+                let bytes = field.bytes().await.map_err(|e| {
+                    if e.status().as_u16() == 413 {
+                        too_large()
+                    } else {
+                        AppError::BadRequest(
+                            "The upload was not complete; please try again.".into(),
+                        )
+                    }
+                })?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let programme = queries::open_programme(&state.db)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("No programme is taking documents now.".into()))?;
+    let required = queries::required_documents(&state.db, programme.id).await?;
+    let kind = kind.unwrap_or_default();
+    if !required.iter().any(|(k, _, _)| *k == kind) {
+        return Err(AppError::BadRequest(
+            "Please choose which document this is.".into(),
+        ));
+    }
+    let (name, bytes) = file
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| AppError::BadRequest("Please choose a file to upload.".into()))?;
+    if bytes.len() > storage::MAX_BYTES {
+        return Err(too_large());
+    }
+    let content_type = storage::detect(&bytes).ok_or_else(|| {
+        AppError::BadRequest("This file is not a PDF, JPEG or PNG (whatever its name says). Please scan or photograph the document.".into())
+    })?;
+    let sha = storage::store(&state.config.files_dir, &bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let mut tx = state.db.begin_write().await?;
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO documents (id, child_id, kind, original_name, content_type, size, sha256, status, uploaded_at, uploaded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
+    )
+    .bind(id)
+    .bind(child.id)
+    .bind(&kind)
+    .bind(&name)
+    .bind(content_type)
+    .bind(bytes.len() as i64)
+    .bind(&sha)
+    .bind(now_ms())
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &user,
+        "update",
+        "child",
+        Some(child.id),
+        "ok",
+        &format!("document {kind} uploaded"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/children/{}#documents", child.id)).into_response())
+}
+
+async fn download(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    authorize(&user, Action::Read, Resource::Document)?;
+    let row = sqlx::query(
+        "SELECT child_id, original_name, content_type, sha256 FROM documents WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(state.db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let child: i64 = row.try_get("child_id")?;
+    find(&state, &user, Action::Read, child).await?;
+    let sha: String = row.try_get("sha256")?;
+    let bytes = storage::load(&state.config.files_dir, &sha)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    audit::record(
+        state.db.pool(),
+        &user,
+        "read",
+        "child",
+        Some(child),
+        "ok",
+        "document downloaded",
+    )
+    .await?;
+    let name: String = row.try_get("original_name")?;
+    let content_type: String = row.try_get("content_type")?;
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    // Never run anything a file contains, even if a browser tried.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    Ok(response)
+}
+
+pub struct PendingDocument {
+    pub id: i64,
+    pub child_id: i64,
+    pub child_name: String,
+    pub kind: String,
+    pub original_name: String,
+    pub size: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "documents/review.html")]
+struct ReviewPage {
+    nav: Nav,
+    pending: Vec<PendingDocument>,
+}
+
+async fn review_page(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+) -> AppResult<ReviewPage> {
+    authorize(&user, Action::Verify, Resource::Document)?;
+    let rows = sqlx::query(
+        "SELECT d.id, d.child_id, c.given_name, c.family_name, d.kind, d.original_name, d.size \
+         FROM documents d JOIN children c ON c.id = d.child_id WHERE d.status = 'pending' ORDER BY d.uploaded_at, d.id LIMIT 500",
+    )
+    .fetch_all(state.db.pool())
+    .await?;
+    let pending = rows
+        .into_iter()
+        .map(|r| {
+            let given: String = r.try_get("given_name")?;
+            let family: String = r.try_get("family_name")?;
+            Ok(PendingDocument {
+                id: r.try_get("id")?,
+                child_id: r.try_get("child_id")?,
+                child_name: format!("{given} {family}"),
+                kind: r.try_get("kind")?,
+                original_name: r.try_get("original_name")?,
+                size: r.try_get("size")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(ReviewPage {
+        nav: Nav::from(&visitor),
+        pending,
+    })
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn review(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> AppResult<Response> {
+    authorize(&user, Action::Verify, Resource::Document)?;
+    let reason = form.reason.trim();
+    let (status, reason) = match form.decision.as_str() {
+        "accept" => ("accepted", None),
+        "reject" if reason.is_empty() => {
+            return Err(AppError::BadRequest(
+                "Please say why the document is rejected; the family will read it.".into(),
+            ));
+        }
+        "reject" if reason.chars().count() > 500 => {
+            return Err(AppError::BadRequest(
+                "Please keep the reason under 500 characters.".into(),
+            ));
+        }
+        "reject" => ("rejected", Some(reason.to_string())),
+        _ => {
+            return Err(AppError::BadRequest(
+                "Choose to accept or to reject.".into(),
+            ));
+        }
+    };
+    let mut tx = state.db.begin_write().await?;
+    let row = sqlx::query(
+        "SELECT d.child_id, d.kind, a.email, a.full_name, c.given_name FROM documents d \
+         JOIN children c ON c.id = d.child_id JOIN accounts a ON a.id = c.guardian_id WHERE d.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    sqlx::query("UPDATE documents SET status = $1, reason = $2, reviewed_at = $3, reviewed_by = $4 WHERE id = $5")
+        .bind(status)
+        .bind(&reason)
+        .bind(now_ms())
+        .bind(user.id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let child: i64 = row.try_get("child_id")?;
+    audit::record(
+        &mut *tx,
+        &user,
+        "update",
+        "child",
+        Some(child),
+        "ok",
+        &format!("document {status}"),
+    )
+    .await?;
+    if let Some(reason) = &reason {
+        let email: String = row.try_get("email")?;
+        let guardian: String = row.try_get("full_name")?;
+        let given: String = row.try_get("given_name")?;
+        let kind: String = row.try_get("kind")?;
+        outbox::enqueue(
+            &mut tx,
+            &email,
+            "document_rejected",
+            "A document needs to be sent again",
+            &format!(
+                "Hello {guardian},\n\nthe document \"{kind}\" for {given} was not accepted. The reason:\n\n{reason}\n\nPlease upload a new copy: {}/children/{child}#documents\n",
+                state.config.base_url
+            ),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to("/coordinator/documents").into_response())
+}

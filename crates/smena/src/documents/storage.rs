@@ -1,0 +1,109 @@
+//! Uploaded files: checked by their content (not their name or declared
+//! type), stored under their SHA-256 so identical files are kept once and
+//! no name from the user ever reaches the file system.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// Largest file accepted.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// The kinds of file accepted, recognised by their first bytes.
+pub fn detect(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn path_for(dir: &Path, sha: &str) -> PathBuf {
+    dir.join(&sha[..2]).join(sha)
+}
+
+/// Stores the bytes (once per content) and returns their SHA-256. Written to
+/// a temporary name and renamed, so a crash never leaves half a file.
+pub async fn store(dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
+    let sha = sha256_hex(bytes);
+    let path = path_for(dir, &sha);
+    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        return Ok(sha);
+    }
+    if let Some(parent) = path.parent() {
+        tokio::fs::create_dir_all(parent).await?;
+    }
+    let temp = path.with_extension(format!("tmp{}", crate::store::new_id()));
+    tokio::fs::write(&temp, bytes).await?;
+    let file = tokio::fs::File::open(&temp).await?;
+    file.sync_all().await?;
+    tokio::fs::rename(&temp, &path).await?;
+    Ok(sha)
+}
+
+pub async fn load(dir: &Path, sha: &str) -> std::io::Result<Vec<u8>> {
+    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a content address",
+        ));
+    }
+    tokio::fs::read(path_for(dir, sha)).await
+}
+
+/// A file name safe to show and to put in a download header.
+pub fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | ';' | '<' | '>'))
+        .take(120)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "document".into()
+    } else {
+        cleaned.trim().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_files_by_content() {
+        assert_eq!(detect(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(detect(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(detect(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(detect(b"\x7fELF\x02\x01"), None, "an executable named .pdf");
+        assert_eq!(detect(b"MZ\x90\x00"), None);
+        assert_eq!(detect(b"<html><script>"), None);
+        assert_eq!(detect(b""), None);
+    }
+
+    #[test]
+    fn names_are_cleaned() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("C:\\x\\паспорт.pdf"), "паспорт.pdf");
+        assert_eq!(clean_name("a\"; filename=evil.exe"), "a filename=evil.exe");
+        assert_eq!(clean_name(""), "document");
+    }
+
+    #[tokio::test]
+    async fn stores_once_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = store(dir.path(), b"%PDF-1.4 x").await.unwrap();
+        let b = store(dir.path(), b"%PDF-1.4 x").await.unwrap();
+        assert_eq!(a, b);
+        assert_eq!(load(dir.path(), &a).await.unwrap(), b"%PDF-1.4 x");
+        assert!(load(dir.path(), "../../etc/passwd").await.is_err());
+    }
+}
