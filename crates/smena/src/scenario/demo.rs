@@ -232,12 +232,17 @@ async fn families(
         let school = schools[draw.weighted(&weights)].0;
         let count = if g == 0 || draw.chance(0.25) { 2 } else { 1 };
         for k in 0..count {
-            let girl = draw.chance(0.5);
-            let given = if girl {
+            let mut girl = draw.chance(0.5);
+            let mut given = if girl {
                 GIVEN_GIRLS[draw.below(12) as usize]
             } else {
                 GIVEN_BOYS[draw.below(12) as usize]
             };
+            if g == 0 {
+                // The demo login's family: a daughter and a son.
+                given = ["Aiyyna", "Erchim"][k];
+                girl = k == 0;
+            }
             let family_name = if girl {
                 format!("{family}a")
             } else {
