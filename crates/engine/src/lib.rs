@@ -39,7 +39,7 @@ pub use allocation::{
     Allocation, BlockingPair, Placement, SessionOutcome, allocate, allocate_with,
 };
 pub use backfill::{Backfill, Move, WithdrawError, withdraw};
-pub use eligibility::{Ineligibility, add_months, age_on};
+pub use eligibility::{Ineligibility, add_months, age_on, check as check_eligibility};
 pub use explain::{ChoiceExplanation, Verdict, explain};
 pub use instance::{
     Applicant, ApplicantIdx, Block, Instance, InstanceError, MAX_BLOCK_SIZE, MAX_RESERVES, Reserve,

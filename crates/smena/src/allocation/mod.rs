@@ -3,4 +3,9 @@
 //! contract") and explanations in words.
 
 pub mod contract;
+pub mod offers;
+mod routes;
+pub mod runs;
 pub mod wording;
+
+pub use routes::router;

@@ -136,6 +136,20 @@ pub struct ApplicationPage {
     errors: Vec<String>,
     notice: Option<String>,
     idem: String,
+    reference: Option<String>,
+    offer: Option<Offer>,
+    can_withdraw: bool,
+    /// (choice rank, session, reason code, sentence) from the published run.
+    explanations: Vec<(i32, String, String, String)>,
+}
+
+/// The place offered to the child, if any.
+pub struct Offer {
+    pub session: String,
+    pub choice_rank: i32,
+    pub status: String,
+    pub deadline: String,
+    pub open: bool,
 }
 
 /// Finds the application through its child, so the child's scope applies.
@@ -231,6 +245,33 @@ async fn page(
         documents::missing(&state.db, application.programme_id, child.id).await?;
     let editable =
         application.status == "draft" && child.guardian_id == user.id && programme.is_some();
+    let (reference,): (Option<String>,) =
+        sqlx::query_as("SELECT reference FROM applications WHERE id = $1")
+            .bind(application.id)
+            .fetch_one(state.db.pool())
+            .await?;
+    let offer = sqlx::query_as::<_, (String, i32, String, i64)>(
+        "SELECT s.code, o.choice_rank, o.status, o.deadline FROM offers o JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
+    )
+    .bind(application.id)
+    .fetch_optional(state.db.pool())
+    .await?
+    .map(|(session, choice_rank, status, deadline)| Offer {
+        open: status == "offered" && deadline > now_ms() && child.guardian_id == user.id,
+        session,
+        choice_rank,
+        status,
+        deadline: crate::audit::when(&deadline),
+    });
+    let explanations: Vec<(i32, String, String, String)> = sqlx::query_as(
+        "SELECT e.choice_rank, e.session_code, e.reason, e.sentence FROM explanations e \
+         JOIN allocation_runs r ON r.id = e.run_id AND r.published_at IS NOT NULL \
+         WHERE e.application_id = $1 ORDER BY e.choice_rank",
+    )
+    .bind(application.id)
+    .fetch_all(state.db.pool())
+    .await?;
+    let can_withdraw = child.guardian_id == user.id && application.status == "submitted";
     Ok(ApplicationPage {
         nav: Nav::from(visitor),
         editable,
@@ -245,6 +286,10 @@ async fn page(
         errors,
         notice,
         idem: random_token(),
+        can_withdraw,
+        reference,
+        offer,
+        explanations,
     })
 }
 
@@ -424,12 +469,22 @@ pub async fn save(
     let submitted = submit
         && errors.is_empty()
         && {
+            // The public reference, in submission order: the lottery is drawn for
+            // it, and it is fixed (and sent to the family) before the seed is
+            // revealed. Counting on the programme's row serialises submissions.
+            let (n, code): (i32, String) =
+            sqlx::query_as("UPDATE programmes SET submissions = submissions + 1 WHERE id = $1 RETURNING submissions, code")
+                .bind(programme.id)
+                .fetch_one(&mut *tx)
+                .await?;
             let done = sqlx::query(
-            "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $1, idempotency_key = $2 \
-             WHERE id = $3 AND status = 'draft'",
+            "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $2, idempotency_key = $3, reference = $4 \
+             WHERE id = $5 AND status = 'draft'",
         )
         .bind(now)
+        .bind(now)
         .bind(&idem)
+        .bind(format!("{code}-{n:06}"))
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -457,13 +512,19 @@ pub async fn save(
     )
     .await?;
     if submitted {
+        let (reference,): (Option<String>,) =
+            sqlx::query_as("SELECT reference FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let reference = reference.unwrap_or_default();
         outbox::enqueue(
             &mut tx,
             &user.email,
             "application_received",
             "Your application has been received",
             &format!(
-                "Hello {},\n\nyour application for {} to \"{}\" has been received. You can see it at {}/applications/{id}.\n\nThe result will be published after the allocation; you will receive it by e-mail with an explanation.\n",
+                "Hello {},\n\nyour application for {} to \"{}\" has been received. Its reference is {reference}: the lottery number that breaks ties is drawn for this reference, so keep it to check the published result.\n\nYou can see the application at {}/applications/{id}.\n\nThe result will be published after the allocation; you will receive it by e-mail with an explanation.\n",
                 user.full_name,
                 child.name(),
                 programme.name,

@@ -28,8 +28,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/children/{id}/documents",
-            // Room for the file and the form around it; larger is refused.
-            post(upload).layer(DefaultBodyLimit::max(storage::MAX_BYTES + 64 * 1024)),
+            // Files over 10 MB are read to the end and refused with an
+            // explanation; bodies over 64 MB are cut off.
+            post(upload).layer(DefaultBodyLimit::max(storage::DRAIN_BYTES)),
         )
         .route("/documents/{id}", get(download))
         .route("/coordinator/documents", get(review_page))
@@ -112,16 +113,35 @@ async fn upload(
             Some("kind") => kind = field.text().await.ok(),
             Some("file") => {
                 let name = storage::clean_name(field.file_name().unwrap_or(""));
-                let bytes = field.bytes().await.map_err(|e| {
-                    if e.status().as_u16() == 413 {
-                        too_large()
-                    } else {
-                        AppError::BadRequest(
-                            "The upload was not complete; please try again.".into(),
-                        )
+                // Read to the end even when too large, so that the family
+                // gets the explanation instead of a broken connection.
+                let mut data = Vec::new();
+                let mut oversize = false;
+                let mut field = field;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if !oversize && data.len() + chunk.len() > storage::MAX_BYTES {
+                                oversize = true;
+                                data = Vec::new();
+                            }
+                            if !oversize {
+                                data.extend_from_slice(&chunk);
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) if e.status().as_u16() == 413 => return Err(too_large()),
+                        Err(_) => {
+                            return Err(AppError::BadRequest(
+                                "The upload was not complete; please try again.".into(),
+                            ));
+                        }
                     }
-                })?;
-                file = Some((name, bytes.to_vec()));
+                }
+                if oversize {
+                    return Err(too_large());
+                }
+                file = Some((name, data));
             }
             _ => {}
         }

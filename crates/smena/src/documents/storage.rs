@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 
 /// Largest file accepted.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Largest upload read to its end in order to answer "too large" politely.
+pub const DRAIN_BYTES: usize = 64 * 1024 * 1024;
 
 /// The kinds of file accepted, recognised by their first bytes.
 pub fn detect(bytes: &[u8]) -> Option<&'static str> {

@@ -172,7 +172,7 @@ const FAMILY: &[&str] = &[
     "Gogolev",
 ];
 
-/// Guardians with one or two children each: achievements, documents in
+/// 340 guardians with one or two children each (about 420 children): achievements, documents in
 /// every state, applications drafted or submitted. The demo parent login
 /// has two of them.
 async fn families(
@@ -204,7 +204,8 @@ async fn families(
             .fetch_one(&mut **tx)
             .await?;
     let now = now_ms();
-    for g in 0..250 {
+    let mut submissions = 0;
+    for g in 0..340 {
         let guardian = if g == 0 {
             demo_parent.0
         } else {
@@ -301,14 +302,21 @@ async fn families(
                     .await?;
             }
             let with_documents = (g == 0 && k == 0) || draw.chance(0.8);
+            let applies = g == 0 || !draw.chance(0.15);
+            let submitted = applies
+                && with_documents
+                && (g != 0 || k == 0)
+                && draw.chance(if g == 0 { 1.0 } else { 0.75 });
             if with_documents {
                 for kind in ["birth_certificate", "passport", "medical"] {
-                    let (status, reason) = match draw.below(10) {
-                        0 => (
+                    // Submitted applications are mostly checked already.
+                    let roll = draw.below(100);
+                    let (status, reason) = match (submitted, roll) {
+                        (true, 0..=2) | (false, 0..=9) => (
                             "rejected",
                             Some("The scan is unreadable; please send a sharper copy."),
                         ),
-                        1..=4 => ("pending", None),
+                        (true, 3..=7) | (false, 10..=59) => ("pending", None),
                         _ => ("accepted", None),
                     };
                     sqlx::query(
@@ -329,15 +337,12 @@ async fn families(
                     .await?;
                 }
             }
-            if draw.chance(0.15) && g != 0 {
+            if !applies {
                 continue;
             }
-            let submitted = with_documents
-                && (g != 0 || k == 0)
-                && draw.chance(if g == 0 { 1.0 } else { 0.75 });
             let application = new_id();
             sqlx::query(
-                "INSERT INTO applications (id, programme_id, child_id, status, created_at, updated_at, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO applications (id, programme_id, child_id, status, created_at, updated_at, submitted_at, reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(application)
             .bind(programme)
@@ -346,6 +351,10 @@ async fn families(
             .bind(now)
             .bind(now)
             .bind(submitted.then_some(now))
+            .bind(submitted.then(|| {
+                submissions += 1;
+                format!("SKH27-{submissions:06}")
+            }))
             .execute(&mut **tx)
             .await?;
             let mut eligible: Vec<i64> = sessions
@@ -384,6 +393,11 @@ async fn families(
             }
         }
     }
+    sqlx::query("UPDATE programmes SET submissions = $1 WHERE id = $2")
+        .bind(submissions)
+        .bind(programme)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -400,8 +414,8 @@ async fn insert_programme(
     let now = now_ms();
     sqlx::query(
         "INSERT INTO programmes (id, name, status, applications_open_at, applications_close_at, max_choices, \
-                                 school_cap, rural_coefficient_milli, passport_months, seed_hex, commitment_hex, created_at) \
-         VALUES ($1, $2, 'open', $3, $4, 5, $5, $6, $7, $8, $9, $10)",
+                                 school_cap, rural_coefficient_milli, passport_months, seed_hex, commitment_hex, created_at, code) \
+         VALUES ($1, $2, 'open', $3, $4, 5, $5, $6, $7, $8, $9, $10, 'SKH27')",
     )
     .bind(id)
     .bind("Summer 2027: international children's camps")

@@ -41,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "children and applications",
         include_str!("../../migrations/0002_children_and_applications.sql"),
     ),
+    (
+        3,
+        "allocation",
+        include_str!("../../migrations/0003_allocation.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
@@ -132,6 +137,23 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// Serialises writers of one programme's allocation state (decisions on
+    /// offers, backfill runs) inside `tx`. SQLite needs nothing more: its
+    /// write transactions already run one at a time.
+    pub async fn lock_programme(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        programme: i64,
+    ) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT id FROM programmes WHERE id = $1 FOR UPDATE")
+                .bind(programme)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Does the database answer?

@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::accounts::router())
         .merge(crate::programmes::router())
         .merge(crate::applications::router())
+        .merge(crate::allocation::router())
         .merge(crate::documents::router())
         .merge(crate::schools::router())
         .merge(crate::audit::router())
@@ -99,8 +100,19 @@ async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// Serves until Ctrl-C.
+/// Serves until Ctrl-C. Offers past their deadline are expired (and their
+/// places backfilled) every minute.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
+    let (db, base) = (state.db.clone(), state.config.base_url.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::allocation::offers::expire_due(&db, &base).await {
+                tracing::error!(error = ?e, "expiring offers failed");
+            }
+        }
+    });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

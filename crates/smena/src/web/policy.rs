@@ -55,6 +55,7 @@ pub enum Action {
     Update,
     Verify,
     Run,
+    Publish,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +71,8 @@ pub enum Resource {
     Document,
     /// A school's list of pupils.
     Roster,
+    /// Allocation runs and their publication.
+    Allocation,
 }
 
 /// How much of a resource a role reaches.
@@ -123,6 +126,8 @@ const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Coordinator, Verify, Document, Scope::All),
     (School, Read, Roster, Scope::School),
     (School, Update, Roster, Scope::School),
+    (Coordinator, Run, Allocation, Scope::All),
+    (Coordinator, Publish, Allocation, Scope::All),
     (Coordinator, Update, Account, Scope::Own),
     (School, Update, Account, Scope::Own),
     (Parent, Update, Account, Scope::Own),
