@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod allocation;
+pub mod api;
 pub mod applications;
 pub mod audit;
 pub mod cli;

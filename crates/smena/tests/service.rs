@@ -249,6 +249,7 @@ on_both_databases!(
     a_school_imports_its_roster,
     the_coordinator_allocates_and_publishes,
     concurrent_answers_during_backfills_keep_every_rule,
+    the_json_api_follows_the_same_rules,
 );
 
 async fn health_and_security_headers(app: &TestApp) {
@@ -1287,6 +1288,28 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
         results_digest
     );
 
+    let (_, before) = app
+        .get(
+            &client(),
+            &format!("/public/programmes/{}", programme_id(app).await),
+        )
+        .await;
+    assert!(
+        !before.contains(&seed),
+        "the seed stays secret until publication"
+    );
+    assert_eq!(
+        app.get(
+            &client(),
+            &format!(
+                "/public/programmes/{}/placements.csv",
+                programme_id(app).await
+            )
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
     let r = app.post(&coordinator, &format!("{dry}/publish"), &[]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = app
@@ -1304,6 +1327,57 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
         .await;
     let run_applicants = app.count("SELECT COUNT(*) FROM placements p JOIN allocation_runs r ON r.id = p.run_id WHERE r.published_at IS NOT NULL").await;
     assert_eq!(told, run_applicants, "every family is told");
+
+    // The public page shows the revealed seed, cutoffs and the export; the
+    // exported files verify with the smena command.
+    let programme = programme_id(app).await;
+    let anonymous = client();
+    let (status, page) = app
+        .get(&anonymous, &format!("/public/programmes/{programme}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&seed)
+            && page.contains("Lowest score admitted (cutoff)")
+            && page.contains("smena verify"),
+        "{page}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["sessions.csv", "applicants.csv", "placements.csv"] {
+        let r = anonymous
+            .get(app.url(&format!("/public/programmes/{programme}/{file}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        std::fs::write(dir.path().join(file), r.bytes().await.unwrap()).unwrap();
+    }
+    let (commitment,): (String,) = sqlx::query_as("SELECT commitment_hex FROM programmes")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let p = |f: &str| dir.path().join(f).display().to_string();
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_smena"))
+        .args([
+            "verify",
+            "--sessions",
+            &p("sessions.csv"),
+            "--applicants",
+            &p("applicants.csv"),
+            "--seed",
+            &seed,
+            "--commitment",
+            &commitment,
+            "--placements",
+            &p("placements.csv"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
 
     // The demo parent's submitted application shows the result and its reasons.
     let parent = client();
@@ -1482,4 +1556,181 @@ async fn concurrent_answers_during_backfills_keep_every_rule(app: &TestApp) {
         .count("SELECT COUNT(*) FROM outbox WHERE kind = 'backfill_offer'")
         .await;
     assert!(moved > 0, "freed places went to waiting children");
+}
+
+async fn the_json_api_follows_the_same_rules(app: &TestApp) {
+    use smena::allocation::{offers, runs};
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let r = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: serde_json::Value = r.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/programmes",
+        "/api/applications",
+        "/api/applications/{id}",
+        "/api/applications/{id}/offer",
+        "/api/programmes/{id}/result",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    let r = client()
+        .get(app.url("/api/applications"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.json::<serde_json::Value>().await.unwrap()["error"].is_string());
+
+    let parent = client();
+    app.login(
+        &parent,
+        "parent@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let mine: Vec<serde_json::Value> = parent
+        .get(app.url("/api/applications"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (expected,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM applications a JOIN children c ON c.id = a.child_id JOIN accounts x ON x.id = c.guardian_id WHERE x.email = 'parent@demo.smena'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(mine.len() as i64, expected, "only their own applications");
+    let (other,): (i64,) = sqlx::query_as(
+        "SELECT a.id FROM applications a JOIN children c ON c.id = a.child_id JOIN accounts x ON x.id = c.guardian_id WHERE x.email <> 'parent@demo.smena' LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let r = parent
+        .get(app.url(&format!("/api/applications/{other}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r2 = parent
+        .get(app.url("/api/applications/4242"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.text().await.unwrap(),
+        r2.text().await.unwrap(),
+        "another family's record looks like a missing one"
+    );
+
+    let coordinator = client();
+    app.login(
+        &coordinator,
+        "coordinator@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let all: Vec<serde_json::Value> = coordinator
+        .get(app.url("/api/applications"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(all.len() as i64 > expected);
+
+    // After publication the family answers through the API, with the CSRF header.
+    let programme = programme_id(app).await;
+    let (coordinator_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE role = 'coordinator'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let run = runs::run(
+        &app.db,
+        programme,
+        coordinator_id,
+        "final",
+        "Final",
+        &runs::Overrides::default(),
+    )
+    .await
+    .unwrap();
+    offers::publish(&app.db, "http://test", programme, run)
+        .await
+        .unwrap();
+    let result: serde_json::Value = client()
+        .get(app.url(&format!("/api/programmes/{programme}/result")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(result["placed"].as_i64().unwrap() > 0 && result["seed"].as_str().unwrap().len() == 64);
+    let offered: Option<(i64,)> = sqlx::query_as(
+        "SELECT o.application_id FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
+         JOIN accounts x ON x.id = c.guardian_id WHERE x.email = 'parent@demo.smena'",
+    )
+    .fetch_optional(app.db.pool())
+    .await
+    .unwrap();
+    if let Some((application,)) = offered {
+        let url = app.url(&format!("/api/applications/{application}/offer"));
+        let r = parent
+            .post(&url)
+            .json(&serde_json::json!({"decision": "accept"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "no CSRF header");
+        let csrf = app.csrf(&parent, "/home").await;
+        let r = parent
+            .post(&url)
+            .header("x-csrf-token", &csrf)
+            .json(&serde_json::json!({"decision": "maybe"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let r = parent
+            .post(&url)
+            .header("x-csrf-token", &csrf)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let r = parent
+            .post(&url)
+            .header("x-csrf-token", &csrf)
+            .json(&serde_json::json!({"decision": "accept"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let detail: serde_json::Value = parent
+            .get(app.url(&format!("/api/applications/{application}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(detail["offer"]["status"], "accepted");
+        assert!(!detail["explanations"].as_array().unwrap().is_empty());
+    }
 }

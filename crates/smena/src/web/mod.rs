@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::programmes::router())
         .merge(crate::applications::router())
         .merge(crate::allocation::router())
+        .merge(crate::api::router())
         .merge(crate::documents::router())
         .merge(crate::schools::router())
         .merge(crate::audit::router())

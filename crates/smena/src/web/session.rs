@@ -75,6 +75,17 @@ impl<S: Send + Sync> FromRequestParts<S> for User {
     }
 }
 
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for User {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(Visitor::from_request_parts(parts, state).await?.user)
+    }
+}
+
 /// The value of a cookie in the request, if any.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
