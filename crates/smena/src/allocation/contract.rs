@@ -351,7 +351,7 @@ fn parse_sessions(file: &str, bytes: &[u8]) -> Result<SessionRows, InputError> {
 }
 
 /// `group:places;group:places`.
-fn parse_reserves(text: &str) -> Result<Vec<Reserve>, String> {
+pub fn parse_reserves(text: &str) -> Result<Vec<Reserve>, String> {
     let form = "write reserves as group:places separated by semicolons, for example Oymyakonsky:2;orphans:1";
     let mut out = Vec::new();
     for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {

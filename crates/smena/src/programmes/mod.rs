@@ -1,6 +1,7 @@
 //! Programmes and their sessions: what families can apply for.
 
 pub mod queries;
+mod setup;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -17,7 +18,9 @@ use crate::web::session::{User, Visitor};
 pub use queries::{ProgrammeSummary, SessionRow};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/programmes", get(programmes_page))
+    Router::new()
+        .route("/programmes", get(programmes_page))
+        .merge(setup::router())
 }
 
 #[derive(Template, WebTemplate)]
