@@ -1,0 +1,460 @@
+//! The people's journeys in a real browser: Debian's headless Chromium
+//! driven through chromedriver, a phone-sized window, on SQLite and on
+//! PostgreSQL. The family applies and accepts with JavaScript switched off.
+#![allow(clippy::unwrap_used)]
+
+#[macro_use]
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{PDF, TestApp, programme_id};
+use fantoccini::{Client, ClientBuilder, Locator};
+use smena::scenario::demo;
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Chromium as a phone: 390×844, with or without JavaScript.
+async fn browser(javascript: bool) -> Browser {
+    let port = free_port();
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver is installed (apt-get install chromium chromium-driver)");
+    let profile = tempfile::tempdir().unwrap();
+    let binary = if std::path::Path::new("/usr/lib/chromium/chromium").exists() {
+        "/usr/lib/chromium/chromium"
+    } else {
+        "/usr/bin/chromium"
+    };
+    let mut prefs = serde_json::Map::new();
+    if !javascript {
+        prefs.insert(
+            "profile.managed_default_content_settings.javascript".into(),
+            2.into(),
+        );
+    }
+    let caps = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": binary,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--lang=en-US", "--window-size=390,844",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "prefs": prefs,
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last = None;
+    for _ in 0..100 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                return Browser {
+                    client,
+                    driver,
+                    _profile: profile,
+                };
+            }
+            Err(e) => {
+                last = Some(e);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    panic!("cannot start Chromium through chromedriver: {last:?}");
+}
+
+impl Browser {
+    async fn open(&self, app: &TestApp, path: &str) {
+        self.client.goto(&app.url(path)).await.unwrap();
+        self.client
+            .wait()
+            .for_element(Locator::Css("body"))
+            .await
+            .unwrap();
+    }
+
+    async fn text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_string()
+    }
+
+    async fn type_in(&self, id: &str, text: &str) {
+        let field = self.client.find(Locator::Id(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn choose(&self, id: &str, value: &str) {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+
+    /// Clicks something that loads a new page, and waits for it: the old
+    /// page's root element goes stale (no script in the page needed).
+    async fn press(&self, css: &str) {
+        let old = self.client.find(Locator::Css("html")).await.unwrap();
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        for _ in 0..200 {
+            if old.tag_name().await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.client
+            .wait()
+            .for_element(Locator::Css("body"))
+            .await
+            .unwrap();
+    }
+
+    /// Clicks something on the page (a checkbox) without leaving it.
+    async fn tick(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Types a date into an `<input type=date>` as a person would (month,
+    /// day, year in the en-US layout of the field).
+    async fn date(&self, id: &str, iso: &str) {
+        let (y, rest) = iso.split_at(4);
+        let (m, d) = (&rest[1..3], &rest[4..6]);
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(&format!("{m}{d}{y}"))
+            .await
+            .unwrap();
+    }
+
+    async fn log_in(&self, app: &TestApp, email: &str, password: &str) {
+        self.open(app, "/login").await;
+        self.type_in("email", email).await;
+        self.type_in("password", password).await;
+        self.press("form[action='/login'] button").await;
+        assert_eq!(self.path().await, "/home");
+    }
+
+    /// The page fits the phone's width: nothing scrolls sideways.
+    async fn fits_the_phone(&self) {
+        let fits = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            fits,
+            serde_json::Value::Bool(true),
+            "{} scrolls sideways on a phone",
+            self.path().await
+        );
+    }
+}
+
+on_both_databases!(
+    a_family_applies_and_accepts_without_javascript,
+    the_coordinator_verifies_allocates_and_publishes,
+    a_school_imports_its_roster_in_the_browser,
+    another_familys_child_is_not_found_in_the_browser,
+);
+
+async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
+    demo::load(&app.db, &app.files).await.unwrap();
+    let b = browser(false).await;
+    b.open(app, "/register").await;
+    b.type_in("full_name", "Sardana Egorova").await;
+    b.type_in("email", "sardana@example.org").await;
+    b.type_in("password", "a long enough passphrase").await;
+    b.type_in("password_again", "a long enough passphrase")
+        .await;
+    b.press("form[action='/register'] button").await;
+    assert!(b.text().await.contains("Check your e-mail"));
+    let link = app.link_in(&app.last_mail("sardana@example.org").await);
+    b.open(app, &link).await;
+    assert!(b.text().await.contains("confirmed"));
+
+    b.open(app, "/children/new").await;
+    b.type_in("given_name", "Kyunnei").await;
+    b.type_in("family_name", "Egorova").await;
+    b.date("birth_date", "2014-03-09").await;
+    b.choose(
+        "school_id",
+        &app.school_id("Sakha Gymnasium").await.to_string(),
+    )
+    .await;
+    b.choose("category", "state_care").await;
+    b.date("passport_expires", "2031-06-30").await;
+    b.press("form[action='/children'] button").await;
+    let child = b.path().await;
+    assert!(
+        child.starts_with("/children/"),
+        "{child}: {}",
+        b.text().await
+    );
+    assert!(b.text().await.contains("Kyunnei Egorova"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.pdf");
+    std::fs::write(&scan, PDF).unwrap();
+    for kind in ["birth_certificate", "passport", "medical"] {
+        b.choose("kind", kind).await;
+        b.client
+            .find(Locator::Id("file"))
+            .await
+            .unwrap()
+            .send_keys(&scan.display().to_string())
+            .await
+            .unwrap();
+        b.press("form[enctype='multipart/form-data'] button").await;
+    }
+    assert_eq!(
+        b.text().await.matches("pending").count(),
+        3,
+        "three documents uploaded"
+    );
+
+    b.press("form[action$='/applications'] button").await;
+    let application = b.path().await;
+    let first: String = b
+        .client
+        .find(Locator::Css("#choice_1 option:nth-child(2)"))
+        .await
+        .unwrap()
+        .attr("value")
+        .await
+        .unwrap()
+        .unwrap();
+    b.choose("choice_1", &first).await;
+    b.press("button[value='submit']").await;
+    assert!(
+        b.text().await.contains("All consents are needed"),
+        "refused without consents, choice kept"
+    );
+    assert_eq!(
+        b.client
+            .find(Locator::Css("#choice_1 option:checked"))
+            .await
+            .unwrap()
+            .attr("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        first
+    );
+    b.tick("input[name='consent_participation']").await;
+    b.tick("input[name='consent_personal_data']").await;
+    b.press("button[value='submit']").await;
+    assert!(
+        b.text()
+            .await
+            .contains("Your application has been received")
+    );
+
+    // The coordinator accepts the documents, allocates and publishes.
+    sqlx::query("UPDATE documents SET status = 'accepted' WHERE status = 'pending'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let programme = programme_id(app).await;
+    let (coordinator,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE role = 'coordinator'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let run = smena::allocation::runs::run(
+        &app.db,
+        programme,
+        coordinator,
+        "final",
+        "Final",
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    smena::allocation::offers::publish(&app.db, "http://test", programme, run)
+        .await
+        .unwrap();
+
+    b.open(app, &application).await;
+    assert!(
+        b.text().await.contains("Place offered"),
+        "{}",
+        b.text().await
+    );
+    b.press("button[value='accept']").await;
+    let after = b.text().await;
+    assert!(after.contains("— accepted"), "{after}");
+    let (status,): (String,) = sqlx::query_as(
+        "SELECT o.status FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
+         JOIN accounts x ON x.id = c.guardian_id WHERE x.email = 'sardana@example.org'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(status, "accepted");
+}
+
+async fn the_coordinator_verifies_allocates_and_publishes(app: &TestApp) {
+    demo::load(&app.db, &app.files).await.unwrap();
+    let b = browser(true).await;
+    b.log_in(app, "coordinator@demo.smena", demo::PASSWORD)
+        .await;
+    b.fits_the_phone().await;
+    b.open(app, "/coordinator/documents").await;
+    let pending = app
+        .count("SELECT COUNT(*) FROM documents WHERE status = 'pending'")
+        .await;
+    b.press("button[value='accept']").await;
+    let reason = b
+        .client
+        .find(Locator::Css("input[name='reason']"))
+        .await
+        .unwrap();
+    reason
+        .send_keys("The photo page is cut off.")
+        .await
+        .unwrap();
+    b.press("button[value='reject']").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM documents WHERE status = 'pending'")
+            .await,
+        pending - 2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM documents WHERE reason = 'The photo page is cut off.'")
+            .await,
+        1
+    );
+
+    b.open(app, "/coordinator/allocation").await;
+    b.fits_the_phone().await;
+    b.press("form input[value='final'] ~ button").await;
+    assert!(b.path().await.starts_with("/coordinator/allocation/runs/"));
+    assert!(b.text().await.contains("Lowest score admitted"));
+    assert!(
+        b.client.find(Locator::Css("svg[role='img']")).await.is_ok(),
+        "the demand chart is drawn"
+    );
+    b.fits_the_phone().await;
+    b.press("form[action$='/publish'] button").await;
+    assert!(b.text().await.contains("published"));
+    assert!(app.count("SELECT COUNT(*) FROM offers").await > 0);
+    b.open(
+        app,
+        &format!("/public/programmes/{}", programme_id(app).await),
+    )
+    .await;
+    assert!(b.text().await.contains("Seed, revealed with the result"));
+    b.fits_the_phone().await;
+}
+
+async fn a_school_imports_its_roster_in_the_browser(app: &TestApp) {
+    demo::load(&app.db, &app.files).await.unwrap();
+    let b = browser(false).await;
+    b.log_in(app, "school@demo.smena", demo::PASSWORD).await;
+    b.open(app, "/school/pupils").await;
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("pupils.csv");
+    std::fs::write(&roster, "family_name,given_name,birth_date,class\nEgorova,Kyunnei,2014-03-09,7A\nIvanov,Aisen,2013-11-20,8B\n").unwrap();
+    b.client
+        .find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&roster.display().to_string())
+        .await
+        .unwrap();
+    b.press("form[enctype='multipart/form-data'] button").await;
+    let text = b.text().await;
+    assert!(
+        text.contains("2 pupils imported") && text.contains("Egorova Kyunnei"),
+        "{text}"
+    );
+    b.press("form[action$='/nominate'] button").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM pupils WHERE nominated = 1")
+            .await,
+        1
+    );
+}
+
+async fn another_familys_child_is_not_found_in_the_browser(app: &TestApp) {
+    demo::load(&app.db, &app.files).await.unwrap();
+    let (child,): (i64,) = sqlx::query_as(
+        "SELECT c.id FROM children c JOIN accounts a ON a.id = c.guardian_id WHERE a.email = 'guardian001@demo.smena'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let b = browser(false).await;
+    b.log_in(app, "parent@demo.smena", demo::PASSWORD).await;
+    b.open(app, &format!("/children/{child}")).await;
+    let text = b.text().await;
+    assert!(
+        text.contains("This page does not exist, or you may not see it."),
+        "{text}"
+    );
+    assert!(!text.contains("Petrov") && !text.contains("born"));
+    let denied = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' AND resource = 'child'")
+        .await;
+    assert_eq!(denied, 1, "the attempt is in the audit log");
+}

@@ -1,0 +1,317 @@
+//! The test harness shared by the service and browser tests: the real app
+//! on port 0 against a fresh SQLite file or a fresh PostgreSQL database.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use smena::store::{Backend, Db, now_ms};
+use smena::web::{self, AppState, Config};
+use sqlx::Connection as _;
+
+pub struct TestApp {
+    pub base: String,
+    pub files: std::path::PathBuf,
+    pub db: Db,
+    pub client: reqwest::Client,
+    postgres_db: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn admin_url() -> String {
+    std::env::var("SMENA_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warn,smena=info")
+        .try_init();
+    let dir = tempfile::tempdir().unwrap();
+    let (url, postgres_db) = match backend {
+        Backend::Sqlite => (dir.path().join("smena.db").display().to_string(), None),
+        Backend::Postgres => {
+            sqlx::any::install_default_drivers();
+            let name = format!(
+                "smena_test_{}_{}",
+                now_ms() / 1000,
+                smena::store::new_id() % 1_000_000
+            );
+            let admin = admin_url();
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL reachable for tests");
+            sweep_stale_databases(&mut conn).await;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            let base = admin.rsplit_once('/').unwrap().0;
+            (format!("{base}/{name}"), Some(name))
+        }
+    };
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let state = AppState {
+        db: db.clone(),
+        config: Config::new(&addr, dir.path().join("files")),
+    };
+    tokio::spawn(web::serve(listener, state));
+    TestApp {
+        base: format!("http://{addr}"),
+        files: dir.path().join("files"),
+        db,
+        client: client(),
+        postgres_db,
+        _dir: dir,
+    }
+}
+
+/// Drops databases left behind by test runs that crashed over an hour ago.
+async fn sweep_stale_databases(conn: &mut sqlx::AnyConnection) {
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname::text FROM pg_database WHERE datname LIKE 'smena_test_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    let hour_ago = now_ms() / 1000 - 3600;
+    for (name,) in names {
+        let created: i64 = name
+            .split('_')
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(i64::MAX);
+        if created < hour_ago {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut *conn)
+            .await;
+        }
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+        let r = client.get(self.url(path)).send().await.unwrap();
+        let status = r.status();
+        (status, r.text().await.unwrap())
+    }
+
+    /// The CSRF token of a form page, as a browser would find it (from the
+    /// start page when `path` has no page of its own).
+    pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
+        for page in [path, "/home", "/login"] {
+            let (_, html) = self.get(client, page).await;
+            if let Some(at) = html.find("name=\"csrf\" value=\"") {
+                return html[at + 19..at + 19 + 64].to_string();
+            }
+        }
+        panic!("no page with a CSRF field")
+    }
+
+    pub async fn post(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let page = if path == "/logout" { "/home" } else { path };
+        let csrf = self.csrf(client, page).await;
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        fields.push(("csrf", &csrf));
+        client
+            .post(self.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.post(
+            client,
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// The newest message in the outbox to `recipient`.
+    pub async fn last_mail(&self, recipient: &str) -> String {
+        let (body,): (String,) = sqlx::query_as(
+            "SELECT body FROM outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(recipient)
+        .fetch_one(self.db.pool())
+        .await
+        .unwrap();
+        body
+    }
+
+    /// The path of the first link to this service in a message.
+    pub fn link_in(&self, mail: &str) -> String {
+        let at = mail.find(&self.base).unwrap() + self.base.len();
+        mail[at..].split_whitespace().next().unwrap().to_string()
+    }
+
+    pub async fn register(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.post(
+            client,
+            "/register",
+            &[
+                ("full_name", name),
+                ("email", email),
+                ("password", password),
+                ("password_again", password),
+            ],
+        )
+        .await
+    }
+
+    pub async fn finish(self) {
+        self.db.pool().close().await;
+        if let Some(name) = self.postgres_db {
+            let mut conn = sqlx::AnyConnection::connect(&admin_url()).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// Runs a scenario once per backend.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = crate::common::spawn_app(smena::store::Backend::Sqlite).await;
+                super::$name(&app).await;
+                app.finish().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = crate::common::spawn_app(smena::store::Backend::Postgres).await;
+                super::$name(&app).await;
+                app.finish().await;
+            }
+        }
+    )*};
+}
+
+pub const PDF: &[u8] = b"%PDF-1.4\n%minimal\ntrailer<<>>\n%%EOF\n";
+
+impl TestApp {
+    /// A registered parent with a confirmed address, logged in.
+    pub async fn verified_parent(&self, email: &str) -> reqwest::Client {
+        let c = client();
+        self.register(&c, "Parent", email, "a long enough passphrase")
+            .await;
+        let link = self.link_in(&self.last_mail(email).await);
+        assert_eq!(self.get(&c, &link).await.0, StatusCode::OK);
+        c
+    }
+
+    pub async fn school_id(&self, name: &str) -> i64 {
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM schools WHERE name = $1")
+            .bind(name)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap();
+        id
+    }
+
+    /// Adds a child through the form; returns its page path.
+    pub async fn add_child(
+        &self,
+        c: &reqwest::Client,
+        given: &str,
+        birth: &str,
+        passport: &str,
+    ) -> String {
+        let school = self.school_id("Sakha Gymnasium").await.to_string();
+        let r = self
+            .post(
+                c,
+                "/children",
+                &[
+                    ("given_name", given),
+                    ("family_name", "Petrova"),
+                    ("birth_date", birth),
+                    ("school_id", &school),
+                    ("category", ""),
+                    ("passport_expires", passport),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        r.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    pub async fn upload(
+        &self,
+        c: &reqwest::Client,
+        child: &str,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let csrf = self.csrf(c, child).await;
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        c.post(self.url(&format!("{child}/documents?csrf={csrf}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(self.db.pool()).await.unwrap();
+        n
+    }
+}
+
+pub async fn programme_id(app: &TestApp) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM programmes")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    id
+}
