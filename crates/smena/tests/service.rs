@@ -605,16 +605,12 @@ async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
         ("idem", "key-1"),
     ];
     let r = app.post(&c, &application, &form).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Your application has been received")
-    );
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "Post/Redirect/Get");
+    let (_, page) = app.get(&c, r.headers()["location"].to_str().unwrap()).await;
+    assert!(page.contains("Your application has been received"));
     // The same submission again (a retry) changes nothing and creates nothing.
     let r = app.post(&c, &application, &form).await;
-    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("SELECT COUNT(*) FROM applications a JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Айыына'").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'application_received' AND recipient = 'new.parent@example.org'").await, 1);
     let consents = app.count("SELECT COUNT(*) FROM consents x JOIN applications a ON a.id = x.application_id JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Айыына' AND x.text_version = '2027-1'").await;

@@ -36,12 +36,12 @@ pub async fn record_failure(db: &Db, subjects: &[String]) -> Result<(), AppError
             .bind(new_id())
             .bind(s)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
     sqlx::query("DELETE FROM login_failures WHERE at < $1")
         .bind(now - WINDOW_MS)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     tx.commit().await?;
     Ok(())

@@ -168,7 +168,7 @@ pub async fn decide(db: &Db, base_url: &str, application: i64, accept: bool) -> 
         "SELECT a.programme_id, o.status, o.deadline FROM applications a JOIN offers o ON o.application_id = a.id WHERE a.id = $1",
     )
     .bind(application)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| AppError::BadRequest("There is no offer to answer.".into()))?;
     let programme: i64 = row.try_get("programme_id")?;
@@ -177,7 +177,7 @@ pub async fn decide(db: &Db, base_url: &str, application: i64, accept: bool) -> 
     let (status, deadline): (String, i64) =
         sqlx::query_as("SELECT status, deadline FROM offers WHERE application_id = $1")
             .bind(application)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
     let now = now_ms();
     if status != "offered" {
@@ -194,7 +194,7 @@ pub async fn decide(db: &Db, base_url: &str, application: i64, accept: bool) -> 
         .bind(if accept { "accepted" } else { "declined" })
         .bind(now)
         .bind(application)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     if !accept {
         backfill(&mut tx, base_url, programme).await?;
@@ -209,7 +209,7 @@ pub async fn withdraw_application(db: &Db, base_url: &str, application: i64) -> 
     let (programme, status): (i64, String) =
         sqlx::query_as("SELECT programme_id, status FROM applications WHERE id = $1")
             .bind(application)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
     db.lock_programme(&mut tx, programme).await?;
     if status == "withdrawn" {
@@ -219,14 +219,14 @@ pub async fn withdraw_application(db: &Db, base_url: &str, application: i64) -> 
     sqlx::query("UPDATE applications SET status = 'withdrawn', updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(application)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     sqlx::query(
         "UPDATE offers SET status = 'withdrawn', decided_at = $1 WHERE application_id = $2",
     )
     .bind(now)
     .bind(application)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     backfill(&mut tx, base_url, programme).await?;
     tx.commit().await?;
@@ -253,7 +253,7 @@ pub async fn expire_due(db: &Db, base_url: &str) -> AppResult<usize> {
         )
         .bind(now_ms())
         .bind(programme)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         expired += done.rows_affected() as usize;
         backfill(&mut tx, base_url, programme).await?;
@@ -272,7 +272,7 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
     )
     .bind(programme)
     .bind(run)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?
     .ok_or(AppError::NotFound)?;
     if kind != "final" {
@@ -289,15 +289,15 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
     sqlx::query("UPDATE allocation_runs SET published_at = $1 WHERE id = $2")
         .bind(now)
         .bind(run)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     sqlx::query("UPDATE programmes SET status = 'published', seed_revealed = 1 WHERE id = $1")
         .bind(programme)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let (offer_days,): (i32,) = sqlx::query_as("SELECT offer_days FROM programmes WHERE id = $1")
         .bind(programme)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     sqlx::query(
         "INSERT INTO offers (application_id, session_id, choice_rank, status, offered_at, deadline) \
@@ -306,7 +306,7 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
     .bind(now)
     .bind(now + i64::from(offer_days) * DAY_MS)
     .bind(run)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let families = sqlx::query(
         "SELECT a.id, a.reference, ac.email, ac.full_name, c.given_name, s.code FROM placements p \
@@ -314,7 +314,7 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
          JOIN accounts ac ON ac.id = c.guardian_id LEFT JOIN sessions s ON s.id = p.session_id WHERE p.run_id = $1",
     )
     .bind(run)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     for f in families {
         let application: i64 = f.try_get("id")?;
@@ -322,7 +322,7 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
             sqlx::query_as("SELECT sentence FROM explanations WHERE run_id = $1 AND application_id = $2 ORDER BY choice_rank")
                 .bind(run)
                 .bind(application)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?;
         let explanation: Vec<String> = lines.into_iter().map(|(s,)| format!("- {s}")).collect();
         let child: String = f.try_get("given_name")?;

@@ -313,7 +313,7 @@ pub async fn run(
     .bind(&built.sessions_csv)
     .bind(&built.applicants_csv)
     .bind(&published)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     store_result(&mut tx, id, &built, &allocation).await?;
     tx.commit().await?;

@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -86,7 +86,7 @@ pub async fn start(
         sqlx::query_as("SELECT id FROM applications WHERE child_id = $1 AND programme_id = $2")
             .bind(child.id)
             .bind(programme.id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
     let id = match existing {
         Some((id,)) => id,
@@ -100,10 +100,10 @@ pub async fn start(
             .bind(child.id)
             .bind(now)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             audit::record(
-                &mut *tx,
+                &mut **tx,
                 &user,
                 "create",
                 "application",
@@ -160,7 +160,13 @@ async fn load(
     id: i64,
 ) -> AppResult<(Application, Child)> {
     authorize(user, action, Resource::Application)?;
-    let Some(application) = queries::application(&state.db, id).await? else {
+    // Saving needs only the head; showing needs the choices and consents.
+    let found = if action == Action::Read {
+        queries::application(&state.db, id).await?
+    } else {
+        queries::application_head(&state.db, id).await?
+    };
+    let Some(application) = found else {
         audit::record(
             state.db.pool(),
             user,
@@ -293,11 +299,17 @@ async fn page(
     })
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
 pub async fn view(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
     Path(id): Path<i64>,
+    Query(q): Query<Done>,
 ) -> AppResult<ApplicationPage> {
     let (application, child) = load(&state, &user, Action::Read, id).await?;
     audit::record(
@@ -310,13 +322,23 @@ pub async fn view(
         "",
     )
     .await?;
+    let notice = match q.done.as_deref() {
+        Some("received") if application.status == "submitted" => Some(
+            "Your application has been received. We sent you a confirmation by e-mail.".to_string(),
+        ),
+        Some("saved") => Some("Draft saved.".to_string()),
+        _ => None,
+    };
     page(
         &state,
         &user,
         &visitor,
         application,
         child,
-        Feedback::default(),
+        Feedback {
+            notice,
+            ..Feedback::default()
+        },
     )
     .await
 }
@@ -343,20 +365,9 @@ pub async fn save(
     }
     if application.status != "draft" {
         if submit && application.status == "submitted" {
-            // A repeated submission (double click, retry on a slow link).
-            let again = page(
-                &state,
-                &user,
-                &visitor,
-                application,
-                child,
-                Feedback {
-                    notice: Some("Your application has been received.".into()),
-                    ..Feedback::default()
-                },
-            )
-            .await?;
-            return Ok(again.into_response());
+            // A repeated submission (double click, retry on a slow link):
+            // nothing new happens; the family sees that it was received.
+            return Ok(Redirect::to(&format!("/applications/{id}?done=received")).into_response());
         }
         return Err(AppError::BadRequest(
             "This application can no longer be changed.".into(),
@@ -444,28 +455,35 @@ pub async fn save(
     if choices_ok {
         queries::set_choices(&mut tx, id, &picked).await?;
     }
-    for (kind, _) in CONSENTS {
-        if consents.contains(kind) {
-            sqlx::query(
-                "INSERT INTO consents (id, application_id, kind, text_version, given_by, given_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (application_id, kind) DO NOTHING",
-            )
-            .bind(new_id())
+    // Consents given are recorded once (the first time, with who and when);
+    // those unticked in a draft are taken back.
+    if !consents.is_empty() {
+        let rows: Vec<String> = (0..consents.len())
+            .map(|i| format!("(${}, $1, ${}, $2, $3, $4)", 5 + 2 * i, 6 + 2 * i))
+            .collect();
+        let sql = format!(
+            "INSERT INTO consents (id, application_id, kind, text_version, given_by, given_at) VALUES {} \
+             ON CONFLICT (application_id, kind) DO NOTHING",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
-            .bind(*kind)
             .bind(CONSENT_VERSION)
             .bind(user.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            sqlx::query("DELETE FROM consents WHERE application_id = $1 AND kind = $2")
-                .bind(id)
-                .bind(*kind)
-                .execute(&mut *tx)
-                .await?;
+            .bind(now);
+        for kind in &consents {
+            q = q.bind(new_id()).bind(*kind);
         }
+        q.execute(&mut **tx).await?;
     }
+    for (kind, _) in CONSENTS.iter().filter(|(k, _)| !consents.contains(k)) {
+        sqlx::query("DELETE FROM consents WHERE application_id = $1 AND kind = $2")
+            .bind(id)
+            .bind(*kind)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut reference = String::new();
     let submitted = submit
         && errors.is_empty()
         && {
@@ -475,7 +493,7 @@ pub async fn save(
             let (n, code): (i32, String) =
             sqlx::query_as("UPDATE programmes SET submissions = submissions + 1 WHERE id = $1 RETURNING submissions, code")
                 .bind(programme.id)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
             let done = sqlx::query(
             "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $2, idempotency_key = $3, reference = $4 \
@@ -484,9 +502,12 @@ pub async fn save(
         .bind(now)
         .bind(now)
         .bind(&idem)
-        .bind(format!("{code}-{n:06}"))
+        .bind({
+            reference = format!("{code}-{n:06}");
+            &reference
+        })
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
             done.rows_affected() == 1
         };
@@ -494,11 +515,11 @@ pub async fn save(
         sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "update",
         "application",
@@ -512,12 +533,6 @@ pub async fn save(
     )
     .await?;
     if submitted {
-        let (reference,): (Option<String>,) =
-            sqlx::query_as("SELECT reference FROM applications WHERE id = $1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let reference = reference.unwrap_or_default();
         outbox::enqueue(
             &mut tx,
             &user.email,
@@ -534,34 +549,19 @@ pub async fn save(
         .await?;
     }
     tx.commit().await?;
+    if errors.is_empty() {
+        // Post/Redirect/Get: reloading the page never sends the form again.
+        let done = if submitted { "received" } else { "saved" };
+        return Ok(Redirect::to(&format!("/applications/{id}?done={done}")).into_response());
+    }
     let application = queries::application(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let notice = if submitted {
-        Some("Your application has been received. We sent you a confirmation by e-mail.".into())
-    } else if errors.is_empty() {
-        Some("Draft saved.".into())
-    } else {
-        None
+    let feedback = Feedback {
+        chosen: Some(typed),
+        errors,
+        notice: None,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let typed_back = if submitted { None } else { Some(typed) };
-    let page = page(
-        &state,
-        &user,
-        &visitor,
-        application,
-        child,
-        Feedback {
-            chosen: typed_back,
-            errors,
-            notice,
-        },
-    )
-    .await?;
-    Ok((status, page).into_response())
+    let page = page(&state, &user, &visitor, application, child, feedback).await?;
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
 }

@@ -214,9 +214,9 @@ pub async fn create(
     .bind(&values.passport_expires)
     .bind(now)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    audit::record(&mut *tx, &user, "create", "child", Some(id), "ok", "").await?;
+    audit::record(&mut **tx, &user, "create", "child", Some(id), "ok", "").await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
@@ -358,10 +358,10 @@ pub async fn update(
     .bind(now_ms())
     .bind(id)
     .bind(user.id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "update",
         "child",
@@ -425,10 +425,10 @@ pub async fn add_achievement(
         .bind(place)
         .bind(title)
         .bind(now_ms())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "update",
         "child",
@@ -451,10 +451,10 @@ pub async fn delete_achievement(
     sqlx::query("DELETE FROM achievements WHERE id = $1 AND child_id = $2")
         .bind(achievement)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "update",
         "child",

@@ -275,6 +275,28 @@ pub async fn application_of(
     Ok(row.map(|r| r.0))
 }
 
+/// An application without its choices and consents (one query).
+pub async fn application_head(db: &Db, id: i64) -> Result<Option<Application>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, programme_id, child_id, status, submitted_at FROM applications WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        Ok(Application {
+            id: r.try_get("id")?,
+            programme_id: r.try_get("programme_id")?,
+            child_id: r.try_get("child_id")?,
+            status: r.try_get("status")?,
+            submitted_at: r.try_get("submitted_at")?,
+            choices: Vec::new(),
+            consents: Vec::new(),
+        })
+    })
+    .transpose()
+}
+
 pub async fn application(db: &Db, id: i64) -> Result<Option<Application>, sqlx::Error> {
     let Some(r) = sqlx::query(
         "SELECT id, programme_id, child_id, status, submitted_at FROM applications WHERE id = $1",
@@ -317,13 +339,22 @@ pub async fn set_choices(
         .bind(application)
         .execute(&mut **tx)
         .await?;
-    for (rank, session) in sessions.iter().enumerate() {
-        sqlx::query("INSERT INTO application_choices (application_id, choice_rank, session_id) VALUES ($1, $2, $3)")
-            .bind(application)
-            .bind(rank as i32 + 1)
-            .bind(*session)
-            .execute(&mut **tx)
-            .await?;
+    if sessions.is_empty() {
+        return Ok(());
     }
+    // One statement for all choices: writers take turns, so every round
+    // trip inside the transaction counts.
+    let rows: Vec<String> = (0..sessions.len())
+        .map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO application_choices (application_id, choice_rank, session_id) VALUES {}",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(application);
+    for (rank, session) in sessions.iter().enumerate() {
+        q = q.bind(rank as i32 + 1).bind(*session);
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }

@@ -69,17 +69,16 @@ pub async fn of_child(db: &Db, child: i64) -> Result<Vec<DocumentRow>, sqlx::Err
 
 /// Names of required documents the child has no usable (not rejected) copy of.
 pub async fn missing(db: &Db, programme: i64, child: i64) -> Result<Vec<String>, sqlx::Error> {
-    let required = queries::required_documents(db, programme).await?;
-    let have = of_child(db, child).await?;
-    Ok(required
-        .into_iter()
-        .filter(|(kind, _, _)| {
-            !have
-                .iter()
-                .any(|d| &d.kind == kind && d.status != "rejected")
-        })
-        .map(|(_, name, _)| name)
-        .collect())
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT r.name FROM required_documents r WHERE r.programme_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM documents d WHERE d.child_id = $2 AND d.kind = r.kind AND d.status <> 'rejected') \
+         ORDER BY r.deadline, r.kind",
+    )
+    .bind(programme)
+    .bind(child)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(|(name,)| name).collect())
 }
 
 async fn upload(
@@ -183,10 +182,10 @@ async fn upload(
     .bind(&sha)
     .bind(now_ms())
     .bind(user.id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "update",
         "child",
@@ -349,7 +348,7 @@ async fn review(
          JOIN children c ON c.id = d.child_id JOIN accounts a ON a.id = c.guardian_id WHERE d.id = $1",
     )
     .bind(id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?
     .ok_or(AppError::NotFound)?;
     sqlx::query("UPDATE documents SET status = $1, reason = $2, reviewed_at = $3, reviewed_by = $4 WHERE id = $5")
@@ -358,11 +357,11 @@ async fn review(
         .bind(now_ms())
         .bind(user.id)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let child: i64 = row.try_get("child_id")?;
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "update",
         "child",

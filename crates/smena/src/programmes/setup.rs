@@ -175,7 +175,7 @@ async fn create(
     .bind(&name)
     .bind(now_ms())
     .bind(&code)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     for (place, percent) in [(1, 100), (2, 80), (3, 60)] {
         sqlx::query(
@@ -184,10 +184,10 @@ async fn create(
         .bind(id)
         .bind(place)
         .bind(percent)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    audit::record(&mut *tx, &user, "create", "programme", Some(id), "ok", "").await?;
+    audit::record(&mut **tx, &user, "create", "programme", Some(id), "ok", "").await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/coordinator/programmes/{id}")).into_response())
 }
@@ -498,7 +498,7 @@ async fn add_session(
     .bind(min_age as i32)
     .bind(max_age as i32)
     .bind(&languages)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {
         return Ok(back(
@@ -513,11 +513,11 @@ async fn add_session(
         .bind(session)
         .bind(&r.group)
         .bind(r.places as i32)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "create",
         "session",
@@ -585,7 +585,7 @@ async fn set_scoring(
         .bind(passport as i32)
         .bind(offer_days as i32)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     for (level, points, cap) in levels {
         sqlx::query(
@@ -596,11 +596,11 @@ async fn set_scoring(
         .bind(level)
         .bind(points)
         .bind(cap)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "update",
         "programme",
@@ -737,12 +737,12 @@ async fn set_status(
             let (sessions,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE programme_id = $1")
                     .bind(id)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?;
             let (levels,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM scoring_rules WHERE programme_id = $1")
                     .bind(id)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?;
             if sessions == 0 || levels == 0 {
                 return Ok(back(id, Err("Add at least one session and the scoring table before opening applications.".into())));
@@ -750,7 +750,7 @@ async fn set_status(
             // Only one programme takes applications at a time.
             let (open,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM programmes WHERE status = 'open'")
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?;
             if open > 0 {
                 return Ok(back(
@@ -767,7 +767,7 @@ async fn set_status(
                 .bind(seed.commitment().to_hex())
                 .bind(now)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         ("open", "closed") => {
@@ -776,7 +776,7 @@ async fn set_status(
             )
             .bind(now)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         (from, to) => {
@@ -787,7 +787,7 @@ async fn set_status(
         }
     }
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "update",
         "programme",

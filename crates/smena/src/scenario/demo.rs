@@ -74,7 +74,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
             .bind(district_id)
             .bind(*district)
             .bind(kind.as_str())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for school in *schools {
             let id = new_id();
@@ -82,7 +82,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
                 .bind(id)
                 .bind(*school)
                 .bind(district_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             school_ids.push((*school, id));
         }
@@ -95,7 +95,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
             .bind(*name)
             .bind(*country)
             .bind(*contact)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         camp_ids.push((*name, id));
     }

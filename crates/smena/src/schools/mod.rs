@@ -248,11 +248,11 @@ async fn import(
         .bind(birth)
         .bind(class)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &user,
         "update",
         "roster",

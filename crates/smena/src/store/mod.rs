@@ -27,6 +27,36 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite allows one writer at a time; writers of this process queue
+    /// here, in order, instead of retrying inside SQLite's busy handler
+    /// (which sleeps up to 100 ms between attempts and ruins tail latency).
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction. On SQLite it also holds the process's writer
+/// turn, released when the transaction commits or is dropped.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = Transaction<'static, Any>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
 }
 
 /// Migrations, in order; a migration is never edited once released.
@@ -68,8 +98,11 @@ impl Db {
         install_default_drivers();
         let (backend, url) = parse_url(database);
         let options = AnyPoolOptions::new()
+            // Each SQLite connection is a thread of its own; a few are enough
+            // for concurrent reads (writes are one at a time anyway), and more
+            // only add thread switches.
             .max_connections(match backend {
-                Backend::Sqlite => 8,
+                Backend::Sqlite => 4,
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(30));
@@ -93,7 +126,11 @@ impl Db {
             Backend::Postgres => options.connect(&url).await,
         }
         .with_context(|| format!("cannot open the database {}", redact(database)))?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            writer: Default::default(),
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -132,10 +169,20 @@ impl Db {
     /// A transaction that will write: on SQLite it takes the write lock at
     /// once (`BEGIN IMMEDIATE`), waiting up to the busy timeout behind other
     /// writers, so a read-then-write sequence cannot fail halfway.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(WriteTx {
+                    tx,
+                    _turn: Some(turn),
+                })
+            }
+            Backend::Postgres => Ok(WriteTx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            }),
         }
     }
 

@@ -157,7 +157,7 @@ pub async fn start(
     if let Some(old) = replacing {
         sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
             .bind(old)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
     sqlx::query(
@@ -170,7 +170,7 @@ pub async fn start(
     .bind(now)
     .bind(now)
     .bind(now + SESSION_TTL_MS)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     tx.commit().await?;
     Ok(token)
