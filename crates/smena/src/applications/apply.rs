@@ -160,12 +160,25 @@ async fn load(
     id: i64,
 ) -> AppResult<(Application, Child)> {
     authorize(user, action, Resource::Application)?;
-    // Saving needs only the head; showing needs the choices and consents.
-    let found = if action == Action::Read {
-        queries::application(&state.db, id).await?
-    } else {
-        queries::application_head(&state.db, id).await?
-    };
+    if action != Action::Read {
+        // Saving needs the head and the child: one query, scope included.
+        let scope = authorize(user, Action::Update, Resource::Child)?;
+        if let Some(found) = queries::application_and_child(&state.db, user, scope, id).await? {
+            return Ok(found);
+        }
+        audit::record(
+            state.db.pool(),
+            user,
+            "update",
+            "application",
+            Some(id),
+            "denied",
+            "not found or not permitted",
+        )
+        .await?;
+        return Err(AppError::NotFound);
+    }
+    let found = queries::application(&state.db, id).await?;
     let Some(application) = found else {
         audit::record(
             state.db.pool(),
@@ -373,18 +386,22 @@ pub async fn save(
             "This application can no longer be changed.".into(),
         ));
     }
-    let programme = queries::open_programme(&state.db)
+    let cached = state
+        .open_programme
+        .get(&state.db)
         .await?
-        .filter(|p| p.id == application.programme_id && p.closes_at.is_none_or(|c| c > now_ms()))
+        .filter(|c| {
+            c.0.id == application.programme_id && c.0.closes_at.is_none_or(|t| t > now_ms())
+        })
         .ok_or_else(|| {
             AppError::BadRequest("Applications for this programme are closed.".into())
         })?;
+    let (programme, sessions) = (&cached.0, &cached.1);
 
     let max = programme.max_choices.max(1) as usize;
     let typed: Vec<String> = (1..=max)
         .map(|k| get(&format!("choice_{k}")).unwrap_or_default())
         .collect();
-    let sessions = queries::sessions_of(&state.db, programme.id).await?;
     let mut errors = Vec::new();
     let mut picked: Vec<i64> = Vec::new();
     let mut gap = None;
@@ -453,7 +470,7 @@ pub async fn save(
         e.starts_with("Choice") || e.contains("chosen twice") || e.contains("cannot be chosen")
     });
     if choices_ok {
-        queries::set_choices(&mut tx, id, &picked).await?;
+        queries::set_choices(&mut tx, id, application.stored_choices, &picked).await?;
     }
     // Consents given are recorded once (the first time, with who and when);
     // those unticked in a draft are taken back.
@@ -490,11 +507,18 @@ pub async fn save(
             // The public reference, in submission order: the lottery is drawn for
             // it, and it is fixed (and sent to the family) before the seed is
             // revealed. Counting on the programme's row serialises submissions.
-            let (n, code): (i32, String) =
-            sqlx::query_as("UPDATE programmes SET submissions = submissions + 1 WHERE id = $1 RETURNING submissions, code")
-                .bind(programme.id)
-                .fetch_one(&mut **tx)
-                .await?;
+            // Still open? (The programme may have closed a moment ago.)
+            let counted: Option<(i32, String)> = sqlx::query_as(
+                "UPDATE programmes SET submissions = submissions + 1 WHERE id = $1 AND status = 'open' RETURNING submissions, code",
+            )
+            .bind(programme.id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let Some((n, code)) = counted else {
+                return Err(AppError::BadRequest(
+                    "Applications for this programme are closed.".into(),
+                ));
+            };
             let done = sqlx::query(
             "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $2, idempotency_key = $3, reference = $4 \
              WHERE id = $5 AND status = 'draft'",

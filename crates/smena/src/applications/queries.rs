@@ -138,6 +138,80 @@ pub async fn achievements(db: &Db, child: i64) -> Result<Vec<AchievementRow>, sq
         .collect()
 }
 
+/// The open programme and its sessions, kept for a few seconds: while a
+/// programme takes applications its sessions and rules cannot change, so
+/// this saves two queries per submission in a rush. Whether it is still
+/// open is checked again in the submitting transaction itself.
+/// The open programme with its sessions, shared between requests.
+pub type OpenProgrammeData = std::sync::Arc<(OpenProgramme, Vec<SessionOption>)>;
+
+#[derive(Clone, Default)]
+pub struct OpenProgrammeCache(
+    std::sync::Arc<tokio::sync::RwLock<Option<(std::time::Instant, OpenProgrammeData)>>>,
+);
+
+const OPEN_PROGRAMME_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl OpenProgrammeCache {
+    pub async fn get(&self, db: &Db) -> Result<Option<OpenProgrammeData>, sqlx::Error> {
+        if let Some((at, value)) = &*self.0.read().await
+            && at.elapsed() < OPEN_PROGRAMME_TTL
+        {
+            return Ok(Some(value.clone()));
+        }
+        let Some(programme) = open_programme(db).await? else {
+            *self.0.write().await = None;
+            return Ok(None);
+        };
+        let sessions = sessions_of(db, programme.id).await?;
+        let value = std::sync::Arc::new((programme, sessions));
+        *self.0.write().await = Some((std::time::Instant::now(), value.clone()));
+        Ok(Some(value))
+    }
+
+    /// After a change of status on this instance.
+    pub async fn forget(&self) {
+        *self.0.write().await = None;
+    }
+}
+
+/// An application's head and its child in one query, within the user's
+/// scope on the child.
+pub async fn application_and_child(
+    db: &Db,
+    user: &User,
+    scope: Scope,
+    id: i64,
+) -> Result<Option<(Application, Child)>, sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{} , a.id AS application_id, a.programme_id, a.status, a.submitted_at, \
+                (SELECT COUNT(*) FROM application_choices x WHERE x.application_id = a.id) AS stored_choices \
+         FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
+         JOIN districts d ON d.id = s.district_id \
+         WHERE a.id = $1 AND ($2 = 'all' OR ($2 = 'own' AND c.guardian_id = $3) OR ($2 = 'school' AND c.school_id = $4))",
+        CHILD_COLUMNS.split(" FROM ").next().unwrap_or("")
+    ));
+    let row = sqlx::query(sql)
+        .bind(id)
+        .bind(scope_name(scope))
+        .bind(user.id)
+        .bind(user.school_id.unwrap_or(-1))
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(r) = row else { return Ok(None) };
+    let application = Application {
+        id: r.try_get("application_id")?,
+        programme_id: r.try_get("programme_id")?,
+        child_id: r.try_get("id")?,
+        status: r.try_get("status")?,
+        submitted_at: r.try_get("submitted_at")?,
+        choices: Vec::new(),
+        consents: Vec::new(),
+        stored_choices: r.try_get("stored_choices")?,
+    };
+    Ok(Some((application, child(r)?)))
+}
+
 /// The programme currently taking applications, if any.
 #[derive(Clone, Debug)]
 pub struct OpenProgramme {
@@ -259,6 +333,8 @@ pub struct Application {
     pub choices: Vec<i64>,
     /// Consent kinds given.
     pub consents: Vec<String>,
+    /// How many choices are stored (known without loading them).
+    pub stored_choices: i64,
 }
 
 pub async fn application_of(
@@ -273,28 +349,6 @@ pub async fn application_of(
             .fetch_optional(db.pool())
             .await?;
     Ok(row.map(|r| r.0))
-}
-
-/// An application without its choices and consents (one query).
-pub async fn application_head(db: &Db, id: i64) -> Result<Option<Application>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, programme_id, child_id, status, submitted_at FROM applications WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?;
-    row.map(|r| {
-        Ok(Application {
-            id: r.try_get("id")?,
-            programme_id: r.try_get("programme_id")?,
-            child_id: r.try_get("child_id")?,
-            status: r.try_get("status")?,
-            submitted_at: r.try_get("submitted_at")?,
-            choices: Vec::new(),
-            consents: Vec::new(),
-        })
-    })
-    .transpose()
 }
 
 pub async fn application(db: &Db, id: i64) -> Result<Option<Application>, sqlx::Error> {
@@ -324,6 +378,7 @@ pub async fn application(db: &Db, id: i64) -> Result<Option<Application>, sqlx::
         child_id: r.try_get("child_id")?,
         status: r.try_get("status")?,
         submitted_at: r.try_get("submitted_at")?,
+        stored_choices: choices.len() as i64,
         choices: choices.into_iter().map(|c| c.0).collect(),
         consents: consents.into_iter().map(|c| c.0).collect(),
     }))
@@ -333,12 +388,15 @@ pub async fn application(db: &Db, id: i64) -> Result<Option<Application>, sqlx::
 pub async fn set_choices(
     tx: &mut Transaction<'static, Any>,
     application: i64,
+    stored: i64,
     sessions: &[i64],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM application_choices WHERE application_id = $1")
-        .bind(application)
-        .execute(&mut **tx)
-        .await?;
+    if stored > 0 {
+        sqlx::query("DELETE FROM application_choices WHERE application_id = $1")
+            .bind(application)
+            .execute(&mut **tx)
+            .await?;
+    }
     if sessions.is_empty() {
         return Ok(());
     }

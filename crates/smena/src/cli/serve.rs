@@ -98,7 +98,7 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
             config.base_url = base.trim_end_matches('/').to_string();
         }
         tracing::info!(database = %redact(&args.database), url = %config.base_url, "serving");
-        web::serve(listener, AppState { db, config })
+        web::serve(listener, AppState::new(db, config))
             .await
             .map_err(Failure::Other)
     })
@@ -126,7 +126,7 @@ pub fn demo(args: DemoArgs) -> Result<(), Failure> {
             println!("  {:<26} {}", login.role.title(), login.email);
         }
         println!("Stop with Ctrl-C.");
-        web::serve(listener, AppState { db, config })
+        web::serve(listener, AppState::new(db, config))
             .await
             .map_err(Failure::Other)
     })

@@ -797,5 +797,6 @@ async fn set_status(
     )
     .await?;
     tx.commit().await?;
+    state.open_programme.forget().await;
     Ok(back(id, Ok(())))
 }

@@ -21,6 +21,18 @@ use crate::store::Db;
 pub struct AppState {
     pub db: Db,
     pub config: Config,
+    /// The open programme and its sessions, for a few seconds.
+    pub open_programme: crate::applications::queries::OpenProgrammeCache,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> AppState {
+        AppState {
+            db,
+            config,
+            open_programme: Default::default(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

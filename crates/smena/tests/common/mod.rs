@@ -57,10 +57,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     db.migrate().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let state = AppState {
-        db: db.clone(),
-        config: Config::new(&addr, dir.path().join("files")),
-    };
+    let state = AppState::new(db.clone(), Config::new(&addr, dir.path().join("files")));
     tokio::spawn(web::serve(listener, state));
     TestApp {
         base: format!("http://{addr}"),
