@@ -203,6 +203,7 @@ struct RunView {
     by_district: Vec<(String, i64, i64)>,
     reasons: Vec<(String, i64)>,
     chart: String,
+    district_chart: String,
     inputs_digest: String,
 }
 
@@ -235,57 +236,93 @@ async fn run_view(state: &AppState, programme: i64, id: i64) -> AppResult<RunVie
             .fetch_one(state.db.pool())
             .await?;
     let chart = demand_chart(&fill);
+    let district_chart = district_chart(&by_district);
     Ok(RunView {
         summary,
         fill,
         by_district,
         reasons,
         chart,
+        district_chart,
         inputs_digest,
     })
 }
 
-/// Demand against places per session, as an SVG bar chart readable on a
-/// phone (no script, no styles: CSP-clean).
+/// Demand against places per session, as an SVG bar chart.
 fn demand_chart(fill: &[SessionFill]) -> String {
-    let max = fill
+    let rows: Vec<(String, i64, i64, String)> = fill
         .iter()
-        .map(|f| f.demand_any.max(f.places))
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
+        .map(|f| {
+            let caption = format!(
+                "{} places / {} want it ({} first)",
+                f.places, f.demand_any, f.demand_first
+            );
+            (f.code.clone(), f.places, f.demand_any, caption)
+        })
+        .collect();
+    pair_chart(
+        "Places and demand per session",
+        &rows,
+        ("places", "children who ranked it"),
+    )
+}
+
+/// Applications against placements per district, as an SVG bar chart.
+fn district_chart(by_district: &[(String, i64, i64)]) -> String {
+    let rows: Vec<(String, i64, i64, String)> = by_district
+        .iter()
+        .map(|(d, n, placed)| {
+            (
+                d.clone(),
+                *n,
+                *placed,
+                format!("{placed} placed of {n} applications"),
+            )
+        })
+        .collect();
+    pair_chart(
+        "Applications and placements per district",
+        &rows,
+        ("applications", "placed"),
+    )
+}
+
+/// Two bars per row, drawn on the server: no script, no styles (CSP-clean),
+/// readable on a phone (it scales to the width).
+fn pair_chart(title: &str, rows: &[(String, i64, i64, String)], legend: (&str, &str)) -> String {
+    let max = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(1).max(1) as f64;
     let row = 34.0;
-    let height = fill.len() as f64 * row + 30.0;
+    let height = rows.len() as f64 * row + 30.0;
     let mut svg = format!(
-        "<svg role=\"img\" aria-label=\"Places and demand per session\" viewBox=\"0 0 400 {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 400 {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">",
+        askama_escape(title)
     );
-    for (i, f) in fill.iter().enumerate() {
+    for (i, (label, a, b, caption)) in rows.iter().enumerate() {
         let y = i as f64 * row + 4.0;
         let w = |n: i64| 250.0 * n as f64 / max;
         svg.push_str(&format!(
             "<text x=\"0\" y=\"{}\" font-size=\"10\">{}</text>\
              <rect x=\"140\" y=\"{y}\" width=\"{:.1}\" height=\"9\" fill=\"#1f5c99\"/>\
              <rect x=\"140\" y=\"{}\" width=\"{:.1}\" height=\"9\" fill=\"#c06010\"/>\
-             <text x=\"{:.1}\" y=\"{}\" font-size=\"9\">{} places / {} want it ({} first)</text>",
+             <text x=\"145\" y=\"{}\" font-size=\"9\">{}</text>",
             y + 14.0,
-            askama_escape(&f.code),
-            w(f.places),
+            askama_escape(label),
+            w(*a),
             y + 11.0,
-            w(f.demand_any),
-            145.0,
+            w(*b),
             y + 29.0,
-            f.places,
-            f.demand_any,
-            f.demand_first
+            askama_escape(caption)
         ));
     }
     svg.push_str(&format!(
-        "<rect x=\"0\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#1f5c99\"/><text x=\"12\" y=\"{}\" font-size=\"9\">places</text>\
-         <rect x=\"60\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#c06010\"/><text x=\"72\" y=\"{}\" font-size=\"9\">children who ranked it</text></svg>",
+        "<rect x=\"0\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#1f5c99\"/><text x=\"12\" y=\"{}\" font-size=\"9\">{}</text>\
+         <rect x=\"110\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#c06010\"/><text x=\"122\" y=\"{}\" font-size=\"9\">{}</text></svg>",
         height - 14.0,
         height - 6.0,
+        askama_escape(legend.0),
         height - 14.0,
-        height - 6.0
+        height - 6.0,
+        askama_escape(legend.1)
     ));
     svg
 }

@@ -191,35 +191,84 @@ fn unsafe_method(method: &Method) -> bool {
 }
 
 /// The CSRF token sent with a request: header, query parameter, or the
-/// `csrf` field of a URL-encoded form (the body is read and put back).
-async fn submitted_token(req: Request) -> Result<(Request, Option<String>), AppError> {
+/// `csrf` field of the URL-encoded form (already parsed).
+fn submitted_token(req: &Request, form: Option<&[(String, String)]>) -> Option<String> {
     if let Some(v) = req
         .headers()
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
     {
-        let v = v.to_string();
-        return Ok((req, Some(v)));
+        return Some(v.to_string());
     }
     if let Some(q) = req.uri().query()
         && let Some(v) = form_field(q.as_bytes(), "csrf")
     {
-        return Ok((req, Some(v)));
+        return Some(v);
     }
-    let is_form = req
-        .headers()
+    form?
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.clone())
+}
+
+/// Largest body read to its end (and discarded) to answer "too large"
+/// with an explanation instead of a broken connection.
+const DRAIN_LIMIT: usize = 16 << 20;
+
+fn is_form(req: &Request) -> bool {
+    req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// Reads a URL-encoded form body (at most `FORM_LIMIT` kept) and puts it
+/// back into the request; other bodies are left alone.
+async fn buffer_form(req: Request) -> Result<(Request, Option<bytes::Bytes>), AppError> {
+    use http_body_util::BodyExt as _;
+    if !is_form(&req) {
         return Ok((req, None));
     }
-    let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
-        .await
-        .map_err(|_| AppError::BadRequest("The form is too large.".into()))?;
-    let token = form_field(&bytes, "csrf");
-    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+    let too_large = || AppError::BadRequest("The form is too large; nothing was saved.".into());
+    let (parts, mut body) = req.into_parts();
+    let mut kept = Vec::new();
+    let (mut total, mut oversize) = (0usize, false);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| {
+            AppError::BadRequest("The form did not arrive completely; please try again.".into())
+        })?;
+        if let Ok(data) = frame.into_data() {
+            total += data.len();
+            if total > DRAIN_LIMIT {
+                return Err(too_large());
+            }
+            if kept.len() + data.len() > FORM_LIMIT {
+                oversize = true;
+            } else if !oversize {
+                kept.extend_from_slice(&data);
+            }
+        }
+    }
+    if oversize {
+        return Err(too_large());
+    }
+    let bytes = bytes::Bytes::from(kept);
+    Ok((
+        Request::from_parts(parts, Body::from(bytes.clone())),
+        Some(bytes),
+    ))
+}
+
+/// Text with a NUL character cannot be stored (PostgreSQL refuses it) and
+/// is never typed by people: it is refused with a clear message.
+fn has_nul(fields: &[(String, String)]) -> bool {
+    fields
+        .iter()
+        .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+}
+
+fn parse_form(encoded: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(encoded).unwrap_or_default()
 }
 
 fn form_field(encoded: &[u8], name: &str) -> Option<String> {
@@ -295,6 +344,29 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         };
     }
     let mut req = req;
+    let nul = || {
+        AppError::BadRequest(
+            "The request contains a character that cannot be used (a NUL byte); nothing was saved."
+                .into(),
+        )
+        .into_response()
+    };
+    if req
+        .uri()
+        .query()
+        .is_some_and(|q| has_nul(&parse_form(q.as_bytes())))
+    {
+        return nul();
+    }
+    let (r, body) = match buffer_form(req).await {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    req = r;
+    let form = body.map(|b| parse_form(&b));
+    if form.as_deref().is_some_and(has_nul) {
+        return nul();
+    }
     if unsafe_method(req.method()) {
         if foreign_origin(req.headers()) {
             return AppError::Forbidden(
@@ -302,11 +374,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             )
             .into_response();
         }
-        let (r, token) = match submitted_token(req).await {
-            Ok(x) => x,
-            Err(e) => return e.into_response(),
-        };
-        req = r;
+        let token = submitted_token(&req, form.as_deref());
         if !token.is_some_and(|t| same(&t, &visitor.csrf)) {
             return AppError::Forbidden(
                 "This form has expired or did not come from this site. Please go back, reload the page and try again."
