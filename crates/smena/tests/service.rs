@@ -918,6 +918,46 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
             && page.contains("By district")
     );
     assert!(
+        page.contains("Applications and placements per district"),
+        "district chart drawn"
+    );
+    assert!(page.contains("Children not placed"));
+    let reserves_field = format!("reserves_{first_session}");
+    let r = app
+        .post(
+            &coordinator,
+            "/coordinator/allocation/runs",
+            &[("kind", "dry_run"), (&reserves_field, "arctic")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("group:places"));
+    let r = app
+        .post(
+            &coordinator,
+            "/coordinator/allocation/runs",
+            &[("kind", "dry_run"), ("points_regional", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app
+        .post(
+            &coordinator,
+            "/coordinator/allocation/runs",
+            &[
+                ("kind", "dry_run"),
+                ("label", "No reserves, regional 10"),
+                (&reserves_field, "none"),
+                ("points_regional", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "reserves and scoring can be changed in a dry run"
+    );
+    assert!(
         !page.contains("Publish this result"),
         "dry runs cannot be published"
     );

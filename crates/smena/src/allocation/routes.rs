@@ -64,6 +64,7 @@ pub struct SessionPlaces {
     pub id: i64,
     pub code: String,
     pub places: i32,
+    pub reserves: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -72,6 +73,8 @@ struct OverviewPage {
     nav: Nav,
     programme: ProgrammeInfo,
     sessions: Vec<SessionPlaces>,
+    /// (level, points) of the scoring table.
+    levels: Vec<(String, String)>,
     runs: Vec<RunSummary>,
 }
 
@@ -82,26 +85,50 @@ async fn overview(
 ) -> AppResult<OverviewPage> {
     authorize(&user, Action::Run, Resource::Allocation)?;
     let programme = current_programme(&state).await?;
-    let sessions = sqlx::query(
+    let rows: Vec<(i64, String, i32)> = sqlx::query_as(
         "SELECT id, code, places FROM sessions WHERE programme_id = $1 ORDER BY starts, code",
     )
     .bind(programme.id)
     .fetch_all(state.db.pool())
-    .await?
-    .into_iter()
-    .map(|r| {
-        Ok(SessionPlaces {
-            id: r.try_get("id")?,
-            code: r.try_get("code")?,
-            places: r.try_get("places")?,
+    .await?;
+    let mut sessions = Vec::new();
+    for (id, code, places) in rows {
+        let reserves: Vec<(String, i32)> =
+            sqlx::query_as("SELECT reserve_group, places FROM session_reserves WHERE session_id = $1 ORDER BY reserve_group")
+                .bind(id)
+                .fetch_all(state.db.pool())
+                .await?;
+        let reserves = reserves
+            .iter()
+            .map(|(g, n)| format!("{g}:{n}"))
+            .collect::<Vec<_>>()
+            .join(";");
+        sessions.push(SessionPlaces {
+            id,
+            code,
+            places,
+            reserves,
+        });
+    }
+    let levels = crate::applications::queries::rules(&state.db, programme.id)
+        .await?
+        .levels
+        .into_iter()
+        .map(|(level, points, _)| {
+            (
+                level,
+                smena_engine::Score::from_thousandths(points)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+            )
         })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
+        .collect();
     let runs = runs::runs(&state.db, programme.id).await?;
     Ok(OverviewPage {
         nav: Nav::from(&visitor),
         programme,
         sessions,
+        levels,
         runs,
     })
 }
@@ -156,6 +183,35 @@ async fn start_run(
                 })?))
             }
         }
+        for (name, value) in &fields {
+            if let Some(id) = name
+                .strip_prefix("reserves_")
+                .and_then(|i| i.parse::<i64>().ok())
+                && !value.trim().is_empty()
+            {
+                let list = if value.trim() == "none" {
+                    Vec::new()
+                } else {
+                    super::contract::parse_reserves(value).map_err(AppError::BadRequest)?
+                };
+                overrides.reserves.push((id, list));
+            }
+            if let Some(level) = name.strip_prefix("points_")
+                && !value.trim().is_empty()
+            {
+                let points = smena_engine::Score::parse(value)
+                    .ok()
+                    .filter(|s| (0..=1_000_000).contains(&s.thousandths()))
+                    .ok_or_else(|| {
+                        AppError::BadRequest(format!(
+                            "\"{value}\" is not a number of points for {level}, such as 3 or 2.5."
+                        ))
+                    })?;
+                overrides
+                    .points
+                    .push((level.to_string(), points.thousandths()));
+            }
+        }
         let c = get("rural_coefficient");
         if !c.is_empty() {
             let score = smena_engine::Score::parse(&c)
@@ -202,6 +258,8 @@ struct RunView {
     fill: Vec<SessionFill>,
     by_district: Vec<(String, i64, i64)>,
     reasons: Vec<(String, i64)>,
+    /// (reference, first choice's reason in words) of children not placed.
+    unplaced: Vec<(String, String)>,
     chart: String,
     district_chart: String,
     inputs_digest: String,
@@ -230,6 +288,14 @@ async fn run_view(state: &AppState, programme: i64, id: i64) -> AppResult<RunVie
     .bind(id)
     .fetch_all(state.db.pool())
     .await?;
+    let unplaced: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.reference, e.sentence FROM placements p JOIN applications a ON a.id = p.application_id \
+         JOIN explanations e ON e.run_id = p.run_id AND e.application_id = p.application_id AND e.choice_rank = 1 \
+         WHERE p.run_id = $1 AND p.session_id IS NULL ORDER BY a.reference LIMIT 1000",
+    )
+    .bind(id)
+    .fetch_all(state.db.pool())
+    .await?;
     let (inputs_digest,): (String,) =
         sqlx::query_as("SELECT inputs_digest FROM allocation_runs WHERE id = $1")
             .bind(id)
@@ -242,6 +308,7 @@ async fn run_view(state: &AppState, programme: i64, id: i64) -> AppResult<RunVie
         fill,
         by_district,
         reasons,
+        unplaced,
         chart,
         district_chart,
         inputs_digest,

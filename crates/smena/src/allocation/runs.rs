@@ -32,6 +32,10 @@ pub struct Overrides {
     /// `Some(None)` removes the school cap.
     pub school_cap: Option<Option<u32>>,
     pub rural_coefficient_milli: Option<i64>,
+    /// Reserved places per session id, replacing the session's own.
+    pub reserves: Vec<(i64, Vec<Reserve>)>,
+    /// Points (thousandths) per achievement level, replacing the table's.
+    pub points: Vec<(String, i64)>,
 }
 
 /// A programme's applications as the engine sees them.
@@ -78,6 +82,11 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
     if let Some(c) = overrides.rural_coefficient_milli {
         rules.rural_coefficient_milli = c;
     }
+    for (level, points) in &overrides.points {
+        if let Some(l) = rules.levels.iter_mut().find(|l| &l.0 == level) {
+            l.1 = *points;
+        }
+    }
 
     let session_rows = sqlx::query("SELECT id, code, starts, ends, places, min_age, max_age FROM sessions WHERE programme_id = $1 ORDER BY starts, code")
         .bind(programme)
@@ -103,6 +112,13 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
         let mut session = Session::new(code.clone(), capacity);
         session.school_cap = school_cap;
         // Reserved places never exceed the places (a dry run may lower them).
+        let reserves: Vec<(String, i32)> = match overrides.reserves.iter().find(|(s, _)| *s == id) {
+            Some((_, list)) => list
+                .iter()
+                .map(|r| (r.group.clone(), r.places.min(i32::MAX as u32) as i32))
+                .collect(),
+            None => reserves,
+        };
         let mut left = capacity;
         for (group, places) in reserves {
             let places = (places.max(0) as u32).min(left);
