@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The "applications open" rush: parents submitting applications at once.
 #
-#   bash bench/rush.sh        # writes bench/RUSH.md
+#   bash bench/rush.sh                        # writes bench/RUSH.md
+#   RUSH_BACKENDS=sqlite bash bench/rush.sh   # one backend only
 #
 # For each backend: a fresh database with the reference scenario and 20,000
 # families, each logged in with a draft whose documents are accepted
@@ -21,6 +22,7 @@ DURATION=10s
 RETRY_DURATION=5s
 PORT=18090
 OUT=bench/RUSH.md
+RUSH_BACKENDS="${RUSH_BACKENDS:-sqlite postgres}" # e.g. RUSH_BACKENDS=sqlite
 POSTGRES_ADMIN="${SMENA_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1; }
@@ -32,7 +34,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 rows=()
 checks=()
-for backend in sqlite postgres; do
+for backend in $RUSH_BACKENDS; do
   case $backend in
     sqlite) db="$work/rush.db" ;;
     postgres)

@@ -64,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
             .bind(school)
             .bind(now)
             .bind(now)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
             for kind in ["birth_certificate", "passport", "medical"] {
                 sqlx::query(
@@ -77,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
                 .bind(&sha)
                 .bind(now)
                 .bind(account)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
             }
             let application = new_id();
@@ -87,7 +87,7 @@ async fn main() -> anyhow::Result<()> {
                 .bind(child)
                 .bind(now)
                 .bind(now)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
             let (token, csrf) = (random_token(), random_token());
             sqlx::query(
@@ -99,7 +99,7 @@ async fn main() -> anyhow::Result<()> {
             .bind(now)
             .bind(now)
             .bind(now + 12 * 3600 * 1000)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
             lines.push(format!("{application}\t{token}\t{csrf}\t{session}"));
         }

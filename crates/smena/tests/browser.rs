@@ -310,10 +310,12 @@ async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
     );
 
     // The coordinator accepts the documents, allocates and publishes.
+    let mut tx = app.db.begin_write().await.unwrap();
     sqlx::query("UPDATE documents SET status = 'accepted' WHERE status = 'pending'")
-        .execute(app.db.pool())
+        .execute(&mut *tx)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     let programme = programme_id(app).await;
     let (coordinator,): (i64,) =
         sqlx::query_as("SELECT id FROM accounts WHERE role = 'coordinator'")

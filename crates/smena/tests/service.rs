@@ -19,6 +19,7 @@ on_both_databases!(
     roles_see_only_what_the_policy_allows,
     bad_registration_keeps_what_was_typed,
     fifty_concurrent_writers,
+    a_failed_writer_undoes_only_its_own_work,
     demo_scenario_loads,
     a_parent_applies_with_documents_and_choices,
     another_familys_records_answer_404_and_are_audited,
@@ -412,6 +413,70 @@ async fn fifty_concurrent_writers(app: &TestApp) {
         mails.0, 50,
         "each registration queued its message in the same transaction"
     );
+}
+
+/// Writers share commits on SQLite (group commit): one that fails or gives
+/// up must undo its own work and nobody else's, and a writer's commit must
+/// be visible to every reader once it returns.
+async fn a_failed_writer_undoes_only_its_own_work(app: &TestApp) {
+    const INSERT: &str = "INSERT INTO audit_log (id, at, actor_role, action, resource, outcome, detail) \
+                          VALUES ($1, 0, 'test', 'write', 'test', 'ok', 'group commit')";
+    let mut tasks = Vec::new();
+    for i in 0..150i64 {
+        let db = app.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = 1_000_000 + i;
+            let mut tx = db.begin_write().await.unwrap();
+            sqlx::query(INSERT)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tokio::task::yield_now().await;
+            match i % 3 {
+                // Gives up (an error further on): its row is undone.
+                0 => None,
+                // A statement fails (the same key again), then it gives up.
+                1 => {
+                    let again = sqlx::query(INSERT).bind(id).execute(&mut *tx).await;
+                    assert!(again.is_err(), "a duplicate key is refused");
+                    None
+                }
+                _ => {
+                    tx.commit().await.unwrap();
+                    let seen: (i64,) =
+                        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE id = $1")
+                            .bind(id)
+                            .fetch_one(db.pool())
+                            .await
+                            .unwrap();
+                    assert_eq!(seen.0, 1, "a committed write is visible at once");
+                    Some(id)
+                }
+            }
+        }));
+    }
+    let mut committed = Vec::new();
+    for t in tasks {
+        committed.extend(t.await.unwrap());
+    }
+    committed.sort();
+    let stored: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM audit_log WHERE actor_role = 'test' ORDER BY id")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    let stored: Vec<i64> = stored.into_iter().map(|r| r.0).collect();
+    assert_eq!(committed.len(), 50);
+    assert_eq!(stored, committed, "exactly the committed writes are stored");
+    if app.db.backend() == smena::store::Backend::Sqlite {
+        // Every change goes through the writers' queue: the reading
+        // connections cannot write at all.
+        let stray = sqlx::query("DELETE FROM audit_log")
+            .execute(app.db.pool())
+            .await;
+        assert!(stray.is_err(), "a reading connection refused the write");
+    }
 }
 
 async fn demo_scenario_loads(app: &TestApp) {

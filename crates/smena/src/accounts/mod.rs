@@ -277,7 +277,7 @@ async fn verify_email(
     )
     .bind(now_ms())
     .bind(account)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(Notice {

@@ -1,6 +1,6 @@
 //! Accounts in the database.
 
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::Row as _;
 
 use crate::store::{Db, new_id, now_ms, random_token, token_hash};
 use crate::web::policy::Role;
@@ -43,7 +43,7 @@ pub async fn by_email(db: &Db, email: &str) -> Result<Option<Account>, sqlx::Err
 }
 
 pub async fn by_email_in(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     email: &str,
 ) -> Result<Option<Account>, sqlx::Error> {
     sqlx::query(SELECT)
@@ -55,7 +55,7 @@ pub async fn by_email_in(
 }
 
 pub async fn create(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     a: &NewAccount<'_>,
 ) -> Result<i64, sqlx::Error> {
     let id = new_id();
@@ -82,7 +82,7 @@ pub async fn create(
 
 /// A one-time link token for `purpose`, valid for `ttl_ms`.
 pub async fn issue_token(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     account: i64,
     purpose: &str,
     ttl_ms: i64,
@@ -105,7 +105,7 @@ pub async fn issue_token(
 /// Uses a one-time token: the account it was for, if it is valid, unused and
 /// for this purpose. It cannot be used again.
 pub async fn use_token(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     token: &str,
     purpose: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -126,7 +126,7 @@ pub async fn use_token(
 
 /// Sets a new password and closes every login session of the account.
 pub async fn set_password(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     account: i64,
     hash: &str,
 ) -> Result<(), sqlx::Error> {

@@ -36,12 +36,12 @@ pub async fn record_failure(db: &Db, subjects: &[String]) -> Result<(), AppError
             .bind(new_id())
             .bind(s)
             .bind(now)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     sqlx::query("DELETE FROM login_failures WHERE at < $1")
         .bind(now - WINDOW_MS)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -49,9 +49,11 @@ pub async fn record_failure(db: &Db, subjects: &[String]) -> Result<(), AppError
 
 /// Forgets an account's failures after a successful login.
 pub async fn clear(db: &Db, subject: &str) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM login_failures WHERE subject = $1")
         .bind(subject)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -10,7 +10,7 @@
 //! offer per application.
 
 use smena_engine::{Instance, Seed, allocate, withdraw};
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::Row as _;
 
 use super::contract;
 use crate::notifications::outbox;
@@ -26,10 +26,7 @@ struct Published {
     offer_days: i64,
 }
 
-async fn published(
-    tx: &mut Transaction<'static, Any>,
-    programme: i64,
-) -> AppResult<Option<Published>> {
+async fn published(tx: &mut crate::store::WriteTx, programme: i64) -> AppResult<Option<Published>> {
     let Some(r) = sqlx::query(
         "SELECT r.sessions_csv, r.applicants_csv, p.seed_hex, p.offer_days FROM allocation_runs r JOIN programmes p ON p.id = r.programme_id \
          WHERE r.programme_id = $1 AND r.published_at IS NOT NULL ORDER BY r.published_at DESC LIMIT 1",
@@ -70,7 +67,7 @@ pub type Moves = Vec<(i64, String)>;
 /// children who move up, with a new deadline. Runs inside the caller's
 /// transaction, which must hold the programme's lock.
 pub async fn backfill(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     base_url: &str,
     programme: i64,
 ) -> AppResult<Moves> {
@@ -168,7 +165,7 @@ pub async fn decide(db: &Db, base_url: &str, application: i64, accept: bool) -> 
         "SELECT a.programme_id, o.status, o.deadline FROM applications a JOIN offers o ON o.application_id = a.id WHERE a.id = $1",
     )
     .bind(application)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::BadRequest("There is no offer to answer.".into()))?;
     let programme: i64 = row.try_get("programme_id")?;
@@ -177,7 +174,7 @@ pub async fn decide(db: &Db, base_url: &str, application: i64, accept: bool) -> 
     let (status, deadline): (String, i64) =
         sqlx::query_as("SELECT status, deadline FROM offers WHERE application_id = $1")
             .bind(application)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?;
     let now = now_ms();
     if status != "offered" {
@@ -194,7 +191,7 @@ pub async fn decide(db: &Db, base_url: &str, application: i64, accept: bool) -> 
         .bind(if accept { "accepted" } else { "declined" })
         .bind(now)
         .bind(application)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     if !accept {
         backfill(&mut tx, base_url, programme).await?;
@@ -209,7 +206,7 @@ pub async fn withdraw_application(db: &Db, base_url: &str, application: i64) -> 
     let (programme, status): (i64, String) =
         sqlx::query_as("SELECT programme_id, status FROM applications WHERE id = $1")
             .bind(application)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?;
     db.lock_programme(&mut tx, programme).await?;
     if status == "withdrawn" {
@@ -219,14 +216,14 @@ pub async fn withdraw_application(db: &Db, base_url: &str, application: i64) -> 
     sqlx::query("UPDATE applications SET status = 'withdrawn', updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(application)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     sqlx::query(
         "UPDATE offers SET status = 'withdrawn', decided_at = $1 WHERE application_id = $2",
     )
     .bind(now)
     .bind(application)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     backfill(&mut tx, base_url, programme).await?;
     tx.commit().await?;
@@ -253,7 +250,7 @@ pub async fn expire_due(db: &Db, base_url: &str) -> AppResult<usize> {
         )
         .bind(now_ms())
         .bind(programme)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
         expired += done.rows_affected() as usize;
         backfill(&mut tx, base_url, programme).await?;
@@ -272,7 +269,7 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
     )
     .bind(programme)
     .bind(run)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
     if kind != "final" {
@@ -289,15 +286,15 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
     sqlx::query("UPDATE allocation_runs SET published_at = $1 WHERE id = $2")
         .bind(now)
         .bind(run)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     sqlx::query("UPDATE programmes SET status = 'published', seed_revealed = 1 WHERE id = $1")
         .bind(programme)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     let (offer_days,): (i32,) = sqlx::query_as("SELECT offer_days FROM programmes WHERE id = $1")
         .bind(programme)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     sqlx::query(
         "INSERT INTO offers (application_id, session_id, choice_rank, status, offered_at, deadline) \
@@ -306,7 +303,7 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
     .bind(now)
     .bind(now + i64::from(offer_days) * DAY_MS)
     .bind(run)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     let families = sqlx::query(
         "SELECT a.id, a.reference, ac.email, ac.full_name, c.given_name, s.code FROM placements p \
@@ -314,7 +311,7 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
          JOIN accounts ac ON ac.id = c.guardian_id LEFT JOIN sessions s ON s.id = p.session_id WHERE p.run_id = $1",
     )
     .bind(run)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?;
     for f in families {
         let application: i64 = f.try_get("id")?;
@@ -322,7 +319,7 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
             sqlx::query_as("SELECT sentence FROM explanations WHERE run_id = $1 AND application_id = $2 ORDER BY choice_rank")
                 .bind(run)
                 .bind(application)
-                .fetch_all(&mut **tx)
+                .fetch_all(&mut *tx)
                 .await?;
         let explanation: Vec<String> = lines.into_iter().map(|(s,)| format!("- {s}")).collect();
         let child: String = f.try_get("given_name")?;

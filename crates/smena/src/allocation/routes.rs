@@ -240,16 +240,7 @@ async fn start_run(
         l => l.chars().take(100).collect(),
     };
     let id = runs::run(&state.db, programme.id, user.id, kind, &label, &overrides).await?;
-    audit::record(
-        state.db.pool(),
-        &user,
-        "run",
-        "allocation",
-        Some(id),
-        "ok",
-        kind,
-    )
-    .await?;
+    audit::note(&state.db, &user, "run", "allocation", Some(id), "ok", kind).await?;
     Ok(Redirect::to(&format!("/coordinator/allocation/runs/{id}")).into_response())
 }
 
@@ -433,8 +424,8 @@ async fn publish(
     authorize(&user, Action::Publish, Resource::Allocation)?;
     let programme = current_programme(&state).await?;
     offers::publish(&state.db, &state.config.base_url, programme.id, id).await?;
-    audit::record(
-        state.db.pool(),
+    audit::note(
+        &state.db,
         &user,
         "publish",
         "allocation",
@@ -524,8 +515,8 @@ async fn answer(
         }
     };
     offers::decide(&state.db, &state.config.base_url, id, accept).await?;
-    audit::record(
-        state.db.pool(),
+    audit::note(
+        &state.db,
         &user,
         "update",
         "application",
@@ -548,8 +539,8 @@ async fn withdraw(
 ) -> AppResult<Response> {
     owned_application(&state, &user, id).await?;
     offers::withdraw_application(&state.db, &state.config.base_url, id).await?;
-    audit::record(
-        state.db.pool(),
+    audit::note(
+        &state.db,
         &user,
         "update",
         "application",

@@ -329,7 +329,7 @@ pub async fn run(
     .bind(&built.sessions_csv)
     .bind(&built.applicants_csv)
     .bind(&published)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     store_result(&mut tx, id, &built, &allocation).await?;
     tx.commit().await?;
@@ -338,7 +338,7 @@ pub async fn run(
 
 /// Placements and explanations of a run.
 pub async fn store_result(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::store::WriteTx,
     run: i64,
     built: &Built,
     allocation: &Allocation,

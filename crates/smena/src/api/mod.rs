@@ -336,16 +336,7 @@ async fn get_application(
         .await?
         .ok_or(ApiError(AppError::NotFound))?;
     let child = find(&state, &u, Action::Read, application.child_id).await?;
-    audit::record(
-        state.db.pool(),
-        &u,
-        "read",
-        "application",
-        Some(id),
-        "ok",
-        "api",
-    )
-    .await?;
+    audit::note(&state.db, &u, "read", "application", Some(id), "ok", "api").await?;
     let choices: Vec<(String,)> = sqlx::query_as(
         "SELECT s.code FROM application_choices c JOIN sessions s ON s.id = c.session_id WHERE c.application_id = $1 ORDER BY c.choice_rank",
     )
@@ -433,8 +424,8 @@ async fn answer_offer(
         }
     };
     offers::decide(&state.db, &state.config.base_url, id, accept).await?;
-    audit::record(
-        state.db.pool(),
+    audit::note(
+        &state.db,
         &u,
         "update",
         "application",

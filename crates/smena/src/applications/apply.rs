@@ -86,7 +86,7 @@ pub async fn start(
         sqlx::query_as("SELECT id FROM applications WHERE child_id = $1 AND programme_id = $2")
             .bind(child.id)
             .bind(programme.id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
     let id = match existing {
         Some((id,)) => id,
@@ -100,10 +100,10 @@ pub async fn start(
             .bind(child.id)
             .bind(now)
             .bind(now)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
             audit::record(
-                &mut **tx,
+                &mut tx,
                 &user,
                 "create",
                 "application",
@@ -166,8 +166,8 @@ async fn load(
         if let Some(found) = queries::application_and_child(&state.db, user, scope, id).await? {
             return Ok(found);
         }
-        audit::record(
-            state.db.pool(),
+        audit::note(
+            &state.db,
             user,
             "update",
             "application",
@@ -180,8 +180,8 @@ async fn load(
     }
     let found = queries::application(&state.db, id).await?;
     let Some(application) = found else {
-        audit::record(
-            state.db.pool(),
+        audit::note(
+            &state.db,
             user,
             "read",
             "application",
@@ -325,16 +325,7 @@ pub async fn view(
     Query(q): Query<Done>,
 ) -> AppResult<ApplicationPage> {
     let (application, child) = load(&state, &user, Action::Read, id).await?;
-    audit::record(
-        state.db.pool(),
-        &user,
-        "read",
-        "application",
-        Some(id),
-        "ok",
-        "",
-    )
-    .await?;
+    audit::note(&state.db, &user, "read", "application", Some(id), "ok", "").await?;
     let notice = match q.done.as_deref() {
         Some("received") if application.status == "submitted" => Some(
             "Your application has been received. We sent you a confirmation by e-mail.".to_string(),
@@ -491,13 +482,13 @@ pub async fn save(
         for kind in &consents {
             q = q.bind(new_id()).bind(*kind);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *tx).await?;
     }
     for (kind, _) in CONSENTS.iter().filter(|(k, _)| !consents.contains(k)) {
         sqlx::query("DELETE FROM consents WHERE application_id = $1 AND kind = $2")
             .bind(id)
             .bind(*kind)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     let mut reference = String::new();
@@ -512,7 +503,7 @@ pub async fn save(
                 "UPDATE programmes SET submissions = submissions + 1 WHERE id = $1 AND status = 'open' RETURNING submissions, code",
             )
             .bind(programme.id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
             let Some((n, code)) = counted else {
                 return Err(AppError::BadRequest(
@@ -531,7 +522,7 @@ pub async fn save(
             &reference
         })
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
             done.rows_affected() == 1
         };
@@ -539,11 +530,11 @@ pub async fn save(
         sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     audit::record(
-        &mut **tx,
+        &mut tx,
         &user,
         "update",
         "application",

@@ -214,9 +214,9 @@ pub async fn create(
     .bind(&values.passport_expires)
     .bind(now)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
-    audit::record(&mut **tx, &user, "create", "child", Some(id), "ok", "").await?;
+    audit::record(&mut tx, &user, "create", "child", Some(id), "ok", "").await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
@@ -233,8 +233,8 @@ pub async fn find(state: &AppState, user: &User, action: Action, id: i64) -> App
             } else {
                 "update"
             };
-            audit::record(
-                state.db.pool(),
+            audit::note(
+                &state.db,
                 user,
                 verb,
                 "child",
@@ -270,8 +270,8 @@ pub async fn view(
     Path(id): Path<i64>,
 ) -> AppResult<ChildPage> {
     let child = find(&state, &user, Action::Read, id).await?;
-    audit::record(
-        state.db.pool(),
+    audit::note(
+        &state.db,
         &user,
         "read",
         "child",
@@ -358,18 +358,9 @@ pub async fn update(
     .bind(now_ms())
     .bind(id)
     .bind(user.id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut **tx,
-        &user,
-        "update",
-        "child",
-        Some(id),
-        "ok",
-        "details",
-    )
-    .await?;
+    audit::record(&mut tx, &user, "update", "child", Some(id), "ok", "details").await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
@@ -425,10 +416,10 @@ pub async fn add_achievement(
         .bind(place)
         .bind(title)
         .bind(now_ms())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut **tx,
+        &mut tx,
         &user,
         "update",
         "child",
@@ -451,10 +442,10 @@ pub async fn delete_achievement(
     sqlx::query("DELETE FROM achievements WHERE id = $1 AND child_id = $2")
         .bind(achievement)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut **tx,
+        &mut tx,
         &user,
         "update",
         "child",

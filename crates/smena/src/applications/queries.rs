@@ -2,7 +2,7 @@
 //! through `visible_child`, which applies the caller's scope in the query
 //! itself: a record outside it is simply not found.
 
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::Row as _;
 
 use super::score::{Achievement, Rules};
 use crate::store::Db;
@@ -386,7 +386,7 @@ pub async fn application(db: &Db, id: i64) -> Result<Option<Application>, sqlx::
 
 /// Replaces the ranked choices of an application.
 pub async fn set_choices(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     application: i64,
     stored: i64,
     sessions: &[i64],

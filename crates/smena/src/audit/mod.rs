@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use sqlx::{Any, Executor, Row as _};
+use sqlx::{AnyConnection, Row as _};
 
 use crate::store::{Db, new_id, now_ms};
 use crate::web::AppState;
@@ -20,9 +20,10 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/coordinator/audit", get(audit_page))
 }
 
-/// One entry: `actor` did `action` to `resource` `id`, with `outcome`.
-pub async fn record<'e, E: Executor<'e, Database = Any>>(
-    executor: E,
+/// One entry: `actor` did `action` to `resource` `id`, with `outcome`,
+/// written in the transaction of the change it records.
+pub async fn record(
+    conn: &mut AnyConnection,
     actor: &User,
     action: &str,
     resource: &str,
@@ -43,9 +44,24 @@ pub async fn record<'e, E: Executor<'e, Database = Any>>(
     .bind(id)
     .bind(outcome)
     .bind(detail)
-    .execute(executor)
+    .execute(conn)
     .await?;
     Ok(())
+}
+
+/// One entry on its own (a read, a refusal): its own write transaction.
+pub async fn note(
+    db: &Db,
+    actor: &User,
+    action: &str,
+    resource: &str,
+    id: Option<i64>,
+    outcome: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    record(&mut tx, actor, action, resource, id, outcome, detail).await?;
+    tx.commit().await
 }
 
 pub struct Entry {

@@ -182,10 +182,10 @@ async fn upload(
     .bind(&sha)
     .bind(now_ms())
     .bind(user.id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     audit::record(
-        &mut **tx,
+        &mut tx,
         &user,
         "update",
         "child",
@@ -217,8 +217,8 @@ async fn download(
     let bytes = storage::load(&state.config.files_dir, &sha)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    audit::record(
-        state.db.pool(),
+    audit::note(
+        &state.db,
         &user,
         "read",
         "child",
@@ -348,7 +348,7 @@ async fn review(
          JOIN children c ON c.id = d.child_id JOIN accounts a ON a.id = c.guardian_id WHERE d.id = $1",
     )
     .bind(id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
     sqlx::query("UPDATE documents SET status = $1, reason = $2, reviewed_at = $3, reviewed_by = $4 WHERE id = $5")
@@ -357,11 +357,11 @@ async fn review(
         .bind(now_ms())
         .bind(user.id)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     let child: i64 = row.try_get("child_id")?;
     audit::record(
-        &mut **tx,
+        &mut tx,
         &user,
         "update",
         "child",

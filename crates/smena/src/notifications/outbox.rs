@@ -1,6 +1,6 @@
 //! The outbox table.
 
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::Row as _;
 
 use crate::store::{Db, new_id, now_ms};
 
@@ -16,7 +16,7 @@ pub struct Message {
 
 /// Adds a message inside the caller's transaction.
 pub async fn enqueue(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     recipient: &str,
     kind: &str,
     subject: &str,

@@ -175,7 +175,7 @@ async fn create(
     .bind(&name)
     .bind(now_ms())
     .bind(&code)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     for (place, percent) in [(1, 100), (2, 80), (3, 60)] {
         sqlx::query(
@@ -184,10 +184,10 @@ async fn create(
         .bind(id)
         .bind(place)
         .bind(percent)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
-    audit::record(&mut **tx, &user, "create", "programme", Some(id), "ok", "").await?;
+    audit::record(&mut tx, &user, "create", "programme", Some(id), "ok", "").await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/coordinator/programmes/{id}")).into_response())
 }
@@ -379,12 +379,13 @@ async fn add_camp(
         Ok(v) => v,
         Err(e) => return Ok(back(id, Err(e))),
     };
+    let mut tx = state.db.begin_write().await?;
     let done = sqlx::query("INSERT INTO camps (id, name, country, contact) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING")
         .bind(new_id())
         .bind(&name)
         .bind(&country)
         .bind(&contact)
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Ok(back(
@@ -393,7 +394,7 @@ async fn add_camp(
         ));
     }
     audit::record(
-        state.db.pool(),
+        &mut tx,
         &user,
         "update",
         "programme",
@@ -402,6 +403,7 @@ async fn add_camp(
         "camp added",
     )
     .await?;
+    tx.commit().await?;
     Ok(back(id, Ok(())))
 }
 
@@ -498,7 +500,7 @@ async fn add_session(
     .bind(min_age as i32)
     .bind(max_age as i32)
     .bind(&languages)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
         return Ok(back(
@@ -513,11 +515,11 @@ async fn add_session(
         .bind(session)
         .bind(&r.group)
         .bind(r.places as i32)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     audit::record(
-        &mut **tx,
+        &mut tx,
         &user,
         "create",
         "session",
@@ -585,7 +587,7 @@ async fn set_scoring(
         .bind(passport as i32)
         .bind(offer_days as i32)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     for (level, points, cap) in levels {
         sqlx::query(
@@ -596,11 +598,11 @@ async fn set_scoring(
         .bind(level)
         .bind(points)
         .bind(cap)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     audit::record(
-        &mut **tx,
+        &mut tx,
         &user,
         "update",
         "programme",
@@ -641,6 +643,7 @@ async fn add_category(
         Ok(v) => v,
         Err(e) => return Ok(back(id, Err(e))),
     };
+    let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "INSERT INTO priority_categories (programme_id, code, name, tier) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (programme_id, code) DO UPDATE SET name = excluded.name, tier = excluded.tier",
@@ -649,10 +652,10 @@ async fn add_category(
     .bind(&code)
     .bind(&name)
     .bind(tier as i32)
-    .execute(state.db.pool())
+    .execute(&mut *tx)
     .await?;
     audit::record(
-        state.db.pool(),
+        &mut tx,
         &user,
         "update",
         "programme",
@@ -661,6 +664,7 @@ async fn add_category(
         "category",
     )
     .await?;
+    tx.commit().await?;
     Ok(back(id, Ok(())))
 }
 
@@ -693,6 +697,7 @@ async fn add_document(
         Ok(v) => v,
         Err(e) => return Ok(back(id, Err(e))),
     };
+    let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "INSERT INTO required_documents (programme_id, kind, name, deadline) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (programme_id, kind) DO UPDATE SET name = excluded.name, deadline = excluded.deadline",
@@ -701,10 +706,10 @@ async fn add_document(
     .bind(&kind)
     .bind(&name)
     .bind(f.deadline.trim())
-    .execute(state.db.pool())
+    .execute(&mut *tx)
     .await?;
     audit::record(
-        state.db.pool(),
+        &mut tx,
         &user,
         "update",
         "programme",
@@ -713,6 +718,7 @@ async fn add_document(
         "required document",
     )
     .await?;
+    tx.commit().await?;
     Ok(back(id, Ok(())))
 }
 
@@ -737,12 +743,12 @@ async fn set_status(
             let (sessions,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE programme_id = $1")
                     .bind(id)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await?;
             let (levels,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM scoring_rules WHERE programme_id = $1")
                     .bind(id)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await?;
             if sessions == 0 || levels == 0 {
                 return Ok(back(id, Err("Add at least one session and the scoring table before opening applications.".into())));
@@ -750,7 +756,7 @@ async fn set_status(
             // Only one programme takes applications at a time.
             let (open,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM programmes WHERE status = 'open'")
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await?;
             if open > 0 {
                 return Ok(back(
@@ -767,7 +773,7 @@ async fn set_status(
                 .bind(seed.commitment().to_hex())
                 .bind(now)
                 .bind(id)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
         }
         ("open", "closed") => {
@@ -776,7 +782,7 @@ async fn set_status(
             )
             .bind(now)
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         }
         (from, to) => {
@@ -787,7 +793,7 @@ async fn set_status(
         }
     }
     audit::record(
-        &mut **tx,
+        &mut tx,
         &user,
         "update",
         "programme",

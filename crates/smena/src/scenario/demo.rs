@@ -1,8 +1,6 @@
 //! The demo: the reference scenario loaded into a database, with one login
 //! per role.
 
-use sqlx::{Any, Transaction};
-
 use super::yakutia::{self, DISTRICTS, LEVELS, SESSIONS};
 use super::{Draw, cumulative};
 use crate::accounts::{NewAccount, create_account, hash_password};
@@ -74,7 +72,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
             .bind(district_id)
             .bind(*district)
             .bind(kind.as_str())
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         for school in *schools {
             let id = new_id();
@@ -82,7 +80,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
                 .bind(id)
                 .bind(*school)
                 .bind(district_id)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
             school_ids.push((*school, id));
         }
@@ -95,7 +93,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
             .bind(*name)
             .bind(*country)
             .bind(*contact)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         camp_ids.push((*name, id));
     }
@@ -176,7 +174,7 @@ const FAMILY: &[&str] = &[
 /// every state, applications drafted or submitted. The demo parent login
 /// has two of them.
 async fn families(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     programme: i64,
     hash: &str,
     pdf: &str,
@@ -402,7 +400,7 @@ async fn families(
 }
 
 async fn insert_programme(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::store::WriteTx,
     camps: &[(&str, i64)],
 ) -> anyhow::Result<i64> {
     let id = new_id();

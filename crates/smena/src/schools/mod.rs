@@ -248,11 +248,11 @@ async fn import(
         .bind(birth)
         .bind(class)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     audit::record(
-        &mut **tx,
+        &mut tx,
         &user,
         "update",
         "roster",
@@ -286,17 +286,18 @@ async fn nominate(
 ) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Roster)?;
     let school = school_of(&user)?;
+    let mut tx = state.db.begin_write().await?;
     let done = sqlx::query("UPDATE pupils SET nominated = $1 WHERE id = $2 AND school_id = $3")
         .bind(i32::from(form.nominated == "yes"))
         .bind(id)
         .bind(school)
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
     audit::record(
-        state.db.pool(),
+        &mut tx,
         &user,
         "update",
         "pupil",
@@ -309,6 +310,7 @@ async fn nominate(
         },
     )
     .await?;
+    tx.commit().await?;
     Ok(Redirect::to("/school/pupils").into_response())
 }
 

@@ -4,8 +4,11 @@
 //! by the application, times in milliseconds) and run through `sqlx::Any`.
 //! What differs per backend lives here and only here: how a connection is
 //! set up (SQLite: WAL, `synchronous=FULL`, busy timeout, foreign keys) and
-//! how a write transaction begins (SQLite: `BEGIN IMMEDIATE`, so concurrent
-//! writers queue for the lock instead of failing with "database is locked").
+//! how a write transaction begins (SQLite: writers of this process queue for
+//! one writing connection and share commits, see `group_commit`; readers use
+//! read-only connections of their own).
+
+mod group_commit;
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -13,7 +16,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{Any, AnyPool, Executor as _, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
 
 /// Which database a URL names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,37 +28,48 @@ pub enum Backend {
 /// The application's database.
 #[derive(Clone)]
 pub struct Db {
+    /// Reads (read-only connections on SQLite).
     pool: AnyPool,
     backend: Backend,
-    /// SQLite allows one writer at a time; writers of this process queue
-    /// here, in order, instead of retrying inside SQLite's busy handler
-    /// (which sleeps up to 100 ms between attempts and ruins tail latency).
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite: the one writing connection and its queue.
+    writer: Option<std::sync::Arc<group_commit::Writer>>,
 }
 
-/// A write transaction. On SQLite it also holds the process's writer
-/// turn, released when the transaction commits or is dropped.
-pub struct WriteTx {
-    tx: Transaction<'static, Any>,
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+/// A write transaction: the only way to change the database, so that on
+/// SQLite every writer takes its turn in one queue.
+pub struct WriteTx(Write);
+
+enum Write {
+    Sqlite(group_commit::Turn),
+    Postgres(Transaction<'static, Any>),
 }
 
 impl std::ops::Deref for WriteTx {
-    type Target = Transaction<'static, Any>;
-    fn deref(&self) -> &Self::Target {
-        &self.tx
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match &self.0 {
+            Write::Sqlite(turn) => turn.connection(),
+            Write::Postgres(tx) => tx,
+        }
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match &mut self.0 {
+            Write::Sqlite(turn) => turn.connection_mut(),
+            Write::Postgres(tx) => tx,
+        }
     }
 }
 
 impl WriteTx {
+    /// Returns once the write is durable.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        match self.0 {
+            Write::Sqlite(turn) => turn.commit().await,
+            Write::Postgres(tx) => tx.commit().await,
+        }
     }
 }
 
@@ -97,39 +111,56 @@ impl Db {
     pub async fn connect(database: &str) -> anyhow::Result<Db> {
         install_default_drivers();
         let (backend, url) = parse_url(database);
-        let options = AnyPoolOptions::new()
-            // Each SQLite connection is a thread of its own; a few are enough
-            // for concurrent reads (writes are one at a time anyway), and more
-            // only add thread switches.
-            .max_connections(match backend {
-                Backend::Sqlite => 4,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(30));
-        let pool = match backend {
-            Backend::Sqlite => {
-                options
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            // A writer waits up to 10 s for the lock.
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
+        let sqlite_options = || {
+            AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                        Ok(())
                     })
+                })
+        };
+        let opened = match backend {
+            Backend::Sqlite => {
+                // The writing connection first: it creates the file and
+                // switches it to WAL, and stays open so that read-only
+                // connections always find the WAL index.
+                match sqlite_options()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
                     .connect(&url)
                     .await
+                {
+                    // Each SQLite connection is a thread of its own; a few
+                    // are enough for concurrent reads.
+                    Ok(writer) => sqlite_options()
+                        .max_connections(4)
+                        .connect(&format!("{}?mode=ro", url.trim_end_matches("?mode=rwc")))
+                        .await
+                        .map(|pool| (pool, Some(group_commit::Writer::new(writer)))),
+                    Err(e) => Err(e),
+                }
             }
-            Backend::Postgres => options.connect(&url).await,
-        }
-        .with_context(|| format!("cannot open the database {}", redact(database)))?;
+            Backend::Postgres => AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect(&url)
+                .await
+                .map(|pool| (pool, None)),
+        };
+        let (pool, writer) =
+            opened.with_context(|| format!("cannot open the database {}", redact(database)))?;
         Ok(Db {
             pool,
             backend,
-            writer: Default::default(),
+            writer,
         })
     }
 
@@ -160,30 +191,21 @@ impl Db {
             ..Migrator::DEFAULT
         };
         migrator
-            .run(&self.pool)
+            .run(self.writer.as_ref().map_or(&self.pool, |w| w.pool()))
             .await
             .context("cannot apply the database migrations")?;
         Ok(())
     }
 
-    /// A transaction that will write: on SQLite it takes the write lock at
-    /// once (`BEGIN IMMEDIATE`), waiting up to the busy timeout behind other
-    /// writers, so a read-then-write sequence cannot fail halfway.
+    /// A transaction that will write. On SQLite it waits for this
+    /// process's writer turn (in order, no "database is locked") and holds
+    /// the write lock from the start, so a read-then-write sequence cannot
+    /// fail halfway.
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => {
-                let turn = self.writer.clone().lock_owned().await;
-                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(WriteTx {
-                    tx,
-                    _turn: Some(turn),
-                })
-            }
-            Backend::Postgres => Ok(WriteTx {
-                tx: self.pool.begin().await?,
-                _turn: None,
-            }),
-        }
+        Ok(WriteTx(match &self.writer {
+            Some(writer) => Write::Sqlite(writer.begin().await?),
+            None => Write::Postgres(self.pool.begin().await?),
+        }))
     }
 
     /// Serialises writers of one programme's allocation state (decisions on
@@ -191,7 +213,7 @@ impl Db {
     /// write transactions already run one at a time.
     pub async fn lock_programme(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut WriteTx,
         programme: i64,
     ) -> Result<(), sqlx::Error> {
         if self.backend == Backend::Postgres {
@@ -201,6 +223,14 @@ impl Db {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Closes every connection (SQLite checkpoints its WAL on the last).
+    pub async fn close(&self) {
+        self.pool.close().await;
+        if let Some(writer) = &self.writer {
+            writer.pool().close().await;
+        }
     }
 
     /// Does the database answer?

@@ -113,7 +113,8 @@ async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// Serves until Ctrl-C. Offers past their deadline are expired (and their
+/// Serves until Ctrl-C or SIGTERM, then lets requests under way finish and
+/// closes the database. Offers past their deadline are expired (and their
 /// places backfilled) every minute.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     let (db, base) = (state.db.clone(), state.config.base_url.clone());
@@ -126,11 +127,26 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow
             }
         }
     });
+    let db = state.db.clone();
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stop_requested())
         .await?;
+    db.close().await;
     Ok(())
+}
+
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -157,7 +157,7 @@ pub async fn start(
     if let Some(old) = replacing {
         sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
             .bind(old)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     sqlx::query(
@@ -170,7 +170,7 @@ pub async fn start(
     .bind(now)
     .bind(now)
     .bind(now + SESSION_TTL_MS)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(token)
@@ -178,11 +178,26 @@ pub async fn start(
 
 /// Ends one login session.
 pub async fn end(db: &Db, hash: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
         .bind(hash)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await
+}
+
+/// Pushes a session's expiry back: it lasts as long as it is used.
+async fn touch(db: &Db, hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE login_sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
+    )
+    .bind(now)
+    .bind(now + SESSION_TTL_MS)
+    .bind(hash)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }
 
 /// Is this a request that changes something?
@@ -312,15 +327,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         match load(&state.db, &hash).await {
             Ok(Some((user, csrf, last_seen))) => {
                 let now = now_ms();
-                if now - last_seen > TOUCH_EVERY_MS {
-                    let _ = sqlx::query(
-                        "UPDATE login_sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
-                    )
-                    .bind(now)
-                    .bind(now + SESSION_TTL_MS)
-                    .bind(&hash)
-                    .execute(state.db.pool())
-                    .await;
+                // The visit goes on if this fails: the session just
+                // expires sooner.
+                if now - last_seen > TOUCH_EVERY_MS
+                    && let Err(e) = touch(&state.db, &hash, now).await
+                {
+                    tracing::warn!(error = %e, "cannot renew a session");
                 }
                 visitor = Visitor {
                     user: Some(user),

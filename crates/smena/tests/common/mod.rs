@@ -195,7 +195,7 @@ impl TestApp {
     }
 
     pub async fn finish(self) {
-        self.db.pool().close().await;
+        self.db.close().await;
         if let Some(name) = self.postgres_db {
             let mut conn = sqlx::AnyConnection::connect(&admin_url()).await.unwrap();
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
