@@ -1668,6 +1668,28 @@ async fn the_coordinator_sets_up_a_programme(app: &TestApp) {
         ));
         rules.push((Box::leak(format!("cap_{level}").into_boxed_str()), cap));
     }
+    // A worse place earning more than a better one is refused, naming both.
+    let mut inverted = rules.clone();
+    inverted.extend([
+        ("percent_1", "100"),
+        ("percent_2", "50"),
+        ("percent_3", "70"),
+    ]);
+    let r = app.post(&c, &format!("{base}/scoring"), &inverted).await;
+    let (_, shown) = app.get(&c, r.headers()["location"].to_str().unwrap()).await;
+    assert!(
+        shown.contains("Place 3 cannot earn more than place 2"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("value=\"1.2\""),
+        "nothing of the refused rules is saved"
+    );
+    rules.extend([
+        ("percent_1", "100"),
+        ("percent_2", "70"),
+        ("percent_3", "50"),
+    ]);
     app.post(&c, &format!("{base}/scoring"), &rules).await;
     app.post(
         &c,
@@ -1694,6 +1716,8 @@ async fn the_coordinator_sets_up_a_programme(app: &TestApp) {
         shown.contains("arctic:3; rural:8")
             && shown.contains("Children in state care")
             && shown.contains("value=\"1.2\"")
+            && shown
+                .contains("name=\"percent_2\" type=\"number\" min=\"0\" max=\"100\" value=\"70\"")
     );
 
     app.post(&c, &format!("{base}/status"), &[("to", "open")])

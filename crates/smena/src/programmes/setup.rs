@@ -51,6 +51,9 @@ fn text(v: &str, what: &str, max: usize) -> Result<String, String> {
     Ok(t.to_string())
 }
 
+/// Achievements score by place: 1st, 2nd and 3rd (others earn nothing).
+const PLACES: i64 = 3;
+
 fn number(v: &str, what: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64, String> {
     v.trim()
         .parse::<i64>()
@@ -219,6 +222,8 @@ struct EditPage {
     rules: Rules,
     /// (level, points, cap) as shown in the form.
     level_rows: Vec<(&'static str, String, String)>,
+    /// (place, percent of the level's points) as shown in the form.
+    place_rows: Vec<(i32, i32)>,
     camps: Vec<(i64, String, String)>,
     sessions: Vec<SessionLine>,
     required: Vec<(String, String, String)>,
@@ -296,6 +301,16 @@ async fn edit(
             None => (level, String::new(), String::new()),
         })
         .collect();
+    let place_rows = (1..=PLACES as i32)
+        .map(|place| {
+            let percent = rules
+                .places
+                .iter()
+                .find(|p| p.0 == place)
+                .map_or(0, |p| p.1);
+            (place, percent)
+        })
+        .collect();
     Ok(EditPage {
         nav: Nav::from(&visitor),
         id,
@@ -315,6 +330,7 @@ async fn edit(
         offer_days: p.try_get("offer_days")?,
         rules,
         level_rows,
+        place_rows,
         camps,
         sessions: lines,
         required: queries::required_documents(&state.db, id).await?,
@@ -573,9 +589,34 @@ async fn set_scoring(
             )?;
             levels.push((level, points, cap));
         }
-        Ok::<_, String>((max_choices, school_cap, rural, passport, offer_days, levels))
+        let mut places = Vec::new();
+        for place in 1..=PLACES {
+            let percent = number(
+                get(&format!("percent_{place}")),
+                &format!("The share of the points for place {place} (percent)"),
+                0..=100,
+            )?;
+            if let Some(&(_, better)) = places.last()
+                && percent > better
+            {
+                return Err(format!(
+                    "Place {place} cannot earn more than place {} ({percent}% against {better}%).",
+                    place - 1
+                ));
+            }
+            places.push((place, percent));
+        }
+        Ok::<_, String>((
+            max_choices,
+            school_cap,
+            rural,
+            passport,
+            offer_days,
+            levels,
+            places,
+        ))
     })();
-    let (max_choices, school_cap, rural, passport, offer_days, levels) = match checked {
+    let (max_choices, school_cap, rural, passport, offer_days, levels, places) = match checked {
         Ok(v) => v,
         Err(e) => return Ok(back(id, Err(e))),
     };
@@ -598,6 +639,17 @@ async fn set_scoring(
         .bind(level)
         .bind(points)
         .bind(cap)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (place, percent) in places {
+        sqlx::query(
+            "INSERT INTO scoring_places (programme_id, place, percent) VALUES ($1, $2, $3) \
+             ON CONFLICT (programme_id, place) DO UPDATE SET percent = excluded.percent",
+        )
+        .bind(id)
+        .bind(place as i32)
+        .bind(percent as i32)
         .execute(&mut *tx)
         .await?;
     }
