@@ -743,3 +743,129 @@ fn blocks_are_named_so_they_cannot_form_cycles() {
         "{explain}"
     );
 }
+
+/// `smena demo` serves the reference scenario; its log says who did what
+/// (accounts by id, routes by pattern, the audit entries) and never names
+/// a child or prints an e-mail address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_logs_who_did_what_without_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = dir.path().join("stderr.log");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_smena"))
+        .args([
+            "demo",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database",
+        ])
+        .arg(dir.path().join("demo.db"))
+        .env("SMENA_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..600 {
+        if c.get(format!("{base}/healthz")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "the demo answers");
+    let login = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = login.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = &login[at..at + 64];
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf", csrf),
+            ("email", "parent@demo.smena"),
+            ("password", "smena-demo-2027"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "the demo parent logs in");
+    let children = c
+        .get(format!("{base}/children"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = children.find("href=\"/children/").unwrap() + 16;
+    let id: String = children[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let page = c
+        .get(format!("{base}/children/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let name = page
+        .split("<h1>")
+        .nth(1)
+        .and_then(|h| h.split("</h1>").next())
+        .unwrap()
+        .to_string();
+    assert!(!name.is_empty());
+    // SIGTERM: the server finishes and closes the database.
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(server.wait().unwrap().success(), "a clean stop on SIGTERM");
+
+    let log = std::fs::read_to_string(&log).unwrap();
+    let audit = log
+        .lines()
+        .find(|l| l.contains("smena::audit") && l.contains(&format!("id={id}")))
+        .unwrap_or_else(|| panic!("the read of the child's record is logged:\n{log}"));
+    assert!(
+        audit.contains("action=\"read\"")
+            && audit.contains("resource=\"child\"")
+            && audit.contains("role=\"parent\"")
+            && audit.contains("account="),
+        "{audit}"
+    );
+    assert!(
+        log.lines().any(|l| l.contains("smena::request")
+            && l.contains("route=\"/children/{id}\"")
+            && l.contains("status=200")
+            && l.contains("account=")),
+        "each request is logged by route, status and account:\n{log}"
+    );
+    for (what, secret) in [
+        ("the child's name", name.as_str()),
+        ("an e-mail address", "@demo.smena"),
+    ] {
+        for part in secret.split_whitespace() {
+            assert!(!log.contains(part), "the log shows {what} ({part}):\n{log}");
+        }
+    }
+}

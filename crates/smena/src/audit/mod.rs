@@ -31,6 +31,17 @@ pub async fn record(
     outcome: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
+    // The log says who did what, like this table: by id, never by name.
+    tracing::info!(
+        target: "smena::audit",
+        account = actor.id,
+        role = actor.role.as_str(),
+        action,
+        resource,
+        id,
+        outcome,
+        detail,
+    );
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor_id, actor_role, action, resource, resource_id, outcome, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

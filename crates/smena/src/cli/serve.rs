@@ -65,8 +65,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 fn logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SMENA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    use std::io::IsTerminal as _;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -91,8 +91,35 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static(value),
         ));
     }
-    app.layer(tower_http::trace::TraceLayer::new_for_http())
+    app.layer(axum::middleware::from_fn(request_log))
         .with_state(state)
+}
+
+/// One line per request: method, route (its pattern, so neither ids typed
+/// into a URL nor query strings reach the log), status, time taken, and
+/// the account by id. What a request changed is logged by the audit log.
+async fn request_log(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "(no route)".to_string(), |p| p.as_str().to_string());
+    let response = next.run(req).await;
+    let actor = response.extensions().get::<session::Actor>().copied();
+    tracing::info!(
+        target: "smena::request",
+        %method,
+        route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        account = actor.map(|a| a.id),
+        role = actor.map(|a| a.role),
+    );
+    response
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

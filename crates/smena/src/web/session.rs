@@ -355,6 +355,33 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             }
         };
     }
+    // Who made the request, for the request log (ids only, never names).
+    let actor = visitor.user.as_ref().map(|u| Actor {
+        id: u.id,
+        role: u.role.as_str(),
+    });
+    let mut response = checked(state, visitor, new_anonymous_token, req, next).await;
+    if let Some(actor) = actor {
+        response.extensions_mut().insert(actor);
+    }
+    response
+}
+
+/// The account behind a request, as the request log shows it.
+#[derive(Clone, Copy)]
+pub struct Actor {
+    pub id: i64,
+    pub role: &'static str,
+}
+
+/// The request's form and origin checks, then the route.
+async fn checked(
+    state: AppState,
+    visitor: Visitor,
+    new_anonymous_token: Option<String>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut req = req;
     let nul = || {
         AppError::BadRequest(
