@@ -22,6 +22,7 @@ on_both_databases!(
     a_failed_writer_undoes_only_its_own_work,
     demo_scenario_loads,
     a_parent_applies_with_documents_and_choices,
+    siblings_apply_together_as_a_block,
     another_familys_records_answer_404_and_are_audited,
     the_coordinator_reviews_documents,
     a_school_imports_its_roster,
@@ -685,6 +686,212 @@ async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
     assert!(page.contains("status: <strong>submitted</strong>"));
 }
 
+/// Two children of one family apply as a block: the same ranked choices,
+/// one public block reference, placed together or not at all.
+async fn siblings_apply_together_as_a_block(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let c = app.verified_parent("two.children@example.org").await;
+    let mut applications = Vec::new();
+    for name in ["Сардаана", "Дьулус"] {
+        let child = app.add_child(&c, name, "2014-05-01", "2031-01-01").await;
+        for kind in ["birth_certificate", "passport", "medical"] {
+            app.upload(&c, &child, kind, &format!("{kind}.pdf"), PDF.to_vec())
+                .await;
+        }
+        let r = app.post(&c, &format!("{child}/applications"), &[]).await;
+        applications.push(r.headers()["location"].to_str().unwrap().to_string());
+    }
+    let id = |a: &str| a.rsplit('/').next().unwrap().to_string();
+    let (first, second) = (&applications[0], &applications[1]);
+    let (_, page) = app.get(&c, first).await;
+    assert!(
+        page.contains(&format!("name=\"together\" value=\"{}\"", id(second)))
+            && page.contains("Together with Дьулус"),
+        "the sibling's application is offered"
+    );
+    let sessions: Vec<String> = page
+        .match_indices("<option value=\"")
+        .map(|(i, _)| page[i + 15..].split('"').next().unwrap().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let block_refs = || async {
+        let rows: Vec<(Option<String>,)> = sqlx::query_as(
+            "SELECT a.block_ref FROM applications a JOIN children c ON c.id = a.child_id \
+             JOIN accounts x ON x.id = c.guardian_id WHERE x.email = 'two.children@example.org' ORDER BY c.given_name",
+        )
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+        rows.into_iter().map(|r| r.0).collect::<Vec<_>>()
+    };
+
+    // Another family's application, or nonsense, cannot join the block.
+    let (stranger,): (i64,) = sqlx::query_as(
+        "SELECT a.id FROM applications a JOIN children c ON c.id = a.child_id JOIN accounts x ON x.id = c.guardian_id \
+         WHERE x.email = 'parent@demo.smena' ORDER BY a.id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    for hostile in [stranger.to_string(), "abc".into(), "-1".into()] {
+        let r = app
+            .post(
+                &c,
+                first,
+                &[
+                    ("choice_1", &sessions[0]),
+                    ("together_shown", "1"),
+                    ("together", &hostile),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{hostile}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("other applications to this programme can be placed together")
+        );
+    }
+    assert_eq!(block_refs().await, vec![None, None]);
+
+    let together = |choices: [&str; 2], action: &'static str| {
+        vec![
+            ("choice_1", choices[0].to_string()),
+            ("choice_2", choices[1].to_string()),
+            ("together_shown", "1".to_string()),
+            ("consent_participation", "yes".to_string()),
+            ("consent_personal_data", "yes".to_string()),
+            ("action", action.to_string()),
+            ("idem", format!("{}{action}", choices.join("-"))),
+        ]
+    };
+    let mut form = together([&sessions[0], &sessions[1]], "save");
+    form.push(("together", id(second)));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post(&c, first, &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let refs = block_refs().await;
+    assert!(
+        refs[0].is_some() && refs[0] == refs[1],
+        "one block for both: {refs:?}"
+    );
+    let (_, page) = app.get(&c, second).await;
+    assert!(
+        page.contains(&format!("value=\"{}\" checked", id(first))),
+        "the sibling's form shows the block"
+    );
+
+    // The first submits; the second must rank the same sessions in the same order.
+    let submit_first = together([&sessions[0], &sessions[1]], "submit");
+    let mut submit_first: Vec<(&str, &str)> =
+        submit_first.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let second_id = id(second);
+    submit_first.push(("together", &second_id));
+    let r = app.post(&c, first, &submit_first).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let swapped = together([&sessions[1], &sessions[0]], "submit");
+    let mut swapped: Vec<(&str, &str)> = swapped.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let first_id = id(first);
+    swapped.push(("together", &first_id));
+    let r = app.post(&c, second, &swapped).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("children placed together must rank the same sessions in the same order")
+    );
+    // Leaving the block out of the form does not dodge the check.
+    let bare: Vec<(&str, &str)> = swapped
+        .iter()
+        .filter(|(k, _)| !k.starts_with("together"))
+        .copied()
+        .collect();
+    assert_eq!(
+        app.post(&c, second, &bare).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let same = together([&sessions[0], &sessions[1]], "submit");
+    let mut same: Vec<(&str, &str)> = same.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    same.push(("together", &first_id));
+    // The form of the first child, sent again for the second: its key is spent.
+    let r = app.post(&c, second, &same).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("already used to submit another application")
+    );
+    for field in same.iter_mut().filter(|(k, _)| *k == "idem") {
+        field.1 = "a fresh key";
+    }
+    let r = app.post(&c, second, &same).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let refs = block_refs().await;
+    assert!(refs[0].is_some() && refs[0] == refs[1], "{refs:?}");
+    let block = refs[0].clone().unwrap();
+    let (_, page) = app.get(&c, first).await;
+    assert!(page.contains("Placed together with Дьулус") && page.contains(&block));
+
+    // The engine is given the block, and the export carries it.
+    let programme = programme_id(app).await;
+    let built = smena::allocation::runs::build(
+        &app.db,
+        programme,
+        &smena::allocation::runs::Overrides::default(),
+    )
+    .await
+    .unwrap();
+    let members: Vec<&str> = built
+        .instance
+        .blocks()
+        .iter()
+        .find(|b| b.id == block)
+        .expect("the block reaches the engine")
+        .members
+        .iter()
+        .map(|&m| built.instance.applicants()[m as usize].id.as_str())
+        .collect();
+    assert_eq!(members.len(), 2);
+    assert_eq!(
+        built
+            .applicants_csv
+            .lines()
+            .filter(|l| l.ends_with(&format!(",{block}")))
+            .count(),
+        2
+    );
+    let coordinator = client();
+    app.login(
+        &coordinator,
+        "coordinator@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let r = app
+        .post(
+            &coordinator,
+            "/coordinator/allocation/runs",
+            &[("kind", "final")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let placed: Vec<(Option<i64>,)> = sqlx::query_as(
+        "SELECT p.session_id FROM placements p JOIN applications a ON a.id = p.application_id WHERE a.block_ref = $1",
+    )
+    .bind(&block)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(placed.len(), 2);
+    assert_eq!(placed[0], placed[1], "placed together or not at all");
+}
+
 async fn another_familys_records_answer_404_and_are_audited(app: &TestApp) {
     smena::scenario::demo::load(&app.db, &app.files)
         .await
@@ -1057,6 +1264,10 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
     assert!(
         !applicants_csv.contains("birth") && !applicants_csv.contains("Petrov"),
         "no personal data in the export"
+    );
+    assert!(
+        applicants_csv.lines().skip(1).any(|l| !l.ends_with(',')),
+        "the demo's sibling blocks are in the export"
     );
     let (seed,): (String,) = sqlx::query_as("SELECT seed_hex FROM programmes")
         .fetch_one(app.db.pool())

@@ -150,7 +150,7 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
 
     // Submitted applications, in reference order.
     let rows = sqlx::query(
-        "SELECT a.id, a.reference, c.id AS child, c.birth_date, c.passport_expires, c.category, c.school_id, d.kind \
+        "SELECT a.id, a.reference, a.block_ref, c.id AS child, c.birth_date, c.passport_expires, c.category, c.school_id, d.kind \
          FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
          JOIN districts d ON d.id = s.district_id \
          WHERE a.programme_id = $1 AND a.status = 'submitted' AND a.reference IS NOT NULL ORDER BY a.reference",
@@ -172,7 +172,7 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
     for i in 1..=k {
         let _ = write!(applicants_csv, "choice_{i},");
     }
-    applicants_csv.push_str("tier,school,reserve_group\n");
+    applicants_csv.push_str("tier,school,reserve_group,block\n");
     for r in rows {
         let application: i64 = r.try_get("id")?;
         let child: i64 = r.try_get("child")?;
@@ -218,19 +218,35 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
             .iter()
             .filter_map(|(s,)| session_ids.iter().position(|x| x == s).map(|i| i as u32))
             .collect();
-        // The export keeps only the choices the child may take.
+        a.block = r.try_get("block_ref")?;
+        applicants.push(a);
+        application_ids.push(application);
+    }
+    // The export keeps only the choices the child may take; a block's,
+    // only those every member may take (the engine's rule for blocks), so
+    // its members still rank the same sessions.
+    let mut blocks: std::collections::HashMap<&str, Vec<&Applicant>> = Default::default();
+    for a in &applicants {
+        if let Some(b) = &a.block {
+            blocks.entry(b.as_str()).or_default().push(a);
+        }
+    }
+    for a in &applicants {
+        let members = match &a.block {
+            Some(b) => blocks.get(b.as_str()).map_or(&[][..], |m| m.as_slice()),
+            None => std::slice::from_ref(&a),
+        };
         let eligible: Vec<&str> = a
             .choices
             .iter()
-            .filter(|&&s| eligibility_ok(&a, &sessions[s as usize]))
+            .filter(|&&s| {
+                members
+                    .iter()
+                    .all(|b| eligibility_ok(b, &sessions[s as usize]))
+            })
             .map(|&s| sessions[s as usize].id.as_str())
             .collect();
-        let _ = write!(
-            applicants_csv,
-            "{},{},",
-            csv_field(&reference),
-            breakdown.total
-        );
+        let _ = write!(applicants_csv, "{},{},", csv_field(&a.id), a.score);
         for i in 0..k {
             let _ = write!(
                 applicants_csv,
@@ -240,12 +256,12 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
         }
         let _ = writeln!(
             applicants_csv,
-            "{},school-{school_code},{}",
+            "{},{},{},{}",
             a.tier,
-            a.reserve_group.clone().unwrap_or_default()
+            a.school.as_deref().unwrap_or_default(),
+            a.reserve_group.as_deref().unwrap_or_default(),
+            a.block.as_deref().map(csv_field).unwrap_or_default()
         );
-        applicants.push(a);
-        application_ids.push(application);
     }
     let instance = Instance::new(sessions, applicants)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("inconsistent programme data: {e}")))?;

@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::blocks;
 use super::children::find;
 use super::queries::{self, Application, Child, SessionOption};
 use super::score::{self, Breakdown};
@@ -141,6 +142,11 @@ pub struct ApplicationPage {
     can_withdraw: bool,
     /// (choice rank, session, reason code, sentence) from the published run.
     explanations: Vec<(i32, String, String, String)>,
+    /// The family's other applications, shown to the guardian only.
+    siblings: Vec<blocks::Sibling>,
+    /// Names of the siblings in the same block, for the guardian.
+    together_with: String,
+    max_together: usize,
 }
 
 /// The place offered to the child, if any.
@@ -206,6 +212,8 @@ async fn load(
 #[derive(Default)]
 struct Feedback {
     chosen: Option<Vec<String>>,
+    /// The applications ticked to be placed together, as sent.
+    together: Option<Vec<i64>>,
     errors: Vec<String>,
     notice: Option<String>,
 }
@@ -220,6 +228,7 @@ async fn page(
 ) -> AppResult<ApplicationPage> {
     let Feedback {
         chosen,
+        together,
         errors,
         notice,
     } = feedback;
@@ -291,6 +300,17 @@ async fn page(
     .fetch_all(state.db.pool())
     .await?;
     let can_withdraw = child.guardian_id == user.id && application.status == "submitted";
+    let mut siblings = if child.guardian_id == user.id {
+        let mut conn = state.db.pool().acquire().await?;
+        blocks::siblings(&mut conn, user.id, &application).await?
+    } else {
+        Vec::new()
+    };
+    if let Some(t) = together {
+        for s in &mut siblings {
+            s.together = t.contains(&s.application_id);
+        }
+    }
     Ok(ApplicationPage {
         nav: Nav::from(visitor),
         editable,
@@ -309,6 +329,14 @@ async fn page(
         reference,
         offer,
         explanations,
+        together_with: siblings
+            .iter()
+            .filter(|s| s.together)
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        siblings,
+        max_together: blocks::MAX_CHILDREN,
     })
 }
 
@@ -363,7 +391,7 @@ pub async fn save(
             .map(|(_, v)| v.trim().to_string())
     };
     let submit = get("action").as_deref() == Some("submit");
-    let idem = get("idem").unwrap_or_default();
+    let idem = get("idem").filter(|k| !k.is_empty());
     if child.guardian_id != user.id {
         return Err(AppError::NotFound);
     }
@@ -454,12 +482,44 @@ pub async fn save(
             errors.push(format!("Please upload: {}.", missing.join(", ")));
         }
     }
+    // Children placed together: the form lists the family's other
+    // applications when there are any (`together_shown`); an application
+    // already in a block is checked against it at submission either way.
+    let together_shown = get("together_shown").is_some();
+    let typed_together: Vec<i64> = fields
+        .iter()
+        .filter(|(k, _)| k == "together")
+        .map(|(_, v)| v.trim().parse().unwrap_or(-1))
+        .collect();
     let now = now_ms();
     let mut tx = state.db.begin_write().await?;
     // The draft is saved whatever else is wrong, as long as its choices are.
     let choices_ok = !errors.iter().any(|e| {
         e.starts_with("Choice") || e.contains("chosen twice") || e.contains("cannot be chosen")
     });
+    if together_shown || (submit && application.block_ref.is_some()) {
+        let siblings = blocks::siblings(&mut tx, child.guardian_id, &application).await?;
+        let wanted = if together_shown {
+            typed_together.clone()
+        } else {
+            siblings
+                .iter()
+                .filter(|s| s.together)
+                .map(|s| s.application_id)
+                .collect()
+        };
+        let code = |s: i64| {
+            sessions
+                .iter()
+                .find(|x| x.id == s)
+                .map_or_else(|| s.to_string(), |x| x.code.clone())
+        };
+        let problems = blocks::problems(&siblings, &wanted, &picked, &code);
+        if problems.is_empty() && choices_ok {
+            blocks::set(&mut tx, &application, &siblings, &wanted, &programme.code).await?;
+        }
+        errors.extend(problems);
+    }
     if choices_ok {
         queries::set_choices(&mut tx, id, application.stored_choices, &picked).await?;
     }
@@ -510,6 +570,23 @@ pub async fn save(
                     "Applications for this programme are closed.".into(),
                 ));
             };
+            // A key already spent on another application (a form copied
+            // between tabs, or a forged one) is refused before the write
+            // that would break its uniqueness.
+            if let Some(key) = &idem {
+                let used: Option<(i64,)> = sqlx::query_as(
+                    "SELECT id FROM applications WHERE idempotency_key = $1 AND id <> $2",
+                )
+                .bind(key)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if used.is_some() {
+                    return Err(AppError::BadRequest(
+                        "This form was already used to submit another application. Please reload the page and submit again.".into(),
+                    ));
+                }
+            }
             let done = sqlx::query(
             "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $2, idempotency_key = $3, reference = $4 \
              WHERE id = $5 AND status = 'draft'",
@@ -574,6 +651,7 @@ pub async fn save(
         .ok_or(AppError::NotFound)?;
     let feedback = Feedback {
         chosen: Some(typed),
+        together: together_shown.then_some(typed_together),
         errors,
         notice: None,
     };

@@ -2,6 +2,7 @@
 //! application with ranked choices and consents.
 
 mod apply;
+pub mod blocks;
 pub mod children;
 mod overview;
 pub mod queries;

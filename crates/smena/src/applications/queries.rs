@@ -184,7 +184,7 @@ pub async fn application_and_child(
     id: i64,
 ) -> Result<Option<(Application, Child)>, sqlx::Error> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "{} , a.id AS application_id, a.programme_id, a.status, a.submitted_at, \
+        "{} , a.id AS application_id, a.programme_id, a.status, a.submitted_at, a.block_ref, \
                 (SELECT COUNT(*) FROM application_choices x WHERE x.application_id = a.id) AS stored_choices \
          FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
          JOIN districts d ON d.id = s.district_id \
@@ -208,6 +208,7 @@ pub async fn application_and_child(
         choices: Vec::new(),
         consents: Vec::new(),
         stored_choices: r.try_get("stored_choices")?,
+        block_ref: r.try_get("block_ref")?,
     };
     Ok(Some((application, child(r)?)))
 }
@@ -217,6 +218,8 @@ pub async fn application_and_child(
 pub struct OpenProgramme {
     pub id: i64,
     pub name: String,
+    /// Prefix of the public references.
+    pub code: String,
     pub max_choices: i32,
     pub passport_months: i32,
     pub closes_at: Option<i64>,
@@ -224,7 +227,7 @@ pub struct OpenProgramme {
 
 pub async fn open_programme(db: &Db) -> Result<Option<OpenProgramme>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, name, max_choices, passport_months, applications_close_at FROM programmes \
+        "SELECT id, name, code, max_choices, passport_months, applications_close_at FROM programmes \
          WHERE status = 'open' ORDER BY created_at DESC LIMIT 1",
     )
     .fetch_optional(db.pool())
@@ -233,6 +236,7 @@ pub async fn open_programme(db: &Db) -> Result<Option<OpenProgramme>, sqlx::Erro
         Ok(OpenProgramme {
             id: r.try_get("id")?,
             name: r.try_get("name")?,
+            code: r.try_get("code")?,
             max_choices: r.try_get("max_choices")?,
             passport_months: r.try_get("passport_months")?,
             closes_at: r.try_get("applications_close_at")?,
@@ -335,6 +339,8 @@ pub struct Application {
     pub consents: Vec<String>,
     /// How many choices are stored (known without loading them).
     pub stored_choices: i64,
+    /// The block of siblings or friends placed together with this child.
+    pub block_ref: Option<String>,
 }
 
 pub async fn application_of(
@@ -353,7 +359,7 @@ pub async fn application_of(
 
 pub async fn application(db: &Db, id: i64) -> Result<Option<Application>, sqlx::Error> {
     let Some(r) = sqlx::query(
-        "SELECT id, programme_id, child_id, status, submitted_at FROM applications WHERE id = $1",
+        "SELECT id, programme_id, child_id, status, submitted_at, block_ref FROM applications WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -378,6 +384,7 @@ pub async fn application(db: &Db, id: i64) -> Result<Option<Application>, sqlx::
         child_id: r.try_get("child_id")?,
         status: r.try_get("status")?,
         submitted_at: r.try_get("submitted_at")?,
+        block_ref: r.try_get("block_ref")?,
         stored_choices: choices.len() as i64,
         choices: choices.into_iter().map(|c| c.0).collect(),
         consents: consents.into_iter().map(|c| c.0).collect(),

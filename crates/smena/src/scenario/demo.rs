@@ -230,6 +230,9 @@ async fn families(
         let family = FAMILY[draw.below(FAMILY.len() as u64) as usize];
         let school = schools[draw.weighted(&weights)].0;
         let count = if g == 0 || draw.chance(0.25) { 2 } else { 1 };
+        // The first child's submitted application and choices: in every
+        // other family with two, the second child applies with it as a block.
+        let mut first: Option<(i64, Vec<i64>)> = None;
         for k in 0..count {
             let mut girl = draw.chance(0.5);
             let mut given = if girl {
@@ -366,8 +369,28 @@ async fn families(
                 .map(|(id, _, _, _)| *id)
                 .collect();
             let order = draw.permutation(eligible.len());
-            eligible = order.into_iter().map(|i| eligible[i]).collect();
+            let ranked: Vec<i64> = order.into_iter().map(|i| eligible[i]).collect();
+            let together = match &first {
+                Some((_, theirs)) if submitted && g % 2 == 0 => theirs
+                    .iter()
+                    .all(|s| eligible.contains(s))
+                    .then(|| theirs.clone()),
+                _ => None,
+            };
+            eligible = ranked;
             eligible.truncate(1 + draw.below(5) as usize);
+            if let (Some(theirs), Some((sibling, _))) = (together, &first) {
+                eligible = theirs;
+                sqlx::query("UPDATE applications SET block_ref = $1 WHERE id IN ($2, $3)")
+                    .bind(format!("SKH27-B{g:04}"))
+                    .bind(*sibling)
+                    .bind(application)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            if submitted && k == 0 {
+                first = Some((application, eligible.clone()));
+            }
             for (rank, session) in eligible.iter().enumerate() {
                 sqlx::query("INSERT INTO application_choices (application_id, choice_rank, session_id) VALUES ($1, $2, $3)")
                     .bind(application)

@@ -90,6 +90,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "allocation",
         include_str!("../../migrations/0003_allocation.sql"),
     ),
+    (
+        4,
+        "blocks",
+        include_str!("../../migrations/0004_blocks.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -1,0 +1,186 @@
+//! Siblings or friends of one family applying as a block: the engine places
+//! them together or not at all, only in sessions every one of them may take,
+//! so they rank the same sessions in the same order. A family forms a block
+//! on a draft, from its other applications to the same programme; the
+//! choices are checked against the block's submitted applications when the
+//! draft is saved and again when it is submitted.
+
+use sqlx::{AnyConnection, Row as _};
+
+use super::queries::Application;
+use crate::store::{WriteTx, random_token};
+
+/// Most children one block may hold.
+pub const MAX_CHILDREN: usize = smena_engine::MAX_BLOCK_SIZE;
+
+/// Another of the family's applications to the same programme.
+pub struct Sibling {
+    pub application_id: i64,
+    pub name: String,
+    pub status: String,
+    /// In the same block as the application being looked at.
+    pub together: bool,
+    /// Session ids by rank, for a submitted application (frozen).
+    pub submitted_choices: Option<Vec<i64>>,
+}
+
+/// The guardian's other live applications to the application's programme.
+pub async fn siblings(
+    conn: &mut AnyConnection,
+    guardian: i64,
+    application: &Application,
+) -> Result<Vec<Sibling>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.status, a.block_ref, c.given_name, c.family_name FROM applications a \
+         JOIN children c ON c.id = a.child_id \
+         WHERE c.guardian_id = $1 AND a.programme_id = $2 AND a.id <> $3 AND a.status IN ('draft', 'submitted') \
+         ORDER BY c.given_name, a.id",
+    )
+    .bind(guardian)
+    .bind(application.programme_id)
+    .bind(application.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut siblings = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let status: String = r.try_get("status")?;
+        let block_ref: Option<String> = r.try_get("block_ref")?;
+        let submitted_choices = if status == "submitted" {
+            let choices: Vec<(i64,)> = sqlx::query_as(
+                "SELECT session_id FROM application_choices WHERE application_id = $1 ORDER BY choice_rank",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+            Some(choices.into_iter().map(|c| c.0).collect())
+        } else {
+            None
+        };
+        siblings.push(Sibling {
+            application_id: id,
+            name: format!(
+                "{} {}",
+                r.try_get::<String, _>("given_name")?,
+                r.try_get::<String, _>("family_name")?
+            ),
+            status,
+            together: block_ref.is_some() && block_ref == application.block_ref,
+            submitted_choices,
+        });
+    }
+    Ok(siblings)
+}
+
+/// Problems with placing the application together with `wanted` (ids of
+/// the family's other applications) when it ranks `choices`; empty when
+/// none.
+pub fn problems(
+    siblings: &[Sibling],
+    wanted: &[i64],
+    choices: &[i64],
+    session_code: &dyn Fn(i64) -> String,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if wanted
+        .iter()
+        .any(|w| !siblings.iter().any(|s| s.application_id == *w))
+    {
+        problems.push(
+            "Only your family's other applications to this programme can be placed together with this one."
+                .to_string(),
+        );
+        return problems;
+    }
+    if wanted.len() + 1 > MAX_CHILDREN {
+        problems.push(format!(
+            "At most {MAX_CHILDREN} children can be placed together."
+        ));
+    }
+    let codes = |c: &[i64]| {
+        if c.is_empty() {
+            "no sessions".to_string()
+        } else {
+            c.iter()
+                .map(|s| session_code(*s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    for s in siblings
+        .iter()
+        .filter(|s| wanted.contains(&s.application_id))
+    {
+        if let Some(theirs) = &s.submitted_choices
+            && theirs.as_slice() != choices
+        {
+            problems.push(format!(
+                "{}'s application was submitted with the choices {}; children placed together must rank the same sessions in the same order (this one ranks {}).",
+                s.name,
+                codes(theirs),
+                codes(choices)
+            ));
+        }
+    }
+    problems
+}
+
+/// Puts the application in one block with `wanted`, or takes it out of its
+/// block when `wanted` is empty. Children left alone in a block are taken
+/// out of it too. Call after [`problems`] found none.
+pub async fn set(
+    tx: &mut WriteTx,
+    application: &Application,
+    siblings: &[Sibling],
+    wanted: &[i64],
+    programme_code: &str,
+) -> Result<(), sqlx::Error> {
+    let current: Vec<i64> = siblings
+        .iter()
+        .filter(|s| s.together)
+        .map(|s| s.application_id)
+        .collect();
+    let mut sorted = wanted.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut current_sorted = current.clone();
+    current_sorted.sort_unstable();
+    if sorted == current_sorted {
+        return Ok(());
+    }
+    // Blocks the change may leave with a single child.
+    let mut touched: Vec<String> = application.block_ref.iter().cloned().collect();
+    for id in &sorted {
+        let r: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT block_ref FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if let Some((Some(r),)) = r {
+            touched.push(r);
+        }
+    }
+    let block_ref =
+        (!sorted.is_empty()).then(|| format!("{programme_code}-B{}", &random_token()[..10]));
+    for id in std::iter::once(application.id).chain(sorted.iter().copied()) {
+        sqlx::query("UPDATE applications SET block_ref = $1 WHERE id = $2 AND programme_id = $3")
+            .bind(&block_ref)
+            .bind(id)
+            .bind(application.programme_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    touched.sort();
+    touched.dedup();
+    for r in touched {
+        sqlx::query(
+            "UPDATE applications SET block_ref = NULL WHERE programme_id = $1 AND block_ref = $2 \
+             AND (SELECT COUNT(*) FROM applications b WHERE b.programme_id = $1 AND b.block_ref = $2) = 1",
+        )
+        .bind(application.programme_id)
+        .bind(&r)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
