@@ -7,7 +7,7 @@
 #[macro_use]
 mod common;
 
-use common::{PDF, TestApp, client, programme_id};
+use common::{PDF, TestApp, client, client_at, programme_id};
 use reqwest::StatusCode;
 
 on_both_databases!(
@@ -15,6 +15,7 @@ on_both_databases!(
     register_confirm_login_logout,
     state_changes_need_the_csrf_token,
     logins_are_throttled_per_account,
+    logins_are_throttled_per_address_behind_a_proxy,
     password_reset_closes_old_sessions,
     roles_see_only_what_the_policy_allows,
     bad_registration_keeps_what_was_typed,
@@ -191,6 +192,52 @@ async fn logins_are_throttled_per_account(app: &TestApp) {
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers().contains_key("retry-after"));
     assert!(r.text().await.unwrap().contains("Too many attempts"));
+}
+
+/// Twenty failed logins from one address, on different accounts, stop that
+/// address and no other; behind the proxy the address is the one it names.
+async fn logins_are_throttled_per_address_behind_a_proxy(app: &TestApp) {
+    app.register(
+        &client(),
+        "Parent",
+        "proxied@example.org",
+        "the right passphrase",
+    )
+    .await;
+    for i in 0..20 {
+        assert_eq!(
+            app.login(
+                &client_at("203.0.113.7"),
+                &format!("nobody{i}@example.org"),
+                "guess"
+            )
+            .await
+            .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.login(
+            &client_at("203.0.113.7"),
+            "proxied@example.org",
+            "the right passphrase"
+        )
+        .await
+        .status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address is stopped, whichever account it tries"
+    );
+    assert_eq!(
+        app.login(
+            &client_at("198.51.100.1"),
+            "proxied@example.org",
+            "the right passphrase"
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER,
+        "another family behind the same proxy is not"
+    );
 }
 
 async fn password_reset_closes_old_sessions(app: &TestApp) {

@@ -6,11 +6,9 @@ mod queries;
 mod throttle;
 pub mod validate;
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,6 +18,7 @@ use serde::Deserialize;
 use crate::notifications::outbox;
 use crate::store::now_ms;
 use crate::web::AppState;
+use crate::web::client::ClientIp;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::Nav;
 use crate::web::policy::Role;
@@ -77,15 +76,12 @@ async fn login_page(visitor: Visitor) -> Response {
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    ClientIp(address): ClientIp,
     visitor: Visitor,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let email = form.email.trim().to_lowercase();
-    let subjects = [
-        format!("account:{email}"),
-        format!("address:{}", address.ip()),
-    ];
+    let subjects = [format!("account:{email}"), format!("address:{address}")];
     throttle::check(&state.db, &subjects[0], throttle::PER_ACCOUNT).await?;
     throttle::check(&state.db, &subjects[1], throttle::PER_ADDRESS).await?;
     let account = queries::by_email(&state.db, &email).await?;
@@ -311,7 +307,7 @@ async fn forgot_page(visitor: Visitor) -> ForgotPage {
 
 async fn forgot(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    ClientIp(address): ClientIp,
     visitor: Visitor,
     Form(form): Form<ForgotForm>,
 ) -> AppResult<Response> {
@@ -327,7 +323,7 @@ async fn forgot(
         }
     };
     // Reset requests count like failed logins: they send e-mail.
-    let subject = format!("reset:{}", address.ip());
+    let subject = format!("reset:{address}");
     throttle::check(&state.db, &subject, throttle::PER_ADDRESS).await?;
     throttle::record_failure(&state.db, std::slice::from_ref(&subject)).await?;
     let mut tx = state.db.begin_write().await?;

@@ -25,6 +25,10 @@ pub struct ServeArgs {
     /// else ./smena-files)
     #[arg(long)]
     files: Option<std::path::PathBuf>,
+    /// A reverse proxy in front of the service (repeatable): its
+    /// X-Forwarded-For header then names the client, for login throttling
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(clap::Args)]
@@ -99,6 +103,7 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
             config.secure_cookies = base.starts_with("https://");
             config.base_url = base.trim_end_matches('/').to_string();
         }
+        config.trusted_proxies = args.trusted_proxies;
         tracing::info!(database = %redact(&args.database), url = %config.base_url, "serving");
         web::serve(listener, AppState::new(db, config))
             .await

@@ -2,6 +2,7 @@
 //! Features own their routes (`accounts::router()`, …); this module only
 //! puts them together and wraps them in what every response needs.
 
+pub mod client;
 pub mod error;
 pub mod page;
 pub mod policy;
@@ -43,6 +44,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Where uploaded documents are stored (by content hash).
     pub files_dir: std::path::PathBuf,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -51,6 +54,7 @@ impl Config {
             base_url: format!("http://{addr}"),
             secure_cookies: false,
             files_dir,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -57,7 +57,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     db.migrate().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let state = AppState::new(db.clone(), Config::new(&addr, dir.path().join("files")));
+    let mut config = Config::new(&addr, dir.path().join("files"));
+    // As behind a reverse proxy on the same machine: a test may name the
+    // client with X-Forwarded-For.
+    config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    let state = AppState::new(db.clone(), config);
     tokio::spawn(web::serve(listener, state));
     TestApp {
         base: format!("http://{addr}"),
@@ -97,6 +101,19 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A browser behind the test's reverse proxy, which says it is at `address`.
+#[allow(dead_code)]
+pub fn client_at(address: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", address.parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .default_headers(headers)
         .build()
         .unwrap()
 }
