@@ -638,6 +638,21 @@ async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
     assert!(r.text().await.unwrap().contains("larger than 10 MB"));
     let r = app.upload(&c, &child, "visa", "x.pdf", PDF.to_vec()).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // After its deadline a document is no longer taken.
+    app.execute("UPDATE required_documents SET deadline = '2020-01-31' WHERE kind = 'medical'")
+        .await;
+    let r = app
+        .upload(&c, &child, "medical", "m.pdf", PDF.to_vec())
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The deadline for the medical certificate was 2020-01-31")
+    );
+    app.execute("UPDATE required_documents SET deadline = '2027-05-31' WHERE kind = 'medical'")
+        .await;
     assert_eq!(app.count("SELECT COUNT(*) FROM documents d JOIN children c ON c.id = d.child_id WHERE c.given_name = 'Айыына'").await, 0);
 
     // Start the application; submitting without documents and consents keeps the draft.

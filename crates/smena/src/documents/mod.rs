@@ -150,10 +150,18 @@ async fn upload(
         .ok_or_else(|| AppError::BadRequest("No programme is taking documents now.".into()))?;
     let required = queries::required_documents(&state.db, programme.id).await?;
     let kind = kind.unwrap_or_default();
-    if !required.iter().any(|(k, _, _)| *k == kind) {
+    let Some((_, document, deadline)) = required.iter().find(|(k, _, _)| *k == kind) else {
         return Err(AppError::BadRequest(
             "Please choose which document this is.".into(),
         ));
+    };
+    // Dates are YYYY-MM-DD, so they compare as text; the deadline day counts.
+    let today = &audit::when(&now_ms())[..10];
+    if today > deadline.as_str() {
+        return Err(AppError::BadRequest(format!(
+            "The deadline for the {} was {deadline}; the programme no longer takes it.",
+            document.to_lowercase()
+        )));
     }
     let (name, bytes) = file
         .filter(|(_, b)| !b.is_empty())

@@ -316,6 +316,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Changes the database behind the service's back (through its writer:
+    /// reads are read-only on SQLite).
+    #[allow(dead_code)]
+    pub async fn execute(&self, sql: &'static str) {
+        let mut tx = self.db.begin_write().await.unwrap();
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(sql).fetch_one(self.db.pool()).await.unwrap();
         n
