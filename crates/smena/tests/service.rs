@@ -2122,6 +2122,9 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "to",
         "nominated",
         "label",
+        "together_shown",
+        "together",
+        "status",
     ];
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
@@ -2131,6 +2134,16 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
     let school = client();
     app.login(&school, "school@demo.smena", PASSWORD).await;
     let anonymous = client();
+    let logged_out = client();
+    app.login(&logged_out, "parent@demo.smena", PASSWORD).await;
+    let (achievement,): (i64,) = sqlx::query_as(
+        "SELECT x.id FROM achievements x JOIN children c ON c.id = x.child_id JOIN accounts a ON a.id = c.guardian_id \
+         WHERE a.email = 'parent@demo.smena' LIMIT 1",
+    )
+    .fetch_optional(app.db.pool())
+    .await
+    .unwrap()
+    .unwrap_or((1,));
     let endpoints: Vec<(&reqwest::Client, String)> = vec![
         (&anonymous, "/login".into()),
         (&anonymous, "/register".into()),
@@ -2170,7 +2183,40 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             format!("/coordinator/programmes/{programme}/documents"),
         ),
         (&school, format!("/school/pupils/{pupil_school}/nominate")),
+        (
+            &parent,
+            format!("/children/{child}/achievements/{achievement}/delete"),
+        ),
+        (
+            &coordinator,
+            format!("/coordinator/programmes/{programme}/status"),
+        ),
+        (
+            &coordinator,
+            "/coordinator/allocation/runs/1/publish".into(),
+        ),
+        (&parent, format!("/api/applications/{application}/offer")),
+        // Last: these end what the others need.
+        (&parent, format!("/applications/{application}/withdraw")),
+        (&logged_out, "/logout".into()),
     ];
+    // Every POST route of the service is in the list above: a new form
+    // cannot skip this test.
+    let uploads = [
+        (&parent, format!("/children/{child}/documents")),
+        (&school, "/school/pupils/import".to_string()),
+    ];
+    let covered: Vec<String> = endpoints
+        .iter()
+        .chain(uploads.iter())
+        .map(|(_, p)| pattern(p))
+        .collect();
+    for route in post_routes() {
+        assert!(
+            covered.contains(&pattern(&route)),
+            "POST {route} is not in the hostile-input test"
+        );
+    }
     for (who, path) in &endpoints {
         let csrf = app.csrf(who, "/home").await;
         for value in &hostile {
@@ -2200,10 +2246,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         );
     }
     // Multipart uploads with garbage.
-    for (who, path) in [
-        (&parent, format!("/children/{child}/documents")),
-        (&school, "/school/pupils/import".to_string()),
-    ] {
+    for (who, path) in &uploads {
         let csrf = app.csrf(who, "/home").await;
         for body in [vec![], b"not multipart at all".to_vec(), vec![0u8; 1024]] {
             let r = who
@@ -2272,4 +2315,69 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             .await,
         1
     );
+}
+
+/// A route with its ids and parameters replaced by `*`.
+fn pattern(path: &str) -> String {
+    path.split('?')
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .map(|seg| {
+            if seg.starts_with('{')
+                || (!seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+            {
+                "*"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The paths of every route with a POST handler, read from the source.
+fn post_routes() -> Vec<String> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text: String = std::fs::read_to_string(&path)
+                    .unwrap()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                for call in text.split(".route(").skip(1) {
+                    // Up to the closing parenthesis of this call.
+                    let mut depth = 1;
+                    let end = call
+                        .char_indices()
+                        .find(|&(_, c)| {
+                            depth += match c {
+                                '(' => 1,
+                                ')' => -1,
+                                _ => 0,
+                            };
+                            depth == 0
+                        })
+                        .map_or(call.len(), |(i, _)| i);
+                    let call = &call[..end];
+                    if call.contains("post(")
+                        && let Some(route) = call.split('"').nth(1)
+                    {
+                        out.push(route.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let mut routes = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut routes,
+    );
+    assert!(routes.len() > 20, "routes found: {routes:?}");
+    routes
 }
