@@ -1396,6 +1396,51 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
     let run_applicants = app.count("SELECT COUNT(*) FROM placements p JOIN allocation_runs r ON r.id = p.run_id WHERE r.published_at IS NOT NULL").await;
     assert_eq!(told, run_applicants, "every family is told");
 
+    // The host camp sees the children placed with it, and no others.
+    let camp = client();
+    app.login(&camp, "camp@demo.smena", smena::scenario::demo::PASSWORD)
+        .await;
+    let (status, page) = app.get(&camp, "/camp/placements").await;
+    assert_eq!(status, StatusCode::OK);
+    let names = |own: bool| {
+        let sql = format!(
+            "SELECT c.family_name, c.given_name FROM offers o JOIN sessions s ON s.id = o.session_id \
+             JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
+             WHERE s.camp_id {} (SELECT camp_id FROM accounts WHERE email = 'camp@demo.smena')",
+            if own { "=" } else { "<>" }
+        );
+        async move {
+            sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql))
+                .fetch_all(app.db.pool())
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(f, g)| format!("{f} {g}"))
+                .collect::<Vec<_>>()
+        }
+    };
+    let (ours, theirs) = (names(true).await, names(false).await);
+    assert!(!ours.is_empty() && !theirs.is_empty());
+    for name in &ours {
+        assert!(
+            page.contains(name.as_str()),
+            "{name} is expected at the camp"
+        );
+    }
+    for name in theirs.iter().filter(|n| !ours.contains(n)) {
+        assert!(
+            !page.contains(name.as_str()),
+            "{name} is another camp's child"
+        );
+    }
+    assert!(!page.contains("school") && !page.contains("passport"));
+    for who in [&parent_of_nobody(app).await, &coordinator] {
+        assert_eq!(
+            app.get(who, "/camp/placements").await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+
     // The public page shows the revealed seed, cutoffs and the export; the
     // exported files verify with the smena command.
     let programme = programme_id(app).await;
@@ -2380,4 +2425,9 @@ fn post_routes() -> Vec<String> {
     );
     assert!(routes.len() > 20, "routes found: {routes:?}");
     routes
+}
+
+/// A logged-in parent with no children.
+async fn parent_of_nobody(app: &TestApp) -> reqwest::Client {
+    app.verified_parent("nobody.at.camp@example.org").await
 }

@@ -19,7 +19,7 @@ use crate::applications::queries;
 use crate::audit;
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::policy::{Action, Resource, Scope, authorize};
+use crate::web::policy::{Action, Resource, authorize};
 use crate::web::session::User;
 
 pub fn router() -> Router<AppState> {
@@ -249,14 +249,6 @@ struct ApplicationSummary {
     status: String,
 }
 
-fn scope_name(scope: Scope) -> &'static str {
-    match scope {
-        Scope::All => "all",
-        Scope::Own => "own",
-        Scope::School => "school",
-    }
-}
-
 /// The applications the caller may see: a parent's own, a school's pupils',
 /// or all for the coordinator.
 #[utoipa::path(get, path = "/api/applications", responses((status = 200, body = [ApplicationSummary]), (status = 401, body = ErrorJson)))]
@@ -271,7 +263,7 @@ async fn list_applications(
          WHERE ($1 = 'all' OR ($1 = 'own' AND c.guardian_id = $2) OR ($1 = 'school' AND c.school_id = $3)) \
          ORDER BY a.created_at, a.id LIMIT 10000",
     )
-    .bind(scope_name(scope))
+    .bind(scope.name())
     .bind(u.id)
     .bind(u.school_id.unwrap_or(-1))
     .fetch_all(state.db.pool())

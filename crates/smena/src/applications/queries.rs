@@ -34,14 +34,6 @@ impl Child {
     }
 }
 
-fn scope_name(scope: Scope) -> &'static str {
-    match scope {
-        Scope::All => "all",
-        Scope::Own => "own",
-        Scope::School => "school",
-    }
-}
-
 const CHILD_COLUMNS: &str = "SELECT c.id, c.guardian_id, c.given_name, c.family_name, c.birth_date, c.school_id, \
             s.name AS school, d.name AS district, d.kind AS district_kind, c.category, c.passport_expires \
      FROM children c JOIN schools s ON s.id = c.school_id JOIN districts d ON d.id = s.district_id";
@@ -75,7 +67,7 @@ pub async fn visible_child(
     ));
     sqlx::query(sql)
         .bind(id)
-        .bind(scope_name(scope))
+        .bind(scope.name())
         .bind(user.id)
         .bind(user.school_id.unwrap_or(-1))
         .fetch_optional(db.pool())
@@ -193,7 +185,7 @@ pub async fn application_and_child(
     ));
     let row = sqlx::query(sql)
         .bind(id)
-        .bind(scope_name(scope))
+        .bind(scope.name())
         .bind(user.id)
         .bind(user.school_id.unwrap_or(-1))
         .fetch_optional(db.pool())

@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::router())
         .merge(crate::documents::router())
         .merge(crate::schools::router())
+        .merge(crate::camps::router())
         .merge(crate::audit::router())
         .merge(crate::notifications::router())
         .fallback(|| async { error::AppError::NotFound })

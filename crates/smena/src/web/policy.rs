@@ -73,6 +73,9 @@ pub enum Resource {
     Roster,
     /// Allocation runs and their publication.
     Allocation,
+    /// Who is placed in which session: for a host camp, the child's name,
+    /// birth date and the state of the offer, nothing more.
+    Placement,
 }
 
 /// How much of a resource a role reaches.
@@ -85,6 +88,20 @@ pub enum Scope {
     Own,
     /// Only records of the user's school.
     School,
+    /// Only children placed in the sessions of the user's camp.
+    Camp,
+}
+
+impl Scope {
+    /// The scope as the queries take it (`$n = 'own' AND …`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::All => "all",
+            Scope::Own => "own",
+            Scope::School => "school",
+            Scope::Camp => "camp",
+        }
+    }
 }
 
 use Action::*;
@@ -128,6 +145,7 @@ const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (School, Update, Roster, Scope::School),
     (Coordinator, Run, Allocation, Scope::All),
     (Coordinator, Publish, Allocation, Scope::All),
+    (Camp, Read, Placement, Scope::Camp),
     (Coordinator, Update, Account, Scope::Own),
     (School, Update, Account, Scope::Own),
     (Parent, Update, Account, Scope::Own),
