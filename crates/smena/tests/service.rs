@@ -820,21 +820,34 @@ async fn siblings_apply_together_as_a_block(app: &TestApp) {
     }
     assert_eq!(block_refs().await, vec![None, None]);
 
-    let together = |choices: [&str; 2], action: &'static str| {
-        vec![
-            ("choice_1", choices[0].to_string()),
-            ("choice_2", choices[1].to_string()),
-            ("together_shown", "1".to_string()),
-            ("consent_participation", "yes".to_string()),
-            ("consent_personal_data", "yes".to_string()),
-            ("action", action.to_string()),
-            ("idem", format!("{}{action}", choices.join("-"))),
+    // The form with two choices, both consents, and the block ticked with
+    // the application `with`; sent to the application at `to`.
+    let send = |to: &str, choices: [&str; 2], with: &str, action: &str, idem: &str| {
+        let form: Vec<(&str, String)> = [
+            ("choice_1", choices[0]),
+            ("choice_2", choices[1]),
+            ("together_shown", "1"),
+            ("together", with),
+            ("consent_participation", "yes"),
+            ("consent_personal_data", "yes"),
+            ("action", action),
+            ("idem", idem),
         ]
+        .into_iter()
+        // An empty `with` leaves the block out of the form altogether.
+        .filter(|(k, _)| !with.is_empty() || !k.starts_with("together"))
+        .map(|(k, v)| (k, v.to_string()))
+        .collect();
+        let path = to.to_string();
+        let c = c.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post(&c, &path, &form).await
+        }
     };
-    let mut form = together([&sessions[0], &sessions[1]], "save");
-    form.push(("together", id(second)));
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.post(&c, first, &form).await;
+    let (s0, s1) = (sessions[0].as_str(), sessions[1].as_str());
+    let (first_id, second_id) = (id(first), id(second));
+    let r = send(first, [s0, s1], &second_id, "save", "k-save").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let refs = block_refs().await;
     assert!(
@@ -843,23 +856,14 @@ async fn siblings_apply_together_as_a_block(app: &TestApp) {
     );
     let (_, page) = app.get(&c, second).await;
     assert!(
-        page.contains(&format!("value=\"{}\" checked", id(first))),
+        page.contains(&format!("value=\"{first_id}\" checked")),
         "the sibling's form shows the block"
     );
 
     // The first submits; the second must rank the same sessions in the same order.
-    let submit_first = together([&sessions[0], &sessions[1]], "submit");
-    let mut submit_first: Vec<(&str, &str)> =
-        submit_first.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let second_id = id(second);
-    submit_first.push(("together", &second_id));
-    let r = app.post(&c, first, &submit_first).await;
+    let r = send(first, [s0, s1], &second_id, "submit", "k-first").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let swapped = together([&sessions[1], &sessions[0]], "submit");
-    let mut swapped: Vec<(&str, &str)> = swapped.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let first_id = id(first);
-    swapped.push(("together", &first_id));
-    let r = app.post(&c, second, &swapped).await;
+    let r = send(second, [s1, s0], &first_id, "submit", "k-second").await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(
         r.text()
@@ -867,21 +871,14 @@ async fn siblings_apply_together_as_a_block(app: &TestApp) {
             .unwrap()
             .contains("children placed together must rank the same sessions in the same order")
     );
-    // Leaving the block out of the form does not dodge the check.
-    let bare: Vec<(&str, &str)> = swapped
-        .iter()
-        .filter(|(k, _)| !k.starts_with("together"))
-        .copied()
-        .collect();
+    let r = send(second, [s1, s0], "", "submit", "k-second").await;
     assert_eq!(
-        app.post(&c, second, &bare).await.status(),
-        StatusCode::BAD_REQUEST
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "leaving the block out of the form does not dodge the check"
     );
-    let same = together([&sessions[0], &sessions[1]], "submit");
-    let mut same: Vec<(&str, &str)> = same.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    same.push(("together", &first_id));
     // The form of the first child, sent again for the second: its key is spent.
-    let r = app.post(&c, second, &same).await;
+    let r = send(second, [s0, s1], &first_id, "submit", "k-first").await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(
         r.text()
@@ -889,10 +886,7 @@ async fn siblings_apply_together_as_a_block(app: &TestApp) {
             .unwrap()
             .contains("already used to submit another application")
     );
-    for field in same.iter_mut().filter(|(k, _)| *k == "idem") {
-        field.1 = "a fresh key";
-    }
-    let r = app.post(&c, second, &same).await;
+    let r = send(second, [s0, s1], &first_id, "submit", "k-second").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let refs = block_refs().await;
     assert!(refs[0].is_some() && refs[0] == refs[1], "{refs:?}");
