@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "common/smtp.rs"]
+mod smtp;
+
 const SEED: &str = "abababababababababababababababababababababababababababababababab";
 
 fn smena(args: &[&str]) -> Output {
@@ -868,4 +871,78 @@ async fn the_demo_logs_who_did_what_without_personal_data() {
             assert!(!log.contains(part), "the log shows {what} ({part}):\n{log}");
         }
     }
+}
+
+/// `smena serve --smtp` delivers the outbox: a registration's confirmation
+/// link arrives at a real SMTP server, from the configured sender.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_delivers_mail_through_the_smtp_server() {
+    let sink = smtp::SmtpSink::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_smena"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--base-url",
+            // Not https: the test's client must get its cookies back over http.
+            "http://smena.example.org:8080",
+            "--smtp",
+            &format!("smtp://127.0.0.1:{}", sink.port),
+            "--database",
+        ])
+        .arg(dir.path().join("smena.db"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut form = None;
+    for _ in 0..600 {
+        if let Ok(r) = c.get(format!("{base}/register")).send().await {
+            form = Some(r.text().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let form = form.expect("the service answers");
+    let at = form.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = &form[at..at + 64];
+    let r = c
+        .post(format!("{base}/register"))
+        .form(&[
+            ("csrf", csrf),
+            ("full_name", "Sardana Ivanova"),
+            ("email", "sardana@example.org"),
+            ("password", "a long enough passphrase"),
+            ("password_again", "a long enough passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let arrived = sink.wait_for(1).await;
+    let _ = server.kill();
+    let _ = server.wait();
+    let mail = &arrived[0];
+    assert!(mail.contains("To: sardana@example.org"), "{mail}");
+    assert!(
+        mail.contains("From: Smena <noreply@smena.example.org>"),
+        "{mail}"
+    );
+    assert!(mail.contains("http://smena.example.org:8080/verify-email?token="));
+    assert!(
+        mail.contains("@smena.example.org>"),
+        "Message-ID in the service's domain"
+    );
 }

@@ -29,6 +29,31 @@ pub struct ServeArgs {
     /// X-Forwarded-For header then names the client, for login throttling
     #[arg(long = "trusted-proxy", value_name = "IP")]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// The mail server that delivers the outbox:
+    /// smtp://[user:password@]host[:port] (no TLS: a relay you trust).
+    /// Without it messages wait in the outbox
+    #[arg(long, value_name = "URL")]
+    smtp: Option<String>,
+    /// The sender of e-mail (default: noreply@ the base URL's host)
+    #[arg(long, value_name = "ADDRESS")]
+    mail_from: Option<String>,
+}
+
+/// The host of the base URL, for Message-IDs and the default sender; an
+/// address (no name) gives `localhost`.
+fn mail_domain(base_url: &str) -> String {
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(base_url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    if host.chars().any(|c| c.is_ascii_alphabetic()) {
+        host.to_string()
+    } else {
+        "localhost".to_string()
+    }
 }
 
 #[derive(clap::Args)]
@@ -104,6 +129,17 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
             config.base_url = base.trim_end_matches('/').to_string();
         }
         config.trusted_proxies = args.trusted_proxies;
+        if let Some(smtp) = &args.smtp {
+            let domain = mail_domain(&config.base_url);
+            let from = args
+                .mail_from
+                .clone()
+                .unwrap_or_else(|| format!("Smena <noreply@{domain}>"));
+            config.mail = Some(
+                crate::notifications::delivery::MailConfig::from_url(smtp, &from, &domain)
+                    .map_err(|e| Failure::BadInput(format!("--smtp/--mail-from: {e}")))?,
+            );
+        }
         tracing::info!(database = %redact(&args.database), url = %config.base_url, "serving");
         web::serve(listener, AppState::new(db, config))
             .await

@@ -1,7 +1,9 @@
 //! Notifications: messages go into an outbox table in the same transaction
-//! as the change they announce, so none is lost; delivery over SMTP comes
-//! with the mail issue. Until then the coordinator can read the outbox.
+//! as the change they announce, so none is lost; `delivery` sends them over
+//! SMTP when a mail server is configured. The coordinator can read the
+//! outbox and see what was sent, what waits and why.
 
+pub mod delivery;
 pub mod outbox;
 
 use askama::Template;
@@ -24,6 +26,7 @@ pub fn router() -> Router<AppState> {
 #[template(path = "notifications/outbox.html")]
 struct OutboxPage {
     nav: Nav,
+    delivering: bool,
     messages: Vec<outbox::Message>,
 }
 
@@ -35,6 +38,7 @@ async fn outbox_page(
     authorize(&user, Action::Read, Resource::Outbox)?;
     Ok(OutboxPage {
         nav: Nav::from(&visitor),
+        delivering: state.config.mail.is_some(),
         messages: outbox::recent(&state.db, 200).await?,
     })
 }

@@ -11,7 +11,10 @@ pub struct Message {
     pub subject: String,
     pub body: String,
     pub created_at: i64,
-    pub sent: bool,
+    /// "sent", "failed", "waiting" or "retrying".
+    pub state: &'static str,
+    pub attempts: i32,
+    pub last_error: Option<String>,
 }
 
 /// Adds a message inside the caller's transaction.
@@ -42,7 +45,7 @@ pub async fn enqueue(
 /// The newest messages first.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT recipient, kind, subject, body, created_at, sent_at FROM outbox ORDER BY created_at DESC, id LIMIT $1",
+        "SELECT recipient, kind, subject, body, created_at, sent_at, failed_at, attempts, last_error FROM outbox ORDER BY created_at DESC, id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db.pool())
@@ -55,7 +58,17 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
                 subject: r.try_get("subject")?,
                 body: r.try_get("body")?,
                 created_at: r.try_get("created_at")?,
-                sent: r.try_get::<Option<i64>, _>("sent_at")?.is_some(),
+                state: if r.try_get::<Option<i64>, _>("sent_at")?.is_some() {
+                    "sent"
+                } else if r.try_get::<Option<i64>, _>("failed_at")?.is_some() {
+                    "failed"
+                } else if r.try_get::<i32, _>("attempts")? > 0 {
+                    "retrying"
+                } else {
+                    "waiting"
+                },
+                attempts: r.try_get("attempts")?,
+                last_error: r.try_get("last_error")?,
             })
         })
         .collect()

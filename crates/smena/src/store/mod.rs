@@ -95,6 +95,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "blocks",
         include_str!("../../migrations/0004_blocks.sql"),
     ),
+    (
+        5,
+        "mail delivery",
+        include_str!("../../migrations/0005_mail_delivery.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -46,6 +46,9 @@ pub struct Config {
     pub files_dir: std::path::PathBuf,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where the outbox is delivered; without it messages wait in the
+    /// outbox, which the coordinator can read.
+    pub mail: Option<crate::notifications::delivery::MailConfig>,
 }
 
 impl Config {
@@ -55,6 +58,7 @@ impl Config {
             secure_cookies: false,
             files_dir,
             trusted_proxies: Vec::new(),
+            mail: None,
         }
     }
 }
@@ -159,6 +163,9 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow
             }
         }
     });
+    if let Some(mail) = state.config.mail.clone() {
+        tokio::spawn(crate::notifications::delivery::run(state.db.clone(), mail));
+    }
     let db = state.db.clone();
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)

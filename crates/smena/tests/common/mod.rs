@@ -10,6 +10,10 @@ use smena::store::{Backend, Db, now_ms};
 use smena::web::{self, AppState, Config};
 use sqlx::Connection as _;
 
+mod smtp;
+#[allow(unused_imports)]
+pub use smtp::SmtpSink;
+
 pub struct TestApp {
     pub base: String,
     pub files: std::path::PathBuf,
