@@ -1391,6 +1391,34 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
     let run_applicants = app.count("SELECT COUNT(*) FROM placements p JOIN allocation_runs r ON r.id = p.run_id WHERE r.published_at IS NOT NULL").await;
     assert_eq!(told, run_applicants, "every family is told");
 
+    // A day before the deadline each unanswered offer is recalled, once.
+    let (deadline,): (i64,) = sqlx::query_as("SELECT MAX(deadline) FROM offers")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let day_before = deadline - 24 * 3600 * 1000;
+    let reminded = smena::allocation::offers::remind_due(&app.db, "http://x", day_before)
+        .await
+        .unwrap() as i64;
+    assert_eq!(
+        reminded,
+        app.count("SELECT COUNT(*) FROM offers WHERE status = 'offered'")
+            .await
+    );
+    assert!(reminded > 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'offer_reminder' AND body LIKE '%waiting for your answer until%'")
+            .await,
+        reminded
+    );
+    assert_eq!(
+        smena::allocation::offers::remind_due(&app.db, "http://x", day_before + 60_000)
+            .await
+            .unwrap(),
+        0,
+        "once per offer"
+    );
+
     // The host camp sees the children placed with it, and no others.
     let camp = client();
     app.login(&camp, "camp@demo.smena", smena::scenario::demo::PASSWORD)

@@ -124,7 +124,7 @@ pub async fn backfill(
         sqlx::query(
             "INSERT INTO offers (application_id, session_id, choice_rank, status, offered_at, deadline) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (application_id) DO UPDATE SET session_id = excluded.session_id, choice_rank = excluded.choice_rank, \
-               status = excluded.status, offered_at = excluded.offered_at, deadline = excluded.deadline, decided_at = NULL",
+               status = excluded.status, offered_at = excluded.offered_at, deadline = excluded.deadline, decided_at = NULL, reminded_at = NULL",
         )
         .bind(application)
         .bind(session)
@@ -257,6 +257,64 @@ pub async fn expire_due(db: &Db, base_url: &str) -> AppResult<usize> {
         tx.commit().await?;
     }
     Ok(expired)
+}
+
+/// How long before its deadline an unanswered offer is recalled to the family.
+pub const REMINDER_BEFORE_MS: i64 = 2 * DAY_MS;
+
+/// Reminds the families whose offer is unanswered and ends within
+/// [`REMINDER_BEFORE_MS`] of `now`, once per offer; how many were reminded.
+pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
+    let due: Vec<(i64,)> = sqlx::query_as(
+        "SELECT application_id FROM offers WHERE status = 'offered' AND reminded_at IS NULL AND deadline > $1 AND deadline <= $2",
+    )
+    .bind(now)
+    .bind(now + REMINDER_BEFORE_MS)
+    .fetch_all(db.pool())
+    .await?;
+    let mut reminded = 0;
+    for (application,) in due {
+        let mut tx = db.begin_write().await?;
+        // Taken once, even with two instances running this.
+        let taken = sqlx::query(
+            "UPDATE offers SET reminded_at = $1 WHERE application_id = $2 AND reminded_at IS NULL AND status = 'offered'",
+        )
+        .bind(now)
+        .bind(application)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !taken {
+            continue;
+        }
+        let r = sqlx::query(
+            "SELECT ac.email, ac.full_name, c.given_name, s.code, o.deadline FROM offers o \
+             JOIN sessions s ON s.id = o.session_id JOIN applications a ON a.id = o.application_id \
+             JOIN children c ON c.id = a.child_id JOIN accounts ac ON ac.id = c.guardian_id WHERE o.application_id = $1",
+        )
+        .bind(application)
+        .fetch_one(&mut *tx)
+        .await?;
+        let deadline: i64 = r.try_get("deadline")?;
+        outbox::enqueue(
+            &mut tx,
+            &r.try_get::<String, _>("email")?,
+            "offer_reminder",
+            "Please answer the offered place",
+            &format!(
+                "Hello {},\n\nthe place offered to {} in {} is waiting for your answer until {} UTC. If you do not accept or decline by then, the place goes to the next child on the waiting list.\n\n{base_url}/applications/{application}\n",
+                r.try_get::<String, _>("full_name")?,
+                r.try_get::<String, _>("given_name")?,
+                r.try_get::<String, _>("code")?,
+                crate::audit::when(&deadline),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        reminded += 1;
+    }
+    Ok(reminded)
 }
 
 /// Publishes a final run: offers for every placed child, the seed revealed,

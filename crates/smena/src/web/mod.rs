@@ -161,6 +161,10 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow
             if let Err(e) = crate::allocation::offers::expire_due(&db, &base).await {
                 tracing::error!(error = ?e, "expiring offers failed");
             }
+            let now = crate::store::now_ms();
+            if let Err(e) = crate::allocation::offers::remind_due(&db, &base, now).await {
+                tracing::error!(error = ?e, "reminding of offers failed");
+            }
         }
     });
     if let Some(mail) = state.config.mail.clone() {
