@@ -427,6 +427,13 @@ async fn a_school_imports_its_roster_in_the_browser(app: &TestApp) {
     b.press("form[enctype='multipart/form-data'] button").await;
     let text = b.text().await;
     assert!(
+        text.contains("Nothing has been imported yet") && text.contains("Egorova Kyunnei"),
+        "the preview: {text}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM pupils").await, 0);
+    b.press("form[action$='/import/confirm'] button").await;
+    let text = b.text().await;
+    assert!(
         text.contains("2 pupils imported") && text.contains("Egorova Kyunnei"),
         "{text}"
     );

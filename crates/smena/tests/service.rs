@@ -1112,13 +1112,13 @@ async fn a_school_imports_its_roster(app: &TestApp) {
         smena::scenario::demo::PASSWORD,
     )
     .await;
-    let import = |bytes: &'static [u8]| {
+    let import = |bytes: Vec<u8>, name: &'static str| {
         let school = school.clone();
         async move {
             let csrf = app.csrf(&school, "/school/pupils").await;
             let form = reqwest::multipart::Form::new().part(
                 "file",
-                reqwest::multipart::Part::bytes(bytes).file_name("pupils.csv"),
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
             );
             school
                 .post(app.url(&format!("/school/pupils/import?csrf={csrf}")))
@@ -1128,17 +1128,109 @@ async fn a_school_imports_its_roster(app: &TestApp) {
                 .unwrap()
         }
     };
-    let r = import(b"family_name,given_name,birth_date,class\nPetrova,Aiyyna,2013-04-02,7A\nIvanov,,2012-01-01,8B\n").await;
+    let r = import(
+        b"family_name,given_name,birth_date,class\nPetrova,Aiyyna,2013-04-02,7A\nIvanov,,2012-01-01,8B\n".to_vec(),
+        "pupils.csv",
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let page = r.text().await.unwrap();
     assert!(
         page.contains("Nothing was imported") && page.contains("Line 3, column 2 (given_name)"),
         "{page}"
     );
+    // A workbook with a formula, a bad date and a pupil listed twice.
+    let workbook = |rows: &[[&str; 4]], formula: bool| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        if formula {
+            sheet.write_formula(2, 3, "=D2").unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    };
+    let header = ["Фамилия", "Имя", "Дата рождения", "Класс"];
+    let broken = workbook(
+        &[
+            header,
+            ["Petrova", "Aiyyna", "2013-04-02", "7A"],
+            ["Ivanov", "Erchim", "31.02.2012", "8B"],
+            ["Petrova", "Aiyyna", "2013-04-02", "7B"],
+        ],
+        true,
+    );
+    let r = import(broken, "pupils.xlsx").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    for expected in [
+        "Row 3, column D (class): a formula",
+        "Row 3, column C (birth_date)",
+        "Row 4: Aiyyna Petrova born 2013-04-02 is listed twice",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    let r = import(vec![0x5a; 10 * 1024 * 1024], "garbage.xlsx").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "10 MB of garbage");
     assert_eq!(app.count("SELECT COUNT(*) FROM pupils").await, 0);
-    let r = import("\u{feff}family_name,given_name,birth_date,class\r\nPetrova,Aiyyna,2013-04-02,7A\r\nIvanov,Erchim,2012-01-01,8B\r\n".as_bytes()).await;
+
+    // A good workbook is shown first; nothing is written until confirmed.
+    let good = workbook(
+        &[
+            header,
+            ["Petrova", "Aiyyna", "02.04.2013", "7A"],
+            ["Ivanov", "Erchim", "2012-01-01", "8B"],
+        ],
+        false,
+    );
+    let r = import(good, "pupils.xlsx").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Nothing has been imported yet")
+            && page.contains("<strong>2</strong> pupils"),
+        "{page}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM pupils").await, 0);
+    let field = |name: &str| {
+        page.split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let (file, seal) = (field("file"), field("seal"));
+    // A confirmation naming another file, or forged, is refused.
+    let forged = "0".repeat(64);
+    let r = app
+        .post(
+            &school,
+            "/school/pupils/import/confirm",
+            &[("file", forged.as_str()), ("seal", seal.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT COUNT(*) FROM pupils").await, 0);
+    let r = app
+        .post(
+            &school,
+            "/school/pupils/import/confirm",
+            &[("file", file.as_str()), ("seal", seal.as_str())],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("2 pupils imported"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM pupils WHERE birth_date = '2013-04-02'")
+            .await,
+        1,
+        "a day-first date is read as such"
+    );
     let (pupil,): (i64,) = sqlx::query_as("SELECT id FROM pupils WHERE given_name = 'Aiyyna'")
         .fetch_one(app.db.pool())
         .await
@@ -2193,6 +2285,8 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "together_shown",
         "together",
         "status",
+        "file",
+        "seal",
     ];
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
@@ -2251,6 +2345,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             format!("/coordinator/programmes/{programme}/documents"),
         ),
         (&school, format!("/school/pupils/{pupil_school}/nominate")),
+        (&school, "/school/pupils/import/confirm".into()),
         (
             &parent,
             format!("/children/{child}/achievements/{achievement}/delete"),
