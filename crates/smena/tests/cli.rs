@@ -946,3 +946,68 @@ async fn serve_delivers_mail_through_the_smtp_server() {
         "Message-ID in the service's domain"
     );
 }
+
+/// `smena import roster` checks the file and names what is wrong; it writes
+/// only with --yes, and then all the pupils.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_roster_checks_then_writes_only_with_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("smena.db").display().to_string();
+    let db = smena::store::Db::connect(&database).await.unwrap();
+    db.migrate().await.unwrap();
+    smena::scenario::demo::load(&db, &dir.path().join("files"))
+        .await
+        .unwrap();
+    db.close().await;
+    let pupils = || async {
+        let db = smena::store::Db::connect(&database).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pupils")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        db.close().await;
+        n
+    };
+    let broken = dir.path().join("broken.csv");
+    std::fs::write(&broken, "family_name,given_name,birth_date,class\nPetrova,Aiyyna,2013-04-02,7A\nIvanov,,2012-13-01,8B\n").unwrap();
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "Фамилия;Имя;Дата рождения;Класс\nPetrova;Aiyyna;02.04.2013;7A\nIvanov;Erchim;2012-01-01;8B\n").unwrap();
+    let import_to = |school: &str, file: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "roster",
+            file.to_str().unwrap(),
+            "--school",
+            school,
+            "--database",
+            &database,
+        ];
+        args.extend_from_slice(extra);
+        smena(&args)
+    };
+    let import = |file: &Path, extra: &[&str]| import_to("Sakha Gymnasium", file, extra);
+    let out = import(&broken, &["--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("nothing was imported")
+            && err.contains("Line 3, column 2 (given_name)")
+            && err.contains("Line 3, column 3 (birth_date)"),
+        "{err}"
+    );
+    assert_eq!(pupils().await, 0);
+    let out = import(&good, &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).contains("2 pupils for Sakha Gymnasium")
+            && text(&out.stdout).contains("Nothing was written")
+    );
+    assert_eq!(pupils().await, 0);
+    let out = import(&good, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 pupils imported"));
+    assert_eq!(pupils().await, 2);
+    let out = import_to("Nowhere", &good, &["--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no school is called \"Nowhere\""));
+}

@@ -31,11 +31,56 @@ pub async fn record(
     outcome: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
+    insert(
+        conn,
+        Some(actor.id),
+        actor.role.as_str(),
+        action,
+        resource,
+        id,
+        outcome,
+        detail,
+    )
+    .await
+}
+
+/// An entry for what an operator did from the command line (no account).
+pub async fn record_system(
+    conn: &mut AnyConnection,
+    action: &str,
+    resource: &str,
+    id: Option<i64>,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    insert(
+        conn,
+        None,
+        "command line",
+        action,
+        resource,
+        id,
+        "ok",
+        detail,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    conn: &mut AnyConnection,
+    account: Option<i64>,
+    role: &str,
+    action: &str,
+    resource: &str,
+    id: Option<i64>,
+    outcome: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
     // The log says who did what, like this table: by id, never by name.
     tracing::info!(
         target: "smena::audit",
-        account = actor.id,
-        role = actor.role.as_str(),
+        account,
+        role,
         action,
         resource,
         id,
@@ -48,8 +93,8 @@ pub async fn record(
     )
     .bind(new_id())
     .bind(now_ms())
-    .bind(actor.id)
-    .bind(actor.role.as_str())
+    .bind(account)
+    .bind(role)
     .bind(action)
     .bind(resource)
     .bind(id)

@@ -12,6 +12,7 @@ use crate::allocation::contract::{self, Inputs};
 mod allocate;
 mod commit;
 mod generate;
+mod import;
 mod progress;
 mod serve;
 mod verify;
@@ -43,6 +44,8 @@ enum Command {
     Commit(commit::Args),
     /// Write the reference scenario or a synthetic benchmark instance as CSV files
     Generate(generate::Args),
+    /// Import a school's pupils from an XLSX or CSV file (checked; written only with --yes)
+    Import(import::Args),
 }
 
 /// How a command failed, which decides the exit status.
@@ -78,6 +81,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Commit(args) => commit::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Import(args) => import::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -84,7 +84,7 @@ pub struct MigrateArgs {
     database: String,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -102,7 +102,7 @@ fn logging() {
         .try_init();
 }
 
-async fn open(database: &str) -> Result<Db, Failure> {
+pub(super) async fn open(database: &str) -> Result<Db, Failure> {
     let db = Db::connect(database)
         .await
         .map_err(|e| Failure::BadInput(format!("{e:#}")))?;

@@ -1,0 +1,100 @@
+//! `smena import roster`: a school's pupils from an XLSX or CSV file, the
+//! same checks as the web import. Without `--yes` it only reads the file and
+//! says what it would do; with `--yes` it writes the pupils, all or nothing.
+
+use std::path::PathBuf;
+
+use super::Failure;
+use super::progress::Progress;
+use super::serve::{open, runtime};
+use crate::schools::roster;
+use crate::store::now_ms;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(clap::Subcommand)]
+enum What {
+    /// A school's pupils (columns family_name, given_name, birth_date, class)
+    Roster(RosterArgs),
+}
+
+#[derive(clap::Args)]
+struct RosterArgs {
+    /// The spreadsheet: .xlsx or .csv
+    file: PathBuf,
+    /// The school, by name or id
+    #[arg(long)]
+    school: String,
+    /// A SQLite file path or sqlite:// URL, or a postgres:// URL
+    #[arg(long, default_value = "smena.db")]
+    database: String,
+    /// Write the pupils (without it, nothing is written)
+    #[arg(long)]
+    yes: bool,
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    match args.what {
+        What::Roster(args) => roster_import(args),
+    }
+}
+
+fn roster_import(args: RosterArgs) -> Result<(), Failure> {
+    let reading = Progress::stage("reading");
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", args.file.display())))?;
+    let today = crate::audit::when(&now_ms())[..10].to_string();
+    let pupils = roster::read(&bytes, &today).map_err(|problems| {
+        Failure::BadInput(format!(
+            "{}: nothing was imported.\n{}",
+            args.file.display(),
+            problems.join("\n")
+        ))
+    })?;
+    drop(bytes);
+    reading.finish();
+    runtime()?.block_on(async {
+        let db = open(&args.database).await?;
+        let school: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, name FROM schools WHERE name = $1 OR CAST(id AS TEXT) = $1",
+        )
+        .bind(&args.school)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(|e| Failure::Other(e.into()))?;
+        let Some((school, name)) = school else {
+            return Err(Failure::BadInput(format!(
+                "--school: no school is called \"{}\"",
+                args.school
+            )));
+        };
+        if !args.yes {
+            println!(
+                "{}: {} pupils for {name}, all rows correct. Nothing was written; run again with --yes to import them.",
+                args.file.display(),
+                pupils.len()
+            );
+            return Ok(());
+        }
+        let writing = Progress::new("writing", pupils.len() as u64);
+        let mut tx = db
+            .begin_write()
+            .await
+            .map_err(|e| Failure::Other(e.into()))?;
+        roster::save(&mut tx, school, &pupils, now_ms(), &|n| writing.set(n as u64))
+            .await
+            .map_err(|e| Failure::Other(e.into()))?;
+        crate::audit::record_system(&mut tx, "update", "roster", Some(school), &format!("{} pupils imported from the command line", pupils.len()))
+            .await
+            .map_err(|e| Failure::Other(e.into()))?;
+        tx.commit().await.map_err(|e| Failure::Other(e.into()))?;
+        writing.finish();
+        println!("{} pupils imported for {name}.", pupils.len());
+        db.close().await;
+        Ok(())
+    })
+}
