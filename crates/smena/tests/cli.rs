@@ -747,19 +747,55 @@ fn blocks_are_named_so_they_cannot_form_cycles() {
     );
 }
 
+/// A port nobody listens on yet.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the server `command` listening on `port`, and waits until it
+/// answers; returns it with its address and a browser-like client.
+async fn started(
+    mut command: Command,
+    port: u16,
+) -> (std::process::Child, String, reqwest::Client) {
+    let mut server = command.stdout(std::process::Stdio::null()).spawn().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for _ in 0..600 {
+        if c.get(format!("{base}/healthz")).send().await.is_ok() {
+            return (server, base, c);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    panic!("the server does not answer on {base}");
+}
+
+/// The CSRF token of the form on `page`.
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    page[at..at + 64].to_string()
+}
+
 /// `smena demo` serves the reference scenario; its log says who did what
 /// (accounts by id, routes by pattern, the audit entries) and never names
 /// a child or prints an e-mail address.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_logs_who_did_what_without_personal_data() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let log = dir.path().join("stderr.log");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_smena"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_smena"));
+    command
         .args([
             "demo",
             "--listen",
@@ -768,25 +804,8 @@ async fn the_demo_logs_who_did_what_without_personal_data() {
         ])
         .arg(dir.path().join("demo.db"))
         .env("SMENA_LOG", "info")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut up = false;
-    for _ in 0..600 {
-        if c.get(format!("{base}/healthz")).send().await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(up, "the demo answers");
+        .stderr(std::fs::File::create(&log).unwrap());
+    let (mut server, base, c) = started(command, port).await;
     let login = c
         .get(format!("{base}/login"))
         .send()
@@ -795,8 +814,8 @@ async fn the_demo_logs_who_did_what_without_personal_data() {
         .text()
         .await
         .unwrap();
-    let at = login.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = &login[at..at + 64];
+    let csrf = csrf_of(&login);
+    let csrf = csrf.as_str();
     let r = c
         .post(format!("{base}/login"))
         .form(&[
@@ -879,12 +898,9 @@ async fn the_demo_logs_who_did_what_without_personal_data() {
 async fn serve_delivers_mail_through_the_smtp_server() {
     let sink = smtp::SmtpSink::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_smena"))
+    let port = free_port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_smena"));
+    command
         .args([
             "serve",
             "--listen",
@@ -897,27 +913,18 @@ async fn serve_delivers_mail_through_the_smtp_server() {
             "--database",
         ])
         .arg(dir.path().join("smena.db"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
+        .stderr(std::process::Stdio::null());
+    let (mut server, base, c) = started(command, port).await;
+    let form = c
+        .get(format!("{base}/register"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
         .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut form = None;
-    for _ in 0..600 {
-        if let Ok(r) = c.get(format!("{base}/register")).send().await {
-            form = Some(r.text().await.unwrap());
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let form = form.expect("the service answers");
-    let at = form.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = &form[at..at + 64];
+    let csrf = csrf_of(&form);
+    let csrf = csrf.as_str();
     let r = c
         .post(format!("{base}/register"))
         .form(&[

@@ -20,6 +20,8 @@ pub struct Sibling {
     pub status: String,
     /// In the same block as the application being looked at.
     pub together: bool,
+    /// The block it is in, if any.
+    pub block_ref: Option<String>,
     /// Session ids by rank, for a submitted application (frozen).
     pub submitted_choices: Option<Vec<i64>>,
 }
@@ -66,6 +68,7 @@ pub async fn siblings(
             ),
             status,
             together: block_ref.is_some() && block_ref == application.block_ref,
+            block_ref,
             submitted_choices,
         });
     }
@@ -149,17 +152,17 @@ pub async fn set(
         return Ok(());
     }
     // Blocks the change may leave with a single child.
-    let mut touched: Vec<String> = application.block_ref.iter().cloned().collect();
-    for id in &sorted {
-        let r: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT block_ref FROM applications WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut **tx)
-                .await?;
-        if let Some((Some(r),)) = r {
-            touched.push(r);
-        }
-    }
+    let mut touched: Vec<String> = application
+        .block_ref
+        .iter()
+        .chain(
+            siblings
+                .iter()
+                .filter(|s| sorted.contains(&s.application_id))
+                .filter_map(|s| s.block_ref.as_ref()),
+        )
+        .cloned()
+        .collect();
     let block_ref =
         (!sorted.is_empty()).then(|| format!("{programme_code}-B{}", &random_token()[..10]));
     for id in std::iter::once(application.id).chain(sorted.iter().copied()) {

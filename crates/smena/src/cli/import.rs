@@ -47,7 +47,7 @@ fn roster_import(args: RosterArgs) -> Result<(), Failure> {
     let reading = Progress::stage("reading");
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Failure::BadInput(format!("{}: {e}", args.file.display())))?;
-    let today = crate::audit::when(&now_ms())[..10].to_string();
+    let today = crate::store::today();
     let pupils = roster::read(&bytes, &today).map_err(|problems| {
         Failure::BadInput(format!(
             "{}: nothing was imported.\n{}",

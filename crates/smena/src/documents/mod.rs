@@ -156,8 +156,7 @@ async fn upload(
         ));
     };
     // Dates are YYYY-MM-DD, so they compare as text; the deadline day counts.
-    let today = &audit::when(&now_ms())[..10];
-    if today > deadline.as_str() {
+    if crate::store::today().as_str() > deadline.as_str() {
         return Err(AppError::BadRequest(format!(
             "The deadline for the {} was {deadline}; the programme no longer takes it.",
             document.to_lowercase()

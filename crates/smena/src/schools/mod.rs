@@ -136,10 +136,6 @@ fn seal(visitor: &Visitor, school: i64, file: &str) -> String {
     )))
 }
 
-fn today() -> String {
-    audit::when(&now_ms())[..10].to_string()
-}
-
 /// Reads the file and shows what would be imported; writes nothing.
 async fn import(
     State(state): State<AppState>,
@@ -164,7 +160,7 @@ async fn import(
         AppError::BadRequest("Please choose the spreadsheet (.xlsx or .csv) to import.".into())
     })?;
     let data = bytes.clone();
-    let read = tokio::task::spawn_blocking(move || roster::read(&data, &today()))
+    let read = tokio::task::spawn_blocking(move || roster::read(&data, &crate::store::today()))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let pupils = match read {
@@ -239,7 +235,7 @@ async fn confirm(
     let bytes = documents::storage::load(&state.config.files_dir, &form.file)
         .await
         .map_err(|_| stale())?;
-    let pupils = tokio::task::spawn_blocking(move || roster::read(&bytes, &today()))
+    let pupils = tokio::task::spawn_blocking(move || roster::read(&bytes, &crate::store::today()))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|_| stale())?;

@@ -278,6 +278,12 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// Today's date (UTC) as YYYY-MM-DD, the form dates are stored in, so that
+/// they compare as text.
+pub fn today() -> String {
+    time::OffsetDateTime::now_utc().date().to_string()
+}
+
 /// 32 random bytes as hex: session and one-time tokens.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
