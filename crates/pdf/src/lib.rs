@@ -1,0 +1,305 @@
+//! Smena's printed documents — the voucher, the parental consent form, the
+//! travel manifest, the offline roster and the programme report — typeset
+//! in-process with typst and returned as PDF bytes.
+//!
+//! This crate does no I/O and knows no language: the caller gives the data
+//! and the labels (already translated), the crate lays them out. It lives
+//! apart from the service because typst takes long to build; nothing else
+//! waits for it.
+//!
+//! Fonts ship inside the crate (`fonts/`): NanumGothic for Latin, Cyrillic
+//! and Hangul, DejaVu Sans for the Cyrillic letters Nanum lacks (Yakut
+//! names use Ҕ, Һ, Ө, Ү, Ҥ). Both regular and bold.
+
+mod world;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use world::PdfError;
+
+/// Translated labels for one document, by key. The keys a document needs
+/// are listed by [`Paper::LABELS`]; a missing key is an error, never a blank.
+pub type Labels = BTreeMap<String, String>;
+
+/// A kind of printed document: its data, its typst template and the labels
+/// the template asks for.
+pub trait Paper: Serialize {
+    /// The typst source laying the document out.
+    const TEMPLATE: &'static str;
+    /// Every label key the template uses (checked by a test against it).
+    const LABELS: &'static [&'static str];
+    /// Extra files the template reads, by virtual path (a QR code, charts).
+    fn attachments(&self) -> Result<Vec<(String, Vec<u8>)>, PdfError> {
+        Ok(Vec::new())
+    }
+}
+
+/// Renders `paper` in the language `lang` (a BCP 47 code such as "ru")
+/// with the translated `labels`.
+pub fn render<P: Paper>(paper: &P, lang: &str, labels: &Labels) -> Result<Vec<u8>, PdfError> {
+    if let Some(missing) = P::LABELS.iter().find(|k| !labels.contains_key(**k)) {
+        return Err(PdfError::MissingLabel((*missing).to_string()));
+    }
+    let data = serde_json::json!({ "lang": lang, "labels": labels, "doc": paper });
+    let data = serde_json::to_vec(&data).map_err(|e| PdfError::Data(e.to_string()))?;
+    world::typeset(P::TEMPLATE, data, paper.attachments()?)
+}
+
+/// The voucher a placed child travels with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Voucher {
+    /// The voucher's code, printed large and encoded in the QR code's URL.
+    pub code: String,
+    pub reference: String,
+    pub child: String,
+    pub birth_date: String,
+    pub guardian: String,
+    pub programme: String,
+    pub session: String,
+    pub camp: String,
+    pub country: String,
+    pub dates: String,
+    pub departure: String,
+    pub issued: String,
+    /// Where anyone at the border or the camp gate can check the voucher.
+    pub verify_url: String,
+}
+
+impl Paper for Voucher {
+    const TEMPLATE: &'static str = include_str!("../templates/voucher.typ");
+    const LABELS: &'static [&'static str] = &[
+        "voucher-title",
+        "voucher-code",
+        "field-child",
+        "field-birth-date",
+        "field-guardian",
+        "field-programme",
+        "field-session",
+        "field-camp",
+        "field-dates",
+        "field-departure",
+        "field-reference",
+        "voucher-verify",
+        "issued-on",
+    ];
+
+    fn attachments(&self) -> Result<Vec<(String, Vec<u8>)>, PdfError> {
+        Ok(vec![("/qr.svg".into(), qr_svg(&self.verify_url)?)])
+    }
+}
+
+/// The parental consent form, pre-filled and printed for signature.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsentForm {
+    pub reference: String,
+    pub child: String,
+    pub birth_date: String,
+    pub school: String,
+    pub guardian: String,
+    pub guardian_email: String,
+    pub programme: String,
+    /// The session the child is placed in, or the ranked choices before
+    /// the allocation.
+    pub sessions: Vec<String>,
+    /// The consent text, one paragraph per item, in the form's language.
+    pub paragraphs: Vec<String>,
+    pub text_version: String,
+    pub issued: String,
+}
+
+impl Paper for ConsentForm {
+    const TEMPLATE: &'static str = include_str!("../templates/consent.typ");
+    const LABELS: &'static [&'static str] = &[
+        "consent-title",
+        "field-child",
+        "field-birth-date",
+        "field-school",
+        "field-guardian",
+        "field-email",
+        "field-programme",
+        "field-sessions",
+        "field-reference",
+        "consent-sign-place-date",
+        "consent-signature",
+        "consent-text-version",
+        "issued-on",
+    ];
+}
+
+/// One child on a travel manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestRow {
+    pub name: String,
+    pub birth_date: String,
+    pub passport_number: String,
+    pub passport_expires: String,
+}
+
+/// The travel manifest of a session's placed children, for the border.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub programme: String,
+    pub session: String,
+    pub camp: String,
+    pub country: String,
+    pub dates: String,
+    pub departure: String,
+    pub chaperones: Vec<String>,
+    pub children: Vec<ManifestRow>,
+    pub issued: String,
+}
+
+impl Paper for Manifest {
+    const TEMPLATE: &'static str = include_str!("../templates/manifest.typ");
+    const LABELS: &'static [&'static str] = &[
+        "manifest-title",
+        "field-programme",
+        "field-session",
+        "field-camp",
+        "field-dates",
+        "field-departure",
+        "field-chaperones",
+        "column-number",
+        "column-name",
+        "column-birth-date",
+        "column-passport",
+        "column-passport-expires",
+        "manifest-count",
+        "issued-on",
+        "confidential",
+    ];
+}
+
+/// One child on the offline roster.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterRow {
+    pub name: String,
+    pub birth_date: String,
+    pub reference: String,
+    pub guardian: String,
+    pub guardian_contact: String,
+    pub emergency_contact: String,
+}
+
+/// The roster a chaperone prints before leaving: who travels, whom to call,
+/// and boxes to tick on each leg, for when there is no connection.
+#[derive(Debug, Clone, Serialize)]
+pub struct Roster {
+    pub programme: String,
+    pub session: String,
+    pub camp: String,
+    pub dates: String,
+    pub departure: String,
+    pub camp_contact: String,
+    pub chaperones: Vec<String>,
+    /// Names of the steps to tick (departure, each leg, arrival...).
+    pub checkpoints: Vec<String>,
+    pub children: Vec<RosterRow>,
+    pub issued: String,
+}
+
+impl Paper for Roster {
+    const TEMPLATE: &'static str = include_str!("../templates/roster.typ");
+    const LABELS: &'static [&'static str] = &[
+        "roster-title",
+        "field-programme",
+        "field-session",
+        "field-camp",
+        "field-dates",
+        "field-departure",
+        "field-camp-contact",
+        "field-chaperones",
+        "column-number",
+        "column-name",
+        "column-birth-date",
+        "column-guardian",
+        "column-emergency",
+        "roster-checkpoints",
+        "issued-on",
+        "confidential",
+    ];
+}
+
+/// A line of the programme report's session table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportSession {
+    pub session: String,
+    pub camp: String,
+    pub places: i64,
+    pub first_choices: i64,
+    pub placed: i64,
+    pub cutoff: String,
+}
+
+/// A line of the programme report's district table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportDistrict {
+    pub district: String,
+    pub applicants: i64,
+    pub placed: i64,
+    pub share_of_applicants: String,
+    pub share_of_places: String,
+}
+
+/// A chart for the report, as SVG (the same the dashboard shows).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportChart {
+    pub title: String,
+    #[serde(skip)]
+    pub svg: String,
+}
+
+/// The coordinator's programme report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgrammeReport {
+    pub programme: String,
+    pub status: String,
+    /// Headline figures: (label, value), already formatted.
+    pub figures: Vec<(String, String)>,
+    pub sessions: Vec<ReportSession>,
+    pub districts: Vec<ReportDistrict>,
+    pub charts: Vec<ReportChart>,
+    pub issued: String,
+}
+
+impl Paper for ProgrammeReport {
+    const TEMPLATE: &'static str = include_str!("../templates/report.typ");
+    const LABELS: &'static [&'static str] = &[
+        "report-title",
+        "field-status",
+        "report-sessions",
+        "report-districts",
+        "column-session",
+        "column-camp",
+        "column-places",
+        "column-first-choices",
+        "column-placed",
+        "column-cutoff",
+        "column-district",
+        "column-applicants",
+        "column-share-applicants",
+        "column-share-places",
+        "issued-on",
+    ];
+
+    fn attachments(&self) -> Result<Vec<(String, Vec<u8>)>, PdfError> {
+        Ok(self
+            .charts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("/chart-{i}.svg"), c.svg.clone().into_bytes()))
+            .collect())
+    }
+}
+
+/// The QR code of `text` as SVG, dark on white with the standard quiet zone.
+fn qr_svg(text: &str) -> Result<Vec<u8>, PdfError> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| PdfError::Data(e.to_string()))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .build()
+        .into_bytes())
+}
