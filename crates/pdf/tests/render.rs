@@ -341,3 +341,21 @@ fn templates_use_exactly_their_listed_labels() {
     check::<Roster>("roster", &style);
     check::<ProgrammeReport>("report", &style);
 }
+
+#[test]
+fn data_is_printed_as_text_never_run_as_markup() {
+    // A family types a name; it must not become typst code or markup.
+    let mut v = voucher();
+    v.child = "#panic(\"x\") *bold* $x^2$ <label> @ref [link]".into();
+    v.departure = "\\ #{ } // not a comment".into();
+    let pdf = render(&v, "en", &labels::<Voucher>()).expect("hostile text still renders");
+    let text = look_at("voucher-hostile", &pdf);
+    assert_has(
+        "voucher-hostile",
+        &text,
+        &[
+            "#panic(\"x\") *bold* $x^2$ <label> @ref [link]",
+            "\\ #{ } // not a comment",
+        ],
+    );
+}
