@@ -13,6 +13,8 @@ pub mod audit;
 pub mod camps;
 pub mod cli;
 pub mod documents;
+pub mod exports;
+pub mod language;
 pub mod notifications;
 pub mod programmes;
 pub mod public;

@@ -1018,3 +1018,97 @@ async fn import_roster_checks_then_writes_only_with_yes() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no school is called \"Nowhere\""));
 }
+
+/// `smena export` writes the same rows as the coordinator's download, as
+/// XLSX or CSV, and refuses what it cannot export without writing a file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_writes_spreadsheets_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("smena.db").display().to_string();
+    let db = smena::store::Db::connect(&database).await.unwrap();
+    db.migrate().await.unwrap();
+    smena::scenario::demo::load(&db, &dir.path().join("files"))
+        .await
+        .unwrap();
+    let (programme,): (i64,) = sqlx::query_as("SELECT id FROM programmes")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let (submitted,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    let export = |what: &str, out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            what,
+            "--out",
+            out.to_str().unwrap(),
+            "--database",
+            &database,
+        ];
+        args.extend_from_slice(extra);
+        smena(&args)
+    };
+    let placements = dir.path().join("placements.xlsx");
+    let out = export("placements", &placements, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("the programme has no final allocation yet"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!placements.exists(), "nothing written");
+    for (what, file, expected) in [
+        ("passwords", "x.csv", "cannot export \"passwords\""),
+        ("applications", "x.pdf", "must end in .xlsx or .csv"),
+        ("manifest", "x.csv", "--session names the session"),
+    ] {
+        let out = export(what, &dir.path().join(file), &[]);
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let out = export(
+        "manifest",
+        &dir.path().join("m.csv"),
+        &["--session", "nope"],
+    );
+    assert!(text(&out.stderr).contains("no session \"nope\""));
+
+    let csv_file = dir.path().join("applications.csv");
+    let out = export("applications", &csv_file, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv_text = std::fs::read_to_string(&csv_file).unwrap();
+    assert!(csv_text.starts_with("\u{feff}reference,family_name,given_name"));
+    assert_eq!(csv_text.lines().count() as i64, submitted + 1);
+    assert!(csv_text.contains("songdowon-2027-"));
+
+    // After the final allocation: placements and the waitlist, as XLSX.
+    let db = smena::store::Db::connect(&database).await.unwrap();
+    smena::allocation::runs::run(&db, programme, 0, "final", "final", &Default::default())
+        .await
+        .unwrap();
+    let (placed, unplaced): (i64, i64) = sqlx::query_as(
+        "SELECT SUM(CASE WHEN session_id IS NULL THEN 0 ELSE 1 END), SUM(CASE WHEN session_id IS NULL THEN 1 ELSE 0 END) FROM placements",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert!(placed > 0 && unplaced > 0);
+    db.close().await;
+    use calamine::Reader as _;
+    for (what, rows) in [("placements", placed), ("waitlist", unplaced)] {
+        let file = dir.path().join(format!("{what}.xlsx"));
+        let out = export(what, &file, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains(&format!("{rows} rows of {what}")));
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(sheet.height() as i64, rows + 1, "{what}");
+    }
+}

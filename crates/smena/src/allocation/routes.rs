@@ -76,12 +76,20 @@ struct OverviewPage {
     /// (level, points) of the scoring table.
     levels: Vec<(String, String)>,
     runs: Vec<RunSummary>,
+    /// How many vouchers were just issued, after "Issue travel vouchers".
+    vouchers_issued: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct OverviewQuery {
+    vouchers: Option<u32>,
 }
 
 async fn overview(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
+    Query(q): Query<OverviewQuery>,
 ) -> AppResult<OverviewPage> {
     authorize(&user, Action::Run, Resource::Allocation)?;
     let programme = current_programme(&state).await?;
@@ -130,6 +138,7 @@ async fn overview(
         sessions,
         levels,
         runs,
+        vouchers_issued: q.vouchers,
     })
 }
 
@@ -263,15 +272,7 @@ async fn run_view(state: &AppState, programme: i64, id: i64) -> AppResult<RunVie
         .find(|r| r.id == id)
         .ok_or(AppError::NotFound)?;
     let fill = runs::fill(&state.db, programme, id).await?;
-    let by_district: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT d.name, COUNT(*), SUM(CASE WHEN p.session_id IS NULL THEN 0 ELSE 1 END) FROM placements p \
-         JOIN applications a ON a.id = p.application_id JOIN children c ON c.id = a.child_id \
-         JOIN schools s ON s.id = c.school_id JOIN districts d ON d.id = s.district_id WHERE p.run_id = $1 \
-         GROUP BY d.name ORDER BY COUNT(*) DESC, d.name",
-    )
-    .bind(id)
-    .fetch_all(state.db.pool())
-    .await?;
+    let by_district = by_district(&state.db, id).await?;
     let reasons: Vec<(String, i64)> = sqlx::query_as(
         "SELECT e.reason, COUNT(*) FROM explanations e JOIN placements p ON p.run_id = e.run_id AND p.application_id = e.application_id \
          WHERE e.run_id = $1 AND p.session_id IS NULL GROUP BY e.reason ORDER BY COUNT(*) DESC",
@@ -306,8 +307,24 @@ async fn run_view(state: &AppState, programme: i64, id: i64) -> AppResult<RunVie
     })
 }
 
+/// (district, applications, placed) of a run, the most applications first.
+pub async fn by_district(
+    db: &crate::store::Db,
+    run: i64,
+) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.name, COUNT(*), SUM(CASE WHEN p.session_id IS NULL THEN 0 ELSE 1 END) FROM placements p \
+         JOIN applications a ON a.id = p.application_id JOIN children c ON c.id = a.child_id \
+         JOIN schools s ON s.id = c.school_id JOIN districts d ON d.id = s.district_id WHERE p.run_id = $1 \
+         GROUP BY d.name ORDER BY COUNT(*) DESC, d.name",
+    )
+    .bind(run)
+    .fetch_all(db.pool())
+    .await
+}
+
 /// Demand against places per session, as an SVG bar chart.
-fn demand_chart(fill: &[SessionFill]) -> String {
+pub fn demand_chart(fill: &[SessionFill]) -> String {
     let rows: Vec<(String, i64, i64, String)> = fill
         .iter()
         .map(|f| {
@@ -326,7 +343,7 @@ fn demand_chart(fill: &[SessionFill]) -> String {
 }
 
 /// Applications against placements per district, as an SVG bar chart.
-fn district_chart(by_district: &[(String, i64, i64)]) -> String {
+pub fn district_chart(by_district: &[(String, i64, i64)]) -> String {
     let rows: Vec<(String, i64, i64, String)> = by_district
         .iter()
         .map(|(d, n, placed)| {

@@ -156,10 +156,12 @@ pub struct Offer {
     pub status: String,
     pub deadline: String,
     pub open: bool,
+    /// The travel voucher has been issued (the place was accepted).
+    pub voucher: bool,
 }
 
 /// Finds the application through its child, so the child's scope applies.
-async fn load(
+pub async fn load(
     state: &AppState,
     user: &User,
     action: Action,
@@ -278,14 +280,15 @@ async fn page(
             .bind(application.id)
             .fetch_one(state.db.pool())
             .await?;
-    let offer = sqlx::query_as::<_, (String, i32, String, i64)>(
-        "SELECT s.code, o.choice_rank, o.status, o.deadline FROM offers o JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
+    let offer = sqlx::query_as::<_, (String, i32, String, i64, Option<String>)>(
+        "SELECT s.code, o.choice_rank, o.status, o.deadline, o.voucher_code FROM offers o JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
     )
     .bind(application.id)
     .fetch_optional(state.db.pool())
     .await?
-    .map(|(session, choice_rank, status, deadline)| Offer {
+    .map(|(session, choice_rank, status, deadline, voucher)| Offer {
         open: status == "offered" && deadline > now_ms() && child.guardian_id == user.id,
+        voucher: voucher.is_some() && status == "accepted",
         session,
         choice_rank,
         status,

@@ -31,6 +31,10 @@ pub struct ChildForm {
     pub category: String,
     #[serde(default)]
     pub passport_expires: String,
+    #[serde(default)]
+    pub passport_number: String,
+    #[serde(default)]
+    pub emergency_contact: String,
 }
 
 /// The form's values once checked.
@@ -41,6 +45,30 @@ struct ChildValues {
     school_id: i64,
     category: Option<String>,
     passport_expires: Option<String>,
+    passport_number: Option<String>,
+    emergency_contact: Option<String>,
+}
+
+/// A passport number as printed: letters, digits, spaces and dashes (Russian
+/// passports are "98 12 345678"; foreign ones "72 1234567"), 5 to 20 long.
+fn passport_number(input: &str, errors: &mut Vec<String>) -> Option<String> {
+    let t = input.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
+    if t.chars().count() > 20
+        || alnum < 5
+        || !t
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+    {
+        errors.push(
+            "The passport number should be 5 to 20 letters and digits, as printed in the passport."
+                .into(),
+        );
+    }
+    Some(t.to_string())
 }
 
 fn name_part(input: &str, what: &str, errors: &mut Vec<String>) -> String {
@@ -97,6 +125,16 @@ async fn check(
     {
         errors.push(format!("Passport expiry: {e}"));
     }
+    let passport_number = passport_number(&form.passport_number, &mut errors);
+    let emergency_contact =
+        Some(form.emergency_contact.trim().to_string()).filter(|c| !c.is_empty());
+    if let Some(c) = &emergency_contact
+        && (c.chars().count() > 200 || c.chars().any(char::is_control))
+    {
+        errors.push(
+            "The emergency contact is too long or has characters that cannot be used.".into(),
+        );
+    }
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
@@ -107,6 +145,8 @@ async fn check(
         school_id: school_id.unwrap_or_default(),
         category,
         passport_expires,
+        passport_number,
+        emergency_contact,
     }))
 }
 
@@ -201,8 +241,9 @@ pub async fn create(
     let now = now_ms();
     let mut tx = state.db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, \
+                               passport_number, emergency_contact, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id)
     .bind(user.id)
@@ -212,6 +253,8 @@ pub async fn create(
     .bind(values.school_id)
     .bind(&values.category)
     .bind(&values.passport_expires)
+    .bind(&values.passport_number)
+    .bind(&values.emergency_contact)
     .bind(now)
     .bind(now)
     .execute(&mut *tx)
@@ -325,6 +368,8 @@ pub async fn edit_form(
         school_id: c.school_id.to_string(),
         category: c.category.unwrap_or_default(),
         passport_expires: c.passport_expires.unwrap_or_default(),
+        passport_number: c.passport_number.unwrap_or_default(),
+        emergency_contact: c.emergency_contact.unwrap_or_default(),
     };
     form_page(&state, &visitor, format!("/children/{id}"), form, vec![]).await
 }
@@ -347,7 +392,8 @@ pub async fn update(
     let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "UPDATE children SET given_name = $1, family_name = $2, birth_date = $3, school_id = $4, category = $5, \
-                             passport_expires = $6, updated_at = $7 WHERE id = $8 AND guardian_id = $9",
+                             passport_expires = $6, passport_number = $7, emergency_contact = $8, updated_at = $9 \
+         WHERE id = $10 AND guardian_id = $11",
     )
     .bind(&values.given_name)
     .bind(&values.family_name)
@@ -355,6 +401,8 @@ pub async fn update(
     .bind(values.school_id)
     .bind(&values.category)
     .bind(&values.passport_expires)
+    .bind(&values.passport_number)
+    .bind(&values.emergency_contact)
     .bind(now_ms())
     .bind(id)
     .bind(user.id)

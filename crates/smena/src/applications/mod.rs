@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 
-pub use apply::{CONSENT_VERSION, CONSENTS};
+pub use apply::{CONSENT_VERSION, CONSENTS, load as load_application};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -22,6 +22,8 @@ pub struct Child {
     pub district_kind: String,
     pub category: Option<String>,
     pub passport_expires: Option<String>,
+    pub passport_number: Option<String>,
+    pub emergency_contact: Option<String>,
 }
 
 impl Child {
@@ -35,7 +37,8 @@ impl Child {
 }
 
 const CHILD_COLUMNS: &str = "SELECT c.id, c.guardian_id, c.given_name, c.family_name, c.birth_date, c.school_id, \
-            s.name AS school, d.name AS district, d.kind AS district_kind, c.category, c.passport_expires \
+            s.name AS school, d.name AS district, d.kind AS district_kind, c.category, c.passport_expires, \
+            c.passport_number, c.emergency_contact \
      FROM children c JOIN schools s ON s.id = c.school_id JOIN districts d ON d.id = s.district_id";
 
 fn child(r: sqlx::any::AnyRow) -> Result<Child, sqlx::Error> {
@@ -51,6 +54,8 @@ fn child(r: sqlx::any::AnyRow) -> Result<Child, sqlx::Error> {
         district_kind: r.try_get("district_kind")?,
         category: r.try_get("category")?,
         passport_expires: r.try_get("passport_expires")?,
+        passport_number: r.try_get("passport_number")?,
+        emergency_contact: r.try_get("emergency_contact")?,
     })
 }
 

@@ -11,6 +11,7 @@ use crate::allocation::contract::{self, Inputs};
 
 mod allocate;
 mod commit;
+mod export;
 mod generate;
 mod import;
 mod progress;
@@ -46,6 +47,8 @@ enum Command {
     Generate(generate::Args),
     /// Import a school's pupils from an XLSX or CSV file (checked; written only with --yes)
     Import(import::Args),
+    /// Export applications, placements, the waitlist or a session's manifest to XLSX or CSV
+    Export(export::Args),
 }
 
 /// How a command failed, which decides the exit status.
@@ -82,6 +85,7 @@ pub fn main() -> ExitCode {
         Command::Commit(args) => commit::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Import(args) => import::run(args),
+        Command::Export(args) => export::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! Documents: families upload what the programme requires; the coordinator
 //! accepts each or rejects it with a reason the family sees.
 
+pub mod papers;
 pub mod storage;
 
 use askama::Template;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/documents/{id}", get(download))
         .route("/coordinator/documents", get(review_page))
         .route("/coordinator/documents/{id}/review", post(review))
+        .merge(papers::router())
 }
 
 pub struct DocumentRow {

@@ -435,6 +435,9 @@ struct SessionForm {
     languages: String,
     #[serde(default)]
     reserves: String,
+    /// Where the group leaves from (printed on vouchers); may come later.
+    #[serde(default)]
+    departure: String,
 }
 
 async fn add_session(
@@ -466,6 +469,11 @@ async fn add_session(
             return Err("The maximum age is below the minimum age.".to_string());
         }
         let languages = text(&f.languages, "The languages", 200)?;
+        let departure = if f.departure.trim().is_empty() {
+            String::new()
+        } else {
+            text(&f.departure, "The departure point", 200)?
+        };
         let reserves = if f.reserves.trim().is_empty() {
             vec![]
         } else {
@@ -486,13 +494,15 @@ async fn add_session(
             min_age,
             max_age,
             languages,
+            departure,
             reserves,
         ))
     })();
-    let (camp, code, starts, ends, places, min_age, max_age, languages, reserves) = match checked {
-        Ok(v) => v,
-        Err(e) => return Ok(back(id, Err(e))),
-    };
+    let (camp, code, starts, ends, places, min_age, max_age, languages, departure, reserves) =
+        match checked {
+            Ok(v) => v,
+            Err(e) => return Ok(back(id, Err(e))),
+        };
     let known: Option<(i64,)> = sqlx::query_as("SELECT id FROM camps WHERE id = $1")
         .bind(camp)
         .fetch_optional(state.db.pool())
@@ -503,8 +513,8 @@ async fn add_session(
     let session = new_id();
     let mut tx = state.db.begin_write().await?;
     let done = sqlx::query(
-        "INSERT INTO sessions (id, programme_id, camp_id, code, starts, ends, places, min_age, max_age, languages) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (programme_id, code) DO NOTHING",
+        "INSERT INTO sessions (id, programme_id, camp_id, code, starts, ends, places, min_age, max_age, languages, departure) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (programme_id, code) DO NOTHING",
     )
     .bind(session)
     .bind(id)
@@ -516,6 +526,7 @@ async fn add_session(
     .bind(min_age as i32)
     .bind(max_age as i32)
     .bind(&languages)
+    .bind(&departure)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {

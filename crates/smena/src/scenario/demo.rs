@@ -39,20 +39,26 @@ pub const LOGINS: &[Login] = &[
     },
 ];
 
-const CAMPS: &[(&str, &str, &str, &str)] = &[
+/// (name in the scenario's files, name as printed, country, contact, languages).
+const CAMPS: &[(&str, &str, &str, &str, &str)] = &[
     (
         "Songdowon International Children's Camp",
+        "Songdowon International Children's Camp (송도원국제소년단야영소)",
         "DPRK",
         "Consulate General of the DPRK in Nakhodka",
         "Korean, Russian, English",
     ),
     (
         "Nairamdal International Children's Centre",
+        "Nairamdal International Children's Centre (Найрамдал)",
         "Mongolia",
         "Nairamdal centre, Ulaanbaatar",
         "Mongolian, Russian, English",
     ),
 ];
+
+/// Where the groups leave from: by air from Yakutsk.
+const DEPARTURE: &str = "Yakutsk airport (YKS), Chkalova 9";
 
 /// Loads the scenario unless the database already has a programme. Returns
 /// whether anything was loaded. Uploaded documents go to `files_dir`.
@@ -86,11 +92,11 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
         }
     }
     let mut camp_ids = Vec::new();
-    for (name, country, contact, _) in CAMPS {
+    for (name, printed, country, contact, _) in CAMPS {
         let id = new_id();
         sqlx::query("INSERT INTO camps (id, name, country, contact) VALUES ($1, $2, $3, $4)")
             .bind(id)
-            .bind(*name)
+            .bind(*printed)
             .bind(*country)
             .bind(*contact)
             .execute(&mut *tx)
@@ -265,6 +271,22 @@ async fn families(
             } else {
                 None
             };
+            // Derived, not drawn, so that the other random values stay
+            // as they were before these fields existed.
+            let passport_number = passport.as_ref().map(|_| {
+                format!(
+                    "{:02} {:07}",
+                    70 + g % 30,
+                    (g * 7919 + k * 104_729) % 10_000_000
+                )
+            });
+            let emergency_contact = format!(
+                "{} +7 914 {:03}-{:02}-{:02}",
+                if g % 3 == 0 { "Grandmother" } else { "Aunt" },
+                200 + g % 700,
+                g % 100,
+                (g * 7 + k) % 100
+            );
             let category = if draw.chance(0.04) {
                 Some("state_care")
             } else if draw.chance(0.05) {
@@ -274,8 +296,9 @@ async fn families(
             };
             let child = new_id();
             sqlx::query(
-                "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, \
+                                       passport_number, emergency_contact, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(child)
             .bind(guardian)
@@ -285,6 +308,8 @@ async fn families(
             .bind(school)
             .bind(category)
             .bind(&passport)
+            .bind(&passport_number)
+            .bind(&emergency_contact)
             .bind(now)
             .bind(now)
             .execute(&mut **tx)
@@ -456,10 +481,10 @@ async fn insert_programme(
             .iter()
             .find(|(n, _)| *n == s.camp)
             .map_or(0, |(_, id)| *id);
-        let languages = CAMPS.iter().find(|c| c.0 == s.camp).map_or("", |c| c.3);
+        let languages = CAMPS.iter().find(|c| c.0 == s.camp).map_or("", |c| c.4);
         sqlx::query(
-            "INSERT INTO sessions (id, programme_id, camp_id, code, starts, ends, places, min_age, max_age, languages) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO sessions (id, programme_id, camp_id, code, starts, ends, places, min_age, max_age, languages, departure) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(session)
         .bind(id)
@@ -471,6 +496,7 @@ async fn insert_programme(
         .bind(s.min_age as i32)
         .bind(s.max_age as i32)
         .bind(languages)
+        .bind(DEPARTURE)
         .execute(&mut **tx)
         .await?;
         for part in s.reserves.split(';') {

@@ -100,6 +100,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "mail delivery",
         include_str!("../../migrations/0005_mail_delivery.sql"),
     ),
+    (
+        6,
+        "travel papers",
+        include_str!("../../migrations/0006_travel_papers.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

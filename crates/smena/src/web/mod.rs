@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::allocation::router())
         .merge(crate::api::router())
         .merge(crate::documents::router())
+        .merge(crate::exports::router())
         .merge(crate::schools::router())
         .merge(crate::camps::router())
         .merge(crate::audit::router())

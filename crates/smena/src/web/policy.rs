@@ -76,6 +76,11 @@ pub enum Resource {
     /// Who is placed in which session: for a host camp, the child's name,
     /// birth date and the state of the offer, nothing more.
     Placement,
+    /// The travel manifest and the offline roster of a session: passport
+    /// numbers and emergency contacts, for the coordinator and chaperones.
+    TravelPapers,
+    /// The coordinator's programme report.
+    Report,
 }
 
 /// How much of a resource a role reaches.
@@ -146,6 +151,11 @@ const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Coordinator, Run, Allocation, Scope::All),
     (Coordinator, Publish, Allocation, Scope::All),
     (Camp, Read, Placement, Scope::Camp),
+    // Chaperones are not yet tied to a session's group (that comes with
+    // groups), so they may print the papers of every session.
+    (Coordinator, Read, TravelPapers, Scope::All),
+    (Chaperone, Read, TravelPapers, Scope::All),
+    (Coordinator, Read, Report, Scope::All),
     (Coordinator, Update, Account, Scope::Own),
     (School, Update, Account, Scope::Own),
     (Parent, Update, Account, Scope::Own),

@@ -252,6 +252,16 @@ macro_rules! on_both_databases {
 pub const PDF: &[u8] = b"%PDF-1.4\n%minimal\ntrailer<<>>\n%%EOF\n";
 
 impl TestApp {
+    /// "sqlite" or "postgres".
+    #[allow(dead_code)]
+    pub fn backend(&self) -> &'static str {
+        if self.postgres_db.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    }
+
     /// A registered parent with a confirmed address, logged in.
     pub async fn verified_parent(&self, email: &str) -> reqwest::Client {
         let c = client();

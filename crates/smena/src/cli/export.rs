@@ -1,0 +1,129 @@
+//! `smena export`: applications, placements, the waitlist or a session's
+//! manifest to an .xlsx or .csv file, the same rows as the coordinator's
+//! download. The file is written whole or not at all.
+
+use std::path::PathBuf;
+
+use super::progress::Progress;
+use super::serve::{open, runtime};
+use super::{Failure, shown, write_all_or_nothing};
+use crate::exports::{self, ExportError, Format, Table};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// What to export: applications, placements, waitlist or manifest
+    what: String,
+    /// The file to write; .xlsx or .csv decides the format
+    #[arg(long)]
+    out: PathBuf,
+    /// The session whose manifest to export, by code (manifest only)
+    #[arg(long)]
+    session: Option<String>,
+    /// The programme, by id or code (default: the newest)
+    #[arg(long)]
+    programme: Option<String>,
+    /// A SQLite file path or sqlite:// URL, or a postgres:// URL
+    #[arg(long, default_value = "smena.db")]
+    database: String,
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let table = Table::parse(&args.what).ok_or_else(|| {
+        Failure::BadInput(format!(
+            "cannot export \"{}\": say applications, placements, waitlist or manifest",
+            args.what
+        ))
+    })?;
+    let format = Format::of(&args.out.to_string_lossy()).ok_or_else(|| {
+        Failure::BadInput(format!(
+            "--out {}: the file name must end in .xlsx or .csv",
+            shown(&args.out)
+        ))
+    })?;
+    if (table == Table::Manifest) != args.session.is_some() {
+        return Err(Failure::BadInput(
+            "--session names the session of a manifest, and only of a manifest".into(),
+        ));
+    }
+    let reading = Progress::stage("reading");
+    let sheet = runtime()?.block_on(async {
+        let db = open(&args.database).await?;
+        let programme: Option<(i64,)> = match &args.programme {
+            Some(p) => {
+                sqlx::query_as("SELECT id FROM programmes WHERE code = $1 OR CAST(id AS TEXT) = $1")
+                    .bind(p)
+                    .fetch_optional(db.pool())
+                    .await
+            }
+            None => {
+                sqlx::query_as("SELECT id FROM programmes ORDER BY created_at DESC LIMIT 1")
+                    .fetch_optional(db.pool())
+                    .await
+            }
+        }
+        .map_err(|e| Failure::Other(e.into()))?;
+        let Some((programme,)) = programme else {
+            return Err(Failure::BadInput(match &args.programme {
+                Some(p) => format!("--programme: no programme is called \"{p}\""),
+                None => "the database has no programme".into(),
+            }));
+        };
+        let session = match &args.session {
+            None => None,
+            Some(code) => {
+                let found: Option<(i64,)> =
+                    sqlx::query_as("SELECT id FROM sessions WHERE programme_id = $1 AND code = $2")
+                        .bind(programme)
+                        .bind(code)
+                        .fetch_optional(db.pool())
+                        .await
+                        .map_err(|e| Failure::Other(e.into()))?;
+                Some(found.map(|(id,)| id).ok_or_else(|| {
+                    Failure::BadInput(format!(
+                        "--session: the programme has no session \"{code}\""
+                    ))
+                })?)
+            }
+        };
+        let sheet = exports::sheet(&db, programme, table, session)
+            .await
+            .map_err(|e| match e {
+                ExportError::NotFound(what) => {
+                    Failure::BadInput(format!("nothing to export: {what}"))
+                }
+                e => Failure::Other(e.into()),
+            })?;
+        let mut tx = db
+            .begin_write()
+            .await
+            .map_err(|e| Failure::Other(e.into()))?;
+        crate::audit::record_system(
+            &mut tx,
+            "export",
+            table.name(),
+            session.or(Some(programme)),
+            &format!("{} rows to a file", sheet.rows.len()),
+        )
+        .await
+        .map_err(|e| Failure::Other(e.into()))?;
+        tx.commit().await.map_err(|e| Failure::Other(e.into()))?;
+        db.close().await;
+        Ok(sheet)
+    })?;
+    reading.finish();
+    let writing = Progress::new("writing", sheet.rows.len() as u64);
+    let bytes = exports::write(&sheet, format, &|n| writing.set(n as u64))
+        .map_err(|e| Failure::Other(e.into()))?;
+    write_all_or_nothing(vec![(
+        args.out.as_path(),
+        Box::new(move |w: &mut dyn std::io::Write| w.write_all(&bytes)),
+    )])?;
+    writing.finish();
+    println!(
+        "{} rows of {} written to {}.",
+        sheet.rows.len(),
+        table.name(),
+        shown(&args.out)
+    );
+    Ok(())
+}

@@ -1,0 +1,521 @@
+//! Spreadsheets out: applications, placements, the waitlist and a session's
+//! travel manifest, as XLSX or CSV, for the coordinator's office (web) and
+//! the operator (`smena export`). The same rows either way.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use sqlx::Row as _;
+
+use crate::audit;
+use crate::store::Db;
+use crate::web::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::policy::{Action, Resource, authorize};
+use crate::web::session::User;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/coordinator/programmes/{id}/exports/{file}",
+            get(programme_export),
+        )
+        .route(
+            "/coordinator/sessions/{id}/exports/{file}",
+            get(session_export),
+        )
+}
+
+/// What can be exported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    /// Every application of the programme with its ranked choices.
+    Applications,
+    /// The published (else the newest final) result: who is placed where.
+    Placements,
+    /// The children of that result with no place, and why.
+    Waitlist,
+    /// One session's travelling children with passports and contacts.
+    Manifest,
+}
+
+impl Table {
+    pub fn parse(name: &str) -> Option<Table> {
+        match name {
+            "applications" => Some(Table::Applications),
+            "placements" => Some(Table::Placements),
+            "waitlist" => Some(Table::Waitlist),
+            "manifest" => Some(Table::Manifest),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Applications => "applications",
+            Table::Placements => "placements",
+            Table::Waitlist => "waitlist",
+            Table::Manifest => "manifest",
+        }
+    }
+}
+
+/// A spreadsheet format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+}
+
+impl Format {
+    /// From a file name's extension.
+    pub fn of(file: &str) -> Option<Format> {
+        let ext = file.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" => Some(Format::Xlsx),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// Rows with a header, every cell text (dates stay ISO, as stored).
+pub struct Sheet {
+    pub title: String,
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("the database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("writing the spreadsheet: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("writing the CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("{0}")]
+    NotFound(String),
+}
+
+/// The programme's newest published run, else its newest final run.
+async fn result_run(db: &Db, programme: i64) -> Result<Option<i64>, sqlx::Error> {
+    let runs = crate::allocation::runs::runs(db, programme).await?;
+    Ok(runs
+        .iter()
+        .find(|r| r.published)
+        .or_else(|| runs.iter().find(|r| r.kind == "final"))
+        .map(|r| r.id))
+}
+
+fn text(r: &sqlx::any::AnyRow, column: &str) -> Result<String, sqlx::Error> {
+    Ok(r.try_get::<Option<String>, _>(column)?.unwrap_or_default())
+}
+
+fn int(r: &sqlx::any::AnyRow, column: &str) -> Result<String, sqlx::Error> {
+    Ok(r.try_get::<Option<i64>, _>(column)?
+        .map(|n| n.to_string())
+        .unwrap_or_default())
+}
+
+fn date_of_ms(ms: Option<i64>) -> String {
+    ms.and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok())
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+/// The rows of `table` for `programme` (or, for the manifest, `session`).
+pub async fn sheet(
+    db: &Db,
+    programme: i64,
+    table: Table,
+    session: Option<i64>,
+) -> Result<Sheet, ExportError> {
+    let pool = db.pool();
+    match table {
+        Table::Applications => {
+            let choices: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT c.application_id, s.code FROM application_choices c JOIN sessions s ON s.id = c.session_id \
+                 JOIN applications a ON a.id = c.application_id WHERE a.programme_id = $1 \
+                 ORDER BY c.application_id, c.choice_rank",
+            )
+            .bind(programme)
+            .fetch_all(pool)
+            .await?;
+            let mut by_application: std::collections::HashMap<i64, Vec<String>> =
+                std::collections::HashMap::new();
+            for (id, code) in choices {
+                by_application.entry(id).or_default().push(code);
+            }
+            let rows = sqlx::query(
+                "SELECT a.id, a.reference, c.family_name, c.given_name, c.birth_date, s.name AS school, \
+                        d.name AS district, c.category, a.status, a.submitted_at, a.block_ref \
+                 FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
+                 JOIN districts d ON d.id = s.district_id WHERE a.programme_id = $1 \
+                 ORDER BY a.reference, c.family_name, c.given_name, a.id",
+            )
+            .bind(programme)
+            .fetch_all(pool)
+            .await?;
+            let rows = rows
+                .iter()
+                .map(|r| {
+                    let id: i64 = r.try_get("id")?;
+                    Ok(vec![
+                        text(r, "reference")?,
+                        text(r, "family_name")?,
+                        text(r, "given_name")?,
+                        text(r, "birth_date")?,
+                        text(r, "school")?,
+                        text(r, "district")?,
+                        text(r, "category")?,
+                        text(r, "status")?,
+                        date_of_ms(r.try_get("submitted_at")?),
+                        by_application
+                            .get(&id)
+                            .map(|c| c.join("; "))
+                            .unwrap_or_default(),
+                        text(r, "block_ref")?,
+                    ])
+                })
+                .collect::<Result<_, sqlx::Error>>()?;
+            Ok(Sheet {
+                title: "Applications".into(),
+                header: vec![
+                    "reference",
+                    "family_name",
+                    "given_name",
+                    "birth_date",
+                    "school",
+                    "district",
+                    "category",
+                    "status",
+                    "submitted",
+                    "choices",
+                    "block",
+                ],
+                rows,
+            })
+        }
+        Table::Placements | Table::Waitlist => {
+            let run = result_run(db, programme).await?.ok_or_else(|| {
+                ExportError::NotFound("the programme has no final allocation yet".into())
+            })?;
+            let placed = table == Table::Placements;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT a.reference, c.family_name, c.given_name, s.name AS school, d.name AS district, \
+                        x.code AS session, p.choice_rank, o.status AS offer, \
+                        (SELECT e.sentence FROM explanations e WHERE e.run_id = p.run_id \
+                           AND e.application_id = p.application_id AND e.choice_rank = 1) AS reason \
+                 FROM placements p JOIN applications a ON a.id = p.application_id \
+                 JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
+                 JOIN districts d ON d.id = s.district_id LEFT JOIN sessions x ON x.id = p.session_id \
+                 LEFT JOIN offers o ON o.application_id = a.id \
+                 WHERE p.run_id = $1 AND p.session_id IS {} NULL \
+                 ORDER BY x.code, a.reference",
+                if placed { "NOT" } else { "" }
+            )))
+            .bind(run)
+            .fetch_all(pool)
+            .await?;
+            let rows = rows
+                .iter()
+                .map(|r| {
+                    let mut row = vec![
+                        text(r, "reference")?,
+                        text(r, "family_name")?,
+                        text(r, "given_name")?,
+                        text(r, "school")?,
+                        text(r, "district")?,
+                    ];
+                    if placed {
+                        row.push(text(r, "session")?);
+                        row.push(int(r, "choice_rank")?);
+                        row.push(text(r, "offer")?);
+                    } else {
+                        row.push(text(r, "reason")?);
+                    }
+                    Ok(row)
+                })
+                .collect::<Result<_, sqlx::Error>>()?;
+            let mut header = vec![
+                "reference",
+                "family_name",
+                "given_name",
+                "school",
+                "district",
+            ];
+            if placed {
+                header.extend(["session", "choice_rank", "offer"]);
+            } else {
+                header.push("why_not_placed");
+            }
+            Ok(Sheet {
+                title: if placed { "Placements" } else { "Waitlist" }.into(),
+                header,
+                rows,
+            })
+        }
+        Table::Manifest => {
+            let session = session
+                .ok_or_else(|| ExportError::NotFound("the manifest is of one session".into()))?;
+            let (code,): (String,) =
+                sqlx::query_as("SELECT code FROM sessions WHERE id = $1 AND programme_id = $2")
+                    .bind(session)
+                    .bind(programme)
+                    .fetch_optional(pool)
+                    .await?
+                    .ok_or_else(|| ExportError::NotFound("no such session".into()))?;
+            let rows = sqlx::query(
+                "SELECT a.reference, c.family_name, c.given_name, c.birth_date, c.passport_number, c.passport_expires, \
+                        g.full_name AS guardian, g.email AS guardian_email, c.emergency_contact \
+                 FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
+                 JOIN accounts g ON g.id = c.guardian_id \
+                 WHERE o.session_id = $1 AND o.status = 'accepted' ORDER BY c.family_name, c.given_name, a.reference",
+            )
+            .bind(session)
+            .fetch_all(pool)
+            .await?;
+            let columns = [
+                "reference",
+                "family_name",
+                "given_name",
+                "birth_date",
+                "passport_number",
+                "passport_expires",
+                "guardian",
+                "guardian_email",
+                "emergency_contact",
+            ];
+            let rows = rows
+                .iter()
+                .map(|r| columns.iter().map(|c| text(r, c)).collect())
+                .collect::<Result<_, sqlx::Error>>()?;
+            Ok(Sheet {
+                title: format!("Manifest {code}"),
+                header: columns.to_vec(),
+                rows,
+            })
+        }
+    }
+}
+
+/// A spreadsheet program runs a cell that starts with one of these as a
+/// formula; a family's "=HYPERLINK(…)" must stay text (CSV injection).
+fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The sheet as CSV: UTF-8 with a byte-order mark (so that Excel reads the
+/// Cyrillic right), a header row, formula-looking cells defused.
+pub fn csv(sheet: &Sheet, progress: &dyn Fn(usize)) -> Result<Vec<u8>, ExportError> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    out.write_record(&sheet.header)?;
+    for (i, row) in sheet.rows.iter().enumerate() {
+        out.write_record(row.iter().map(|c| defuse(c).into_owned()))?;
+        progress(i + 1);
+    }
+    out.into_inner()
+        .map_err(|e| ExportError::Csv(e.into_error().into()))
+}
+
+/// The sheet as an XLSX workbook: every cell written as a string (never a
+/// formula), the header bold and frozen.
+pub fn xlsx(sheet: &Sheet, progress: &dyn Fn(usize)) -> Result<Vec<u8>, ExportError> {
+    use rust_xlsxwriter::{Format as CellFormat, Workbook};
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    // Sheet names: at most 31 characters, none of []:*?/\.
+    let name: String = sheet
+        .title
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    ws.set_name(name)?;
+    let bold = CellFormat::new().set_bold();
+    for (c, h) in sheet.header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.set_column_width(c as u16, 18)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (r, row) in sheet.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, cell)?;
+        }
+        progress(r + 1);
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+/// The sheet in `format`.
+pub fn write(
+    sheet: &Sheet,
+    format: Format,
+    progress: &dyn Fn(usize),
+) -> Result<Vec<u8>, ExportError> {
+    match format {
+        Format::Xlsx => xlsx(sheet, progress),
+        Format::Csv => csv(sheet, progress),
+    }
+}
+
+async fn respond(
+    state: &AppState,
+    user: &User,
+    programme: i64,
+    table: Table,
+    session: Option<i64>,
+    format: Format,
+) -> AppResult<Response> {
+    let sheet = match sheet(&state.db, programme, table, session).await {
+        Ok(s) => s,
+        Err(ExportError::NotFound(what)) => {
+            return Err(AppError::BadRequest(format!("Nothing to export: {what}.")));
+        }
+        Err(e) => return Err(anyhow::Error::new(e).into()),
+    };
+    let bytes = write(&sheet, format, &|_| {}).map_err(anyhow::Error::new)?;
+    audit::note(
+        &state.db,
+        user,
+        "export",
+        table.name(),
+        session.or(Some(programme)),
+        "ok",
+        &format!("{} rows", sheet.rows.len()),
+    )
+    .await?;
+    let ext = match format {
+        Format::Xlsx => "xlsx",
+        Format::Csv => "csv",
+    };
+    let file = format!("{}-{}.{ext}", table.name(), session.unwrap_or(programme));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `/coordinator/programmes/7/exports/placements.xlsx` and the like.
+async fn programme_export(
+    State(state): State<AppState>,
+    user: User,
+    Path((programme, file)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    authorize(&user, Action::Read, Resource::Report)?;
+    let (name, _) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
+    let table = Table::parse(name)
+        .filter(|t| *t != Table::Manifest)
+        .ok_or(AppError::NotFound)?;
+    let format = Format::of(&file).ok_or(AppError::NotFound)?;
+    respond(&state, &user, programme, table, None, format).await
+}
+
+/// `/coordinator/sessions/12/exports/manifest.csv`.
+async fn session_export(
+    State(state): State<AppState>,
+    user: User,
+    Path((session, file)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    authorize(&user, Action::Read, Resource::TravelPapers)?;
+    let (name, _) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
+    if Table::parse(name) != Some(Table::Manifest) {
+        return Err(AppError::NotFound);
+    }
+    let format = Format::of(&file).ok_or(AppError::NotFound)?;
+    let (programme,): (i64,) = sqlx::query_as("SELECT programme_id FROM sessions WHERE id = $1")
+        .bind(session)
+        .fetch_optional(state.db.pool())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    respond(
+        &state,
+        &user,
+        programme,
+        Table::Manifest,
+        Some(session),
+        format,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Sheet {
+        Sheet {
+            title: "Manifest: songdowon/1".into(),
+            header: vec!["family_name", "given_name"],
+            rows: vec![
+                vec!["Ҕоҕолова".into(), "Айыына".into()],
+                vec!["=HYPERLINK(\"http://x\")".into(), "-1+2".into()],
+            ],
+        }
+    }
+
+    #[test]
+    fn csv_keeps_cyrillic_and_defuses_formulas() {
+        let bytes = csv(&sample(), &|_| {}).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(rows[0], ["Ҕоҕолова", "Айыына"]);
+        assert_eq!(rows[1], ["'=HYPERLINK(\"http://x\")", "'-1+2"]);
+    }
+
+    #[test]
+    fn xlsx_reads_back_as_text_never_formulas() {
+        use calamine::{Reader, Xlsx};
+        let bytes = xlsx(&sample(), &|_| {}).unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let names = book.sheet_names();
+        assert_eq!(names, ["Manifest songdowon1"]);
+        let range = book.worksheet_range(&names[0]).unwrap();
+        let cell = |r: u32, c: u32| range.get_value((r, c)).map(|v| v.to_string());
+        assert_eq!(cell(0, 0).as_deref(), Some("family_name"));
+        assert_eq!(cell(1, 0).as_deref(), Some("Ҕоҕолова"));
+        assert_eq!(cell(2, 0).as_deref(), Some("=HYPERLINK(\"http://x\")"));
+        let formulas = book.worksheet_formula(&names[0]).unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    }
+
+    #[test]
+    fn names_and_formats_parse() {
+        assert_eq!(Table::parse("waitlist"), Some(Table::Waitlist));
+        assert_eq!(Table::parse("passwords"), None);
+        assert_eq!(Format::of("placements.XLSX"), Some(Format::Xlsx));
+        assert_eq!(Format::of("placements.csv"), Some(Format::Csv));
+        assert_eq!(Format::of("placements.pdf"), None);
+        assert_eq!(Format::of("placements"), None);
+    }
+}
