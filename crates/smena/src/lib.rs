@@ -12,6 +12,7 @@ pub mod applications;
 pub mod audit;
 pub mod camps;
 pub mod cli;
+pub mod dashboard;
 pub mod documents;
 pub mod exports;
 pub mod language;

@@ -1206,6 +1206,8 @@ async fn a_school_imports_its_roster(app: &TestApp) {
             .to_string()
     };
     let (file, seal) = (field("file"), field("seal"));
+    let staged = app.files.join(&file[..2]).join(&file);
+    assert!(staged.exists(), "the previewed file waits for confirmation");
     // A confirmation naming another file, or forged, is refused.
     let forged = "0".repeat(64);
     let r = app
@@ -1226,6 +1228,7 @@ async fn a_school_imports_its_roster(app: &TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("2 pupils imported"));
+    assert!(!staged.exists(), "the imported spreadsheet is deleted");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM pupils WHERE birth_date = '2013-04-02'")
             .await,
@@ -1244,6 +1247,36 @@ async fn a_school_imports_its_roster(app: &TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A preview never confirmed is swept once old; documents stay.
+    let r = import(
+        workbook(&[header, ["Sidorov", "Ayal", "2012-05-05", "6A"]], false),
+        "later.xlsx",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    let abandoned = page
+        .split("name=\"file\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let abandoned = app.files.join(&abandoned[..2]).join(&abandoned);
+    assert!(abandoned.exists());
+    let (document,): (String,) = sqlx::query_as("SELECT sha256 FROM documents LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let document = app.files.join(&document[..2]).join(&document);
+    assert!(document.exists());
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let storage = |age| smena::documents::storage::sweep(&app.db, &app.files, age);
+    assert_eq!(storage(day).await.unwrap(), 0, "a fresh preview is kept");
+    assert!(storage(std::time::Duration::ZERO).await.unwrap() >= 1);
+    assert!(!abandoned.exists() && document.exists());
+
     // A parent of that pupil applies: the school sees the status.
     let parent = app.verified_parent("aiyyna.mother@example.org").await;
     let sakha = app.school_id("Sakha Gymnasium").await.to_string();
@@ -2743,6 +2776,11 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
         smena::scenario::demo::PASSWORD,
     )
     .await;
+    // The dashboard before any allocation: applications and demand only.
+    let (status, page) = app.get(&coordinator, "/coordinator/dashboard").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.matches("<svg").count(), 2, "{page}");
+    assert!(page.contains("appear once there is a final allocation"));
     let r = app
         .post(
             &coordinator,
@@ -2970,11 +3008,51 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     )
     .await;
 
+    // The dashboard after publication: four charts, each session's cutoff.
+    let (_, page) = app.get(&coordinator, "/coordinator/dashboard").await;
+    assert_eq!(page.matches("<svg").count(), 4);
+    let sessions = app.count("SELECT COUNT(*) FROM sessions").await;
+    // One histogram per session ("N ranked it"; the demand chart's legend
+    // says "children who ranked it").
+    let histograms =
+        page.matches("ranked it</text>").count() - page.matches("who ranked it</text>").count();
+    assert_eq!(histograms as i64, sessions);
+    assert!(page.contains(">cutoff ") && page.contains("% of places"));
+    let (_, text) = paper(
+        app,
+        &coordinator,
+        &format!("/coordinator/programmes/{programme}/report.pdf?lang=en"),
+    )
+    .await;
+    for title in [
+        "Applications submitted over time",
+        "Share of places against share of applicants",
+        "Scores of the children who ranked each session",
+    ] {
+        assert!(text.contains(&squeeze(title)), "{title}");
+    }
+    // The chaperone's way to the papers.
+    let (status, page) = app.get(&chaperone, "/travel-papers").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&manifest) && page.contains(&roster));
+
     // Nobody else: another family, the camp.
     let camp = client();
     app.login(&camp, "camp@demo.smena", smena::scenario::demo::PASSWORD)
         .await;
     let stranger = parent_of_nobody(app).await;
+    for who in [&stranger, &camp, &chaperone] {
+        assert_eq!(
+            app.get(who, "/coordinator/dashboard").await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    for who in [&stranger, &camp] {
+        assert_eq!(
+            app.get(who, "/travel-papers").await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
     for path in [
         voucher.clone(),
         format!("/applications/{application}/consent.pdf"),

@@ -8,4 +8,4 @@ mod routes;
 pub mod runs;
 pub mod wording;
 
-pub use routes::{by_district, demand_chart, district_chart, router};
+pub use routes::{by_district, router};

@@ -15,6 +15,7 @@ use super::offers;
 use super::runs::{self, Overrides, RunSummary, SessionFill};
 use crate::applications::children::find;
 use crate::audit;
+use crate::dashboard::charts::{demand_chart, district_chart};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::Nav;
@@ -321,92 +322,6 @@ pub async fn by_district(
     .bind(run)
     .fetch_all(db.pool())
     .await
-}
-
-/// Demand against places per session, as an SVG bar chart.
-pub fn demand_chart(fill: &[SessionFill]) -> String {
-    let rows: Vec<(String, i64, i64, String)> = fill
-        .iter()
-        .map(|f| {
-            let caption = format!(
-                "{} places / {} want it ({} first)",
-                f.places, f.demand_any, f.demand_first
-            );
-            (f.code.clone(), f.places, f.demand_any, caption)
-        })
-        .collect();
-    pair_chart(
-        "Places and demand per session",
-        &rows,
-        ("places", "children who ranked it"),
-    )
-}
-
-/// Applications against placements per district, as an SVG bar chart.
-pub fn district_chart(by_district: &[(String, i64, i64)]) -> String {
-    let rows: Vec<(String, i64, i64, String)> = by_district
-        .iter()
-        .map(|(d, n, placed)| {
-            (
-                d.clone(),
-                *n,
-                *placed,
-                format!("{placed} placed of {n} applications"),
-            )
-        })
-        .collect();
-    pair_chart(
-        "Applications and placements per district",
-        &rows,
-        ("applications", "placed"),
-    )
-}
-
-/// Two bars per row, drawn on the server: no script, no styles (CSP-clean),
-/// readable on a phone (it scales to the width).
-fn pair_chart(title: &str, rows: &[(String, i64, i64, String)], legend: (&str, &str)) -> String {
-    let max = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(1).max(1) as f64;
-    let row = 34.0;
-    let height = rows.len() as f64 * row + 30.0;
-    let mut svg = format!(
-        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 400 {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">",
-        askama_escape(title)
-    );
-    for (i, (label, a, b, caption)) in rows.iter().enumerate() {
-        let y = i as f64 * row + 4.0;
-        let w = |n: i64| 250.0 * n as f64 / max;
-        svg.push_str(&format!(
-            "<text x=\"0\" y=\"{}\" font-size=\"10\">{}</text>\
-             <rect x=\"140\" y=\"{y}\" width=\"{:.1}\" height=\"9\" fill=\"#1f5c99\"/>\
-             <rect x=\"140\" y=\"{}\" width=\"{:.1}\" height=\"9\" fill=\"#c06010\"/>\
-             <text x=\"145\" y=\"{}\" font-size=\"9\">{}</text>",
-            y + 14.0,
-            askama_escape(label),
-            w(*a),
-            y + 11.0,
-            w(*b),
-            y + 29.0,
-            askama_escape(caption)
-        ));
-    }
-    svg.push_str(&format!(
-        "<rect x=\"0\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#1f5c99\"/><text x=\"12\" y=\"{}\" font-size=\"9\">{}</text>\
-         <rect x=\"110\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#c06010\"/><text x=\"122\" y=\"{}\" font-size=\"9\">{}</text></svg>",
-        height - 14.0,
-        height - 6.0,
-        askama_escape(legend.0),
-        height - 14.0,
-        height - 6.0,
-        askama_escape(legend.1)
-    ));
-    svg
-}
-
-fn askama_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[derive(Template, WebTemplate)]

@@ -14,9 +14,12 @@ use serde::Deserialize;
 use smena_pdf::Paper;
 use sqlx::Row as _;
 
-use crate::allocation::{by_district, demand_chart, district_chart, runs};
+use crate::allocation::{by_district, runs};
 use crate::applications::load_application;
 use crate::audit;
+use crate::dashboard::charts::{
+    demand_chart, district_chart, score_chart, share_chart, timeline_chart,
+};
 use crate::language::Language;
 use crate::notifications::outbox;
 use crate::store::{Db, now_ms, today};
@@ -37,6 +40,61 @@ pub fn router() -> Router<AppState> {
             post(issue_vouchers),
         )
         .route("/vouchers/{code}", get(voucher_check))
+        .route("/travel-papers", get(travel_papers))
+}
+
+/// A session on the travel papers page.
+pub struct SessionPapers {
+    id: i64,
+    code: String,
+    camp: String,
+    dates: String,
+    travelling: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "documents/travel_papers.html")]
+struct TravelPapersPage {
+    nav: crate::web::page::Nav,
+    programme: String,
+    sessions: Vec<SessionPapers>,
+}
+
+/// Where the coordinator and the chaperones find each session's manifest
+/// and roster.
+async fn travel_papers(
+    State(state): State<AppState>,
+    user: User,
+    visitor: crate::web::session::Visitor,
+) -> AppResult<TravelPapersPage> {
+    authorize(&user, Action::Read, Resource::TravelPapers)?;
+    let (programme, name): (i64, String) =
+        sqlx::query_as("SELECT id, name FROM programmes ORDER BY created_at DESC LIMIT 1")
+            .fetch_optional(state.db.pool())
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let rows: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT s.id, s.code, k.name, s.starts, s.ends, \
+                (SELECT COUNT(*) FROM offers o WHERE o.session_id = s.id AND o.status = 'accepted') \
+         FROM sessions s JOIN camps k ON k.id = s.camp_id WHERE s.programme_id = $1 ORDER BY s.starts, s.code",
+    )
+    .bind(programme)
+    .fetch_all(state.db.pool())
+    .await?;
+    Ok(TravelPapersPage {
+        nav: crate::web::page::Nav::from(&visitor),
+        programme: name,
+        sessions: rows
+            .into_iter()
+            .map(|(id, code, camp, starts, ends, travelling)| SessionPapers {
+                id,
+                code,
+                camp,
+                dates: format!("{starts} – {ends}"),
+                travelling,
+            })
+            .collect(),
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -504,7 +562,11 @@ async fn report(
         ),
         (lang.text("report-figure-places"), places.to_string()),
     ];
-    let (mut sessions, mut districts, mut charts) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut sessions, mut districts) = (Vec::new(), Vec::new());
+    let mut charts = vec![smena_pdf::ReportChart {
+        title: lang.text("report-chart-timeline"),
+        svg: timeline_chart(&crate::dashboard::applications_by_day(&state.db, id).await?),
+    }];
     match run {
         None => figures.push((
             lang.text("report-figure-placed"),
@@ -556,6 +618,14 @@ async fn report(
             charts.push(smena_pdf::ReportChart {
                 title: lang.text("report-chart-districts"),
                 svg: district_chart(&by),
+            });
+            charts.push(smena_pdf::ReportChart {
+                title: lang.text("report-chart-shares"),
+                svg: share_chart(&by),
+            });
+            charts.push(smena_pdf::ReportChart {
+                title: lang.text("report-chart-scores"),
+                svg: score_chart(&crate::dashboard::score_distributions(&state.db, run.id).await?),
             });
         }
     }

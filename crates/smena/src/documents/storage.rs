@@ -61,6 +61,69 @@ pub async fn load(dir: &Path, sha: &str) -> std::io::Result<Vec<u8>> {
     tokio::fs::read(path_for(dir, sha)).await
 }
 
+/// Removes a stored file that no document refers to (a staged roster
+/// spreadsheet once imported). Identical bytes uploaded as a document keep
+/// the file.
+pub async fn remove_unless_referenced(
+    db: &crate::store::Db,
+    dir: &Path,
+    sha: &str,
+) -> anyhow::Result<bool> {
+    let used: Option<(i64,)> = sqlx::query_as("SELECT id FROM documents WHERE sha256 = $1 LIMIT 1")
+        .bind(sha)
+        .fetch_optional(db.pool())
+        .await?;
+    if used.is_some() || sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    match tokio::fs::remove_file(path_for(dir, sha)).await {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Deletes stored files older than `age` that no document refers to:
+/// roster spreadsheets previewed and never confirmed, and temporary files
+/// left by a crash. Returns how many went.
+pub async fn sweep(
+    db: &crate::store::Db,
+    dir: &Path,
+    age: std::time::Duration,
+) -> anyhow::Result<usize> {
+    let used: std::collections::HashSet<String> =
+        sqlx::query_as::<_, (String,)>("SELECT sha256 FROM documents")
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .map(|(s,)| s)
+            .collect();
+    let Ok(mut shards) = tokio::fs::read_dir(dir).await else {
+        return Ok(0); // nothing stored yet
+    };
+    let cutoff = std::time::SystemTime::now()
+        .checked_sub(age)
+        .unwrap_or(std::time::UNIX_EPOCH);
+    let mut removed = 0;
+    while let Some(shard) = shards.next_entry().await? {
+        if !shard.file_type().await?.is_dir() {
+            continue;
+        }
+        let mut files = tokio::fs::read_dir(shard.path()).await?;
+        while let Some(file) = files.next_entry().await? {
+            let name = file.file_name().to_string_lossy().into_owned();
+            let sha = name.split('.').next().unwrap_or("");
+            let old = file.metadata().await?.modified().is_ok_and(|m| m <= cutoff);
+            let temporary = name.contains(".tmp");
+            if old && (temporary || !used.contains(sha)) {
+                tokio::fs::remove_file(file.path()).await?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
+
 /// A file name safe to show and to put in a download header.
 pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");

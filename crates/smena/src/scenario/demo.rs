@@ -57,6 +57,8 @@ const CAMPS: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
 /// Where the groups leave from: by air from Yakutsk.
 const DEPARTURE: &str = "Yakutsk airport (YKS), Chkalova 9";
 
@@ -367,6 +369,13 @@ async fn families(
                 continue;
             }
             let application = new_id();
+            // Submitted over the three weeks since opening, more of them in
+            // the last days (derived, not drawn: the demo's random values
+            // stay as they were).
+            let spread = (g as i64 * 37 + k as i64 * 11) % 400;
+            let days_ago = (spread * spread / 8000).min(20);
+            let at = now - days_ago * DAY_MS - (g as i64 % 20) * 3_600_000;
+            let at = if submitted { at } else { now };
             sqlx::query(
                 "INSERT INTO applications (id, programme_id, child_id, status, created_at, updated_at, submitted_at, reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
@@ -374,9 +383,9 @@ async fn families(
             .bind(programme)
             .bind(child)
             .bind(if submitted { "submitted" } else { "draft" })
-            .bind(now)
-            .bind(now)
-            .bind(submitted.then_some(now))
+            .bind(at)
+            .bind(at)
+            .bind(submitted.then_some(at))
             .bind(submitted.then(|| {
                 submissions += 1;
                 format!("SKH27-{submissions:06}")
@@ -465,8 +474,10 @@ async fn insert_programme(
     )
     .bind(id)
     .bind("Summer 2027: international children's camps")
-    .bind(now)
-    .bind(now + 30 * 24 * 3600 * 1000)
+    // Opened three weeks ago (the families' submissions are spread over
+    // them), closing in a month.
+    .bind(now - 21 * DAY_MS)
+    .bind(now + 30 * DAY_MS)
     .bind(yakutia::SCHOOL_CAP as i32)
     .bind((yakutia::RURAL_COEFFICIENT_TENTHS * 100) as i32)
     .bind(yakutia::PASSPORT_MONTHS as i32)

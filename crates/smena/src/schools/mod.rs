@@ -252,6 +252,14 @@ async fn confirm(
     )
     .await?;
     tx.commit().await?;
+    // The staged spreadsheet has served its purpose; a failure to delete it
+    // is left to the hourly sweep.
+    if let Err(e) =
+        documents::storage::remove_unless_referenced(&state.db, &state.config.files_dir, &form.file)
+            .await
+    {
+        tracing::warn!(error = ?e, "removing an imported roster file failed");
+    }
     let page = render(
         &state,
         &visitor,

@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::router())
         .merge(crate::documents::router())
         .merge(crate::exports::router())
+        .merge(crate::dashboard::router())
         .merge(crate::schools::router())
         .merge(crate::camps::router())
         .merge(crate::audit::router())
@@ -152,13 +153,24 @@ async fn stylesheet() -> impl IntoResponse {
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests under way finish and
 /// closes the database. Offers past their deadline are expired (and their
-/// places backfilled) every minute.
+/// places backfilled) every minute; staged files are swept every hour.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     let (db, base) = (state.db.clone(), state.config.base_url.clone());
+    let files = state.config.files_dir.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
+        for minute in 0u64.. {
             tick.tick().await;
+            // Hourly: roster spreadsheets previewed a day ago and never
+            // imported are deleted (they hold pupils' names).
+            if minute % 60 == 0 {
+                let day = std::time::Duration::from_secs(24 * 3600);
+                match crate::documents::storage::sweep(&db, &files, day).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(files = n, "staged files swept"),
+                    Err(e) => tracing::error!(error = ?e, "sweeping staged files failed"),
+                }
+            }
             if let Err(e) = crate::allocation::offers::expire_due(&db, &base).await {
                 tracing::error!(error = ?e, "expiring offers failed");
             }

@@ -1,0 +1,313 @@
+//! Charts drawn on the server as SVG: no script, no styles (CSP-clean),
+//! readable on a phone (they scale to the width). The same SVG goes on the
+//! dashboard, the run review page and into the programme report PDF.
+
+use crate::allocation::runs::SessionFill;
+
+/// Demand against places per session, as an SVG bar chart.
+pub fn demand_chart(fill: &[SessionFill]) -> String {
+    let rows: Vec<(String, i64, i64, String)> = fill
+        .iter()
+        .map(|f| {
+            let caption = format!(
+                "{} places / {} want it ({} first)",
+                f.places, f.demand_any, f.demand_first
+            );
+            (f.code.clone(), f.places, f.demand_any, caption)
+        })
+        .collect();
+    pair_chart(
+        "Places and demand per session",
+        &rows,
+        ("places", "children who ranked it"),
+    )
+}
+
+/// Applications against placements per district, as an SVG bar chart.
+pub fn district_chart(by_district: &[(String, i64, i64)]) -> String {
+    let rows: Vec<(String, i64, i64, String)> = by_district
+        .iter()
+        .map(|(d, n, placed)| {
+            (
+                d.clone(),
+                *n,
+                *placed,
+                format!("{placed} placed of {n} applications"),
+            )
+        })
+        .collect();
+    pair_chart(
+        "Applications and placements per district",
+        &rows,
+        ("applications", "placed"),
+    )
+}
+
+/// Two bars per row, drawn on the server: no script, no styles (CSP-clean),
+/// readable on a phone (it scales to the width).
+fn pair_chart(title: &str, rows: &[(String, i64, i64, String)], legend: (&str, &str)) -> String {
+    let max = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(1).max(1) as f64;
+    let row = 34.0;
+    let height = rows.len() as f64 * row + 30.0;
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 400 {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">",
+        askama_escape(title)
+    );
+    for (i, (label, a, b, caption)) in rows.iter().enumerate() {
+        let y = i as f64 * row + 4.0;
+        let w = |n: i64| 250.0 * n as f64 / max;
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"{}\" font-size=\"10\">{}</text>\
+             <rect x=\"140\" y=\"{y}\" width=\"{:.1}\" height=\"9\" fill=\"#1f5c99\"/>\
+             <rect x=\"140\" y=\"{}\" width=\"{:.1}\" height=\"9\" fill=\"#c06010\"/>\
+             <text x=\"145\" y=\"{}\" font-size=\"9\">{}</text>",
+            y + 14.0,
+            askama_escape(label),
+            w(*a),
+            y + 11.0,
+            w(*b),
+            y + 29.0,
+            askama_escape(caption)
+        ));
+    }
+    svg.push_str(&format!(
+        "<rect x=\"0\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#1f5c99\"/><text x=\"12\" y=\"{}\" font-size=\"9\">{}</text>\
+         <rect x=\"110\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#c06010\"/><text x=\"122\" y=\"{}\" font-size=\"9\">{}</text></svg>",
+        height - 14.0,
+        height - 6.0,
+        askama_escape(legend.0),
+        height - 14.0,
+        height - 6.0,
+        askama_escape(legend.1)
+    ));
+    svg
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Each district's share of the applicants against its share of the
+/// places, in percent (tenths kept for the bar lengths).
+pub fn share_chart(by_district: &[(String, i64, i64)]) -> String {
+    let applicants: i64 = by_district.iter().map(|d| d.1).sum();
+    let placed: i64 = by_district.iter().map(|d| d.2).sum();
+    let tenths = |part: i64, whole: i64| {
+        if whole == 0 {
+            0
+        } else {
+            (1000 * part + whole / 2) / whole
+        }
+    };
+    let rows: Vec<(String, i64, i64, String)> = by_district
+        .iter()
+        .map(|(d, n, k)| {
+            let (a, p) = (tenths(*n, applicants), tenths(*k, placed));
+            let caption = format!(
+                "{}.{} % of applicants, {}.{} % of places",
+                a / 10,
+                a % 10,
+                p / 10,
+                p % 10
+            );
+            (d.clone(), a, p, caption)
+        })
+        .collect();
+    pair_chart(
+        "Share of places against share of applicants, per district",
+        &rows,
+        ("share of applicants", "share of places"),
+    )
+}
+
+/// Applications submitted per day (bars) and in all (the line), from the
+/// first day with a submission to the last.
+pub fn timeline_chart(days: &[(time::Date, i64)]) -> String {
+    let (w, h, left, bottom) = (400.0, 160.0, 30.0, 20.0);
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"Applications submitted over time\" viewBox=\"0 0 {w} {h}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        svg.push_str(
+            "<text x=\"0\" y=\"20\" font-size=\"10\">No applications submitted yet.</text></svg>",
+        );
+        return svg;
+    };
+    let span = ((last.0 - first.0).whole_days() + 1).max(1) as f64;
+    let total: i64 = days.iter().map(|d| d.1).sum();
+    let peak = days.iter().map(|d| d.1).max().unwrap_or(1).max(1) as f64;
+    let plot_w = w - left - 5.0;
+    let plot_h = h - bottom - 10.0;
+    let x = |d: time::Date| left + plot_w * ((d - first.0).whole_days() as f64) / span;
+    let bar = (plot_w / span).max(1.0) * 0.8;
+    for (d, n) in days {
+        let bh = plot_h * (*n as f64) / peak;
+        svg.push_str(&format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"#1f5c99\"/>",
+            x(*d),
+            10.0 + plot_h - bh
+        ));
+    }
+    let mut sum = 0;
+    let mut points = String::new();
+    for (d, n) in days {
+        sum += n;
+        points.push_str(&format!(
+            "{:.1},{:.1} ",
+            x(*d) + bar / 2.0,
+            10.0 + plot_h - plot_h * (sum as f64) / (total.max(1) as f64)
+        ));
+    }
+    svg.push_str(&format!(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#c06010\" stroke-width=\"2\"/>\
+         <text x=\"0\" y=\"18\" font-size=\"9\">{}</text><text x=\"0\" y=\"{:.1}\" font-size=\"9\">0</text>\
+         <text x=\"{left}\" y=\"{:.1}\" font-size=\"9\">{}</text><text x=\"{w}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"end\">{}</text>\
+         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\" fill=\"#c06010\">{total} in all</text></svg>",
+        points.trim_end(),
+        peak as i64,
+        10.0 + plot_h,
+        h - 4.0,
+        first.0,
+        h - 4.0,
+        last.0,
+        left + plot_w / 2.0,
+        h - 4.0,
+    ));
+    svg
+}
+
+/// The scores of the children who ranked one session.
+pub struct ScoreDistribution {
+    pub session: String,
+    /// Scores in thousandths of a point: placed in this session, or not.
+    pub placed: Vec<i64>,
+    pub others: Vec<i64>,
+    /// The lowest score placed here (in thousandths), if anyone was.
+    pub cutoff: Option<i64>,
+}
+
+/// One small histogram per session: how many children who ranked it had
+/// each score, those placed there in the first colour, and the session's
+/// cutoff as a line.
+pub fn score_chart(distributions: &[ScoreDistribution]) -> String {
+    let max = distributions
+        .iter()
+        .flat_map(|d| d.placed.iter().chain(&d.others))
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    const BINS: usize = 20;
+    let bin = |score: i64| ((score.max(0) * BINS as i64) / (max + 1)) as usize;
+    let (w, row, left) = (400.0, 70.0, 110.0);
+    let height = distributions.len() as f64 * row + 34.0;
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"Score distributions and cutoffs per session\" viewBox=\"0 0 {w} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    let bar_w = (w - left) / BINS as f64;
+    for (i, d) in distributions.iter().enumerate() {
+        let top = i as f64 * row + 4.0;
+        let mut placed = [0i64; BINS];
+        let mut others = [0i64; BINS];
+        for s in &d.placed {
+            placed[bin(*s).min(BINS - 1)] += 1;
+        }
+        for s in &d.others {
+            others[bin(*s).min(BINS - 1)] += 1;
+        }
+        let peak = (0..BINS)
+            .map(|b| placed[b] + others[b])
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
+        let plot_h = row - 18.0;
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"{:.1}\" font-size=\"10\">{}</text><text x=\"0\" y=\"{:.1}\" font-size=\"8\">{} ranked it</text>",
+            top + 14.0,
+            askama_escape(&d.session),
+            top + 26.0,
+            d.placed.len() + d.others.len()
+        ));
+        for b in 0..BINS {
+            let x = left + b as f64 * bar_w;
+            let hp = plot_h * placed[b] as f64 / peak;
+            let ho = plot_h * others[b] as f64 / peak;
+            let base = top + plot_h;
+            svg.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{hp:.1}\" fill=\"#1f5c99\"/>\
+                 <rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{ho:.1}\" fill=\"#c8c8c8\"/>",
+                base - hp,
+                bar_w - 1.0,
+                base - hp - ho,
+                bar_w - 1.0
+            ));
+        }
+        if let Some(c) = d.cutoff {
+            let x = left + (w - left) * (c as f64) / ((max + 1) as f64);
+            let points = smena_engine::Score::from_thousandths(c)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            svg.push_str(&format!(
+                "<line x1=\"{x:.1}\" y1=\"{top:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#c06010\" stroke-width=\"2\"/>\
+                 <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"8\" fill=\"#c06010\">cutoff {}</text>",
+                top + plot_h,
+                x + 2.0,
+                top + 8.0,
+                askama_escape(&points)
+            ));
+        }
+    }
+    let max_points = smena_engine::Score::from_thousandths(max)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    svg.push_str(&format!(
+        "<text x=\"{left}\" y=\"{:.1}\" font-size=\"8\">0</text><text x=\"{w}\" y=\"{:.1}\" font-size=\"8\" text-anchor=\"end\">{} points</text>\
+         <rect x=\"0\" y=\"{:.1}\" width=\"9\" height=\"9\" fill=\"#1f5c99\"/><text x=\"12\" y=\"{:.1}\" font-size=\"9\">placed in this session</text>\
+         <rect x=\"150\" y=\"{:.1}\" width=\"9\" height=\"9\" fill=\"#c8c8c8\"/><text x=\"162\" y=\"{:.1}\" font-size=\"9\">not placed here</text></svg>",
+        height - 22.0,
+        height - 22.0,
+        askama_escape(&max_points),
+        height - 12.0,
+        height - 4.0,
+        height - 12.0,
+        height - 4.0,
+    ));
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_escape_names_and_draw_each_row() {
+        let svg = district_chart(&[("<Ust-Aldan & co>".into(), 10, 4)]);
+        assert!(svg.contains("&lt;Ust-Aldan &amp; co&gt;") && !svg.contains("<Ust"));
+        let svg = share_chart(&[("A".into(), 3, 1), ("B".into(), 1, 1)]);
+        assert!(
+            svg.contains("75.0 % of applicants, 50.0 % of places"),
+            "{svg}"
+        );
+        let d = |y, m, day| {
+            time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), day).unwrap()
+        };
+        let svg = timeline_chart(&[(d(2027, 1, 10), 5), (d(2027, 1, 12), 15)]);
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(svg.contains("20 in all") && svg.contains("2027-01-12"));
+        assert!(timeline_chart(&[]).contains("No applications submitted yet"));
+        let svg = score_chart(&[ScoreDistribution {
+            session: "s1".into(),
+            placed: vec![9000, 10000],
+            others: vec![1000, 2000, 8000],
+            cutoff: Some(9000),
+        }]);
+        assert!(
+            svg.contains("cutoff 9") && svg.contains("5 ranked it"),
+            "{svg}"
+        );
+        assert!(svg.contains("<line"));
+    }
+}

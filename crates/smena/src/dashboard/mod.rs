@@ -1,0 +1,178 @@
+//! The coordinator's dashboard: applications over time, demand against
+//! places per session, each district's share of places against its share
+//! of applicants, and score distributions with each session's cutoff.
+
+pub mod charts;
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+
+use crate::allocation::runs::{self, SessionFill};
+use crate::store::Db;
+use crate::web::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::page::Nav;
+use crate::web::policy::{Action, Resource, authorize};
+use crate::web::session::{User, Visitor};
+use charts::ScoreDistribution;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/coordinator/dashboard", get(dashboard))
+}
+
+/// Submitted applications per day (UTC), oldest first.
+pub async fn applications_by_day(
+    db: &Db,
+    programme: i64,
+) -> Result<Vec<(time::Date, i64)>, sqlx::Error> {
+    // Days are counted here, not in SQL: date functions differ between
+    // SQLite and PostgreSQL, and a programme has thousands of rows at most.
+    let times: Vec<(i64,)> = sqlx::query_as(
+        "SELECT submitted_at FROM applications WHERE programme_id = $1 AND submitted_at IS NOT NULL",
+    )
+    .bind(programme)
+    .fetch_all(db.pool())
+    .await?;
+    let mut days: std::collections::BTreeMap<time::Date, i64> = Default::default();
+    for (ms,) in times {
+        if let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ms / 1000) {
+            *days.entry(t.date()).or_default() += 1;
+        }
+    }
+    Ok(days.into_iter().collect())
+}
+
+/// Places and demand per session from the applications as they stand
+/// (before any run, too).
+pub async fn demand(db: &Db, programme: i64) -> Result<Vec<SessionFill>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT s.code, CAST(s.places AS BIGINT), \
+                (SELECT COUNT(*) FROM application_choices c JOIN applications a ON a.id = c.application_id \
+                  WHERE c.session_id = s.id AND c.choice_rank = 1 AND a.submitted_at IS NOT NULL), \
+                (SELECT COUNT(*) FROM application_choices c JOIN applications a ON a.id = c.application_id \
+                  WHERE c.session_id = s.id AND a.submitted_at IS NOT NULL) \
+         FROM sessions s WHERE s.programme_id = $1 ORDER BY s.starts, s.code",
+    )
+    .bind(programme)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, places, first, any)| SessionFill {
+            code,
+            places,
+            demand_first: first,
+            demand_any: any,
+            filled: 0,
+            lowest_score: None,
+        })
+        .collect())
+}
+
+/// The scores of the children who ranked each session in run `run`, read
+/// back from the run's own anonymised input and result (what the engine
+/// saw), with the lowest score placed in each session.
+pub async fn score_distributions(db: &Db, run: i64) -> anyhow::Result<Vec<ScoreDistribution>> {
+    let (sessions_csv, applicants_csv, placements_csv): (String, String, String) = sqlx::query_as(
+        "SELECT sessions_csv, applicants_csv, placements_csv FROM allocation_runs WHERE id = $1",
+    )
+    .bind(run)
+    .fetch_one(db.pool())
+    .await?;
+    let inputs = crate::allocation::contract::parse(
+        "sessions.csv",
+        sessions_csv.as_bytes(),
+        "applicants.csv",
+        applicants_csv.as_bytes(),
+        &|_| {},
+    )
+    .map_err(|e| anyhow::anyhow!("run {run}: {e}"))?;
+    let instance = &inputs.instance;
+    let mut placed_in: HashMap<&str, &str> = HashMap::new();
+    for line in placements_csv.lines().skip(1) {
+        let mut fields = line.split(',');
+        if let (Some(a), Some(s)) = (fields.next(), fields.next())
+            && !s.is_empty()
+        {
+            placed_in.insert(a, s);
+        }
+    }
+    let mut out: Vec<ScoreDistribution> = instance
+        .sessions()
+        .iter()
+        .map(|s| ScoreDistribution {
+            session: s.id.clone(),
+            placed: Vec::new(),
+            others: Vec::new(),
+            cutoff: None,
+        })
+        .collect();
+    for a in instance.applicants() {
+        let score = a.score.thousandths();
+        for &choice in &a.choices {
+            let d = &mut out[choice as usize];
+            if placed_in.get(a.id.as_str()) == Some(&d.session.as_str()) {
+                d.placed.push(score);
+                d.cutoff = Some(d.cutoff.map_or(score, |c: i64| c.min(score)));
+            } else {
+                d.others.push(score);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard/page.html")]
+struct DashboardPage {
+    nav: Nav,
+    programme: String,
+    timeline: String,
+    demand: String,
+    /// From the published (else newest final) run, if any.
+    run_label: Option<String>,
+    shares: String,
+    scores: String,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+) -> AppResult<DashboardPage> {
+    authorize(&user, Action::Read, Resource::Report)?;
+    let (programme, name): (i64, String) =
+        sqlx::query_as("SELECT id, name FROM programmes ORDER BY created_at DESC LIMIT 1")
+            .fetch_optional(state.db.pool())
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let timeline = charts::timeline_chart(&applications_by_day(&state.db, programme).await?);
+    let demand = charts::demand_chart(&demand(&state.db, programme).await?);
+    let all_runs = runs::runs(&state.db, programme).await?;
+    let run = all_runs
+        .iter()
+        .find(|r| r.published)
+        .or_else(|| all_runs.iter().find(|r| r.kind == "final"));
+    let (run_label, shares, scores) = match run {
+        None => (None, String::new(), String::new()),
+        Some(r) => (
+            Some(r.label.clone()),
+            charts::share_chart(&crate::allocation::by_district(&state.db, r.id).await?),
+            charts::score_chart(&score_distributions(&state.db, r.id).await?),
+        ),
+    };
+    Ok(DashboardPage {
+        nav: Nav::from(&visitor),
+        programme: name,
+        timeline,
+        demand,
+        run_label,
+        shares,
+        scores,
+    })
+}
