@@ -34,6 +34,7 @@ on_both_databases!(
     hostile_input_never_causes_a_server_error,
     mail_arrives_exactly_once_across_an_outage,
     travel_papers_and_spreadsheets_reach_only_whom_they_concern,
+    e_mail_speaks_the_recipients_language,
 );
 
 async fn health_and_security_headers(app: &TestApp) {
@@ -3214,4 +3215,101 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
             "{bad}"
         );
     }
+}
+
+/// The browser's language is remembered at registration and every message
+/// to the account is written in it: Russian and Korean here, English for
+/// a browser that asks for neither.
+async fn e_mail_speaks_the_recipients_language(app: &TestApp) {
+    let browser = |accept: &str| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("accept-language", accept.parse().unwrap());
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    };
+    for (accept, email, subject, greeting, code) in [
+        (
+            "ru-RU,ru;q=0.9,en;q=0.5",
+            "sardana@example.org",
+            "Подтвердите адрес электронной почты для Smena",
+            "Здравствуйте, Сардана!",
+            "ru",
+        ),
+        (
+            "ko-KR,ko;q=0.9",
+            "minji@example.org",
+            "Smena 이메일 주소를 확인해 주세요",
+            "Сардана님, 안녕하세요.",
+            "ko",
+        ),
+        (
+            "de-DE,de;q=0.9",
+            "anna@example.org",
+            "Please confirm your e-mail address for Smena",
+            "Hello Сардана,",
+            "en",
+        ),
+    ] {
+        let c = browser(accept);
+        let r = app
+            .register(&c, "Сардана", email, "a long enough passphrase")
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let (got_subject, body): (String, String) = sqlx::query_as(
+            "SELECT subject, body FROM outbox WHERE recipient = $1 AND kind = 'email_verification'",
+        )
+        .bind(email)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(got_subject, subject);
+        assert!(body.starts_with(greeting), "{body}");
+        assert!(body.contains("/verify-email?token="), "{body}");
+        let (stored,): (String,) = sqlx::query_as("SELECT language FROM accounts WHERE email = $1")
+            .bind(email)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(stored, code, "the language is remembered");
+    }
+    // Later messages follow the account, whatever the browser asks for.
+    let r = app
+        .post(
+            &browser("en"),
+            "/password/forgot",
+            &[("email", "sardana@example.org")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (subject, body): (String, String) = sqlx::query_as(
+        "SELECT subject, body FROM outbox WHERE recipient = 'sardana@example.org' AND kind = 'password_reset'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(subject, "Смена пароля Smena");
+    assert!(
+        body.contains("откройте эту ссылку в течение часа"),
+        "{body}"
+    );
+    // Registering again with a known address tells the owner, in the
+    // owner's language, not the stranger's.
+    app.register(
+        &browser("en"),
+        "Someone",
+        "minji@example.org",
+        "another long passphrase",
+    )
+    .await;
+    let (subject,): (String,) = sqlx::query_as(
+        "SELECT subject FROM outbox WHERE recipient = 'minji@example.org' AND kind = 'account_exists'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(subject, "누군가 귀하의 이메일 주소로 가입하려고 했습니다");
 }

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use crate::language::Language;
 use crate::notifications::outbox;
 use crate::store::now_ms;
 use crate::web::AppState;
@@ -161,8 +162,15 @@ async fn register_page(visitor: Visitor) -> RegisterPage {
 async fn register(
     State(state): State<AppState>,
     visitor: Visitor,
+    headers: axum::http::HeaderMap,
     Form(form): Form<RegisterForm>,
 ) -> AppResult<Response> {
+    // The browser's language is the first guess, remembered on the account.
+    let language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::from_accept_language)
+        .unwrap_or(Language::En);
     let mut errors = Vec::new();
     let name = validate::name(&form.full_name)
         .map_err(|e| errors.push(e))
@@ -188,15 +196,26 @@ async fn register(
     let mut tx = state.db.begin_write().await?;
     if queries::by_email_in(&mut tx, &email).await?.is_some() {
         // Say the same as for a new account, so the form does not reveal who
-        // is registered; tell the owner of the address instead.
+        // is registered; tell the owner of the address instead, in the
+        // account's language.
+        let (stored,): (String,) = sqlx::query_as("SELECT language FROM accounts WHERE email = $1")
+            .bind(&email)
+            .fetch_one(&mut *tx)
+            .await?;
+        let lang = Language::stored(&stored);
+        let base = &state.config.base_url;
         outbox::enqueue(
             &mut tx,
             &email,
             "account_exists",
-            "Someone tried to register with your e-mail address",
-            &format!(
-                "Someone (perhaps you) tried to create a new Smena account with this e-mail address, which already has one.\n\nTo log in: {base}/login\nForgot your password? {base}/password/forgot\n",
-                base = state.config.base_url
+            &lang.text("email-account-exists-subject"),
+            &lang.letter(
+                None,
+                "email-account-exists-body",
+                &[
+                    ("login", &format!("{base}/login")),
+                    ("forgot", &format!("{base}/password/forgot")),
+                ],
             ),
         )
         .await?;
@@ -216,15 +235,24 @@ async fn register(
         },
     )
     .await?;
+    sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
+        .bind(language.code())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     let token = queries::issue_token(&mut tx, id, "verify_email", 48 * 3600 * 1000).await?;
     outbox::enqueue(
         &mut tx,
         &email,
         "email_verification",
-        "Please confirm your e-mail address for Smena",
-        &format!(
-            "Hello {name},\n\nplease confirm that this is your e-mail address by opening this link within 48 hours:\n{}/verify-email?token={token}\n\nIf you did not register, ignore this message.\n",
-            state.config.base_url
+        &language.text("email-verification-subject"),
+        &language.letter(
+            Some(&name),
+            "email-verification-body",
+            &[(
+                "link",
+                &format!("{}/verify-email?token={token}", state.config.base_url),
+            )],
         ),
     )
     .await?;
@@ -330,14 +358,23 @@ async fn forgot(
     if let Some(account) = queries::by_email_in(&mut tx, &email).await? {
         let token =
             queries::issue_token(&mut tx, account.id, "password_reset", 3600 * 1000).await?;
+        let (stored,): (String,) = sqlx::query_as("SELECT language FROM accounts WHERE id = $1")
+            .bind(account.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let lang = Language::stored(&stored);
         outbox::enqueue(
             &mut tx,
             &email,
             "password_reset",
-            "Reset your Smena password",
-            &format!(
-                "Hello {},\n\nto choose a new password, open this link within one hour:\n{}/password/reset?token={token}\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n",
-                account.full_name, state.config.base_url
+            &lang.text("email-reset-subject"),
+            &lang.letter(
+                Some(&account.full_name),
+                "email-reset-body",
+                &[(
+                    "link",
+                    &format!("{}/password/reset?token={token}", state.config.base_url),
+                )],
             ),
         )
         .await?;

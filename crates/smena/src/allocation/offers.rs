@@ -95,7 +95,7 @@ pub async fn backfill(
         let reference = &p.instance.applicants()[m.applicant as usize].id;
         let code = &p.instance.sessions()[to.session as usize].id;
         let row = sqlx::query(
-            "SELECT a.id, s.id AS session, o.session_id AS current, o.status, ac.email, ac.full_name, c.given_name, \
+            "SELECT a.id, s.id AS session, o.session_id AS current, o.status, ac.email, ac.full_name, ac.language, c.given_name, \
                     (SELECT x.choice_rank FROM application_choices x WHERE x.application_id = a.id AND x.session_id = s.id) AS rank \
              FROM applications a JOIN sessions s ON s.programme_id = a.programme_id AND s.code = $2 \
              JOIN children c ON c.id = a.child_id JOIN accounts ac ON ac.id = c.guardian_id \
@@ -137,18 +137,27 @@ pub async fn backfill(
         let email: String = row.try_get("email")?;
         let guardian: String = row.try_get("full_name")?;
         let child: String = row.try_get("given_name")?;
-        let answer = if new_status == "accepted" {
-            "Because you had accepted a place, this better place is accepted for you."
+        let lang = crate::language::Language::stored(&row.try_get::<String, _>("language")?);
+        let answer = lang.text(if new_status == "accepted" {
+            "email-backfill-accepted"
         } else {
-            "Please accept or decline it by the deadline shown on the application's page."
-        };
+            "email-backfill-offered"
+        });
         outbox::enqueue(
             tx,
             &email,
             "backfill_offer",
-            "A place has become free for your child",
-            &format!(
-                "Hello {guardian},\n\na place has become free and {child} moves up to {code} (your choice number {rank}). {answer}\n\n{base_url}/applications/{application}\n"
+            &lang.text("email-backfill-subject"),
+            &lang.letter(
+                Some(&guardian),
+                "email-backfill-body",
+                &[
+                    ("child", &child),
+                    ("session", code),
+                    ("rank", &rank.to_string()),
+                    ("answer", &answer),
+                    ("link", &format!("{base_url}/applications/{application}")),
+                ],
             ),
         )
         .await?;
@@ -289,7 +298,7 @@ pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
             continue;
         }
         let r = sqlx::query(
-            "SELECT ac.email, ac.full_name, c.given_name, s.code, o.deadline FROM offers o \
+            "SELECT ac.email, ac.full_name, ac.language, c.given_name, s.code, o.deadline FROM offers o \
              JOIN sessions s ON s.id = o.session_id JOIN applications a ON a.id = o.application_id \
              JOIN children c ON c.id = a.child_id JOIN accounts ac ON ac.id = c.guardian_id WHERE o.application_id = $1",
         )
@@ -297,17 +306,21 @@ pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
         .fetch_one(&mut *tx)
         .await?;
         let deadline: i64 = r.try_get("deadline")?;
+        let lang = crate::language::Language::stored(&r.try_get::<String, _>("language")?);
         outbox::enqueue(
             &mut tx,
             &r.try_get::<String, _>("email")?,
             "offer_reminder",
-            "Please answer the offered place",
-            &format!(
-                "Hello {},\n\nthe place offered to {} in {} is waiting for your answer until {} UTC. If you do not accept or decline by then, the place goes to the next child on the waiting list.\n\n{base_url}/applications/{application}\n",
-                r.try_get::<String, _>("full_name")?,
-                r.try_get::<String, _>("given_name")?,
-                r.try_get::<String, _>("code")?,
-                crate::audit::when(&deadline),
+            &lang.text("email-reminder-subject"),
+            &lang.letter(
+                Some(&r.try_get::<String, _>("full_name")?),
+                "email-reminder-body",
+                &[
+                    ("child", &r.try_get::<String, _>("given_name")?),
+                    ("session", &r.try_get::<String, _>("code")?),
+                    ("deadline", &crate::audit::when(&deadline)),
+                    ("link", &format!("{base_url}/applications/{application}")),
+                ],
             ),
         )
         .await?;
@@ -364,7 +377,7 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
     .execute(&mut *tx)
     .await?;
     let families = sqlx::query(
-        "SELECT a.id, a.reference, ac.email, ac.full_name, c.given_name, s.code FROM placements p \
+        "SELECT a.id, a.reference, ac.email, ac.full_name, ac.language, c.given_name, s.code FROM placements p \
          JOIN applications a ON a.id = p.application_id JOIN children c ON c.id = a.child_id \
          JOIN accounts ac ON ac.id = c.guardian_id LEFT JOIN sessions s ON s.id = p.session_id WHERE p.run_id = $1",
     )
@@ -381,24 +394,28 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
                 .await?;
         let explanation: Vec<String> = lines.into_iter().map(|(s,)| format!("- {s}")).collect();
         let child: String = f.try_get("given_name")?;
+        let lang = crate::language::Language::stored(&f.try_get::<String, _>("language")?);
         let headline = match f.try_get::<Option<String>, _>("code")? {
-            Some(code) => format!(
-                "{child} has a place in {code}. Please accept or decline it by the deadline on the application's page."
+            Some(code) => lang.text_with(
+                "email-result-placed",
+                &[("child", &child), ("session", &code)],
             ),
-            None => format!(
-                "{child} could not be given a place this time; {child} stays on the waiting list and moves up if places become free."
-            ),
+            None => lang.text_with("email-result-unplaced", &[("child", &child)]),
         };
         outbox::enqueue(
             &mut tx,
             &f.try_get::<String, _>("email")?,
             "result_published",
-            "The allocation result",
-            &format!(
-                "Hello {},\n\n{headline}\n\nWhy (application {}):\n{}\n\n{base_url}/applications/{application}\n",
-                f.try_get::<String, _>("full_name")?,
-                f.try_get::<String, _>("reference")?,
-                explanation.join("\n")
+            &lang.text("email-result-subject"),
+            &lang.letter(
+                Some(&f.try_get::<String, _>("full_name")?),
+                "email-result-body",
+                &[
+                    ("headline", &headline),
+                    ("reference", &f.try_get::<String, _>("reference")?),
+                    ("why", &explanation.join("\n")),
+                    ("link", &format!("{base_url}/applications/{application}")),
+                ],
             ),
         )
         .await?;

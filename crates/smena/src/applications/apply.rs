@@ -628,17 +628,28 @@ pub async fn save(
     )
     .await?;
     if submitted {
+        let (stored,): (String,) = sqlx::query_as("SELECT language FROM accounts WHERE id = $1")
+            .bind(user.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let lang = crate::language::Language::stored(&stored);
         outbox::enqueue(
             &mut tx,
             &user.email,
             "application_received",
-            "Your application has been received",
-            &format!(
-                "Hello {},\n\nyour application for {} to \"{}\" has been received. Its reference is {reference}: the lottery number that breaks ties is drawn for this reference, so keep it to check the published result.\n\nYou can see the application at {}/applications/{id}.\n\nThe result will be published after the allocation; you will receive it by e-mail with an explanation.\n",
-                user.full_name,
-                child.name(),
-                programme.name,
-                state.config.base_url
+            &lang.text("email-received-subject"),
+            &lang.letter(
+                Some(&user.full_name),
+                "email-received-body",
+                &[
+                    ("child", &child.name()),
+                    ("programme", &programme.name),
+                    ("reference", &reference),
+                    (
+                        "link",
+                        &format!("{}/applications/{id}", state.config.base_url),
+                    ),
+                ],
             ),
         )
         .await?;

@@ -353,7 +353,7 @@ async fn review(
     };
     let mut tx = state.db.begin_write().await?;
     let row = sqlx::query(
-        "SELECT d.child_id, d.kind, a.email, a.full_name, c.given_name FROM documents d \
+        "SELECT d.child_id, d.kind, a.email, a.full_name, a.language, c.given_name FROM documents d \
          JOIN children c ON c.id = d.child_id JOIN accounts a ON a.id = c.guardian_id WHERE d.id = $1",
     )
     .bind(id)
@@ -384,14 +384,24 @@ async fn review(
         let guardian: String = row.try_get("full_name")?;
         let given: String = row.try_get("given_name")?;
         let kind: String = row.try_get("kind")?;
+        let lang = crate::language::Language::stored(&row.try_get::<String, _>("language")?);
         outbox::enqueue(
             &mut tx,
             &email,
             "document_rejected",
-            "A document needs to be sent again",
-            &format!(
-                "Hello {guardian},\n\nthe document \"{kind}\" for {given} was not accepted. The reason:\n\n{reason}\n\nPlease upload a new copy: {}/children/{child}#documents\n",
-                state.config.base_url
+            &lang.text("email-rejected-subject"),
+            &lang.letter(
+                Some(&guardian),
+                "email-rejected-body",
+                &[
+                    ("document", &kind),
+                    ("child", &given),
+                    ("reason", reason),
+                    (
+                        "link",
+                        &format!("{}/children/{child}#documents", state.config.base_url),
+                    ),
+                ],
             ),
         )
         .await?;

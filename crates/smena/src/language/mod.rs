@@ -101,6 +101,24 @@ impl Language {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// A stored language code ("ru"), or English for anything else.
+    pub fn stored(code: &str) -> Language {
+        Language::parse(code).unwrap_or(Language::En)
+    }
+
+    /// An e-mail's plain text: the greeting (when the name is known), then
+    /// the message `body_key` with `args`.
+    pub fn letter(self, name: Option<&str>, body_key: &str, args: &[(&str, &str)]) -> String {
+        let body = self.text_with(body_key, args);
+        match name {
+            Some(name) => format!(
+                "{}\n\n{body}\n",
+                self.text_with("email-greeting", &[("name", name)])
+            ),
+            None => format!("{body}\n"),
+        }
+    }
+
     /// The texts of `keys`, by key (the labels a printed paper asks for).
     pub fn labels(self, keys: &[&str]) -> smena_pdf::Labels {
         keys.iter().map(|k| (k.to_string(), self.text(k))).collect()
@@ -182,6 +200,17 @@ mod tests {
                 "link",
                 "count",
                 "name",
+                "login",
+                "forgot",
+                "programme",
+                "reference",
+                "document",
+                "reason",
+                "headline",
+                "why",
+                "deadline",
+                "rank",
+                "answer",
             ]
             .into_iter()
             .map(|a| (a, FluentValue::from("x")))
