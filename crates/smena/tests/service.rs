@@ -35,6 +35,7 @@ on_both_databases!(
     mail_arrives_exactly_once_across_an_outage,
     travel_papers_and_spreadsheets_reach_only_whom_they_concern,
     e_mail_speaks_the_recipients_language,
+    the_language_is_chosen_remembered_and_followed,
 );
 
 async fn health_and_security_headers(app: &TestApp) {
@@ -2398,6 +2399,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             format!("/coordinator/programmes/{programme}/vouchers"),
         ),
         (&parent, format!("/api/applications/{application}/offer")),
+        (&anonymous, "/language".into()),
         // Last: these end what the others need.
         (&parent, format!("/applications/{application}/withdraw")),
         (&logged_out, "/logout".into()),
@@ -3312,4 +3314,75 @@ async fn e_mail_speaks_the_recipients_language(app: &TestApp) {
     .await
     .unwrap();
     assert_eq!(subject, "누군가 귀하의 이메일 주소로 가입하려고 했습니다");
+}
+
+/// Pages start in the browser's language; the switcher on every page
+/// changes it, the choice is remembered on the device and on the account,
+/// and e-mail follows the account.
+async fn the_language_is_chosen_remembered_and_followed(app: &TestApp) {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("accept-language", "ko-KR,ko;q=0.9".parse().unwrap());
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let (_, page) = app.get(&c, "/login").await;
+    assert!(
+        page.contains("<html lang=\"ko\">") && page.contains(">로그인</a>"),
+        "{page}"
+    );
+    let r = app
+        .post(&c, "/language", &[("lang", "ru"), ("back", "/login?x=1")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/login?x=1");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("smena_lang=ru;") && cookie.contains("Max-Age=31536000"));
+    let (_, page) = app.get(&c, "/login").await;
+    assert!(
+        page.contains("<html lang=\"ru\">") && page.contains(">Войти</a>"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"ru\" lang=\"ru\" aria-current=\"true\" disabled"));
+    for back in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "",
+    ] {
+        let r = app
+            .post(&c, "/language", &[("lang", "en"), ("back", back)])
+            .await;
+        assert_eq!(r.headers()["location"], "/", "{back}");
+    }
+    let r = app.post(&c, "/language", &[("lang", "xx")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+    // A logged-in parent's choice is stored on the account: e-mail follows.
+    let parent = app.verified_parent("language.switch@example.org").await;
+    let r = app
+        .post(&parent, "/language", &[("lang", "ko"), ("back", "/home")])
+        .await;
+    assert_eq!(r.headers()["location"], "/home");
+    let (stored,): (String,) =
+        sqlx::query_as("SELECT language FROM accounts WHERE email = 'language.switch@example.org'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored, "ko");
+    app.post(
+        &client(),
+        "/password/forgot",
+        &[("email", "language.switch@example.org")],
+    )
+    .await;
+    let (subject,): (String,) = sqlx::query_as(
+        "SELECT subject FROM outbox WHERE recipient = 'language.switch@example.org' AND kind = 'password_reset'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(subject, "Smena 비밀번호 재설정");
 }

@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::documents::router())
         .merge(crate::exports::router())
         .merge(crate::dashboard::router())
+        .merge(crate::language::router())
         .merge(crate::schools::router())
         .merge(crate::camps::router())
         .merge(crate::audit::router())

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 
 use super::session::Visitor;
+use crate::language::Language;
 
 /// The navigation bar's data.
 #[derive(Clone, Debug)]
@@ -12,6 +13,9 @@ pub struct Nav {
     pub name: Option<String>,
     pub role: Option<&'static str>,
     pub csrf: String,
+    /// The page's language, and where to come back to after switching it.
+    pub language: Language,
+    pub path: String,
 }
 
 impl From<&Visitor> for Nav {
@@ -20,7 +24,29 @@ impl From<&Visitor> for Nav {
             name: v.user.as_ref().map(|u| u.full_name.clone()),
             role: v.user.as_ref().map(|u| u.role.title()),
             csrf: v.csrf.clone(),
+            language: v.language,
+            path: v.path.clone(),
         }
+    }
+}
+
+impl Nav {
+    /// The page text `key` in the page's language (templates: `nav.t("…")`).
+    pub fn t(&self, key: &str) -> String {
+        self.language.text(key)
+    }
+
+    /// The page's language code, for `<html lang>`.
+    pub fn lang(&self) -> &'static str {
+        self.language.code()
+    }
+
+    /// The languages to switch to: (code, own name, is the current one).
+    pub fn languages(&self) -> Vec<(&'static str, &'static str, bool)> {
+        Language::ALL
+            .iter()
+            .map(|l| (l.code(), l.own_name(), *l == self.language))
+            .collect()
     }
 }
 

@@ -18,6 +18,7 @@ use sqlx::Row as _;
 use super::AppState;
 use super::error::AppError;
 use super::policy::Role;
+use crate::language::Language;
 use crate::store::{Db, now_ms, random_token, token_hash};
 
 pub const SESSION_COOKIE: &str = "smena_session";
@@ -40,6 +41,8 @@ pub struct User {
     pub email_verified: bool,
     pub school_id: Option<i64>,
     pub camp_id: Option<i64>,
+    /// The language the account reads (a code such as "ru").
+    pub language: String,
 }
 
 /// The person making the request, logged in or not.
@@ -50,7 +53,16 @@ pub struct Visitor {
     pub csrf: String,
     /// SHA-256 of the login session's token, when logged in.
     pub session_hash: Option<String>,
+    /// The language to answer in: the one chosen on this device (cookie),
+    /// else the account's, else the browser's.
+    pub language: Language,
+    /// The path and query asked for, to come back to after switching
+    /// language.
+    pub path: String,
 }
+
+/// The cookie remembering the language chosen on this device.
+pub const LANGUAGE_COOKIE: &str = "smena_lang";
 
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
     type Rejection = AppError;
@@ -113,7 +125,7 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> H
 
 async fn load(db: &Db, hash: &str) -> Result<Option<(User, String, i64)>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT a.id, a.role, a.email, a.full_name, a.email_verified_at, a.school_id, a.camp_id, \
+        "SELECT a.id, a.role, a.email, a.full_name, a.email_verified_at, a.school_id, a.camp_id, a.language, \
                 s.csrf_token, s.last_seen_at \
          FROM login_sessions s JOIN accounts a ON a.id = s.account_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -136,6 +148,7 @@ async fn load(db: &Db, hash: &str) -> Result<Option<(User, String, i64)>, sqlx::
             .is_some(),
         school_id: row.try_get("school_id")?,
         camp_id: row.try_get("camp_id")?,
+        language: row.try_get("language")?,
     };
     Ok(Some((
         user,
@@ -317,10 +330,23 @@ fn foreign_origin(headers: &HeaderMap) -> bool {
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let headers = req.headers();
+    let browser_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::from_accept_language)
+        .unwrap_or(Language::En);
+    let chosen = cookie(headers, LANGUAGE_COOKIE).and_then(Language::parse);
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
     let mut visitor = Visitor {
         user: None,
         csrf: String::new(),
         session_hash: None,
+        language: chosen.unwrap_or(browser_language),
+        path,
     };
     if let Some(token) = cookie(headers, SESSION_COOKIE) {
         let hash = token_hash(token);
@@ -334,11 +360,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                 {
                     tracing::warn!(error = %e, "cannot renew a session");
                 }
-                visitor = Visitor {
-                    user: Some(user),
-                    csrf,
-                    session_hash: Some(hash),
-                };
+                if chosen.is_none() {
+                    visitor.language = Language::stored(&user.language);
+                }
+                visitor.user = Some(user);
+                visitor.csrf = csrf;
+                visitor.session_hash = Some(hash);
             }
             Ok(None) => {}
             Err(e) => return AppError::from(e).into_response(),
