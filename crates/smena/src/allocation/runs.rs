@@ -387,6 +387,15 @@ pub async fn store_result(
     Ok(())
 }
 
+/// The run the programme's result is: the published one, else the newest
+/// final run (reports and exports are about it).
+pub async fn result_run(db: &Db, programme: i64) -> Result<Option<RunSummary>, sqlx::Error> {
+    let all = runs(db, programme).await?;
+    let published = all.iter().position(|r| r.published);
+    let chosen = published.or_else(|| all.iter().position(|r| r.kind == "final"));
+    Ok(chosen.and_then(|i| all.into_iter().nth(i)))
+}
+
 pub async fn runs(db: &Db, programme: i64) -> Result<Vec<RunSummary>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, kind, label, created_at, applicants, placed, results_digest, published_at FROM allocation_runs \

@@ -153,11 +153,7 @@ async fn dashboard(
             .ok_or(AppError::NotFound)?;
     let timeline = charts::timeline_chart(&applications_by_day(&state.db, programme).await?);
     let demand = charts::demand_chart(&demand(&state.db, programme).await?);
-    let all_runs = runs::runs(&state.db, programme).await?;
-    let run = all_runs
-        .iter()
-        .find(|r| r.published)
-        .or_else(|| all_runs.iter().find(|r| r.kind == "final"));
+    let run = runs::result_run(&state.db, programme).await?;
     let (run_label, shares, scores) = match run {
         None => (None, String::new(), String::new()),
         Some(r) => (

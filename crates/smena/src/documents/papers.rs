@@ -550,11 +550,7 @@ async fn report(
     .fetch_one(state.db.pool())
     .await?;
     // The published run, else the newest final one: what the report is about.
-    let all_runs = runs::runs(&state.db, id).await?;
-    let run = all_runs
-        .iter()
-        .find(|r| r.published)
-        .or_else(|| all_runs.iter().find(|r| r.kind == "final"));
+    let run = runs::result_run(&state.db, id).await?;
     let mut figures = vec![
         (
             lang.text("report-figure-applications"),

@@ -107,16 +107,6 @@ pub enum ExportError {
     NotFound(String),
 }
 
-/// The programme's newest published run, else its newest final run.
-async fn result_run(db: &Db, programme: i64) -> Result<Option<i64>, sqlx::Error> {
-    let runs = crate::allocation::runs::runs(db, programme).await?;
-    Ok(runs
-        .iter()
-        .find(|r| r.published)
-        .or_else(|| runs.iter().find(|r| r.kind == "final"))
-        .map(|r| r.id))
-}
-
 fn text(r: &sqlx::any::AnyRow, column: &str) -> Result<String, sqlx::Error> {
     Ok(r.try_get::<Option<String>, _>(column)?.unwrap_or_default())
 }
@@ -207,9 +197,12 @@ pub async fn sheet(
             })
         }
         Table::Placements | Table::Waitlist => {
-            let run = result_run(db, programme).await?.ok_or_else(|| {
-                ExportError::NotFound("the programme has no final allocation yet".into())
-            })?;
+            let run = crate::allocation::runs::result_run(db, programme)
+                .await?
+                .ok_or_else(|| {
+                    ExportError::NotFound("the programme has no final allocation yet".into())
+                })?
+                .id;
             let placed = table == Table::Placements;
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT a.reference, c.family_name, c.given_name, s.name AS school, d.name AS district, \
