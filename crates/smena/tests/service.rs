@@ -3333,6 +3333,29 @@ async fn the_language_is_chosen_remembered_and_followed(app: &TestApp) {
         page.contains("<html lang=\"ko\">") && page.contains(">로그인</a>"),
         "{page}"
     );
+    // The form's own words and its error messages are Korean too.
+    let r = app
+        .post(
+            &c,
+            "/register",
+            &[
+                ("full_name", ""),
+                ("email", "not-an-address"),
+                ("password", "short"),
+                ("password_again", "other"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    for expected in [
+        "부모 또는 보호자로 가입",
+        "성명을 입력하세요.",
+        "이메일 주소가 아닙니다.",
+        "비밀번호는 10자 이상이어야 합니다.",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
     let r = app
         .post(&c, "/language", &[("lang", "ru"), ("back", "/login?x=1")])
         .await;

@@ -96,7 +96,7 @@ async fn login(
         let page = LoginPage {
             nav: Nav::from(&visitor),
             email: form.email,
-            error: Some("The e-mail address or the password is wrong.".into()),
+            error: Some(visitor.language.text("login-wrong")),
         };
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
@@ -172,16 +172,16 @@ async fn register(
         .and_then(Language::from_accept_language)
         .unwrap_or(Language::En);
     let mut errors = Vec::new();
-    let name = validate::name(&form.full_name)
+    let name = validate::name(&form.full_name, visitor.language)
         .map_err(|e| errors.push(e))
         .ok();
-    let email = validate::email(&form.email)
+    let email = validate::email(&form.email, visitor.language)
         .map_err(|e| errors.push(e))
         .ok();
-    if let Some(e) = password::check_new(&form.password, &form.email) {
+    if let Some(e) = password::check_new(&form.password, &form.email, visitor.language) {
         errors.push(e);
     } else if form.password != form.password_again {
-        errors.push("The two passwords are not the same.".into());
+        errors.push(visitor.language.text("register-mismatch"));
     }
     let (Some(name), Some(email), true) = (name, email, errors.is_empty()) else {
         let page = RegisterPage {
@@ -269,10 +269,10 @@ async fn register(
 fn check_your_email(visitor: &Visitor, email: &str) -> Notice {
     Notice {
         nav: Nav::from(visitor),
-        title: "Check your e-mail".into(),
-        message: format!(
-            "We sent a message to {email}. Open the link in it to confirm your address; you need a confirmed address to apply."
-        ),
+        title: visitor.language.text("register-check-title"),
+        message: visitor
+            .language
+            .text_with("register-check-message", &[("email", email)]),
     }
 }
 
@@ -339,7 +339,7 @@ async fn forgot(
     visitor: Visitor,
     Form(form): Form<ForgotForm>,
 ) -> AppResult<Response> {
-    let email = match validate::email(&form.email) {
+    let email = match validate::email(&form.email, visitor.language) {
         Ok(e) => e,
         Err(error) => {
             let page = ForgotPage {
@@ -429,18 +429,17 @@ async fn reset(
         )
             .into_response()
     };
-    if let Some(e) = password::check_new(&form.password, "") {
+    if let Some(e) = password::check_new(&form.password, "", visitor.language) {
         return Ok(retry(e));
     }
     if form.password != form.password_again {
-        return Ok(retry("The two passwords are not the same.".into()));
+        return Ok(retry(visitor.language.text("register-mismatch")));
     }
     let hash = password::hash(form.password.clone()).await?;
     let mut tx = state.db.begin_write().await?;
     let Some(account) = queries::use_token(&mut tx, &form.token, "password_reset").await? else {
         return Err(AppError::BadRequest(
-            "This link is not valid any more (links work once, for one hour). Ask for a new one."
-                .into(),
+            visitor.language.text("reset-link-invalid"),
         ));
     };
     queries::set_password(&mut tx, account, &hash).await?;
@@ -448,8 +447,8 @@ async fn reset(
     tracing::info!(account, "password reset");
     Ok(Notice {
         nav: Nav::from(&visitor),
-        title: "Password changed".into(),
-        message: "Your password is changed and every session logged in with the old one is closed. You can log in now.".into(),
+        title: visitor.language.text("reset-done-title"),
+        message: visitor.language.text("reset-done-message"),
     }
     .into_response())
 }
@@ -495,13 +494,13 @@ async fn change(
         .await?
         .map(|a| a.password_hash);
     if !password::verify(form.current, stored).await {
-        return Ok(retry("The current password is wrong.".into()));
+        return Ok(retry(visitor.language.text("change-current-wrong")));
     }
-    if let Some(e) = password::check_new(&form.password, &user.email) {
+    if let Some(e) = password::check_new(&form.password, &user.email, visitor.language) {
         return Ok(retry(e));
     }
     if form.password != form.password_again {
-        return Ok(retry("The two new passwords are not the same.".into()));
+        return Ok(retry(visitor.language.text("change-mismatch")));
     }
     let hash = password::hash(form.password).await?;
     let mut tx = state.db.begin_write().await?;

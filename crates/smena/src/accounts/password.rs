@@ -2,6 +2,8 @@
 //! async threads (each hash takes tens of milliseconds on purpose).
 
 use argon2::Argon2;
+
+use crate::language::Language;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
@@ -10,18 +12,16 @@ pub const MIN_LEN: usize = 10;
 const MAX_LEN: usize = 200;
 
 /// What is wrong with a new password, in words.
-pub fn check_new(password: &str, email: &str) -> Option<String> {
+pub fn check_new(password: &str, email: &str, lang: Language) -> Option<String> {
     let len = password.chars().count();
     if len < MIN_LEN {
-        return Some(format!("The password needs at least {MIN_LEN} characters."));
+        return Some(lang.text_with("invalid-password-short", &[("min", &MIN_LEN.to_string())]));
     }
     if len > MAX_LEN {
-        return Some(format!(
-            "The password may have at most {MAX_LEN} characters."
-        ));
+        return Some(lang.text_with("invalid-password-long", &[("max", &MAX_LEN.to_string())]));
     }
     if password.trim().eq_ignore_ascii_case(email.trim()) {
-        return Some("The password must not be your e-mail address.".into());
+        return Some(lang.text("invalid-password-email"));
     }
     None
 }
@@ -83,8 +83,11 @@ mod tests {
 
     #[test]
     fn new_passwords_are_checked() {
-        assert!(check_new("short", "a@b.c").is_some());
-        assert!(check_new("parent@example.org", "parent@example.org").is_some());
-        assert!(check_new("a long enough passphrase", "a@b.c").is_none());
+        assert_eq!(
+            check_new("short", "a@b.c", Language::Ru).as_deref(),
+            Some("Пароль должен содержать не менее 10 символов.")
+        );
+        assert!(check_new("parent@example.org", "parent@example.org", Language::En).is_some());
+        assert!(check_new("a long enough passphrase", "a@b.c", Language::En).is_none());
     }
 }

@@ -1,11 +1,14 @@
-//! Checks on what people type into account forms.
+//! Checks on what people type into account forms; problems are told in
+//! the reader's language.
+
+use crate::language::Language;
 
 /// A normalised e-mail address, or what is wrong with it.
-pub fn email(input: &str) -> Result<String, String> {
+pub fn email(input: &str, lang: Language) -> Result<String, String> {
     let e = input.trim().to_lowercase();
-    let bad = || format!("\"{}\" is not an e-mail address.", input.trim());
+    let bad = || lang.text_with("invalid-email", &[("input", input.trim())]);
     if e.is_empty() {
-        return Err("Please enter your e-mail address.".into());
+        return Err(lang.text("invalid-email-empty"));
     }
     if e.len() > 254 || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
@@ -23,16 +26,16 @@ pub fn email(input: &str) -> Result<String, String> {
 }
 
 /// A person's name as they wrote it, trimmed.
-pub fn name(input: &str) -> Result<String, String> {
+pub fn name(input: &str, lang: Language) -> Result<String, String> {
     let n = input.trim();
     if n.is_empty() {
-        return Err("Please enter your full name.".into());
+        return Err(lang.text("invalid-name-empty"));
     }
     if n.chars().count() > 200 {
-        return Err("The name may have at most 200 characters.".into());
+        return Err(lang.text("invalid-name-long"));
     }
     if n.chars().any(char::is_control) {
-        return Err("The name contains characters that cannot be used.".into());
+        return Err(lang.text("invalid-name-characters"));
     }
     Ok(n.to_string())
 }
@@ -43,7 +46,12 @@ mod tests {
 
     #[test]
     fn emails() {
+        let email = |s: &str| super::email(s, Language::En);
         assert_eq!(email(" Parent@Example.ORG ").unwrap(), "parent@example.org");
+        assert_eq!(
+            super::email("x", Language::Ru).unwrap_err(),
+            "«x» — не адрес электронной почты."
+        );
         for bad in [
             "",
             "x",
@@ -61,7 +69,9 @@ mod tests {
 
     #[test]
     fn names() {
+        let name = |s: &str| super::name(s, Language::Ko);
         assert_eq!(name("  Айыына Петрова ").unwrap(), "Айыына Петрова");
+        assert_eq!(name("").unwrap_err(), "성명을 입력하세요.");
         assert!(name("").is_err());
         assert!(name("a\u{0}b").is_err());
         assert!(name(&"x".repeat(201)).is_err());

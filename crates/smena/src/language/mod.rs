@@ -282,6 +282,10 @@ mod tests {
                 "deadline",
                 "rank",
                 "answer",
+                "min",
+                "max",
+                "input",
+                "email",
             ]
             .into_iter()
             .map(|a| (a, FluentValue::from("x")))
@@ -316,16 +320,19 @@ mod tests {
     }
 
     /// Templates whose every word comes from the Fluent files.
-    const TRANSLATED: &[&str] = &["base.html", "documents/voucher_check.html"];
+    const TRANSLATED: &[&str] = &[
+        "base.html",
+        "documents/voucher_check.html",
+        "accounts/login.html",
+        "accounts/register.html",
+        "accounts/forgot.html",
+        "accounts/reset.html",
+    ];
     /// Templates still written in English. The list only shrinks: a new
     /// template must be translated (or knowingly added here).
     const NOT_YET_TRANSLATED: &[&str] = &[
         "accounts/change_password.html",
-        "accounts/forgot.html",
         "accounts/home.html",
-        "accounts/login.html",
-        "accounts/register.html",
-        "accounts/reset.html",
         "allocation/compare.html",
         "allocation/overview.html",
         "allocation/review.html",
@@ -399,8 +406,8 @@ mod tests {
             assert!(words.is_empty(), "{name} has untranslated words: {words:?}");
         }
         // The check itself finds English in a page written in English.
-        let login = std::fs::read_to_string(dir.join("accounts/login.html")).expect("login");
-        assert!(!literal_words(&login).is_empty());
+        let home = std::fs::read_to_string(dir.join("accounts/home.html")).expect("home");
+        assert!(!literal_words(&home).is_empty());
         assert!(literal_words("<p title=\"x\">{{ nav.t(\"a\") }} Smena</p>").is_empty());
         assert_eq!(literal_words("<b>{{ n }}</b> pupils"), ["pupils"]);
     }

@@ -36,6 +36,11 @@ impl Nav {
         self.language.text(key)
     }
 
+    /// The page text `key` with one argument (`{ $arg }` in the file).
+    pub fn t1(&self, key: &str, arg: &str, value: &str) -> String {
+        self.language.text_with(key, &[(arg, value)])
+    }
+
     /// The page's language code, for `<html lang>`.
     pub fn lang(&self) -> &'static str {
         self.language.code()

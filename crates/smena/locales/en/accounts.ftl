@@ -1,0 +1,43 @@
+# Logging in, registering, passwords (templates/accounts, src/accounts).
+login-title = Log in
+login-email = E-mail address
+login-password = Password
+login-submit = Log in
+login-forgot = Forgot your password?
+login-register = Register as a parent or guardian
+login-wrong = The e-mail address or the password is wrong.
+
+register-title = Register as a parent or guardian
+register-short-title = Register
+register-correct = Please correct this:
+register-name = Your full name
+register-password = Password (at least { $min } characters)
+register-password-again = The same password again
+register-submit = Register
+register-mismatch = The two passwords are not the same.
+register-check-title = Check your e-mail
+register-check-message = We sent a message to { $email }. Open the link in it to confirm your address; you need a confirmed address to apply.
+
+forgot-title = Forgot your password?
+forgot-short-title = Forgot your password
+forgot-explain = We will send a link to choose a new one.
+forgot-submit = Send the link
+
+reset-title = Choose a new password
+reset-password = New password (at least { $min } characters)
+reset-submit = Save the new password
+
+invalid-email-empty = Please enter your e-mail address.
+invalid-email = "{ $input }" is not an e-mail address.
+invalid-name-empty = Please enter your full name.
+invalid-name-long = The name may have at most 200 characters.
+invalid-name-characters = The name contains characters that cannot be used.
+invalid-password-short = The password needs at least { $min } characters.
+invalid-password-long = The password may have at most { $max } characters.
+invalid-password-email = The password must not be your e-mail address.
+
+reset-link-invalid = This link is not valid any more (links work once, for one hour). Ask for a new one.
+reset-done-title = Password changed
+reset-done-message = Your password is changed and every session logged in with the old one is closed. You can log in now.
+change-current-wrong = The current password is wrong.
+change-mismatch = The two new passwords are not the same.

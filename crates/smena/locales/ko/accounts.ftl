@@ -1,0 +1,43 @@
+# 로그인, 가입, 비밀번호 (templates/accounts, src/accounts).
+login-title = 로그인
+login-email = 이메일 주소
+login-password = 비밀번호
+login-submit = 로그인
+login-forgot = 비밀번호를 잊으셨나요?
+login-register = 부모 또는 보호자로 가입
+login-wrong = 이메일 주소 또는 비밀번호가 올바르지 않습니다.
+
+register-title = 부모 또는 보호자로 가입
+register-short-title = 가입
+register-correct = 다음을 고쳐 주세요:
+register-name = 성명
+register-password = 비밀번호 ({ $min }자 이상)
+register-password-again = 비밀번호 다시 입력
+register-submit = 가입하기
+register-mismatch = 두 비밀번호가 같지 않습니다.
+register-check-title = 이메일을 확인하세요
+register-check-message = { $email }(으)로 메시지를 보냈습니다. 메시지의 링크를 열어 주소를 확인하세요. 확인된 주소가 있어야 신청할 수 있습니다.
+
+forgot-title = 비밀번호를 잊으셨나요?
+forgot-short-title = 비밀번호 찾기
+forgot-explain = 새 비밀번호를 정할 수 있는 링크를 보내 드립니다.
+forgot-submit = 링크 보내기
+
+reset-title = 새 비밀번호 정하기
+reset-password = 새 비밀번호 ({ $min }자 이상)
+reset-submit = 새 비밀번호 저장
+
+invalid-email-empty = 이메일 주소를 입력하세요.
+invalid-email = "{ $input }"은(는) 이메일 주소가 아닙니다.
+invalid-name-empty = 성명을 입력하세요.
+invalid-name-long = 이름은 200자까지 쓸 수 있습니다.
+invalid-name-characters = 이름에 사용할 수 없는 문자가 있습니다.
+invalid-password-short = 비밀번호는 { $min }자 이상이어야 합니다.
+invalid-password-long = 비밀번호는 { $max }자까지 쓸 수 있습니다.
+invalid-password-email = 비밀번호는 이메일 주소와 같으면 안 됩니다.
+
+reset-link-invalid = 이 링크는 더 이상 유효하지 않습니다(링크는 한 시간 안에 한 번만 쓸 수 있습니다). 새 링크를 요청하세요.
+reset-done-title = 비밀번호가 변경되었습니다
+reset-done-message = 비밀번호가 변경되었고 이전 비밀번호로 로그인한 모든 세션이 종료되었습니다. 이제 로그인할 수 있습니다.
+change-current-wrong = 현재 비밀번호가 올바르지 않습니다.
+change-mismatch = 두 새 비밀번호가 같지 않습니다.

@@ -1,0 +1,43 @@
+# Вход, регистрация, пароли (templates/accounts, src/accounts).
+login-title = Вход
+login-email = Адрес электронной почты
+login-password = Пароль
+login-submit = Войти
+login-forgot = Забыли пароль?
+login-register = Регистрация для родителей и законных представителей
+login-wrong = Неверный адрес электронной почты или пароль.
+
+register-title = Регистрация родителя или законного представителя
+register-short-title = Регистрация
+register-correct = Пожалуйста, исправьте:
+register-name = Ваши фамилия, имя и отчество
+register-password = Пароль (не менее { $min } символов)
+register-password-again = Пароль ещё раз
+register-submit = Зарегистрироваться
+register-mismatch = Пароли не совпадают.
+register-check-title = Проверьте почту
+register-check-message = Мы отправили письмо на { $email }. Откройте ссылку в нём, чтобы подтвердить адрес: без подтверждённого адреса подать заявку нельзя.
+
+forgot-title = Забыли пароль?
+forgot-short-title = Забыли пароль
+forgot-explain = Мы пришлём ссылку, чтобы выбрать новый.
+forgot-submit = Отправить ссылку
+
+reset-title = Выберите новый пароль
+reset-password = Новый пароль (не менее { $min } символов)
+reset-submit = Сохранить новый пароль
+
+invalid-email-empty = Пожалуйста, введите адрес электронной почты.
+invalid-email = «{ $input }» — не адрес электронной почты.
+invalid-name-empty = Пожалуйста, введите фамилию, имя и отчество.
+invalid-name-long = Имя может содержать не более 200 символов.
+invalid-name-characters = В имени есть символы, которые нельзя использовать.
+invalid-password-short = Пароль должен содержать не менее { $min } символов.
+invalid-password-long = Пароль может содержать не более { $max } символов.
+invalid-password-email = Пароль не должен совпадать с адресом электронной почты.
+
+reset-link-invalid = Ссылка больше не действует (ссылка работает один раз в течение часа). Запросите новую.
+reset-done-title = Пароль изменён
+reset-done-message = Пароль изменён, все входы со старым паролем завершены. Теперь можно войти.
+change-current-wrong = Текущий пароль неверен.
+change-mismatch = Новые пароли не совпадают.
