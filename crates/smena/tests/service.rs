@@ -3395,6 +3395,11 @@ async fn the_language_is_chosen_remembered_and_followed(app: &TestApp) {
             .await
             .unwrap();
     assert_eq!(stored, "ko");
+    let (_, page) = app.get(&parent, "/home").await;
+    assert!(
+        page.contains("<strong>부모 또는 보호자</strong>") && page.contains(">비밀번호 변경</a>"),
+        "{page}"
+    );
     app.post(
         &client(),
         "/password/forgot",

@@ -3,3 +3,27 @@ nav-log-in = Log in
 nav-register = Register
 nav-log-out = Log out
 nav-language = Language
+
+role-coordinator = Coordinator
+role-school = School representative
+role-parent = Parent or guardian
+role-camp = Host camp representative
+role-chaperone = Chaperone
+
+home-title = Start
+home-hello = Hello, { $name }
+home-unverified = Your e-mail address is not confirmed yet: open the link we sent you. You need a confirmed address to apply.
+home-logged-in-as = You are logged in as:
+home-programmes = Programmes and sessions
+home-dashboard = Dashboard: applications, demand, districts, scores
+home-setup = Programme set-up
+home-applications = Applications
+home-documents = Documents to check
+home-allocation = Allocation
+home-audit = Audit log
+home-travel-papers = Travel papers: manifests and offline rosters
+home-outbox = Outgoing e-mail (outbox)
+home-children = Your children and their applications
+home-pupils = Your school's pupils
+home-placements = Children placed with your camp
+home-password = Change your password

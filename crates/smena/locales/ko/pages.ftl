@@ -3,3 +3,27 @@ nav-log-in = 로그인
 nav-register = 가입
 nav-log-out = 로그아웃
 nav-language = 언어
+
+role-coordinator = 코디네이터
+role-school = 학교 담당자
+role-parent = 부모 또는 보호자
+role-camp = 캠프 담당자
+role-chaperone = 인솔자
+
+home-title = 시작
+home-hello = { $name }님, 안녕하세요
+home-unverified = 이메일 주소가 아직 확인되지 않았습니다. 보내 드린 링크를 여세요. 확인된 주소가 있어야 신청할 수 있습니다.
+home-logged-in-as = 로그인한 역할:
+home-programmes = 프로그램과 기수
+home-dashboard = 대시보드: 신청, 수요, 지역, 점수
+home-setup = 프로그램 설정
+home-applications = 신청서
+home-documents = 확인할 서류
+home-allocation = 배정
+home-audit = 감사 기록
+home-travel-papers = 여행 서류: 출국자 명단과 오프라인 명단
+home-outbox = 보내는 이메일
+home-children = 자녀와 신청서
+home-pupils = 학교 학생 명단
+home-placements = 캠프에 배정된 어린이
+home-password = 비밀번호 변경

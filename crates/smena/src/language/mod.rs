@@ -327,12 +327,12 @@ mod tests {
         "accounts/register.html",
         "accounts/forgot.html",
         "accounts/reset.html",
+        "accounts/home.html",
     ];
     /// Templates still written in English. The list only shrinks: a new
     /// template must be translated (or knowingly added here).
     const NOT_YET_TRANSLATED: &[&str] = &[
         "accounts/change_password.html",
-        "accounts/home.html",
         "allocation/compare.html",
         "allocation/overview.html",
         "allocation/review.html",
@@ -406,8 +406,8 @@ mod tests {
             assert!(words.is_empty(), "{name} has untranslated words: {words:?}");
         }
         // The check itself finds English in a page written in English.
-        let home = std::fs::read_to_string(dir.join("accounts/home.html")).expect("home");
-        assert!(!literal_words(&home).is_empty());
+        let page = std::fs::read_to_string(dir.join("public/start.html")).expect("start");
+        assert!(!literal_words(&page).is_empty());
         assert!(literal_words("<p title=\"x\">{{ nav.t(\"a\") }} Smena</p>").is_empty());
         assert_eq!(literal_words("<b>{{ n }}</b> pupils"), ["pupils"]);
     }

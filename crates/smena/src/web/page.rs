@@ -11,7 +11,8 @@ use crate::language::Language;
 #[derive(Clone, Debug)]
 pub struct Nav {
     pub name: Option<String>,
-    pub role: Option<&'static str>,
+    /// The role's name in the page's language.
+    pub role: Option<String>,
     pub csrf: String,
     /// The page's language, and where to come back to after switching it.
     pub language: Language,
@@ -22,7 +23,10 @@ impl From<&Visitor> for Nav {
     fn from(v: &Visitor) -> Nav {
         Nav {
             name: v.user.as_ref().map(|u| u.full_name.clone()),
-            role: v.user.as_ref().map(|u| u.role.title()),
+            role: v
+                .user
+                .as_ref()
+                .map(|u| v.language.text(&format!("role-{}", u.role.as_str()))),
             csrf: v.csrf.clone(),
             language: v.language,
             path: v.path.clone(),
