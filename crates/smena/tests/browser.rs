@@ -267,7 +267,7 @@ async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
         b.press("form[enctype='multipart/form-data'] button").await;
     }
     assert_eq!(
-        b.text().await.matches("pending").count(),
+        b.text().await.matches("waiting to be checked").count(),
         3,
         "three documents uploaded"
     );

@@ -41,3 +41,13 @@ reset-done-title = Password changed
 reset-done-message = Your password is changed and every session logged in with the old one is closed. You can log in now.
 change-current-wrong = The current password is wrong.
 change-mismatch = The two new passwords are not the same.
+
+change-title = Change your password
+change-current = Current password
+change-password-again = The same new password again
+change-submit = Change the password
+change-done-message = Your password is changed. You were logged out everywhere else.
+verify-link-invalid = This confirmation link is not valid any more. Log in and ask for a new one from your start page.
+verified-title = E-mail address confirmed
+verified-message = Thank you: your e-mail address is confirmed.
+forgot-sent = If { $email } belongs to an account, we sent it a link to choose a new password.

@@ -27,3 +27,30 @@ home-children = Your children and their applications
 home-pupils = Your school's pupils
 home-placements = Children placed with your camp
 home-password = Change your password
+
+# Words many pages share.
+save = Save
+remove = remove
+none-yet = None yet.
+score = Score
+achievements = Achievements
+documents = Documents
+application = Application
+count-children = { $n ->
+    [one] { $n } child
+   *[other] { $n } children
+}
+error-back = Back to the start page
+error-not-found = This page does not exist, or you may not see it.
+error-log-in = Please log in.
+error-too-many = { $n ->
+    [one] Too many attempts. Please try again in a minute.
+   *[other] Too many attempts. Please try again in { $n } minutes.
+}
+error-internal = Something went wrong on our side; nothing you entered was saved by this request. Please try again.
+error-status-400 = Something in the request is wrong
+error-status-403 = Not allowed
+error-status-404 = Not found
+error-status-413 = Too large
+error-status-429 = Too many attempts
+error-status-500 = Something went wrong

@@ -41,3 +41,13 @@ reset-done-title = 비밀번호가 변경되었습니다
 reset-done-message = 비밀번호가 변경되었고 이전 비밀번호로 로그인한 모든 세션이 종료되었습니다. 이제 로그인할 수 있습니다.
 change-current-wrong = 현재 비밀번호가 올바르지 않습니다.
 change-mismatch = 두 새 비밀번호가 같지 않습니다.
+
+change-title = 비밀번호 변경
+change-current = 현재 비밀번호
+change-password-again = 새 비밀번호 다시 입력
+change-submit = 비밀번호 변경
+change-done-message = 비밀번호가 바뀌었습니다. 다른 모든 곳에서는 로그아웃되었습니다.
+verify-link-invalid = 이 확인 링크는 더 이상 유효하지 않습니다. 로그인한 뒤 시작 페이지에서 새 링크를 요청하세요.
+verified-title = 이메일 주소가 확인되었습니다
+verified-message = 감사합니다. 이메일 주소가 확인되었습니다.
+forgot-sent = { $email }이(가) 계정에 등록된 주소라면 새 비밀번호를 정할 수 있는 링크를 보냈습니다.

@@ -27,3 +27,24 @@ home-children = 자녀와 신청서
 home-pupils = 학교 학생 명단
 home-placements = 캠프에 배정된 어린이
 home-password = 비밀번호 변경
+
+# 여러 페이지에서 함께 쓰는 말.
+save = 저장
+remove = 삭제
+none-yet = 아직 없습니다.
+score = 점수
+achievements = 수상 실적
+documents = 서류
+application = 신청서
+count-children = 어린이 { $n }명
+error-back = 첫 페이지로 돌아가기
+error-not-found = 이 페이지는 없거나 볼 수 있는 권한이 없습니다.
+error-log-in = 로그인해 주세요.
+error-too-many = 시도가 너무 많습니다. { $n }분 후에 다시 시도해 주세요.
+error-internal = 저희 쪽에서 문제가 생겼습니다. 이 요청으로 입력하신 내용은 저장되지 않았습니다. 다시 시도해 주세요.
+error-status-400 = 요청에 문제가 있습니다
+error-status-403 = 허용되지 않음
+error-status-404 = 찾을 수 없음
+error-status-413 = 너무 큽니다
+error-status-429 = 시도가 너무 많습니다
+error-status-500 = 문제가 생겼습니다

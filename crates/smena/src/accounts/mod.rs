@@ -293,7 +293,7 @@ async fn verify_email(
     };
     let Some(account) = account else {
         return Err(AppError::BadRequest(
-            "This confirmation link is not valid any more. Log in and ask for a new one from your start page.".into(),
+            visitor.language.text("verify-link-invalid"),
         ));
     };
     sqlx::query(
@@ -306,8 +306,8 @@ async fn verify_email(
     tx.commit().await?;
     Ok(Notice {
         nav: Nav::from(&visitor),
-        title: "E-mail address confirmed".into(),
-        message: "Thank you: your e-mail address is confirmed.".into(),
+        title: visitor.language.text("verified-title"),
+        message: visitor.language.text("verified-message"),
     }
     .into_response())
 }
@@ -382,10 +382,10 @@ async fn forgot(
     tx.commit().await?;
     Ok(Notice {
         nav: Nav::from(&visitor),
-        title: "Check your e-mail".into(),
-        message: format!(
-            "If {email} belongs to an account, we sent it a link to choose a new password."
-        ),
+        title: visitor.language.text("register-check-title"),
+        message: visitor
+            .language
+            .text_with("forgot-sent", &[("email", &email)]),
     }
     .into_response())
 }
@@ -513,8 +513,8 @@ async fn change(
         &token,
         Notice {
             nav: Nav::from(&visitor),
-            title: "Password changed".into(),
-            message: "Your password is changed. You were logged out everywhere else.".into(),
+            title: visitor.language.text("reset-done-title"),
+            message: visitor.language.text("change-done-message"),
         },
     ))
 }

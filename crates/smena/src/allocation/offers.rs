@@ -386,15 +386,23 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
     .await?;
     for f in families {
         let application: i64 = f.try_get("id")?;
-        let lines: Vec<(String,)> =
-            sqlx::query_as("SELECT sentence FROM explanations WHERE run_id = $1 AND application_id = $2 ORDER BY choice_rank")
+        let lines: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT sentence, words FROM explanations WHERE run_id = $1 AND application_id = $2 ORDER BY choice_rank")
                 .bind(run)
                 .bind(application)
                 .fetch_all(&mut *tx)
                 .await?;
-        let explanation: Vec<String> = lines.into_iter().map(|(s,)| format!("- {s}")).collect();
         let child: String = f.try_get("given_name")?;
         let lang = crate::language::Language::stored(&f.try_get::<String, _>("language")?);
+        let explanation: Vec<String> = lines
+            .into_iter()
+            .map(|(sentence, words)| {
+                format!(
+                    "- {}",
+                    super::wording::stored(words.as_deref(), &sentence, lang)
+                )
+            })
+            .collect();
         let headline = match f.try_get::<Option<String>, _>("code")? {
             Some(code) => lang.text_with(
                 "email-result-placed",

@@ -16,6 +16,7 @@ use super::runs::{self, Overrides, RunSummary, SessionFill};
 use crate::applications::children::find;
 use crate::audit;
 use crate::dashboard::charts::{demand_chart, district_chart};
+use crate::language::Language;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::Nav;
@@ -42,11 +43,15 @@ struct ProgrammeInfo {
 }
 
 async fn current_programme(state: &AppState) -> AppResult<ProgrammeInfo> {
+    let (id, _) = crate::programmes::queries::newest(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let r = sqlx::query(
         "SELECT p.id, p.name, p.status, p.commitment_hex, \
                 (SELECT COUNT(*) FROM applications a WHERE a.programme_id = p.id AND a.status = 'submitted') AS submitted \
-         FROM programmes p ORDER BY p.created_at DESC LIMIT 1",
+         FROM programmes p WHERE p.id = $1",
     )
+    .bind(id)
     .fetch_optional(state.db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
@@ -266,7 +271,7 @@ struct RunView {
     inputs_digest: String,
 }
 
-async fn run_view(state: &AppState, programme: i64, id: i64) -> AppResult<RunView> {
+async fn run_view(state: &AppState, programme: i64, id: i64, lang: Language) -> AppResult<RunView> {
     let summary = runs::runs(&state.db, programme)
         .await?
         .into_iter()
@@ -281,8 +286,8 @@ async fn run_view(state: &AppState, programme: i64, id: i64) -> AppResult<RunVie
     .bind(id)
     .fetch_all(state.db.pool())
     .await?;
-    let unplaced: Vec<(String, String)> = sqlx::query_as(
-        "SELECT a.reference, e.sentence FROM placements p JOIN applications a ON a.id = p.application_id \
+    let unplaced: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT a.reference, e.sentence, e.words FROM placements p JOIN applications a ON a.id = p.application_id \
          JOIN explanations e ON e.run_id = p.run_id AND e.application_id = p.application_id AND e.choice_rank = 1 \
          WHERE p.run_id = $1 AND p.session_id IS NULL ORDER BY a.reference LIMIT 1000",
     )
@@ -301,7 +306,13 @@ async fn run_view(state: &AppState, programme: i64, id: i64) -> AppResult<RunVie
         fill,
         by_district,
         reasons,
-        unplaced,
+        unplaced: unplaced
+            .into_iter()
+            .map(|(reference, sentence, words)| {
+                let why = super::wording::stored(words.as_deref(), &sentence, lang);
+                (reference, why)
+            })
+            .collect(),
         chart,
         district_chart,
         inputs_digest,
@@ -340,7 +351,7 @@ async fn review(
 ) -> AppResult<ReviewPage> {
     authorize(&user, Action::Run, Resource::Allocation)?;
     let programme = current_programme(&state).await?;
-    let run = run_view(&state, programme.id, id).await?;
+    let run = run_view(&state, programme.id, id, visitor.language).await?;
     Ok(ReviewPage {
         nav: Nav::from(&visitor),
         programme,
@@ -393,8 +404,8 @@ async fn compare(
 ) -> AppResult<ComparePage> {
     authorize(&user, Action::Run, Resource::Allocation)?;
     let programme = current_programme(&state).await?;
-    let a = run_view(&state, programme.id, q.a).await?;
-    let b = run_view(&state, programme.id, q.b).await?;
+    let a = run_view(&state, programme.id, q.a, visitor.language).await?;
+    let b = run_view(&state, programme.id, q.b, visitor.language).await?;
     let differences: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT ap.reference, COALESCE(sa.code, '—'), COALESCE(sb.code, '—') FROM placements pa \
          JOIN placements pb ON pb.application_id = pa.application_id AND pb.run_id = $2 \

@@ -21,6 +21,7 @@ use sqlx::Row as _;
 use super::{contract, wording};
 use crate::allocation::contract::parse_date;
 use crate::applications::{queries, score};
+use crate::language::Language;
 use crate::store::{Db, new_id, now_ms};
 use crate::web::error::{AppError, AppResult};
 
@@ -371,15 +372,17 @@ pub async fn store_result(
             .await?;
         for row in explain(&built.instance, allocation, i as u32) {
             let code = &built.instance.sessions()[row.session as usize].id;
+            let words = wording::words(code, row.choice_rank, &row.verdict, show_tiers);
             sqlx::query(
-                "INSERT INTO explanations (run_id, application_id, choice_rank, session_code, reason, sentence) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO explanations (run_id, application_id, choice_rank, session_code, reason, sentence, words) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(run)
             .bind(*application)
             .bind(row.choice_rank as i32)
             .bind(code)
             .bind(row.verdict.code())
-            .bind(wording::sentence(code, row.choice_rank, &row.verdict, show_tiers))
+            .bind(wording::render(&words, Language::En))
+            .bind(serde_json::to_string(&words).map_err(|e| sqlx::Error::Encode(e.into()))?)
             .execute(&mut **tx)
             .await?;
         }
@@ -423,6 +426,7 @@ pub async fn runs(db: &Db, programme: i64) -> Result<Vec<RunSummary>, sqlx::Erro
 /// Per session of a run: places, filled, and the lowest score admitted.
 pub struct SessionFill {
     pub code: String,
+    pub camp: String,
     pub places: i64,
     pub demand_first: i64,
     pub demand_any: i64,
@@ -432,13 +436,13 @@ pub struct SessionFill {
 
 pub async fn fill(db: &Db, programme: i64, run: i64) -> Result<Vec<SessionFill>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT s.id, s.code, s.places, \
+        "SELECT s.id, s.code, k.name AS camp, s.places, \
                 (SELECT COUNT(*) FROM placements p WHERE p.run_id = $1 AND p.session_id = s.id) AS filled, \
                 (SELECT COUNT(*) FROM application_choices c JOIN placements p ON p.application_id = c.application_id AND p.run_id = $1 \
                   WHERE c.session_id = s.id AND c.choice_rank = 1) AS first, \
                 (SELECT COUNT(*) FROM application_choices c JOIN placements p ON p.application_id = c.application_id AND p.run_id = $1 \
                   WHERE c.session_id = s.id) AS any_rank \
-         FROM sessions s WHERE s.programme_id = $2 ORDER BY s.starts, s.code",
+         FROM sessions s JOIN camps k ON k.id = s.camp_id WHERE s.programme_id = $2 ORDER BY s.starts, s.code",
     )
     .bind(run)
     .bind(programme)
@@ -449,30 +453,36 @@ pub async fn fill(db: &Db, programme: i64, run: i64) -> Result<Vec<SessionFill>,
             .bind(run)
             .fetch_one(db.pool())
             .await?;
-    let scores: Vec<(String, String)> = applicants_csv
+    // Applicant id → score, and each session's lowest admitted score, in one
+    // pass over the placements.
+    let scores: foldhash::HashMap<&str, Score> = applicants_csv
         .lines()
         .skip(1)
         .filter_map(|l| {
             let mut f = l.split(',');
-            Some((f.next()?.to_string(), f.next()?.to_string()))
+            let id = f.next()?;
+            Some((id, Score::parse(f.next()?).ok()?))
         })
         .collect();
+    let mut lowest_by_session: foldhash::HashMap<&str, Score> = foldhash::HashMap::default();
+    for l in placements_csv.lines().skip(1) {
+        let mut f = l.split(',');
+        let (Some(id), Some(session)) = (f.next(), f.next()) else {
+            continue;
+        };
+        if let Some(score) = scores.get(id) {
+            lowest_by_session
+                .entry(session)
+                .and_modify(|s| *s = (*s).min(*score))
+                .or_insert(*score);
+        }
+    }
     let mut out = Vec::new();
     for r in rows {
         let code: String = r.try_get("code")?;
-        let lowest = placements_csv
-            .lines()
-            .skip(1)
-            .filter(|l| l.split(',').nth(1) == Some(code.as_str()))
-            .filter_map(|l| {
-                scores
-                    .iter()
-                    .find(|(id, _)| Some(id.as_str()) == l.split(',').next())
-                    .map(|(_, s)| s.clone())
-            })
-            .filter_map(|s| Score::parse(&s).ok())
-            .min();
+        let lowest = lowest_by_session.get(code.as_str()).copied();
         out.push(SessionFill {
+            camp: r.try_get("camp")?,
             code,
             places: i64::from(r.try_get::<i32, _>("places")?),
             demand_first: r.try_get("first")?,

@@ -1,10 +1,82 @@
-//! Explanations in words a parent understands (English for now; the
-//! service's translations take over these sentences).
+//! Explanations in words a parent understands, in the reader's language.
+//! A verdict becomes [`Words`]: message keys of the Fluent files with their
+//! arguments. They are stored with the run (as JSON) and put into words
+//! when read, so the same result reads in Russian, English or Korean; the
+//! command-line contract writes them in English.
 
+use serde::{Deserialize, Serialize};
 use smena_engine::{Ineligibility, Priority, Verdict};
+
+use crate::language::Language;
 
 pub const NO_CHOICES: &str =
     "No sessions were ranked, so there was nothing to place your child in.";
+
+/// One message of the Fluent files with its arguments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Words {
+    pub key: String,
+    #[serde(default)]
+    pub args: Vec<(String, Arg)>,
+}
+
+/// An argument of a message, put into words in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arg {
+    /// The same in every language: a session code, a score, a name.
+    Text(String),
+    /// An ISO date, written as the language writes dates.
+    Date(String),
+    /// A stored code shown by its name (`reserve-group`, `arctic`).
+    Code(String, String),
+    /// Another message.
+    Words(Box<Words>),
+}
+
+impl Words {
+    fn new(key: &str, args: Vec<(&str, Arg)>) -> Words {
+        Words {
+            key: key.to_string(),
+            args: args.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        }
+    }
+
+    pub fn render(&self, lang: Language) -> String {
+        let args: Vec<(String, String)> = self
+            .args
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Arg::Text(t) => t.clone(),
+                    Arg::Date(d) => lang.date(d),
+                    Arg::Code(prefix, code) => lang.code_name(prefix, code),
+                    Arg::Words(w) => w.render(lang),
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> =
+            args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        lang.text_with(&self.key, &borrowed)
+    }
+}
+
+/// A sentence: its messages one after another.
+pub fn render(sentence: &[Words], lang: Language) -> String {
+    sentence
+        .iter()
+        .map(|w| w.render(lang))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A stored sentence (JSON) in `lang`; `fallback` (the English sentence
+/// stored beside it) if it cannot be read.
+pub fn stored(json: Option<&str>, fallback: &str, lang: Language) -> String {
+    json.and_then(|j| serde_json::from_str::<Vec<Words>>(j).ok())
+        .map_or_else(|| fallback.to_string(), |w| render(&w, lang))
+}
 
 /// `placed`, `ineligible` or `not_placed`.
 pub fn outcome(v: &Verdict) -> &'static str {
@@ -26,51 +98,62 @@ pub fn cutoff(v: &Verdict) -> Option<Priority> {
     }
 }
 
-fn describe(p: &Priority, show_tiers: bool) -> String {
-    if show_tiers {
-        format!(
-            "priority tier {}, score {}, lottery number {}",
-            p.tier, p.score, p.lottery
-        )
+fn text(s: impl ToString) -> Arg {
+    Arg::Text(s.to_string())
+}
+
+fn describe(p: &Priority, show_tiers: bool) -> Arg {
+    let mut args = vec![("score", text(p.score)), ("lottery", text(p.lottery))];
+    let key = if show_tiers {
+        args.push(("tier", text(p.tier)));
+        "priority-with-tier"
     } else {
-        format!("score {}, lottery number {}", p.score, p.lottery)
-    }
+        "priority"
+    };
+    Arg::Words(Box::new(Words::new(key, args)))
 }
 
 /// What decided between the child and the cutoff.
-fn decided_by(own: &Priority, cutoff: &Priority) -> &'static str {
+fn decided_by(own: &Priority, cutoff: &Priority) -> Option<Words> {
     if own.tier != cutoff.tier {
-        " The other child was in a higher priority tier (a preferential category), which comes before the score."
+        Some(Words::new("explain-tier-decided", vec![]))
     } else if own.score == cutoff.score {
-        " The scores were equal, so the lottery decided: the lower lottery number goes first."
+        Some(Words::new("explain-lottery-decided", vec![]))
     } else {
-        ""
+        None
     }
 }
 
-/// One sentence for one ranked session.
-pub fn sentence(session: &str, choice_rank: u32, v: &Verdict, show_tiers: bool) -> String {
+/// One ranked session's verdict as messages.
+pub fn words(session: &str, choice_rank: u32, v: &Verdict, show_tiers: bool) -> Vec<Words> {
     let d = |p: &Priority| describe(p, show_tiers);
+    let one = |key: &str, mut args: Vec<(&str, Arg)>| {
+        args.push(("session", text(session)));
+        vec![Words::new(key, args)]
+    };
     match v {
-        Verdict::Placed => format!("Placed in {session}, your choice number {choice_rank}."),
-        Verdict::Ineligible(reason) => {
-            format!("Not eligible for {session}: {}.", ineligibility(reason))
-        }
+        Verdict::Placed => one("explain-placed", vec![("rank", text(choice_rank))]),
+        Verdict::Ineligible(reason) => one(
+            "explain-ineligible",
+            vec![("why", Arg::Words(Box::new(ineligibility(reason))))],
+        ),
         Verdict::BelowCutoff {
             own,
             cutoff,
             reserve,
         } => {
-            let mut s = format!(
-                "Not placed in {session}: its places went to children ranked higher. The last child admitted had {}; your child has {}.{}",
-                d(cutoff),
-                d(own),
-                decided_by(own, cutoff)
+            let mut s = one(
+                "explain-below-cutoff",
+                vec![("cutoff", d(cutoff)), ("own", d(own))],
             );
+            s.extend(decided_by(own, cutoff));
             if let Some((group, reserve_cutoff)) = reserve {
-                s.push_str(&format!(
-                    " The places reserved for {group} went to children of {group} ranked higher (the last had {}).",
-                    d(reserve_cutoff)
+                s.push(Words::new(
+                    "explain-reserve",
+                    vec![
+                        ("group", Arg::Code("reserve-group".into(), group.clone())),
+                        ("cutoff", d(reserve_cutoff)),
+                    ],
                 ));
             }
             s
@@ -81,79 +164,146 @@ pub fn sentence(session: &str, choice_rank: u32, v: &Verdict, show_tiers: bool) 
             cap,
             cutoff,
         } => match cutoff {
-            Some(c) => format!(
-                "Not placed in {session}: at most {cap} children of one school may take its general places, and {cap} children of {school} ranked higher took them (the last had {}; your child has {}).",
-                d(c),
-                d(own)
+            Some(c) => one(
+                "explain-school-cap",
+                vec![
+                    ("n", text(cap)),
+                    ("school", text(school)),
+                    ("cutoff", d(c)),
+                    ("own", d(own)),
+                ],
             ),
-            None => format!(
-                "Not placed in {session}: it takes no children of {school} on its general places."
-            ),
+            None => one("explain-school-none", vec![("school", text(school))]),
         },
         Verdict::BlockDoesNotFit {
             own,
             children,
             places_left,
-        } => {
-            let left = match places_left {
-                0 => "none were left".to_string(),
-                1 => "only 1 was left".to_string(),
-                n => format!("only {n} were left"),
-            };
-            format!(
-                "Not placed in {session}: your {children} children apply together and need {children} places in the same session; {left} after the children ranked higher (your children have {}).",
-                d(own)
-            )
+        } => one(
+            "explain-block",
+            vec![
+                ("children", text(children)),
+                (
+                    "left",
+                    Arg::Words(Box::new(Words::new(
+                        "explain-block-left",
+                        vec![("n", text(places_left))],
+                    ))),
+                ),
+                ("own", d(own)),
+            ],
+        ),
+        Verdict::AllPlacesReserved { .. } => one("explain-all-reserved", vec![]),
+        Verdict::NoPlaces => one("explain-no-places", vec![]),
+        Verdict::HeldByEarlierOffers { own, cutoff } => {
+            one("explain-held", vec![("cutoff", d(cutoff)), ("own", d(own))])
         }
-        Verdict::AllPlacesReserved { .. } => format!(
-            "Not placed in {session}: all its places are reserved for groups your child is not in, and those groups filled them."
-        ),
-        Verdict::NoPlaces => format!("Not placed in {session}: the session has no places."),
-        Verdict::HeldByEarlierOffers { own, cutoff } => format!(
-            "Not placed in {session}: its places are held by children who were offered them before a withdrawal and keep them (the last had {}; your child has {}).",
-            d(cutoff),
-            d(own)
-        ),
-        Verdict::Unresolved { own } => format!(
-            "Not placed in {session}, although it would take your child ({}): children who apply together made this case impossible to settle automatically. The coordinator has been told and will review it.",
-            d(own)
-        ),
+        Verdict::Unresolved { own } => one("explain-unresolved", vec![("own", d(own))]),
     }
 }
 
+/// One sentence for one ranked session, in English (the command line's
+/// `explain.csv`).
+pub fn sentence(session: &str, choice_rank: u32, v: &Verdict, show_tiers: bool) -> String {
+    render(&words(session, choice_rank, v, show_tiers), Language::En)
+}
+
 /// Why a child may not take a session.
-pub fn ineligibility(r: &Ineligibility) -> String {
+pub fn ineligibility(r: &Ineligibility) -> Words {
     match r {
-        Ineligibility::TooYoung { age, min_age, on } => {
-            format!(
-                "your child will be {age} on the first day ({on}), and the session takes children from {min_age}"
-            )
-        }
-        Ineligibility::TooOld { age, max_age, on } => {
-            format!(
-                "your child will be {age} on the first day ({on}), and the session takes children up to {max_age}"
-            )
-        }
-        Ineligibility::BirthDateMissing => {
-            "the session has an age limit and no birth date was given".into()
-        }
+        Ineligibility::TooYoung { age, min_age, on } => Words::new(
+            "ineligible-too-young",
+            vec![
+                ("n", text(age)),
+                ("on", Arg::Date(on.to_string())),
+                ("min", text(min_age)),
+            ],
+        ),
+        Ineligibility::TooOld { age, max_age, on } => Words::new(
+            "ineligible-too-old",
+            vec![
+                ("n", text(age)),
+                ("on", Arg::Date(on.to_string())),
+                ("max", text(max_age)),
+            ],
+        ),
+        Ineligibility::BirthDateMissing => Words::new("ineligible-birth-date", vec![]),
         Ineligibility::PassportExpiresTooSoon {
             expires,
             needed_until,
-        } => {
-            format!(
-                "the passport expires on {expires} and must be valid until at least {needed_until}"
-            )
-        }
-        Ineligibility::PassportMissing => {
-            "the session needs a passport and no passport expiry date was given".into()
-        }
-        Ineligibility::DocumentsNotVerified => {
-            "the application's documents have not been verified".into()
-        }
-        Ineligibility::BlockMemberIneligible { member } => format!(
-            "children applying together must all be eligible, and {member} is not eligible for this session"
+        } => Words::new(
+            "ineligible-passport-expires",
+            vec![
+                ("expires", Arg::Date(expires.to_string())),
+                ("date", Arg::Date(needed_until.to_string())),
+            ],
         ),
-        Ineligibility::Withdrawn => "the application was withdrawn".into(),
+        Ineligibility::PassportMissing => Words::new("ineligible-passport-missing", vec![]),
+        Ineligibility::DocumentsNotVerified => Words::new("ineligible-documents", vec![]),
+        Ineligibility::BlockMemberIneligible { member } => {
+            Words::new("ineligible-block-member", vec![("member", text(member))])
+        }
+        Ineligibility::Withdrawn => Words::new("ineligible-withdrawn", vec![]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use smena_engine::Score;
+
+    fn priority(score: i32, lottery: u64) -> Priority {
+        Priority {
+            tier: 0,
+            score: Score::points(score),
+            lottery,
+        }
+    }
+
+    #[test]
+    fn a_verdict_reads_in_each_language_and_survives_storage() {
+        let v = Verdict::BelowCutoff {
+            own: priority(12, 40),
+            cutoff: priority(12, 7),
+            reserve: None,
+        };
+        let w = words("songdowon-2027-1", 1, &v, false);
+        let stored = serde_json::to_string(&w).unwrap();
+        let en = super::stored(Some(&stored), "", Language::En);
+        assert_eq!(
+            en,
+            "Not placed in songdowon-2027-1: its places went to children ranked higher. \
+             The last child admitted had score 12, lottery number 7; your child has score 12, \
+             lottery number 40. The scores were equal, so the lottery decided: the lower \
+             lottery number goes first."
+        );
+        assert_eq!(en, sentence("songdowon-2027-1", 1, &v, false));
+        let ru = super::stored(Some(&stored), "", Language::Ru);
+        assert!(ru.starts_with("Нет места в смене songdowon-2027-1"), "{ru}");
+        assert!(ru.contains("номер жребия 7"), "{ru}");
+        let ko = super::stored(Some(&stored), "", Language::Ko);
+        assert!(
+            ko.contains("songdowon-2027-1") && ko.contains("추첨 번호 7"),
+            "{ko}"
+        );
+        // An old run without stored words keeps its English sentence.
+        assert_eq!(super::stored(None, "as stored", Language::Ru), "as stored");
+    }
+
+    #[test]
+    fn ages_and_dates_follow_the_language() {
+        let r = Ineligibility::TooOld {
+            age: 16,
+            max_age: 15,
+            on: time::Date::from_calendar_date(2027, time::Month::July, 1).unwrap(),
+        };
+        assert_eq!(
+            ineligibility(&r).render(Language::En),
+            "your child will be 16 on the first day (1 July 2027), and the session takes children up to 15"
+        );
+        assert_eq!(
+            ineligibility(&r).render(Language::Ru),
+            "в первый день смены (1 июля 2027 г.) ребёнку будет 16 лет, а смена принимает детей не старше 15"
+        );
     }
 }

@@ -99,7 +99,7 @@ impl IntoResponse for ApiError {
         (
             status,
             Json(ErrorJson {
-                error: self.0.message(),
+                error: self.0.message(crate::language::Language::En),
             }),
         )
             .into_response()

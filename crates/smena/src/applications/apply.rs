@@ -17,6 +17,7 @@ use super::score::{self, Breakdown};
 use crate::allocation::contract::parse_date;
 use crate::audit;
 use crate::documents;
+use crate::language::Language;
 use crate::notifications::outbox;
 use crate::store::{new_id, now_ms, random_token};
 use crate::web::AppState;
@@ -27,15 +28,10 @@ use crate::web::session::{User, Visitor};
 
 /// The wording families agree to; the version is stored with each consent.
 pub const CONSENT_VERSION: &str = "2027-1";
+/// (kind, the key of its wording in the Fluent files).
 pub const CONSENTS: &[(&str, &str)] = &[
-    (
-        "participation",
-        "I am the parent or legal guardian of this child. I agree that the child travels abroad with the programme's group and its chaperones for the session they are placed in, and I will accept or decline a placement by its deadline.",
-    ),
-    (
-        "personal_data",
-        "I agree that the programme processes the child's personal data for this application, gives the host camp only what it needs, and deletes the data when the programme's retention period ends.",
-    ),
+    ("participation", "consent-participation"),
+    ("personal_data", "consent-personal-data"),
 ];
 
 /// A session and whether this child may take it.
@@ -44,14 +40,23 @@ pub struct SessionChoice {
     pub ineligible: Option<String>,
 }
 
-fn eligibility(child: &Child, s: &SessionOption, passport_months: i32) -> Option<String> {
+fn eligibility(
+    child: &Child,
+    s: &SessionOption,
+    passport_months: i32,
+    lang: Language,
+) -> Option<String> {
     let birth = parse_date(&child.birth_date).ok()?;
     let starts = parse_date(&s.starts).ok()?;
     let age = smena_engine::age_on(birth, starts);
     if age < s.min_age.max(0) as u32 || age > s.max_age.max(0) as u32 {
-        return Some(format!(
-            "ages {}–{}; the child will be {age}",
-            s.min_age, s.max_age
+        return Some(lang.text_with(
+            "ineligible-age",
+            &[
+                ("min", &s.min_age.to_string()),
+                ("max", &s.max_age.to_string()),
+                ("n", &age.to_string()),
+            ],
         ));
     }
     let ends = parse_date(&s.ends).ok()?;
@@ -61,11 +66,16 @@ fn eligibility(child: &Child, s: &SessionOption, passport_months: i32) -> Option
         .as_deref()
         .and_then(|p| parse_date(p).ok())
     {
-        None => Some(format!(
-            "a passport valid until at least {needed} is needed; add its expiry date"
+        None => Some(lang.text_with(
+            "ineligible-no-passport",
+            &[("date", &lang.date(&needed.to_string()))],
         )),
-        Some(p) if p < needed => Some(format!(
-            "the passport expires on {p}; it must be valid until at least {needed}"
+        Some(p) if p < needed => Some(lang.text_with(
+            "ineligible-passport",
+            &[
+                ("expires", &lang.date(&p.to_string())),
+                ("date", &lang.date(&needed.to_string())),
+            ],
         )),
         Some(_) => None,
     }
@@ -74,13 +84,14 @@ fn eligibility(child: &Child, s: &SessionOption, passport_months: i32) -> Option
 pub async fn start(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(child_id): Path<i64>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Create, Resource::Application)?;
     let child = find(&state, &user, Action::Update, child_id).await?;
     let programme = queries::open_programme(&state.db)
         .await?
-        .ok_or_else(|| AppError::BadRequest("No programme is taking applications now.".into()))?;
+        .ok_or_else(|| AppError::BadRequest(visitor.language.text("application-no-programme")))?;
     let now = now_ms();
     let mut tx = state.db.begin_write().await?;
     let existing: Option<(i64,)> =
@@ -248,7 +259,7 @@ async fn page(
         .await?
         .into_iter()
         .map(|s| SessionChoice {
-            ineligible: eligibility(&child, &s, passport_months),
+            ineligible: eligibility(&child, &s, passport_months, visitor.language),
             session: s,
         })
         .collect();
@@ -294,14 +305,22 @@ async fn page(
         status,
         deadline: crate::audit::when(&deadline),
     });
-    let explanations: Vec<(i32, String, String, String)> = sqlx::query_as(
-        "SELECT e.choice_rank, e.session_code, e.reason, e.sentence FROM explanations e \
+    let explanations: Vec<(i32, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT e.choice_rank, e.session_code, e.reason, e.sentence, e.words FROM explanations e \
          JOIN allocation_runs r ON r.id = e.run_id AND r.published_at IS NOT NULL \
          WHERE e.application_id = $1 ORDER BY e.choice_rank",
     )
     .bind(application.id)
     .fetch_all(state.db.pool())
     .await?;
+    let explanations = explanations
+        .into_iter()
+        .map(|(rank, session, reason, sentence, words)| {
+            let sentence =
+                crate::allocation::wording::stored(words.as_deref(), &sentence, visitor.language);
+            (rank, session, reason, sentence)
+        })
+        .collect();
     let can_withdraw = child.guardian_id == user.id && application.status == "submitted";
     let mut siblings = if child.guardian_id == user.id {
         let mut conn = state.db.pool().acquire().await?;
@@ -358,10 +377,10 @@ pub async fn view(
     let (application, child) = load(&state, &user, Action::Read, id).await?;
     audit::note(&state.db, &user, "read", "application", Some(id), "ok", "").await?;
     let notice = match q.done.as_deref() {
-        Some("received") if application.status == "submitted" => Some(
-            "Your application has been received. We sent you a confirmation by e-mail.".to_string(),
-        ),
-        Some("saved") => Some("Draft saved.".to_string()),
+        Some("received") if application.status == "submitted" => {
+            Some(visitor.language.text("application-received"))
+        }
+        Some("saved") => Some(visitor.language.text("application-saved")),
         _ => None,
     };
     page(
@@ -394,6 +413,7 @@ pub async fn save(
             .map(|(_, v)| v.trim().to_string())
     };
     let submit = get("action").as_deref() == Some("submit");
+    let lang = visitor.language;
     let idem = get("idem").filter(|k| !k.is_empty());
     if child.guardian_id != user.id {
         return Err(AppError::NotFound);
@@ -404,9 +424,7 @@ pub async fn save(
             // nothing new happens; the family sees that it was received.
             return Ok(Redirect::to(&format!("/applications/{id}?done=received")).into_response());
         }
-        return Err(AppError::BadRequest(
-            "This application can no longer be changed.".into(),
-        ));
+        return Err(AppError::BadRequest(lang.text("application-unchangeable")));
     }
     let cached = state
         .open_programme
@@ -415,9 +433,7 @@ pub async fn save(
         .filter(|c| {
             c.0.id == application.programme_id && c.0.closes_at.is_none_or(|t| t > now_ms())
         })
-        .ok_or_else(|| {
-            AppError::BadRequest("Applications for this programme are closed.".into())
-        })?;
+        .ok_or_else(|| AppError::BadRequest(lang.text("application-closed")))?;
     let (programme, sessions) = (&cached.0, &cached.1);
 
     let max = programme.max_choices.max(1) as usize;
@@ -425,6 +441,8 @@ pub async fn save(
         .map(|k| get(&format!("choice_{k}")).unwrap_or_default())
         .collect();
     let mut errors = Vec::new();
+    // Whether the ranked choices themselves can be saved in the draft.
+    let mut choices_ok = true;
     let mut picked: Vec<i64> = Vec::new();
     let mut gap = None;
     for (k, t) in typed.iter().enumerate() {
@@ -437,25 +455,24 @@ pub async fn save(
             .ok()
             .and_then(|id| sessions.iter().find(|s| s.id == id))
         else {
-            errors.push(format!(
-                "Choice {} is not one of this programme's sessions.",
-                k + 1
-            ));
+            errors.push(lang.text_with("choice-unknown", &[("rank", &(k + 1).to_string())]));
+            choices_ok = false;
             continue;
         };
         if let Some(g) = gap {
-            errors.push(format!(
-                "Choice {g} is empty but choice {} is filled: please fill the choices in order.",
-                k + 1
+            errors.push(lang.text_with(
+                "choice-gap",
+                &[("empty", &g.to_string()), ("rank", &(k + 1).to_string())],
             ));
+            choices_ok = false;
         }
         if picked.contains(&s.id) {
-            errors.push(format!(
-                "{} is chosen twice; choose each session once.",
-                s.code
-            ));
-        } else if let Some(why) = eligibility(&child, s, programme.passport_months) {
-            errors.push(format!("{} cannot be chosen: {why}.", s.code));
+            errors.push(lang.text_with("choice-twice", &[("session", &s.code)]));
+            choices_ok = false;
+        } else if let Some(why) = eligibility(&child, s, programme.passport_months, lang) {
+            errors
+                .push(lang.text_with("choice-ineligible", &[("session", &s.code), ("why", &why)]));
+            choices_ok = false;
         } else {
             picked.push(s.id);
         }
@@ -467,22 +484,17 @@ pub async fn save(
         .collect();
     if submit {
         if picked.is_empty() && errors.is_empty() {
-            errors.push("Choose at least one session.".into());
+            errors.push(lang.text("choice-none"));
         }
         if consents.len() < CONSENTS.len() {
-            errors.push(
-                "All consents are needed to submit; each is recorded with your name and the time."
-                    .into(),
-            );
+            errors.push(lang.text("consents-needed"));
         }
         if !user.email_verified {
-            errors.push(
-                "Please confirm your e-mail address first (open the link we sent you).".into(),
-            );
+            errors.push(lang.text("confirm-email-first"));
         }
         let missing = documents::missing(&state.db, programme.id, child.id).await?;
         if !missing.is_empty() {
-            errors.push(format!("Please upload: {}.", missing.join(", ")));
+            errors.push(lang.text_with("documents-missing", &[("document", &missing.join(", "))]));
         }
     }
     // Children placed together: the form lists the family's other
@@ -497,9 +509,6 @@ pub async fn save(
     let now = now_ms();
     let mut tx = state.db.begin_write().await?;
     // The draft is saved whatever else is wrong, as long as its choices are.
-    let choices_ok = !errors.iter().any(|e| {
-        e.starts_with("Choice") || e.contains("chosen twice") || e.contains("cannot be chosen")
-    });
     if together_shown || (submit && application.block_ref.is_some()) {
         let siblings = blocks::siblings(&mut tx, child.guardian_id, &application).await?;
         let wanted = if together_shown {
@@ -517,7 +526,7 @@ pub async fn save(
                 .find(|x| x.id == s)
                 .map_or_else(|| s.to_string(), |x| x.code.clone())
         };
-        let problems = blocks::problems(&siblings, &wanted, &picked, &code);
+        let problems = blocks::problems(&siblings, &wanted, &picked, &code, lang);
         if problems.is_empty() && choices_ok {
             blocks::set(&mut tx, &application, &siblings, &wanted, &programme.code).await?;
         }

@@ -8,6 +8,7 @@
 use sqlx::{AnyConnection, Row as _};
 
 use super::queries::Application;
+use crate::language::Language;
 use crate::store::{WriteTx, random_token};
 
 /// Most children one block may hold.
@@ -83,26 +84,22 @@ pub fn problems(
     wanted: &[i64],
     choices: &[i64],
     session_code: &dyn Fn(i64) -> String,
+    lang: Language,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     if wanted
         .iter()
         .any(|w| !siblings.iter().any(|s| s.application_id == *w))
     {
-        problems.push(
-            "Only your family's other applications to this programme can be placed together with this one."
-                .to_string(),
-        );
+        problems.push(lang.text("together-only-family"));
         return problems;
     }
     if wanted.len() + 1 > MAX_CHILDREN {
-        problems.push(format!(
-            "At most {MAX_CHILDREN} children can be placed together."
-        ));
+        problems.push(lang.text_with("together-at-most", &[("n", &MAX_CHILDREN.to_string())]));
     }
     let codes = |c: &[i64]| {
         if c.is_empty() {
-            "no sessions".to_string()
+            lang.text("together-no-sessions")
         } else {
             c.iter()
                 .map(|s| session_code(*s))
@@ -117,11 +114,13 @@ pub fn problems(
         if let Some(theirs) = &s.submitted_choices
             && theirs.as_slice() != choices
         {
-            problems.push(format!(
-                "{}'s application was submitted with the choices {}; children placed together must rank the same sessions in the same order (this one ranks {}).",
-                s.name,
-                codes(theirs),
-                codes(choices)
+            problems.push(lang.text_with(
+                "together-same-choices",
+                &[
+                    ("name", &s.name),
+                    ("theirs", &codes(theirs)),
+                    ("ours", &codes(choices)),
+                ],
             ));
         }
     }

@@ -28,9 +28,48 @@ pub struct Achievement {
 /// The score and how it was reached, line by line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Breakdown {
-    pub lines: Vec<(String, Score)>,
+    pub lines: Vec<(Line, Score)>,
     pub total: Score,
     pub tier: u8,
+}
+
+/// One line of a score's breakdown, put into words on the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// Points for one achievement.
+    Achievement {
+        title: String,
+        level: String,
+        place: i32,
+    },
+    /// Points taken off above a level's cap.
+    Cap { level: String },
+    /// Points added by the rural coefficient.
+    Rural { coefficient: Score },
+}
+
+impl Line {
+    /// The line in `lang` (a reference, as templates pass it).
+    pub fn words(&self, lang: &crate::language::Language) -> String {
+        let lang = *lang;
+        match self {
+            Line::Achievement {
+                title,
+                level,
+                place,
+            } => format!(
+                "{title} ({}, {})",
+                lang.code_name("level", level),
+                lang.code_name("place", &place.to_string())
+            ),
+            Line::Cap { level } => {
+                lang.text_with("score-cap", &[("level", &lang.code_name("level", level))])
+            }
+            Line::Rural { coefficient } => {
+                lang.text_with("score-rural", &[("coefficient", &coefficient.to_string())])
+            }
+        }
+    }
 }
 
 fn points(milli: i64) -> Score {
@@ -55,14 +94,20 @@ pub fn compute(
                 .map_or(0, |(_, pc)| i64::from(*pc));
             let earned = each * percent / 100;
             lines.push((
-                format!("{} ({level}, place {})", a.title, a.place),
+                Line::Achievement {
+                    title: a.title.clone(),
+                    level: level.clone(),
+                    place: a.place,
+                },
                 points(earned),
             ));
             level_sum += earned;
         }
         if level_sum > *cap {
             lines.push((
-                format!("cap for {level} achievements"),
+                Line::Cap {
+                    level: level.clone(),
+                },
                 points(cap - level_sum),
             ));
             level_sum = *cap;
@@ -72,10 +117,9 @@ pub fn compute(
     let total = if rural && rules.rural_coefficient_milli != 1000 {
         let with = subtotal * rules.rural_coefficient_milli / 1000;
         lines.push((
-            format!(
-                "rural coefficient ×{}",
-                points(rules.rural_coefficient_milli)
-            ),
+            Line::Rural {
+                coefficient: points(rules.rural_coefficient_milli),
+            },
             points(with - subtotal),
         ));
         with
@@ -138,12 +182,15 @@ mod tests {
         );
         assert_eq!(b.total, Score::points(10), "capped at 10");
         assert!(
-            b.lines
-                .iter()
-                .any(|(l, s)| l.contains("cap") && *s == Score::from_thousandths(-3000).unwrap())
+            b.lines.iter().any(|(l, s)| matches!(l, Line::Cap { .. })
+                && *s == Score::from_thousandths(-3000).unwrap())
         );
         let b = compute(&r, &[a("municipal", 1), a("municipal", 2)], true, None);
         assert_eq!(b.total, Score::from_thousandths(2160).unwrap(), "1.8 × 1.2");
+        assert_eq!(
+            b.lines[2].0.words(&crate::language::Language::Ru),
+            "сельский коэффициент ×1.2"
+        );
         assert_eq!(compute(&r, &[], false, Some("state_care")).tier, 2);
         assert_eq!(compute(&r, &[], false, Some("unknown")).tier, 0);
         assert_eq!(

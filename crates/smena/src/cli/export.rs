@@ -55,11 +55,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     .fetch_optional(db.pool())
                     .await
             }
-            None => {
-                sqlx::query_as("SELECT id FROM programmes ORDER BY created_at DESC LIMIT 1")
-                    .fetch_optional(db.pool())
-                    .await
-            }
+            None => crate::programmes::queries::newest(&db)
+                .await
+                .map(|p| p.map(|(id, _)| (id,))),
         }
         .map_err(|e| Failure::Other(e.into()))?;
         let Some((programme,)) = programme else {

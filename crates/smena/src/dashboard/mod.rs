@@ -50,21 +50,22 @@ pub async fn applications_by_day(
 /// Places and demand per session from the applications as they stand
 /// (before any run, too).
 pub async fn demand(db: &Db, programme: i64) -> Result<Vec<SessionFill>, sqlx::Error> {
-    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT s.code, CAST(s.places AS BIGINT), \
+    let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT s.code, k.name, CAST(s.places AS BIGINT), \
                 (SELECT COUNT(*) FROM application_choices c JOIN applications a ON a.id = c.application_id \
                   WHERE c.session_id = s.id AND c.choice_rank = 1 AND a.submitted_at IS NOT NULL), \
                 (SELECT COUNT(*) FROM application_choices c JOIN applications a ON a.id = c.application_id \
                   WHERE c.session_id = s.id AND a.submitted_at IS NOT NULL) \
-         FROM sessions s WHERE s.programme_id = $1 ORDER BY s.starts, s.code",
+         FROM sessions s JOIN camps k ON k.id = s.camp_id WHERE s.programme_id = $1 ORDER BY s.starts, s.code",
     )
     .bind(programme)
     .fetch_all(db.pool())
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(code, places, first, any)| SessionFill {
+        .map(|(code, camp, places, first, any)| SessionFill {
             code,
+            camp,
             places,
             demand_first: first,
             demand_any: any,
@@ -146,11 +147,9 @@ async fn dashboard(
     visitor: Visitor,
 ) -> AppResult<DashboardPage> {
     authorize(&user, Action::Read, Resource::Report)?;
-    let (programme, name): (i64, String) =
-        sqlx::query_as("SELECT id, name FROM programmes ORDER BY created_at DESC LIMIT 1")
-            .fetch_optional(state.db.pool())
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let (programme, name) = crate::programmes::queries::newest(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let timeline = charts::timeline_chart(&applications_by_day(&state.db, programme).await?);
     let demand = charts::demand_chart(&demand(&state.db, programme).await?);
     let run = runs::result_run(&state.db, programme).await?;

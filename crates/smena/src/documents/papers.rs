@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -26,7 +26,7 @@ use crate::store::{Db, now_ms, today};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::User;
+use crate::web::session::{User, Visitor};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -65,14 +65,12 @@ struct TravelPapersPage {
 async fn travel_papers(
     State(state): State<AppState>,
     user: User,
-    visitor: crate::web::session::Visitor,
+    visitor: Visitor,
 ) -> AppResult<TravelPapersPage> {
     authorize(&user, Action::Read, Resource::TravelPapers)?;
-    let (programme, name): (i64, String) =
-        sqlx::query_as("SELECT id, name FROM programmes ORDER BY created_at DESC LIMIT 1")
-            .fetch_optional(state.db.pool())
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let (programme, name) = crate::programmes::queries::newest(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let rows: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT s.id, s.code, k.name, s.starts, s.ends, \
                 (SELECT COUNT(*) FROM offers o WHERE o.session_id = s.id AND o.status = 'accepted') \
@@ -90,7 +88,7 @@ async fn travel_papers(
                 id,
                 code,
                 camp,
-                dates: format!("{starts} – {ends}"),
+                dates: visitor.language.date_range(&starts, &ends),
                 travelling,
             })
             .collect(),
@@ -103,34 +101,13 @@ pub struct LangQuery {
 }
 
 /// The language to print in: the one asked for (`?lang=ru`), else the
-/// account's if it was ever changed from the default, else the browser's.
-async fn language_of(
-    db: &Db,
-    user: Option<&User>,
-    headers: &HeaderMap,
-    asked: &LangQuery,
-) -> AppResult<Language> {
-    if let Some(l) = asked.lang.as_deref().and_then(Language::parse) {
-        return Ok(l);
-    }
-    if let Some(user) = user {
-        let stored: Option<(String,)> =
-            sqlx::query_as("SELECT language FROM accounts WHERE id = $1")
-                .bind(user.id)
-                .fetch_optional(db.pool())
-                .await?;
-        if let Some(l) = stored
-            .and_then(|(l,)| Language::parse(&l))
-            .filter(|l| *l != Language::En)
-        {
-            return Ok(l);
-        }
-    }
-    Ok(headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Language::from_accept_language)
-        .unwrap_or(Language::En))
+/// visitor's (chosen on this device, else the account's, else the browser's).
+fn print_language(visitor: &Visitor, asked: &LangQuery) -> Language {
+    asked
+        .lang
+        .as_deref()
+        .and_then(Language::parse)
+        .unwrap_or(visitor.language)
 }
 
 /// Typesets `paper` off the async threads (a report takes a moment) and
@@ -231,7 +208,7 @@ fn issued_date(ms: Option<i64>) -> String {
 async fn voucher(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
+    visitor: Visitor,
     Query(q): Query<LangQuery>,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -250,7 +227,7 @@ async fn voucher(
     }) else {
         return Err(AppError::NotFound);
     };
-    let lang = language_of(&state.db, Some(&user), &headers, &q).await?;
+    let lang = print_language(&visitor, &q);
     audit::note(&state.db, &user, "print", "voucher", Some(id), "ok", "").await?;
     let paper = smena_pdf::Voucher {
         verify_url: format!(
@@ -289,12 +266,12 @@ fn or_not_given(s: String, lang: Language) -> String {
 async fn consent_form(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
+    visitor: Visitor,
     Query(q): Query<LangQuery>,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (application, child) = load_application(&state, &user, Action::Read, id).await?;
-    let lang = language_of(&state.db, Some(&user), &headers, &q).await?;
+    let lang = print_language(&visitor, &q);
     let head = sqlx::query(
         "SELECT a.reference, p.name AS programme, g.full_name, g.email FROM applications a \
          JOIN programmes p ON p.id = a.programme_id JOIN accounts g ON g.id = $2 WHERE a.id = $1",
@@ -432,18 +409,34 @@ fn optional(r: &sqlx::any::AnyRow, column: &str, lang: Language) -> Result<Strin
         .unwrap_or_else(|| lang.text("not-given")))
 }
 
+/// What a session's manifest and roster start from: the reader may see
+/// travel papers, the session's head, the language and who travels.
+async fn session_papers(
+    state: &AppState,
+    user: &User,
+    visitor: &Visitor,
+    q: &LangQuery,
+    id: i64,
+) -> AppResult<(SessionHead, Language, Vec<sqlx::any::AnyRow>)> {
+    authorize(user, Action::Read, Resource::TravelPapers)?;
+    let head = session_head(&state.db, id).await?;
+    Ok((
+        head,
+        print_language(visitor, q),
+        travellers(&state.db, id).await?,
+    ))
+}
+
 async fn manifest(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
+    visitor: Visitor,
     Query(q): Query<LangQuery>,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Read, Resource::TravelPapers)?;
-    let head = session_head(&state.db, id).await?;
-    let lang = language_of(&state.db, Some(&user), &headers, &q).await?;
+    let (head, lang, travellers) = session_papers(&state, &user, &visitor, &q, id).await?;
     let mut children = Vec::new();
-    for r in travellers(&state.db, id).await? {
+    for r in travellers {
         let expires = r.try_get::<Option<String>, _>("passport_expires")?;
         children.push(smena_pdf::ManifestRow {
             name: name_of(&r)?,
@@ -475,15 +468,13 @@ async fn manifest(
 async fn roster(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
+    visitor: Visitor,
     Query(q): Query<LangQuery>,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Read, Resource::TravelPapers)?;
-    let head = session_head(&state.db, id).await?;
-    let lang = language_of(&state.db, Some(&user), &headers, &q).await?;
+    let (head, lang, travellers) = session_papers(&state, &user, &visitor, &q, id).await?;
     let mut children = Vec::new();
-    for r in travellers(&state.db, id).await? {
+    for r in travellers {
         children.push(smena_pdf::RosterRow {
             name: name_of(&r)?,
             birth_date: lang.date(&r.try_get::<String, _>("birth_date")?),
@@ -530,7 +521,7 @@ fn share(part: i64, whole: i64) -> String {
 async fn report(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
+    visitor: Visitor,
     Query(q): Query<LangQuery>,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -541,7 +532,7 @@ async fn report(
             .fetch_optional(state.db.pool())
             .await?
             .ok_or(AppError::NotFound)?;
-    let lang = language_of(&state.db, Some(&user), &headers, &q).await?;
+    let lang = print_language(&visitor, &q);
     let (submitted, places): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM applications WHERE programme_id = $1 AND submitted_at IS NOT NULL), \
                 (SELECT COALESCE(SUM(places), 0) FROM sessions WHERE programme_id = $1)",
@@ -575,20 +566,10 @@ async fn report(
                 (run.applicants - run.placed).to_string(),
             ));
             let fill = runs::fill(&state.db, id, run.id).await?;
-            let camps: Vec<(String, String)> = sqlx::query_as(
-                "SELECT s.code, k.name FROM sessions s JOIN camps k ON k.id = s.camp_id WHERE s.programme_id = $1",
-            )
-            .bind(id)
-            .fetch_all(state.db.pool())
-            .await?;
             for f in &fill {
                 sessions.push(smena_pdf::ReportSession {
                     session: f.code.clone(),
-                    camp: camps
-                        .iter()
-                        .find(|(c, _)| *c == f.code)
-                        .map(|(_, k)| k.clone())
-                        .unwrap_or_default(),
+                    camp: f.camp.clone(),
                     places: f.places,
                     first_choices: f.demand_first,
                     placed: f.filled,
@@ -736,11 +717,11 @@ struct VoucherCheckPage {
 /// gate can see whether the voucher is valid, and for whom and where.
 async fn voucher_check(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    visitor: Visitor,
     Query(q): Query<LangQuery>,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    let lang = language_of(&state.db, None, &headers, &q).await?;
+    let lang = print_language(&visitor, &q);
     let code = code.trim().to_ascii_uppercase();
     let found = if code.len() <= 20 {
         sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -80,12 +80,25 @@ impl Format {
         }
     }
 
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+        }
+    }
+
     fn content_type(self) -> &'static str {
         match self {
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Csv => "text/csv; charset=utf-8",
         }
     }
+}
+
+/// A download's file name, `placements.xlsx`: the table and the format.
+fn requested(file: &str) -> Option<(Table, Format)> {
+    let (name, _) = file.rsplit_once('.')?;
+    Some((Table::parse(name)?, Format::of(file)?))
 }
 
 /// Rows with a header, every cell text (dates stay ISO, as stored).
@@ -392,11 +405,12 @@ async fn respond(
         &format!("{} rows", sheet.rows.len()),
     )
     .await?;
-    let ext = match format {
-        Format::Xlsx => "xlsx",
-        Format::Csv => "csv",
-    };
-    let file = format!("{}-{}.{ext}", table.name(), session.unwrap_or(programme));
+    let file = format!(
+        "{}-{}.{}",
+        table.name(),
+        session.unwrap_or(programme),
+        format.extension()
+    );
     Ok((
         [
             (
@@ -421,11 +435,9 @@ async fn programme_export(
     Path((programme, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Read, Resource::Report)?;
-    let (name, _) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
-    let table = Table::parse(name)
-        .filter(|t| *t != Table::Manifest)
+    let (table, format) = requested(&file)
+        .filter(|(t, _)| *t != Table::Manifest)
         .ok_or(AppError::NotFound)?;
-    let format = Format::of(&file).ok_or(AppError::NotFound)?;
     respond(&state, &user, programme, table, None, format).await
 }
 
@@ -436,11 +448,9 @@ async fn session_export(
     Path((session, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Read, Resource::TravelPapers)?;
-    let (name, _) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
-    if Table::parse(name) != Some(Table::Manifest) {
-        return Err(AppError::NotFound);
-    }
-    let format = Format::of(&file).ok_or(AppError::NotFound)?;
+    let (_, format) = requested(&file)
+        .filter(|(t, _)| *t == Table::Manifest)
+        .ok_or(AppError::NotFound)?;
     let (programme,): (i64,) = sqlx::query_as("SELECT programme_id FROM sessions WHERE id = $1")
         .bind(session)
         .fetch_optional(state.db.pool())
@@ -510,5 +520,11 @@ mod tests {
         assert_eq!(Format::of("placements.csv"), Some(Format::Csv));
         assert_eq!(Format::of("placements.pdf"), None);
         assert_eq!(Format::of("placements"), None);
+        assert_eq!(
+            requested("waitlist.CSV"),
+            Some((Table::Waitlist, Format::Csv))
+        );
+        assert_eq!(requested("waitlist.pdf"), None);
+        assert_eq!(requested("passwords.csv"), None);
     }
 }

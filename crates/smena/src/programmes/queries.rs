@@ -24,6 +24,14 @@ pub struct SessionRow {
     pub languages: String,
 }
 
+/// The programme being run now: the newest one. Pages, reports and exports
+/// that do not name a programme are about this one.
+pub async fn newest(db: &Db) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM programmes ORDER BY created_at DESC LIMIT 1")
+        .fetch_optional(db.pool())
+        .await
+}
+
 pub async fn programmes(db: &Db) -> Result<Vec<ProgrammeSummary>, sqlx::Error> {
     let rows = sqlx::query("SELECT id, name, status, max_choices, commitment_hex FROM programmes ORDER BY created_at DESC")
         .fetch_all(db.pool())

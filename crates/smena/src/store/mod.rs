@@ -105,6 +105,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "travel papers",
         include_str!("../../migrations/0006_travel_papers.sql"),
     ),
+    (
+        7,
+        "explanation words",
+        include_str!("../../migrations/0007_explanation_words.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

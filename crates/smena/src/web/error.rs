@@ -4,6 +4,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
+use crate::language::Language;
+
 /// What went wrong while answering a request.
 #[derive(Debug)]
 pub enum AppError {
@@ -46,18 +48,45 @@ impl AppError {
         }
     }
 
-    /// The message shown to the user.
-    pub fn message(&self) -> String {
+    /// The message shown to the user, in `lang`.
+    pub fn message(&self, lang: Language) -> String {
+        self.text().message(lang)
+    }
+
+    fn text(&self) -> ErrorText {
         match self {
-            AppError::NotFound => "This page does not exist, or you may not see it.".into(),
-            AppError::LoginRequired => "Please log in.".into(),
-            AppError::Forbidden(m) | AppError::BadRequest(m) => m.clone(),
-            AppError::TooManyRequests(secs) => {
-                format!("Too many attempts. Please try again in {} minute(s).", secs.div_ceil(60).max(1))
+            AppError::NotFound => ErrorText::NotFound,
+            AppError::LoginRequired => ErrorText::LogIn,
+            AppError::Forbidden(m) | AppError::BadRequest(m) => ErrorText::Said(m.clone()),
+            AppError::TooManyRequests(secs) => ErrorText::TooMany(secs.div_ceil(60).max(1)),
+            AppError::Internal(_) => ErrorText::Internal,
+        }
+    }
+}
+
+/// What an error page says, kept on the response so that the session layer,
+/// which knows the visitor's language, can write the page in it.
+#[derive(Clone, Debug)]
+pub enum ErrorText {
+    NotFound,
+    LogIn,
+    /// Already in words (the route wrote them in the visitor's language).
+    Said(String),
+    /// Too many attempts: minutes to wait.
+    TooMany(u64),
+    Internal,
+}
+
+impl ErrorText {
+    pub fn message(&self, lang: Language) -> String {
+        match self {
+            ErrorText::NotFound => lang.text("error-not-found"),
+            ErrorText::LogIn => lang.text("error-log-in"),
+            ErrorText::Said(m) => m.clone(),
+            ErrorText::TooMany(minutes) => {
+                lang.text_with("error-too-many", &[("n", &minutes.to_string())])
             }
-            AppError::Internal(_) => {
-                "Something went wrong on our side; nothing you entered was saved by this request. Please try again.".into()
-            }
+            ErrorText::Internal => lang.text("error-internal"),
         }
     }
 }
@@ -71,11 +100,19 @@ impl IntoResponse for AppError {
             return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
         }
         let status = self.status();
+        let text = self.text();
+        // English unless the session layer rewrites it in the visitor's
+        // language (it does for every page it wraps).
         let mut response = (
             status,
-            Html(super::page::error_page(status, &self.message())),
+            Html(super::page::error_page(
+                status,
+                &text.message(Language::En),
+                Language::En,
+            )),
         )
             .into_response();
+        response.extensions_mut().insert(text);
         if let AppError::TooManyRequests(secs) = self
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {

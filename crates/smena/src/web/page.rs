@@ -45,6 +45,31 @@ impl Nav {
         self.language.text_with(key, &[(arg, value)])
     }
 
+    /// The page text `key` with two arguments.
+    pub fn t2(&self, key: &str, a: &str, a_value: &str, b: &str, b_value: &str) -> String {
+        self.language.text_with(key, &[(a, a_value), (b, b_value)])
+    }
+
+    /// The page text `key` counting `n` (plural forms choose by it).
+    pub fn n(&self, key: &str, n: impl std::fmt::Display) -> String {
+        self.language.text_with(key, &[("n", &n.to_string())])
+    }
+
+    /// A stored code in words (`nav.code("offer-status", o.status)`).
+    pub fn code(&self, prefix: &str, code: &str) -> String {
+        self.language.code_name(prefix, code)
+    }
+
+    /// An ISO date as this language writes it.
+    pub fn date(&self, iso: &str) -> String {
+        self.language.date(iso)
+    }
+
+    /// A range of ISO dates.
+    pub fn dates(&self, from: &str, to: &str) -> String {
+        self.language.date_range(from, to)
+    }
+
     /// The page's language code, for `<html lang>`.
     pub fn lang(&self) -> &'static str {
         self.language.code()
@@ -63,15 +88,23 @@ impl Nav {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     status: u16,
-    reason: &'a str,
     message: &'a str,
+    nav: Nav,
 }
 
-pub fn error_page(status: StatusCode, message: &str) -> String {
+/// The error page, in `lang`. It has no navigation bar of its own (it may
+/// answer before anyone is known), only the way back.
+pub fn error_page(status: StatusCode, message: &str, lang: Language) -> String {
     ErrorPage {
         status: status.as_u16(),
-        reason: status.canonical_reason().unwrap_or(""),
         message,
+        nav: Nav {
+            name: None,
+            role: None,
+            csrf: String::new(),
+            language: lang,
+            path: "/".into(),
+        },
     }
     .render()
     .unwrap_or_else(|_| message.to_string())

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use sqlx::Row as _;
 
 use super::AppState;
-use super::error::AppError;
+use super::error::{AppError, ErrorText};
 use super::policy::Role;
 use crate::language::Language;
 use crate::store::{Db, now_ms, random_token, token_hash};
@@ -387,7 +387,16 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         id: u.id,
         role: u.role.as_str(),
     });
+    let language = visitor.language;
     let mut response = checked(state, visitor, new_anonymous_token, req, next).await;
+    // Error pages are written in the visitor's language.
+    if let Some(text) = response.extensions_mut().remove::<ErrorText>() {
+        let status = response.status();
+        let page = super::page::error_page(status, &text.message(language), language);
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        response = Response::from_parts(parts, Body::from(page));
+    }
     if let Some(actor) = actor {
         response.extensions_mut().insert(actor);
     }

@@ -109,6 +109,19 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// A browser whose `Accept-Language` is `accept`.
+#[allow(dead_code)]
+pub fn client_speaking(accept: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("accept-language", accept.parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
 /// A browser behind the test's reverse proxy, which says it is at `address`.
 #[allow(dead_code)]
 pub fn client_at(address: &str) -> reqwest::Client {
