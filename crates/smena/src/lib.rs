@@ -15,6 +15,7 @@ pub mod cli;
 pub mod dashboard;
 pub mod documents;
 pub mod exports;
+pub mod imports;
 pub mod language;
 pub mod notifications;
 pub mod programmes;

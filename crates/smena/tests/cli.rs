@@ -1019,6 +1019,88 @@ async fn import_roster_checks_then_writes_only_with_yes() {
     assert!(text(&out.stderr).contains("no school is called \"Nowhere\""));
 }
 
+/// `smena import achievements` names broken rows and unknown children and
+/// writes nothing; with `--yes` it adds the achievements once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_achievements_checks_then_writes_only_with_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("smena.db").display().to_string();
+    let db = smena::store::Db::connect(&database).await.unwrap();
+    db.migrate().await.unwrap();
+    smena::scenario::demo::load(&db, &dir.path().join("files"))
+        .await
+        .unwrap();
+    let (family, given, birth): (String, String, String) = sqlx::query_as(
+        "SELECT family_name, given_name, birth_date FROM children ORDER BY id LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    let achievements = || async {
+        let db = smena::store::Db::connect(&database).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM achievements")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        db.close().await;
+        n
+    };
+    let before = achievements().await;
+    let header = "family_name,given_name,birth_date,achievement,level,place";
+    let broken = dir.path().join("broken.csv");
+    std::fs::write(
+        &broken,
+        format!("{header}\n{family},{given},{birth},Chess,regional,9\nNobody,Known,2013-01-01,Chess,regional,1\n"),
+    )
+    .unwrap();
+    let unknown = dir.path().join("unknown.csv");
+    std::fs::write(
+        &unknown,
+        format!("{header}\nNobody,Known,2013-01-01,Chess,regional,1\n"),
+    )
+    .unwrap();
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!("{header}\n{family},{given},{birth},Chess,regional,1\n"),
+    )
+    .unwrap();
+    let import = |file: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "achievements",
+            file.to_str().unwrap(),
+            "--database",
+            &database,
+        ];
+        args.extend_from_slice(extra);
+        smena(&args)
+    };
+    let out = import(&broken, &["--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("Line 2, column 6 (place)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = import(&unknown, &["--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("Line 2: no child Known Nobody"));
+    assert_eq!(achievements().await, before);
+    let out = import(&good, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Nothing was written"));
+    assert_eq!(achievements().await, before);
+    let out = import(&good, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("1 achievements added"));
+    assert_eq!(achievements().await, before + 1);
+    let out = import(&good, &["--yes"]);
+    assert!(text(&out.stdout).contains("0 achievements added"));
+    assert_eq!(achievements().await, before + 1);
+}
+
 /// `smena export` writes the same rows as the coordinator's download, as
 /// XLSX or CSV, and refuses what it cannot export without writing a file.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

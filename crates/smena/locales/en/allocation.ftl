@@ -167,3 +167,21 @@ camp-age = Age on arrival
 camp-place = Place
 camp-none-placed = No children placed yet: places are offered when the result is published.
 camp-no-sessions = No sessions at this camp yet.
+
+# The charts' words.
+chart-demand-caption = { $n } places / { $want } want it ({ $first } first)
+chart-legend-places = places
+chart-legend-ranked = children who ranked it
+chart-district-caption = { $placed } placed of { $n } applications
+chart-legend-applications = applications
+chart-legend-placed = placed
+chart-share-caption = { $applicants } % of applicants, { $places } % of places
+chart-legend-share-applicants = share of applicants
+chart-legend-share-places = share of places
+chart-no-applications = No applications submitted yet.
+chart-in-all = { $n } in all
+chart-ranked-it = { $n } ranked it
+chart-cutoff = cutoff { $score }
+chart-points = { $score } points
+chart-placed-here = placed in this session
+chart-not-placed-here = not placed here

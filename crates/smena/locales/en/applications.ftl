@@ -99,3 +99,56 @@ together-same-choices = { $name }'s application was submitted with the choices {
 withdraw-explain = Withdrawing gives up the application; the place goes to the next child on the waiting list.
 withdraw-explain-place = Withdrawing gives up the application and the place; the place goes to the next child on the waiting list.
 withdraw-submit = Withdraw the application
+
+# What is wrong with a child's details.
+child-invalid-given-empty = Please enter the child's given name.
+child-invalid-given-long = The given name is too long or has characters that cannot be used.
+child-invalid-family-empty = Please enter the child's family name.
+child-invalid-family-long = The family name is too long or has characters that cannot be used.
+child-invalid-birth-date = Birth date: "{ $value }" is not a date (write YYYY-MM-DD).
+child-invalid-birth-future = The birth date is in the future.
+child-invalid-age = Children aged 5 to 19 can apply; please check the birth date.
+child-invalid-school = Please choose the child's school from the list.
+child-invalid-category = Please choose a category from the list.
+child-invalid-passport-expiry = Passport expiry: "{ $value }" is not a date (write YYYY-MM-DD).
+child-invalid-passport-number = The passport number should be 5 to 20 letters and digits, as printed in the passport.
+child-invalid-emergency-contact = The emergency contact is too long or has characters that cannot be used.
+achievement-no-programme = Achievements are scored by an open programme, and none is open now.
+achievement-choose-level = Please choose the achievement's level from the list.
+achievement-choose-place = Please choose the place from the list.
+achievement-describe = Please describe the achievement in up to 200 characters.
+application-form-reused = This form was already used to submit another application. Please reload the page and submit again.
+
+# Documents uploaded by the family and checked by the programme office.
+upload-too-large = The file is larger than { $n } MB; please send a smaller scan.
+upload-incomplete = The upload was not complete; please try again.
+upload-no-programme = No programme is taking documents now.
+upload-which = Please choose which document this is.
+upload-past-deadline = The deadline for "{ $document }" was { $deadline }; the programme no longer takes it.
+upload-choose-file = Please choose a file to upload.
+upload-not-a-scan = This file is not a PDF, JPEG or PNG (whatever its name says). Please scan or photograph the document.
+review-reason-needed = Please say why the document is rejected; the family will read it.
+review-reason-long = Please keep the reason under 500 characters.
+
+# Offers and the allocation.
+offer-no-offer = There is no offer to answer.
+offer-already-answered = This offer was already answered ({ $status }).
+offer-deadline-passed = The deadline for this offer has passed.
+offer-choose = Choose to accept or to decline.
+publish-only-final = Only a final run can be published; dry runs are for comparing.
+publish-already = This programme's result is already published.
+run-after-publication = The result is already published; declines are backfilled automatically.
+run-no-seed = This programme has no lottery seed; publish its commitment first.
+dry-run-bad-places = "{ $value }" is not a number of places (a whole number from 0).
+dry-run-bad-school-cap = "{ $value }" is not a school cap: write a whole number, or none.
+dry-run-bad-points = "{ $value }" is not a number of points for { $level }, such as 3 or 2.5.
+dry-run-bad-rural = "{ $value }" is not a coefficient between 0 and 10, such as 1.2.
+export-nothing = Nothing to export: { $what }.
+
+# Forms refused before they reach a page.
+form-too-large = The form is too large; nothing was saved.
+form-incomplete = The form did not arrive completely; please try again.
+form-nul = The request contains a character that cannot be used (a NUL byte); nothing was saved.
+form-foreign = This form was sent from another site and was refused.
+form-expired = This form has expired or did not come from this site. Please go back, reload the page and try again.
+language-choose = Choose Русский, English or 한국어.

@@ -19,6 +19,7 @@ home-dashboard = Dashboard: applications, demand, districts, scores
 home-setup = Programme set-up
 home-applications = Applications
 home-documents = Documents to check
+home-achievements = Import achievements from a spreadsheet
 home-allocation = Allocation
 home-audit = Audit log
 home-travel-papers = Travel papers: manifests and offline rosters

@@ -151,3 +151,21 @@ camp-age = 도착 시 나이
 camp-place = 자리
 camp-none-placed = 아직 배정된 어린이가 없습니다. 결과가 발표되면 자리가 제안됩니다.
 camp-no-sessions = 이 캠프에는 아직 세션이 없습니다.
+
+# 차트의 말.
+chart-demand-caption = 자리 { $n } / 희망 { $want } (1지망 { $first })
+chart-legend-places = 자리
+chart-legend-ranked = 이 세션을 고른 어린이
+chart-district-caption = 신청 { $n }건 중 { $placed }명 배정
+chart-legend-applications = 신청서
+chart-legend-placed = 배정됨
+chart-share-caption = 신청자의 { $applicants } %, 자리의 { $places } %
+chart-legend-share-applicants = 신청자 비율
+chart-legend-share-places = 자리 비율
+chart-no-applications = 아직 제출된 신청서가 없습니다.
+chart-in-all = 모두 { $n }
+chart-ranked-it = { $n }명 지망
+chart-cutoff = 합격선 { $score }
+chart-points = { $score }점
+chart-placed-here = 이 세션에 배정됨
+chart-not-placed-here = 여기에 배정되지 않음

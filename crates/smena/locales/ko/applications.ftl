@@ -96,3 +96,56 @@ together-same-choices = { $name }의 신청서는 { $theirs }(으)로 제출되�
 withdraw-explain = 취소하면 신청을 포기하게 되며, 자리는 대기 명단의 다음 어린이에게 돌아갑니다.
 withdraw-explain-place = 취소하면 신청과 자리를 모두 포기하게 되며, 자리는 대기 명단의 다음 어린이에게 돌아갑니다.
 withdraw-submit = 신청 취소
+
+# 자녀 정보의 문제.
+child-invalid-given-empty = 자녀의 이름을 입력하세요.
+child-invalid-given-long = 이름이 너무 길거나 쓸 수 없는 문자가 있습니다.
+child-invalid-family-empty = 자녀의 성을 입력하세요.
+child-invalid-family-long = 성이 너무 길거나 쓸 수 없는 문자가 있습니다.
+child-invalid-birth-date = 생년월일: "{ $value }"은(는) 날짜가 아닙니다 (YYYY-MM-DD로 쓰세요).
+child-invalid-birth-future = 생년월일이 미래입니다.
+child-invalid-age = 5세에서 19세 어린이가 신청할 수 있습니다. 생년월일을 확인하세요.
+child-invalid-school = 목록에서 자녀의 학교를 고르세요.
+child-invalid-category = 목록에서 우대 대상을 고르세요.
+child-invalid-passport-expiry = 여권 만료일: "{ $value }"은(는) 날짜가 아닙니다 (YYYY-MM-DD로 쓰세요).
+child-invalid-passport-number = 여권 번호는 여권에 인쇄된 대로 5~20자의 문자와 숫자여야 합니다.
+child-invalid-emergency-contact = 비상 연락처가 너무 길거나 쓸 수 없는 문자가 있습니다.
+achievement-no-programme = 실적은 신청을 받는 프로그램에서 점수를 매기는데, 지금 열린 프로그램이 없습니다.
+achievement-choose-level = 목록에서 실적 수준을 고르세요.
+achievement-choose-place = 목록에서 순위를 고르세요.
+achievement-describe = 실적을 200자 이내로 적어 주세요.
+application-form-reused = 이 양식은 이미 다른 신청서 제출에 쓰였습니다. 페이지를 새로 고친 뒤 다시 제출하세요.
+
+# 가족이 올리고 프로그램 사무실이 확인하는 서류.
+upload-too-large = 파일이 { $n }MB보다 큽니다. 더 작은 스캔을 보내 주세요.
+upload-incomplete = 업로드가 끝나지 않았습니다. 다시 시도하세요.
+upload-no-programme = 지금 서류를 받는 프로그램이 없습니다.
+upload-which = 어떤 서류인지 고르세요.
+upload-past-deadline = "{ $document }"의 기한은 { $deadline }였습니다. 프로그램이 더 이상 받지 않습니다.
+upload-choose-file = 올릴 파일을 고르세요.
+upload-not-a-scan = 이 파일은 (이름과 상관없이) PDF, JPEG, PNG가 아닙니다. 서류를 스캔하거나 사진으로 찍어 주세요.
+review-reason-needed = 서류를 반려하는 이유를 적어 주세요. 가족이 읽게 됩니다.
+review-reason-long = 이유는 500자 이내로 적어 주세요.
+
+# 자리 제안과 배정.
+offer-no-offer = 답할 제안이 없습니다.
+offer-already-answered = 이 제안에는 이미 답했습니다 ({ $status }).
+offer-deadline-passed = 이 제안의 답변 기한이 지났습니다.
+offer-choose = 수락 또는 거절을 고르세요.
+publish-only-final = 최종 실행만 발표할 수 있습니다. 모의 실행은 비교용입니다.
+publish-already = 이 프로그램의 결과는 이미 발표되었습니다.
+run-after-publication = 결과가 이미 발표되었습니다. 거절된 자리는 자동으로 다시 배정됩니다.
+run-no-seed = 이 프로그램에는 추첨 시드가 없습니다. 먼저 약속값을 공개하세요.
+dry-run-bad-places = "{ $value }"은(는) 자리 수가 아닙니다 (0 이상의 정수).
+dry-run-bad-school-cap = "{ $value }"은(는) 학교 상한이 아닙니다. 정수나 none을 쓰세요.
+dry-run-bad-points = "{ $value }"은(는) { $level } 점수가 아닙니다 (예: 3 또는 2.5).
+dry-run-bad-rural = "{ $value }"은(는) 0에서 10 사이의 계수가 아닙니다 (예: 1.2).
+export-nothing = 내보낼 것이 없습니다: { $what }.
+
+# 페이지에 닿기 전에 거부된 양식.
+form-too-large = 양식이 너무 큽니다. 아무것도 저장되지 않았습니다.
+form-incomplete = 양식이 다 도착하지 않았습니다. 다시 시도하세요.
+form-nul = 요청에 쓸 수 없는 문자(NUL 바이트)가 있습니다. 아무것도 저장되지 않았습니다.
+form-foreign = 다른 사이트에서 보낸 양식이라 거부되었습니다.
+form-expired = 양식이 만료되었거나 이 사이트에서 온 것이 아닙니다. 돌아가서 페이지를 새로 고친 뒤 다시 시도하세요.
+language-choose = Русский, English, 한국어 중에서 고르세요.

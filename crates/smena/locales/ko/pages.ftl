@@ -19,6 +19,7 @@ home-dashboard = 대시보드: 신청, 수요, 지역, 점수
 home-setup = 프로그램 설정
 home-applications = 신청서
 home-documents = 확인할 서류
+home-achievements = 스프레드시트에서 실적 가져오기
 home-allocation = 배정
 home-audit = 감사 기록
 home-travel-papers = 여행 서류: 출국자 명단과 오프라인 명단

@@ -184,3 +184,24 @@ camp-age = Возраст по прибытии
 camp-place = Место
 camp-none-placed = Пока никто не распределён: места предлагаются после публикации результата.
 camp-no-sessions = В этом лагере пока нет смен.
+
+# Подписи диаграмм.
+chart-demand-caption = мест: { $n } / хотят: { $want } (первым выбором: { $first })
+chart-legend-places = места
+chart-legend-ranked = дети, выбравшие смену
+chart-district-caption = распределено { $placed } из { $n } заявок
+chart-legend-applications = заявки
+chart-legend-placed = распределены
+chart-share-caption = { $applicants } % заявителей, { $places } % мест
+chart-legend-share-applicants = доля заявителей
+chart-legend-share-places = доля мест
+chart-no-applications = Заявок пока нет.
+chart-in-all = всего { $n }
+chart-ranked-it = { $n ->
+    [one] выбрал { $n }
+   *[other] выбрали { $n }
+}
+chart-cutoff = проходной { $score }
+chart-points = { $score } баллов
+chart-placed-here = получили место в этой смене
+chart-not-placed-here = не получили места здесь

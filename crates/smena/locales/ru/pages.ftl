@@ -19,6 +19,7 @@ home-dashboard = Сводка: заявки, спрос, районы, балл�
 home-setup = Настройка программы
 home-applications = Заявки
 home-documents = Документы на проверку
+home-achievements = Загрузка достижений из таблицы
 home-allocation = Распределение
 home-audit = Журнал действий
 home-travel-papers = Документы в дорогу: списки выезжающих и группы

@@ -176,7 +176,7 @@ pub async fn decide(db: &Db, base_url: &str, application: i64, accept: bool) -> 
     .bind(application)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::BadRequest("There is no offer to answer.".into()))?;
+    .ok_or_else(|| AppError::Invalid("offer-no-offer", vec![]))?;
     let programme: i64 = row.try_get("programme_id")?;
     db.lock_programme(&mut tx, programme).await?;
     // Read again under the lock: another request may have answered first.
@@ -187,14 +187,13 @@ pub async fn decide(db: &Db, base_url: &str, application: i64, accept: bool) -> 
             .await?;
     let now = now_ms();
     if status != "offered" {
-        return Err(AppError::BadRequest(format!(
-            "This offer was already answered ({status})."
-        )));
+        return Err(AppError::Invalid(
+            "offer-already-answered",
+            vec![("status", status)],
+        ));
     }
     if deadline < now {
-        return Err(AppError::BadRequest(
-            "The deadline for this offer has passed.".into(),
-        ));
+        return Err(AppError::Invalid("offer-deadline-passed", vec![]));
     }
     sqlx::query("UPDATE offers SET status = $1, decided_at = $2 WHERE application_id = $3")
         .bind(if accept { "accepted" } else { "declined" })
@@ -344,14 +343,10 @@ pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppRe
     .await?
     .ok_or(AppError::NotFound)?;
     if kind != "final" {
-        return Err(AppError::BadRequest(
-            "Only a final run can be published; dry runs are for comparing.".into(),
-        ));
+        return Err(AppError::Invalid("publish-only-final", vec![]));
     }
     if already > 0 {
-        return Err(AppError::BadRequest(
-            "This programme's result is already published.".into(),
-        ));
+        return Err(AppError::Invalid("publish-already", vec![]));
     }
     let now = now_ms();
     sqlx::query("UPDATE allocation_runs SET published_at = $1 WHERE id = $2")

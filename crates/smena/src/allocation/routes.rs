@@ -180,9 +180,7 @@ async fn start_run(
                     .ok()
                     .filter(|p| *p <= 100_000)
                     .ok_or_else(|| {
-                        AppError::BadRequest(format!(
-                            "\"{value}\" is not a number of places (a whole number from 0)."
-                        ))
+                        AppError::Invalid("dry-run-bad-places", vec![("value", value.clone())])
                     })?;
                 overrides.places.push((id, places));
             }
@@ -192,9 +190,7 @@ async fn start_run(
             "none" => overrides.school_cap = Some(None),
             v => {
                 overrides.school_cap = Some(Some(v.parse::<u32>().map_err(|_| {
-                    AppError::BadRequest(format!(
-                        "\"{v}\" is not a school cap: write a whole number, or none."
-                    ))
+                    AppError::Invalid("dry-run-bad-school-cap", vec![("value", v.to_string())])
                 })?))
             }
         }
@@ -207,7 +203,12 @@ async fn start_run(
                 let list = if value.trim() == "none" {
                     Vec::new()
                 } else {
-                    super::contract::parse_reserves(value).map_err(AppError::BadRequest)?
+                    super::contract::parse_reserves(value).map_err(|_| {
+                        AppError::Invalid(
+                            "setup-reserves",
+                            vec![("value", value.trim().to_string())],
+                        )
+                    })?
                 };
                 overrides.reserves.push((id, list));
             }
@@ -218,9 +219,10 @@ async fn start_run(
                     .ok()
                     .filter(|s| (0..=1_000_000).contains(&s.thousandths()))
                     .ok_or_else(|| {
-                        AppError::BadRequest(format!(
-                            "\"{value}\" is not a number of points for {level}, such as 3 or 2.5."
-                        ))
+                        AppError::Invalid(
+                            "dry-run-bad-points",
+                            vec![("value", value.clone()), ("level", level.to_string())],
+                        )
                     })?;
                 overrides
                     .points
@@ -233,16 +235,12 @@ async fn start_run(
                 .ok()
                 .filter(|s| (0..=10_000).contains(&s.thousandths()))
                 .ok_or_else(|| {
-                    AppError::BadRequest(format!(
-                        "\"{c}\" is not a coefficient between 0 and 10, such as 1.2."
-                    ))
+                    AppError::Invalid("dry-run-bad-rural", vec![("value", c.clone())])
                 })?;
             overrides.rural_coefficient_milli = Some(score.thousandths());
         }
     } else if programme.status == "published" {
-        return Err(AppError::BadRequest(
-            "The result is already published; declines are backfilled automatically.".into(),
-        ));
+        return Err(AppError::Invalid("run-after-publication", vec![]));
     }
     let label = match get("label") {
         l if l.is_empty() => {
@@ -299,8 +297,8 @@ async fn run_view(state: &AppState, programme: i64, id: i64, lang: Language) -> 
             .bind(id)
             .fetch_one(state.db.pool())
             .await?;
-    let chart = demand_chart(&fill);
-    let district_chart = district_chart(&by_district);
+    let chart = demand_chart(&fill, lang);
+    let district_chart = district_chart(&by_district, lang);
     Ok(RunView {
         summary,
         fill,
@@ -452,9 +450,7 @@ async fn answer(
         "accept" => true,
         "decline" => false,
         _ => {
-            return Err(AppError::BadRequest(
-                "Choose to accept or to decline.".into(),
-            ));
+            return Err(AppError::Invalid("offer-choose", vec![]));
         }
     };
     offers::decide(&state.db, &state.config.base_url, id, accept).await?;

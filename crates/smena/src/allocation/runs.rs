@@ -69,11 +69,8 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
     .await?
     .ok_or(AppError::NotFound)?;
     let seed_hex: Option<String> = p.try_get("seed_hex")?;
-    let seed = Seed::from_hex(seed_hex.as_deref().unwrap_or("")).map_err(|_| {
-        AppError::BadRequest(
-            "This programme has no lottery seed; publish its commitment first.".into(),
-        )
-    })?;
+    let seed = Seed::from_hex(seed_hex.as_deref().unwrap_or(""))
+        .map_err(|_| AppError::Invalid("run-no-seed", vec![]))?;
     let school_cap: Option<i32> = p.try_get("school_cap")?;
     let school_cap = overrides
         .school_cap

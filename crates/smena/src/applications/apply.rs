@@ -578,9 +578,7 @@ pub async fn save(
             .fetch_optional(&mut *tx)
             .await?;
             let Some((n, code)) = counted else {
-                return Err(AppError::BadRequest(
-                    "Applications for this programme are closed.".into(),
-                ));
+                return Err(AppError::Invalid("application-closed", vec![]));
             };
             // A key already spent on another application (a form copied
             // between tabs, or a forged one) is refused before the write
@@ -594,9 +592,7 @@ pub async fn save(
                 .fetch_optional(&mut *tx)
                 .await?;
                 if used.is_some() {
-                    return Err(AppError::BadRequest(
-                        "This form was already used to submit another application. Please reload the page and submit again.".into(),
-                    ));
+                    return Err(AppError::Invalid("application-form-reused", vec![]));
                 }
             }
             let done = sqlx::query(

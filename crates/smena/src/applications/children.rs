@@ -13,6 +13,7 @@ use super::score::{self, Breakdown};
 use crate::allocation::contract::parse_date;
 use crate::audit;
 use crate::documents::{self, DocumentRow};
+use crate::language::Language;
 use crate::store::{new_id, now_ms};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
@@ -51,7 +52,7 @@ struct ChildValues {
 
 /// A passport number as printed: letters, digits, spaces and dashes (Russian
 /// passports are "98 12 345678"; foreign ones "72 1234567"), 5 to 20 long.
-fn passport_number(input: &str, errors: &mut Vec<String>) -> Option<String> {
+fn passport_number(input: &str, errors: &mut Vec<String>, lang: Language) -> Option<String> {
     let t = input.trim();
     if t.is_empty() {
         return None;
@@ -63,22 +64,18 @@ fn passport_number(input: &str, errors: &mut Vec<String>) -> Option<String> {
             .chars()
             .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
     {
-        errors.push(
-            "The passport number should be 5 to 20 letters and digits, as printed in the passport."
-                .into(),
-        );
+        errors.push(lang.text("child-invalid-passport-number"));
     }
     Some(t.to_string())
 }
 
-fn name_part(input: &str, what: &str, errors: &mut Vec<String>) -> String {
+/// A given or family name; `what` names the field (`given`, `family`).
+fn name_part(input: &str, what: &str, errors: &mut Vec<String>, lang: Language) -> String {
     let t = input.trim();
     if t.is_empty() {
-        errors.push(format!("Please enter the child's {what}."));
+        errors.push(lang.text(&format!("child-invalid-{what}-empty")));
     } else if t.chars().count() > 100 || t.chars().any(char::is_control) {
-        errors.push(format!(
-            "The {what} is too long or has characters that cannot be used."
-        ));
+        errors.push(lang.text(&format!("child-invalid-{what}-long")));
     }
     t.to_string()
 }
@@ -87,16 +84,20 @@ async fn check(
     state: &AppState,
     form: &ChildForm,
     categories: &[(String, String, i32)],
+    lang: Language,
 ) -> AppResult<Result<ChildValues, Vec<String>>> {
     let mut errors = Vec::new();
-    let given_name = name_part(&form.given_name, "given name", &mut errors);
-    let family_name = name_part(&form.family_name, "family name", &mut errors);
+    let given_name = name_part(&form.given_name, "given", &mut errors, lang);
+    let family_name = name_part(&form.family_name, "family", &mut errors, lang);
     let today = time::OffsetDateTime::now_utc().date();
     match parse_date(form.birth_date.trim()) {
-        Err(e) => errors.push(format!("Birth date: {e}")),
-        Ok(d) if d > today => errors.push("The birth date is in the future.".into()),
+        Err(_) => errors.push(lang.text_with(
+            "child-invalid-birth-date",
+            &[("value", form.birth_date.trim())],
+        )),
+        Ok(d) if d > today => errors.push(lang.text("child-invalid-birth-future")),
         Ok(d) if !(5..=19).contains(&smena_engine::age_on(d, today)) => {
-            errors.push("Children aged 5 to 19 can apply; please check the birth date.".into());
+            errors.push(lang.text("child-invalid-age"));
         }
         Ok(_) => {}
     }
@@ -111,29 +112,27 @@ async fn check(
         None => None,
     };
     if known.is_none() {
-        errors.push("Please choose the child's school from the list.".into());
+        errors.push(lang.text("child-invalid-school"));
     }
     let category = Some(form.category.trim().to_string()).filter(|c| !c.is_empty());
     if let Some(c) = &category
         && !categories.iter().any(|(code, _, _)| code == c)
     {
-        errors.push("Please choose a category from the list.".into());
+        errors.push(lang.text("child-invalid-category"));
     }
     let passport_expires = Some(form.passport_expires.trim().to_string()).filter(|p| !p.is_empty());
     if let Some(p) = &passport_expires
-        && let Err(e) = parse_date(p)
+        && parse_date(p).is_err()
     {
-        errors.push(format!("Passport expiry: {e}"));
+        errors.push(lang.text_with("child-invalid-passport-expiry", &[("value", p)]));
     }
-    let passport_number = passport_number(&form.passport_number, &mut errors);
+    let passport_number = passport_number(&form.passport_number, &mut errors, lang);
     let emergency_contact =
         Some(form.emergency_contact.trim().to_string()).filter(|c| !c.is_empty());
     if let Some(c) = &emergency_contact
         && (c.chars().count() > 200 || c.chars().any(char::is_control))
     {
-        errors.push(
-            "The emergency contact is too long or has characters that cannot be used.".into(),
-        );
+        errors.push(lang.text("child-invalid-emergency-contact"));
     }
     if !errors.is_empty() {
         return Ok(Err(errors));
@@ -230,7 +229,7 @@ pub async fn create(
     Form(form): Form<ChildForm>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Create, Resource::Child)?;
-    let values = match check(&state, &form, &categories(&state).await?).await? {
+    let values = match check(&state, &form, &categories(&state).await?, visitor.language).await? {
         Ok(v) => v,
         Err(errors) => {
             let page = form_page(&state, &visitor, "/children".into(), form, errors).await?;
@@ -382,7 +381,7 @@ pub async fn update(
     Form(form): Form<ChildForm>,
 ) -> AppResult<Response> {
     find(&state, &user, Action::Update, id).await?;
-    let values = match check(&state, &form, &categories(&state).await?).await? {
+    let values = match check(&state, &form, &categories(&state).await?, visitor.language).await? {
         Ok(v) => v,
         Err(errors) => {
             let page = form_page(&state, &visitor, format!("/children/{id}"), form, errors).await?;
@@ -427,17 +426,13 @@ pub async fn add_achievement(
     Form(form): Form<AchievementForm>,
 ) -> AppResult<Response> {
     find(&state, &user, Action::Update, id).await?;
-    let programme = queries::open_programme(&state.db).await?.ok_or_else(|| {
-        AppError::BadRequest(
-            "Achievements are scored by an open programme, and none is open now.".into(),
-        )
-    })?;
+    let programme = queries::open_programme(&state.db)
+        .await?
+        .ok_or_else(|| AppError::Invalid("achievement-no-programme", vec![]))?;
     let rules = queries::rules(&state.db, programme.id).await?;
     let title = form.title.trim();
     if !rules.levels.iter().any(|l| l.0 == form.level) {
-        return Err(AppError::BadRequest(
-            "Please choose the achievement's level from the list.".into(),
-        ));
+        return Err(AppError::Invalid("achievement-choose-level", vec![]));
     }
     let place = form
         .place
@@ -446,14 +441,10 @@ pub async fn add_achievement(
         .ok()
         .filter(|p| rules.places.iter().any(|(q, _)| q == p));
     let Some(place) = place else {
-        return Err(AppError::BadRequest(
-            "Please choose the place from the list.".into(),
-        ));
+        return Err(AppError::Invalid("achievement-choose-place", vec![]));
     };
     if title.is_empty() || title.chars().count() > 200 || title.chars().any(char::is_control) {
-        return Err(AppError::BadRequest(
-            "Please describe the achievement in up to 200 characters.".into(),
-        ));
+        return Err(AppError::Invalid("achievement-describe", vec![]));
     }
     let mut tx = state.db.begin_write().await?;
     let aid = new_id();

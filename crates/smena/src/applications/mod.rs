@@ -1,6 +1,7 @@
 //! Applications: families' children, their achievements and score, and the
 //! application with ranked choices and consents.
 
+pub mod achievement_import;
 mod apply;
 pub mod blocks;
 pub mod children;
@@ -9,6 +10,7 @@ pub mod queries;
 pub mod score;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::web::AppState;
@@ -32,4 +34,14 @@ pub fn router() -> Router<AppState> {
         .route("/children/{id}/applications", post(apply::start))
         .route("/applications/{id}", get(apply::view).post(apply::save))
         .route("/coordinator/applications", get(overview::page))
+        .route("/coordinator/achievements", get(achievement_import::form))
+        .route(
+            "/coordinator/achievements/import",
+            post(achievement_import::preview)
+                .layer(DefaultBodyLimit::max(crate::imports::MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/coordinator/achievements/import/confirm",
+            post(achievement_import::confirm),
+        )
 }

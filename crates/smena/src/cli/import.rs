@@ -20,6 +20,21 @@ pub struct Args {
 enum What {
     /// A school's pupils (columns family_name, given_name, birth_date, class)
     Roster(RosterArgs),
+    /// Children's achievements (columns family_name, given_name, birth_date,
+    /// achievement, level, place), each of a registered child
+    Achievements(AchievementArgs),
+}
+
+#[derive(clap::Args)]
+struct AchievementArgs {
+    /// The spreadsheet: .xlsx or .csv
+    file: PathBuf,
+    /// A SQLite file path or sqlite:// URL, or a postgres:// URL
+    #[arg(long, default_value = "smena.db")]
+    database: String,
+    /// Write the achievements (without it, nothing is written)
+    #[arg(long)]
+    yes: bool,
 }
 
 #[derive(clap::Args)]
@@ -40,7 +55,72 @@ struct RosterArgs {
 pub fn run(args: Args) -> Result<(), Failure> {
     match args.what {
         What::Roster(args) => roster_import(args),
+        What::Achievements(args) => achievements_import(args),
     }
+}
+
+fn achievements_import(args: AchievementArgs) -> Result<(), Failure> {
+    use crate::applications::achievement_import;
+    use crate::language::Language;
+    let reading = Progress::stage("reading");
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", args.file.display())))?;
+    let refused = |problems: Vec<crate::imports::Problem>| {
+        Failure::BadInput(format!(
+            "{}: nothing was imported.\n{}",
+            args.file.display(),
+            crate::imports::words(&problems, Language::En).join("\n")
+        ))
+    };
+    runtime()?.block_on(async {
+        let db = open(&args.database).await?;
+        let (levels, places) = achievement_import::scale(&db)
+            .await
+            .map_err(|e| Failure::Other(e.into()))?;
+        let format = if bytes.starts_with(b"PK\x03\x04") {
+            crate::imports::Format::Xlsx
+        } else {
+            crate::imports::Format::Csv
+        };
+        let rows = achievement_import::read(&bytes, &crate::store::today(), &levels, &places)
+            .map_err(refused)?;
+        let rows = achievement_import::match_children(&db, format, rows)
+            .await
+            .map_err(|e| Failure::Other(e.into()))?
+            .map_err(refused)?;
+        reading.finish();
+        if !args.yes {
+            println!(
+                "{}: {} achievements, each of a registered child, all rows correct. Nothing was written; run again with --yes to import them.",
+                args.file.display(),
+                rows.len()
+            );
+            return Ok(());
+        }
+        let mut tx = db
+            .begin_write()
+            .await
+            .map_err(|e| Failure::Other(e.into()))?;
+        let added = achievement_import::save(&mut tx, &rows, now_ms())
+            .await
+            .map_err(|e| Failure::Other(e.into()))?;
+        crate::audit::record_system(
+            &mut tx,
+            "create",
+            "achievements",
+            None,
+            &format!("{added} of {} rows added from the command line", rows.len()),
+        )
+        .await
+        .map_err(|e| Failure::Other(e.into()))?;
+        tx.commit().await.map_err(|e| Failure::Other(e.into()))?;
+        println!(
+            "{added} achievements added ({} in the file; those already recorded are not added twice).",
+            rows.len()
+        );
+        db.close().await;
+        Ok(())
+    })
 }
 
 fn roster_import(args: RosterArgs) -> Result<(), Failure> {
@@ -52,7 +132,7 @@ fn roster_import(args: RosterArgs) -> Result<(), Failure> {
         Failure::BadInput(format!(
             "{}: nothing was imported.\n{}",
             args.file.display(),
-            problems.join("\n")
+            crate::imports::words(&problems, crate::language::Language::En).join("\n")
         ))
     })?;
     drop(bytes);

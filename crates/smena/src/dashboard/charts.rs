@@ -3,28 +3,36 @@
 //! dashboard, the run review page and into the programme report PDF.
 
 use crate::allocation::runs::SessionFill;
+use crate::language::Language;
 
 /// Demand against places per session, as an SVG bar chart.
-pub fn demand_chart(fill: &[SessionFill]) -> String {
+pub fn demand_chart(fill: &[SessionFill], lang: Language) -> String {
     let rows: Vec<(String, i64, i64, String)> = fill
         .iter()
         .map(|f| {
-            let caption = format!(
-                "{} places / {} want it ({} first)",
-                f.places, f.demand_any, f.demand_first
+            let caption = lang.text_with(
+                "chart-demand-caption",
+                &[
+                    ("n", &f.places.to_string()),
+                    ("want", &f.demand_any.to_string()),
+                    ("first", &f.demand_first.to_string()),
+                ],
             );
             (f.code.clone(), f.places, f.demand_any, caption)
         })
         .collect();
     pair_chart(
-        "Places and demand per session",
+        &lang.text("report-chart-demand"),
         &rows,
-        ("places", "children who ranked it"),
+        (
+            &lang.text("chart-legend-places"),
+            &lang.text("chart-legend-ranked"),
+        ),
     )
 }
 
 /// Applications against placements per district, as an SVG bar chart.
-pub fn district_chart(by_district: &[(String, i64, i64)]) -> String {
+pub fn district_chart(by_district: &[(String, i64, i64)], lang: Language) -> String {
     let rows: Vec<(String, i64, i64, String)> = by_district
         .iter()
         .map(|(d, n, placed)| {
@@ -32,14 +40,20 @@ pub fn district_chart(by_district: &[(String, i64, i64)]) -> String {
                 d.clone(),
                 *n,
                 *placed,
-                format!("{placed} placed of {n} applications"),
+                lang.text_with(
+                    "chart-district-caption",
+                    &[("placed", &placed.to_string()), ("n", &n.to_string())],
+                ),
             )
         })
         .collect();
     pair_chart(
-        "Applications and placements per district",
+        &lang.text("report-chart-districts"),
         &rows,
-        ("applications", "placed"),
+        (
+            &lang.text("chart-legend-applications"),
+            &lang.text("chart-legend-placed"),
+        ),
     )
 }
 
@@ -92,7 +106,7 @@ fn askama_escape(s: &str) -> String {
 
 /// Each district's share of the applicants against its share of the
 /// places, in percent (tenths kept for the bar lengths).
-pub fn share_chart(by_district: &[(String, i64, i64)]) -> String {
+pub fn share_chart(by_district: &[(String, i64, i64)], lang: Language) -> String {
     let applicants: i64 = by_district.iter().map(|d| d.1).sum();
     let placed: i64 = by_district.iter().map(|d| d.2).sum();
     let tenths = |part: i64, whole: i64| {
@@ -106,34 +120,39 @@ pub fn share_chart(by_district: &[(String, i64, i64)]) -> String {
         .iter()
         .map(|(d, n, k)| {
             let (a, p) = (tenths(*n, applicants), tenths(*k, placed));
-            let caption = format!(
-                "{}.{} % of applicants, {}.{} % of places",
-                a / 10,
-                a % 10,
-                p / 10,
-                p % 10
+            let caption = lang.text_with(
+                "chart-share-caption",
+                &[
+                    ("applicants", &format!("{}.{}", a / 10, a % 10)),
+                    ("places", &format!("{}.{}", p / 10, p % 10)),
+                ],
             );
             (d.clone(), a, p, caption)
         })
         .collect();
     pair_chart(
-        "Share of places against share of applicants, per district",
+        &lang.text("report-chart-shares"),
         &rows,
-        ("share of applicants", "share of places"),
+        (
+            &lang.text("chart-legend-share-applicants"),
+            &lang.text("chart-legend-share-places"),
+        ),
     )
 }
 
 /// Applications submitted per day (bars) and in all (the line), from the
 /// first day with a submission to the last.
-pub fn timeline_chart(days: &[(time::Date, i64)]) -> String {
+pub fn timeline_chart(days: &[(time::Date, i64)], lang: Language) -> String {
     let (w, h, left, bottom) = (400.0, 160.0, 30.0, 20.0);
     let mut svg = format!(
-        "<svg role=\"img\" aria-label=\"Applications submitted over time\" viewBox=\"0 0 {w} {h}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {w} {h}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">",
+        askama_escape(&lang.text("report-chart-timeline"))
     );
     let (Some(first), Some(last)) = (days.first(), days.last()) else {
-        svg.push_str(
-            "<text x=\"0\" y=\"20\" font-size=\"10\">No applications submitted yet.</text></svg>",
-        );
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"20\" font-size=\"10\">{}</text></svg>",
+            askama_escape(&lang.text("chart-no-applications"))
+        ));
         return svg;
     };
     let span = ((last.0 - first.0).whole_days() + 1).max(1) as f64;
@@ -165,7 +184,7 @@ pub fn timeline_chart(days: &[(time::Date, i64)]) -> String {
         "<polyline points=\"{}\" fill=\"none\" stroke=\"#c06010\" stroke-width=\"2\"/>\
          <text x=\"0\" y=\"18\" font-size=\"9\">{}</text><text x=\"0\" y=\"{:.1}\" font-size=\"9\">0</text>\
          <text x=\"{left}\" y=\"{:.1}\" font-size=\"9\">{}</text><text x=\"{w}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"end\">{}</text>\
-         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\" fill=\"#c06010\">{total} in all</text></svg>",
+         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\" fill=\"#c06010\">{}</text></svg>",
         points.trim_end(),
         peak as i64,
         10.0 + plot_h,
@@ -175,6 +194,7 @@ pub fn timeline_chart(days: &[(time::Date, i64)]) -> String {
         last.0,
         left + plot_w / 2.0,
         h - 4.0,
+        askama_escape(&lang.text_with("chart-in-all", &[("n", &total.to_string())])),
     ));
     svg
 }
@@ -192,7 +212,7 @@ pub struct ScoreDistribution {
 /// One small histogram per session: how many children who ranked it had
 /// each score, those placed there in the first colour, and the session's
 /// cutoff as a line.
-pub fn score_chart(distributions: &[ScoreDistribution]) -> String {
+pub fn score_chart(distributions: &[ScoreDistribution], lang: Language) -> String {
     let max = distributions
         .iter()
         .flat_map(|d| d.placed.iter().chain(&d.others))
@@ -205,7 +225,8 @@ pub fn score_chart(distributions: &[ScoreDistribution]) -> String {
     let (w, row, left) = (400.0, 70.0, 110.0);
     let height = distributions.len() as f64 * row + 34.0;
     let mut svg = format!(
-        "<svg role=\"img\" aria-label=\"Score distributions and cutoffs per session\" viewBox=\"0 0 {w} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {w} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">",
+        askama_escape(&lang.text("report-chart-scores"))
     );
     let bar_w = (w - left) / BINS as f64;
     for (i, d) in distributions.iter().enumerate() {
@@ -225,11 +246,14 @@ pub fn score_chart(distributions: &[ScoreDistribution]) -> String {
             .max(1) as f64;
         let plot_h = row - 18.0;
         svg.push_str(&format!(
-            "<text x=\"0\" y=\"{:.1}\" font-size=\"10\">{}</text><text x=\"0\" y=\"{:.1}\" font-size=\"8\">{} ranked it</text>",
+            "<text x=\"0\" y=\"{:.1}\" font-size=\"10\">{}</text><text x=\"0\" y=\"{:.1}\" font-size=\"8\">{}</text>",
             top + 14.0,
             askama_escape(&d.session),
             top + 26.0,
-            d.placed.len() + d.others.len()
+            askama_escape(&lang.text_with(
+                "chart-ranked-it",
+                &[("n", &(d.placed.len() + d.others.len()).to_string())]
+            ))
         ));
         for b in 0..BINS {
             let x = left + b as f64 * bar_w;
@@ -252,11 +276,11 @@ pub fn score_chart(distributions: &[ScoreDistribution]) -> String {
                 .unwrap_or_default();
             svg.push_str(&format!(
                 "<line x1=\"{x:.1}\" y1=\"{top:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#c06010\" stroke-width=\"2\"/>\
-                 <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"8\" fill=\"#c06010\">cutoff {}</text>",
+                 <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"8\" fill=\"#c06010\">{}</text>",
                 top + plot_h,
                 x + 2.0,
                 top + 8.0,
-                askama_escape(&points)
+                askama_escape(&lang.text_with("chart-cutoff", &[("score", &points)]))
             ));
         }
     }
@@ -264,16 +288,18 @@ pub fn score_chart(distributions: &[ScoreDistribution]) -> String {
         .map(|s| s.to_string())
         .unwrap_or_default();
     svg.push_str(&format!(
-        "<text x=\"{left}\" y=\"{:.1}\" font-size=\"8\">0</text><text x=\"{w}\" y=\"{:.1}\" font-size=\"8\" text-anchor=\"end\">{} points</text>\
-         <rect x=\"0\" y=\"{:.1}\" width=\"9\" height=\"9\" fill=\"#1f5c99\"/><text x=\"12\" y=\"{:.1}\" font-size=\"9\">placed in this session</text>\
-         <rect x=\"150\" y=\"{:.1}\" width=\"9\" height=\"9\" fill=\"#c8c8c8\"/><text x=\"162\" y=\"{:.1}\" font-size=\"9\">not placed here</text></svg>",
+        "<text x=\"{left}\" y=\"{:.1}\" font-size=\"8\">0</text><text x=\"{w}\" y=\"{:.1}\" font-size=\"8\" text-anchor=\"end\">{}</text>\
+         <rect x=\"0\" y=\"{:.1}\" width=\"9\" height=\"9\" fill=\"#1f5c99\"/><text x=\"12\" y=\"{:.1}\" font-size=\"9\">{}</text>\
+         <rect x=\"150\" y=\"{:.1}\" width=\"9\" height=\"9\" fill=\"#c8c8c8\"/><text x=\"162\" y=\"{:.1}\" font-size=\"9\">{}</text></svg>",
         height - 22.0,
         height - 22.0,
-        askama_escape(&max_points),
+        askama_escape(&lang.text_with("chart-points", &[("score", &max_points)])),
         height - 12.0,
         height - 4.0,
+        askama_escape(&lang.text("chart-placed-here")),
         height - 12.0,
         height - 4.0,
+        askama_escape(&lang.text("chart-not-placed-here")),
     ));
     svg
 }
@@ -284,9 +310,10 @@ mod tests {
 
     #[test]
     fn charts_escape_names_and_draw_each_row() {
-        let svg = district_chart(&[("<Ust-Aldan & co>".into(), 10, 4)]);
+        let en = Language::En;
+        let svg = district_chart(&[("<Ust-Aldan & co>".into(), 10, 4)], en);
         assert!(svg.contains("&lt;Ust-Aldan &amp; co&gt;") && !svg.contains("<Ust"));
-        let svg = share_chart(&[("A".into(), 3, 1), ("B".into(), 1, 1)]);
+        let svg = share_chart(&[("A".into(), 3, 1), ("B".into(), 1, 1)], en);
         assert!(
             svg.contains("75.0 % of applicants, 50.0 % of places"),
             "{svg}"
@@ -294,20 +321,27 @@ mod tests {
         let d = |y, m, day| {
             time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), day).unwrap()
         };
-        let svg = timeline_chart(&[(d(2027, 1, 10), 5), (d(2027, 1, 12), 15)]);
+        let svg = timeline_chart(&[(d(2027, 1, 10), 5), (d(2027, 1, 12), 15)], en);
         assert_eq!(svg.matches("<rect").count(), 2);
         assert!(svg.contains("20 in all") && svg.contains("2027-01-12"));
-        assert!(timeline_chart(&[]).contains("No applications submitted yet"));
-        let svg = score_chart(&[ScoreDistribution {
+        assert!(timeline_chart(&[], en).contains("No applications submitted yet"));
+        assert!(timeline_chart(&[], Language::Ru).contains("Заявок пока нет"));
+        let distributions = [ScoreDistribution {
             session: "s1".into(),
             placed: vec![9000, 10000],
             others: vec![1000, 2000, 8000],
             cutoff: Some(9000),
-        }]);
+        }];
+        let svg = score_chart(&distributions, en);
         assert!(
             svg.contains("cutoff 9") && svg.contains("5 ranked it"),
             "{svg}"
         );
         assert!(svg.contains("<line"));
+        let svg = score_chart(&distributions, Language::Ko);
+        assert!(
+            svg.contains("합격선 9") && svg.contains("5명 지망"),
+            "{svg}"
+        );
     }
 }

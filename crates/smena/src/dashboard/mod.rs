@@ -150,15 +150,24 @@ async fn dashboard(
     let (programme, name) = crate::programmes::queries::newest(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let timeline = charts::timeline_chart(&applications_by_day(&state.db, programme).await?);
-    let demand = charts::demand_chart(&demand(&state.db, programme).await?);
+    let timeline = charts::timeline_chart(
+        &applications_by_day(&state.db, programme).await?,
+        visitor.language,
+    );
+    let demand = charts::demand_chart(&demand(&state.db, programme).await?, visitor.language);
     let run = runs::result_run(&state.db, programme).await?;
     let (run_label, shares, scores) = match run {
         None => (None, String::new(), String::new()),
         Some(r) => (
             Some(r.label.clone()),
-            charts::share_chart(&crate::allocation::by_district(&state.db, r.id).await?),
-            charts::score_chart(&score_distributions(&state.db, r.id).await?),
+            charts::share_chart(
+                &crate::allocation::by_district(&state.db, r.id).await?,
+                visitor.language,
+            ),
+            charts::score_chart(
+                &score_distributions(&state.db, r.id).await?,
+                visitor.language,
+            ),
         ),
     };
     Ok(DashboardPage {

@@ -92,10 +92,10 @@ async fn upload(
     authorize(&user, Action::Create, Resource::Document)?;
     let child = find(&state, &user, Action::Update, child_id).await?;
     let too_large = || {
-        AppError::BadRequest(format!(
-            "The file is larger than {} MB; please send a smaller scan.",
-            storage::MAX_BYTES / (1024 * 1024)
-        ))
+        AppError::Invalid(
+            "upload-too-large",
+            vec![("n", (storage::MAX_BYTES / (1024 * 1024)).to_string())],
+        )
     };
     let mut kind = None;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -105,9 +105,7 @@ async fn upload(
             Ok(None) => break,
             Err(e) if e.status().as_u16() == 413 => return Err(too_large()),
             Err(_) => {
-                return Err(AppError::BadRequest(
-                    "The upload was not complete; please try again.".into(),
-                ));
+                return Err(AppError::Invalid("upload-incomplete", vec![]));
             }
         };
         match field.name() {
@@ -133,9 +131,7 @@ async fn upload(
                         Ok(None) => break,
                         Err(e) if e.status().as_u16() == 413 => return Err(too_large()),
                         Err(_) => {
-                            return Err(AppError::BadRequest(
-                                "The upload was not complete; please try again.".into(),
-                            ));
+                            return Err(AppError::Invalid("upload-incomplete", vec![]));
                         }
                     }
                 }
@@ -149,30 +145,30 @@ async fn upload(
     }
     let programme = queries::open_programme(&state.db)
         .await?
-        .ok_or_else(|| AppError::BadRequest("No programme is taking documents now.".into()))?;
+        .ok_or_else(|| AppError::Invalid("upload-no-programme", vec![]))?;
     let required = queries::required_documents(&state.db, programme.id).await?;
     let kind = kind.unwrap_or_default();
     let Some((_, document, deadline)) = required.iter().find(|(k, _, _)| *k == kind) else {
-        return Err(AppError::BadRequest(
-            "Please choose which document this is.".into(),
-        ));
+        return Err(AppError::Invalid("upload-which", vec![]));
     };
     // Dates are YYYY-MM-DD, so they compare as text; the deadline day counts.
     if crate::store::today().as_str() > deadline.as_str() {
-        return Err(AppError::BadRequest(format!(
-            "The deadline for the {} was {deadline}; the programme no longer takes it.",
-            document.to_lowercase()
-        )));
+        return Err(AppError::Invalid(
+            "upload-past-deadline",
+            vec![
+                ("document", document.clone()),
+                ("deadline", deadline.clone()),
+            ],
+        ));
     }
     let (name, bytes) = file
         .filter(|(_, b)| !b.is_empty())
-        .ok_or_else(|| AppError::BadRequest("Please choose a file to upload.".into()))?;
+        .ok_or_else(|| AppError::Invalid("upload-choose-file", vec![]))?;
     if bytes.len() > storage::MAX_BYTES {
         return Err(too_large());
     }
-    let content_type = storage::detect(&bytes).ok_or_else(|| {
-        AppError::BadRequest("This file is not a PDF, JPEG or PNG (whatever its name says). Please scan or photograph the document.".into())
-    })?;
+    let content_type =
+        storage::detect(&bytes).ok_or_else(|| AppError::Invalid("upload-not-a-scan", vec![]))?;
     let sha = storage::store(&state.config.files_dir, &bytes)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
@@ -335,14 +331,10 @@ async fn review(
     let (status, reason) = match form.decision.as_str() {
         "accept" => ("accepted", None),
         "reject" if reason.is_empty() => {
-            return Err(AppError::BadRequest(
-                "Please say why the document is rejected; the family will read it.".into(),
-            ));
+            return Err(AppError::Invalid("review-reason-needed", vec![]));
         }
         "reject" if reason.chars().count() > 500 => {
-            return Err(AppError::BadRequest(
-                "Please keep the reason under 500 characters.".into(),
-            ));
+            return Err(AppError::Invalid("review-reason-long", vec![]));
         }
         "reject" => ("rejected", Some(reason.to_string())),
         _ => {

@@ -552,7 +552,10 @@ async fn report(
     let (mut sessions, mut districts) = (Vec::new(), Vec::new());
     let mut charts = vec![smena_pdf::ReportChart {
         title: lang.text("report-chart-timeline"),
-        svg: timeline_chart(&crate::dashboard::applications_by_day(&state.db, id).await?),
+        svg: timeline_chart(
+            &crate::dashboard::applications_by_day(&state.db, id).await?,
+            lang,
+        ),
     }];
     match run {
         None => figures.push((
@@ -590,19 +593,22 @@ async fn report(
             }
             charts.push(smena_pdf::ReportChart {
                 title: lang.text("report-chart-demand"),
-                svg: demand_chart(&fill),
+                svg: demand_chart(&fill, lang),
             });
             charts.push(smena_pdf::ReportChart {
                 title: lang.text("report-chart-districts"),
-                svg: district_chart(&by),
+                svg: district_chart(&by, lang),
             });
             charts.push(smena_pdf::ReportChart {
                 title: lang.text("report-chart-shares"),
-                svg: share_chart(&by),
+                svg: share_chart(&by, lang),
             });
             charts.push(smena_pdf::ReportChart {
                 title: lang.text("report-chart-scores"),
-                svg: score_chart(&crate::dashboard::score_distributions(&state.db, run.id).await?),
+                svg: score_chart(
+                    &crate::dashboard::score_distributions(&state.db, run.id).await?,
+                    lang,
+                ),
             });
         }
     }

@@ -390,7 +390,10 @@ async fn respond(
     let sheet = match sheet(&state.db, programme, table, session).await {
         Ok(s) => s,
         Err(ExportError::NotFound(what)) => {
-            return Err(AppError::BadRequest(format!("Nothing to export: {what}.")));
+            return Err(AppError::Invalid(
+                "export-nothing",
+                vec![("what", what.to_string())],
+            ));
         }
         Err(e) => return Err(anyhow::Error::new(e).into()),
     };

@@ -16,6 +16,7 @@ use crate::allocation::contract::parse_date;
 use crate::applications::queries;
 use crate::applications::score::Rules;
 use crate::audit;
+use crate::language::Language;
 use crate::store::{new_id, now_ms};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
@@ -38,52 +39,80 @@ pub fn router() -> Router<AppState> {
         .route("/coordinator/programmes/{id}/status", post(set_status))
 }
 
-fn text(v: &str, what: &str, max: usize) -> Result<String, String> {
+/// The name of form field `key` in `lang`, for the messages below.
+fn field(lang: Language, key: &str) -> String {
+    lang.text(&format!("setup-field-{key}"))
+}
+
+fn text(v: &str, what: &str, max: usize, lang: Language) -> Result<String, String> {
+    let what = field(lang, what);
     let t = v.trim();
     if t.is_empty() {
-        return Err(format!("{what} is required."));
+        return Err(lang.text_with("setup-required", &[("field", &what)]));
     }
     if t.chars().count() > max || t.chars().any(char::is_control) {
-        return Err(format!(
-            "{what} may have at most {max} characters, without line breaks."
+        return Err(lang.text_with(
+            "setup-too-long",
+            &[("field", &what), ("n", &max.to_string())],
         ));
     }
     Ok(t.to_string())
 }
 
+fn date(v: &str, what: &str, lang: Language) -> Result<time::Date, String> {
+    parse_date(v.trim()).map_err(|_| {
+        lang.text_with(
+            "setup-date",
+            &[("field", &field(lang, what)), ("value", v.trim())],
+        )
+    })
+}
+
 /// Achievements score by place: 1st, 2nd and 3rd (others earn nothing).
 const PLACES: i64 = 3;
 
-fn number(v: &str, what: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64, String> {
+fn number(
+    v: &str,
+    what: &str,
+    range: std::ops::RangeInclusive<i64>,
+    lang: Language,
+) -> Result<i64, String> {
     v.trim()
         .parse::<i64>()
         .ok()
         .filter(|n| range.contains(n))
         .ok_or_else(|| {
-            format!(
-                "{what} must be a whole number from {} to {}; \"{}\" is not.",
-                range.start(),
-                range.end(),
-                v.trim()
+            lang.text_with(
+                "setup-whole-number",
+                &[
+                    ("field", &field(lang, what)),
+                    ("min", &range.start().to_string()),
+                    ("max", &range.end().to_string()),
+                    ("value", v.trim()),
+                ],
             )
         })
 }
 
-fn decimal(v: &str, what: &str, max_points: i64) -> Result<i64, String> {
+fn decimal(v: &str, what: &str, max_points: i64, lang: Language) -> Result<i64, String> {
     smena_engine::Score::parse(v)
         .ok()
         .map(|s| s.thousandths())
         .filter(|t| (0..=max_points * 1000).contains(t))
         .ok_or_else(|| {
-            format!(
-                "{what} must be a number from 0 to {max_points}, such as 2 or 1.5; \"{}\" is not.",
-                v.trim()
+            lang.text_with(
+                "setup-decimal",
+                &[
+                    ("field", &field(lang, what)),
+                    ("max", &max_points.to_string()),
+                    ("value", v.trim()),
+                ],
             )
         })
 }
 
 /// A session code: letters, digits, '-' and '_' (it appears in files).
-fn code(v: &str, what: &str) -> Result<String, String> {
+fn code(v: &str, what: &str, lang: Language) -> Result<String, String> {
     let c = v.trim();
     if c.is_empty()
         || c.len() > 40
@@ -91,9 +120,7 @@ fn code(v: &str, what: &str) -> Result<String, String> {
             .chars()
             .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
     {
-        return Err(format!(
-            "{what} may use letters, digits, - and _ (up to 40); \"{c}\" cannot be used."
-        ));
+        return Err(lang.text_with("setup-code", &[("field", &field(lang, what)), ("value", c)]));
     }
     Ok(c.to_string())
 }
@@ -154,10 +181,11 @@ async fn create(
 ) -> AppResult<Response> {
     authorize(&user, Action::Create, Resource::Programme)?;
     let mut errors = Vec::new();
-    let name = text(&f.name, "The programme's name", 200)
+    let lang = visitor.language;
+    let name = text(&f.name, "programme-name", 200, lang)
         .map_err(|e| errors.push(e))
         .ok();
-    let code = code(&f.code, "The programme's code")
+    let code = code(&f.code, "programme-code", lang)
         .map_err(|e| errors.push(e))
         .ok();
     let (Some(name), Some(code)) = (name, code) else {
@@ -360,11 +388,12 @@ async fn status_of(state: &AppState, id: i64) -> AppResult<String> {
 
 /// Rules can change only before applications open: families apply under the
 /// rules they were shown.
-async fn editable(state: &AppState, id: i64) -> AppResult<Result<(), String>> {
+async fn editable(state: &AppState, id: i64, lang: Language) -> AppResult<Result<(), String>> {
     Ok(match status_of(state, id).await?.as_str() {
         "draft" => Ok(()),
-        s => Err(format!(
-            "The programme is {s}: its rules and sessions can no longer change."
+        s => Err(lang.text_with(
+            "setup-not-editable",
+            &[("status", &lang.code_name("status", s))],
         )),
     })
 }
@@ -379,16 +408,18 @@ struct CampForm {
 async fn add_camp(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(id): Path<i64>,
     Form(f): Form<CampForm>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Programme)?;
+    let lang = visitor.language;
     status_of(&state, id).await?;
     let checked = (|| {
         Ok::<_, String>((
-            text(&f.name, "The camp's name", 200)?,
-            text(&f.country, "The country", 100)?,
-            text(&f.contact, "The contact", 300)?,
+            text(&f.name, "camp-name", 200, lang)?,
+            text(&f.country, "country", 100, lang)?,
+            text(&f.contact, "contact", 300, lang)?,
         ))
     })();
     let (name, country, contact) = match checked {
@@ -406,7 +437,7 @@ async fn add_camp(
     if done.rows_affected() == 0 {
         return Ok(back(
             id,
-            Err(format!("A camp called \"{name}\" exists already.")),
+            Err(lang.text_with("setup-camp-exists", &[("name", &name)])),
         ));
     }
     audit::record(
@@ -443,11 +474,13 @@ struct SessionForm {
 async fn add_session(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(id): Path<i64>,
     Form(f): Form<SessionForm>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Create, Resource::Session)?;
-    if let Err(e) = editable(&state, id).await? {
+    let lang = visitor.language;
+    if let Err(e) = editable(&state, id, lang).await? {
         return Ok(back(id, Err(e)));
     }
     let checked = (|| {
@@ -455,34 +488,39 @@ async fn add_session(
             .camp
             .trim()
             .parse::<i64>()
-            .map_err(|_| "Choose the camp.".to_string())?;
-        let code = code(&f.code, "The session's code")?;
-        let starts = parse_date(f.starts.trim()).map_err(|e| format!("First day: {e}"))?;
-        let ends = parse_date(f.ends.trim()).map_err(|e| format!("Last day: {e}"))?;
+            .map_err(|_| lang.text("setup-choose-camp"))?;
+        let code = code(&f.code, "session-code", lang)?;
+        let starts = date(&f.starts, "starts", lang)?;
+        let ends = date(&f.ends, "ends", lang)?;
         if ends < starts {
-            return Err("The last day is before the first day.".to_string());
+            return Err(lang.text("setup-ends-before-starts"));
         }
-        let places = number(&f.places, "Places", 0..=100_000)?;
-        let min_age = number(&f.min_age, "The minimum age", 3..=25)?;
-        let max_age = number(&f.max_age, "The maximum age", 3..=25)?;
+        let places = number(&f.places, "places", 0..=100_000, lang)?;
+        let min_age = number(&f.min_age, "min-age", 3..=25, lang)?;
+        let max_age = number(&f.max_age, "max-age", 3..=25, lang)?;
         if max_age < min_age {
-            return Err("The maximum age is below the minimum age.".to_string());
+            return Err(lang.text("setup-max-below-min"));
         }
-        let languages = text(&f.languages, "The languages", 200)?;
+        let languages = text(&f.languages, "languages", 200, lang)?;
         let departure = if f.departure.trim().is_empty() {
             String::new()
         } else {
-            text(&f.departure, "The departure point", 200)?
+            text(&f.departure, "departure", 200, lang)?
         };
         let reserves = if f.reserves.trim().is_empty() {
             vec![]
         } else {
-            crate::allocation::contract::parse_reserves(&f.reserves)?
+            crate::allocation::contract::parse_reserves(&f.reserves)
+                .map_err(|_| lang.text_with("setup-reserves", &[("value", f.reserves.trim())]))?
         };
         let reserved: i64 = reserves.iter().map(|r| i64::from(r.places)).sum();
         if reserved > places {
-            return Err(format!(
-                "{reserved} reserved places are more than the session's {places} places."
+            return Err(lang.text_with(
+                "setup-reserved-too-many",
+                &[
+                    ("n", &reserved.to_string()),
+                    ("places", &places.to_string()),
+                ],
             ));
         }
         Ok((
@@ -508,7 +546,7 @@ async fn add_session(
         .fetch_optional(state.db.pool())
         .await?;
     if known.is_none() {
-        return Ok(back(id, Err("Choose the camp from the list.".into())));
+        return Ok(back(id, Err(lang.text("setup-choose-camp"))));
     }
     let session = new_id();
     let mut tx = state.db.begin_write().await?;
@@ -532,7 +570,7 @@ async fn add_session(
     if done.rows_affected() == 0 {
         return Ok(back(
             id,
-            Err(format!("The programme already has a session {code}.")),
+            Err(lang.text_with("setup-session-exists", &[("code", &code)])),
         ));
     }
     for r in reserves {
@@ -563,11 +601,13 @@ async fn add_session(
 async fn set_scoring(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Programme)?;
-    if let Err(e) = editable(&state, id).await? {
+    let lang = visitor.language;
+    if let Err(e) = editable(&state, id, lang).await? {
         return Ok(back(id, Err(e)));
     }
     let get = |k: &str| {
@@ -578,25 +618,27 @@ async fn set_scoring(
             .unwrap_or("")
     };
     let checked = (|| {
-        let max_choices = number(get("max_choices"), "The number of choices", 1..=20)?;
+        let max_choices = number(get("max_choices"), "max-choices", 1..=20, lang)?;
         let school_cap = match get("school_cap").trim() {
             "" => None,
-            v => Some(number(v, "The school cap", 0..=10_000)?),
+            v => Some(number(v, "school-cap", 0..=10_000, lang)?),
         };
-        let rural = decimal(get("rural_coefficient"), "The rural coefficient", 10)?;
-        let passport = number(get("passport_months"), "Passport validity (months)", 0..=60)?;
-        let offer_days = number(get("offer_days"), "Days to answer an offer", 1..=60)?;
+        let rural = decimal(get("rural_coefficient"), "rural", 10, lang)?;
+        let passport = number(get("passport_months"), "passport-months", 0..=60, lang)?;
+        let offer_days = number(get("offer_days"), "offer-days", 1..=60, lang)?;
         let mut levels = Vec::new();
         for level in ["international", "national", "regional", "municipal"] {
             let points = decimal(
                 get(&format!("points_{level}")),
-                &format!("Points for {level}"),
+                &format!("points-{level}"),
                 1000,
+                lang,
             )?;
             let cap = decimal(
                 get(&format!("cap_{level}")),
-                &format!("The cap for {level}"),
+                &format!("cap-{level}"),
                 10_000,
+                lang,
             )?;
             levels.push((level, points, cap));
         }
@@ -604,15 +646,21 @@ async fn set_scoring(
         for place in 1..=PLACES {
             let percent = number(
                 get(&format!("percent_{place}")),
-                &format!("The share of the points for place {place} (percent)"),
+                &format!("percent-{place}"),
                 0..=100,
+                lang,
             )?;
             if let Some(&(_, better)) = places.last()
                 && percent > better
             {
-                return Err(format!(
-                    "Place {place} cannot earn more than place {} ({percent}% against {better}%).",
-                    place - 1
+                return Err(lang.text_with(
+                    "setup-place-order",
+                    &[
+                        ("place", &place.to_string()),
+                        ("better", &(place - 1).to_string()),
+                        ("percent", &percent.to_string()),
+                        ("better-percent", &better.to_string()),
+                    ],
                 ));
             }
             places.push((place, percent));
@@ -688,18 +736,20 @@ struct CategoryForm {
 async fn add_category(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(id): Path<i64>,
     Form(f): Form<CategoryForm>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Programme)?;
-    if let Err(e) = editable(&state, id).await? {
+    let lang = visitor.language;
+    if let Err(e) = editable(&state, id, lang).await? {
         return Ok(back(id, Err(e)));
     }
     let checked = (|| {
         Ok::<_, String>((
-            code(&f.code, "The category's code")?,
-            text(&f.name, "The category's name", 200)?,
-            number(&f.tier, "The tier", 1..=255)?,
+            code(&f.code, "category-code", lang)?,
+            text(&f.name, "category-name", 200, lang)?,
+            number(&f.tier, "tier", 1..=255, lang)?,
         ))
     })();
     let (code, name, tier) = match checked {
@@ -741,18 +791,20 @@ struct DocumentForm {
 async fn add_document(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(id): Path<i64>,
     Form(f): Form<DocumentForm>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Programme)?;
-    if let Err(e) = editable(&state, id).await? {
+    let lang = visitor.language;
+    if let Err(e) = editable(&state, id, lang).await? {
         return Ok(back(id, Err(e)));
     }
     let checked = (|| {
-        let deadline = parse_date(f.deadline.trim()).map_err(|e| format!("Deadline: {e}"))?;
+        let deadline = date(&f.deadline, "deadline", lang)?;
         Ok::<_, String>((
-            code(&f.kind, "The document's code")?,
-            text(&f.name, "The document's name", 200)?,
+            code(&f.kind, "document-code", lang)?,
+            text(&f.name, "document-name", 200, lang)?,
             deadline,
         ))
     })();
@@ -794,10 +846,12 @@ struct StatusForm {
 async fn set_status(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(id): Path<i64>,
     Form(f): Form<StatusForm>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Programme)?;
+    let lang = visitor.language;
     let status = status_of(&state, id).await?;
     let now = now_ms();
     let mut tx = state.db.begin_write().await?;
@@ -814,7 +868,7 @@ async fn set_status(
                     .fetch_one(&mut *tx)
                     .await?;
             if sessions == 0 || levels == 0 {
-                return Ok(back(id, Err("Add at least one session and the scoring table before opening applications.".into())));
+                return Ok(back(id, Err(lang.text("setup-open-needs"))));
             }
             // Only one programme takes applications at a time.
             let (open,): (i64,) =
@@ -822,10 +876,7 @@ async fn set_status(
                     .fetch_one(&mut *tx)
                     .await?;
             if open > 0 {
-                return Ok(back(
-                    id,
-                    Err("Another programme is taking applications; close it first.".into()),
-                ));
+                return Ok(back(id, Err(lang.text("setup-another-open"))));
             }
             let mut bytes = [0u8; 32];
             getrandom::fill(&mut bytes)
@@ -851,7 +902,13 @@ async fn set_status(
         (from, to) => {
             return Ok(back(
                 id,
-                Err(format!("A programme that is {from} cannot become {to}.")),
+                Err(lang.text_with(
+                    "setup-status-change",
+                    &[
+                        ("from", &lang.code_name("status", from)),
+                        ("to", &lang.code_name("status", to)),
+                    ],
+                )),
             ));
         }
     }

@@ -16,6 +16,7 @@ use sqlx::Row as _;
 
 use crate::audit;
 use crate::documents;
+use crate::imports;
 use crate::store::now_ms;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
@@ -91,7 +92,7 @@ async fn render(
                 nominated: r.try_get::<i32, _>("nominated")? != 0,
                 application: r
                     .try_get::<Option<String>, _>("application")?
-                    .unwrap_or_else(|| "none yet".into()),
+                    .unwrap_or_default(),
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
@@ -126,16 +127,6 @@ struct PreviewPage {
     seal: String,
 }
 
-/// Binds a stored file to the session and school that previewed it, so
-/// that a confirmation cannot name another file.
-fn seal(visitor: &Visitor, school: i64, file: &str) -> String {
-    use sha2::Digest as _;
-    hex::encode(sha2::Sha256::digest(format!(
-        "roster:{}:{school}:{file}",
-        visitor.csrf
-    )))
-}
-
 /// Reads the file and shows what would be imported; writes nothing.
 async fn import(
     State(state): State<AppState>,
@@ -145,28 +136,17 @@ async fn import(
 ) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Roster)?;
     let school = school_of(&user)?;
-    let mut bytes = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            bytes = Some(field.bytes().await.map_err(|_| {
-                AppError::BadRequest(format!(
-                    "The file is too large (at most {} MB).",
-                    roster::MAX_BYTES / (1024 * 1024)
-                ))
-            })?);
-        }
-    }
-    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| {
-        AppError::BadRequest("Please choose the spreadsheet (.xlsx or .csv) to import.".into())
-    })?;
+    let lang = visitor.language;
+    let bytes = imports::receive(&mut multipart, lang).await?;
     let data = bytes.clone();
     let read = tokio::task::spawn_blocking(move || roster::read(&data, &crate::store::today()))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let pupils = match read {
         Ok(pupils) => pupils,
-        Err(mut errors) => {
-            errors.insert(0, "Nothing was imported. Please correct the file:".into());
+        Err(problems) => {
+            let mut errors = vec![lang.text("import-nothing-imported")];
+            errors.extend(imports::words(&problems, lang));
             let page = render(&state, &visitor, school, errors, None).await?;
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
@@ -202,7 +182,7 @@ async fn import(
         count: pupils.len(),
         new,
         first: pupils.into_iter().take(20).collect(),
-        seal: seal(&visitor, school, &file),
+        seal: imports::seal(&visitor, &format!("roster:{school}"), &file),
         file,
     }
     .into_response())
@@ -223,13 +203,13 @@ async fn confirm(
 ) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Roster)?;
     let school = school_of(&user)?;
-    let stale = || {
-        AppError::BadRequest(
-            "This preview has expired (you logged in again, or the form was changed); please import the file again."
-                .into(),
-        )
-    };
-    if form.file.len() != 64 || seal(&visitor, school, &form.file) != form.seal {
+    let stale = || AppError::BadRequest(visitor.language.text("import-expired"));
+    if !imports::sealed(
+        &visitor,
+        &format!("roster:{school}"),
+        &form.file,
+        &form.seal,
+    ) {
         return Err(stale());
     }
     let bytes = documents::storage::load(&state.config.files_dir, &form.file)
@@ -265,7 +245,11 @@ async fn confirm(
         &visitor,
         school,
         vec![],
-        Some(format!("{} pupils imported.", pupils.len())),
+        Some(
+            visitor
+                .language
+                .text_with("roster-imported", &[("n", &pupils.len().to_string())]),
+        ),
     )
     .await?;
     Ok(page.into_response())

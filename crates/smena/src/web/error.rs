@@ -18,6 +18,11 @@ pub enum AppError {
     Forbidden(String),
     /// The input is wrong; the message says how.
     BadRequest(String),
+    /// The input is wrong: the Fluent text `key` with its arguments, written
+    /// in the visitor's language when the page is.
+    Invalid(&'static str, Vec<(&'static str, String)>),
+    /// The form is refused (403): the Fluent text `key`.
+    Refused(&'static str),
     /// Too many attempts; try again after this many seconds.
     TooManyRequests(u64),
     /// A bug or an outage; details go to the log, not to the user.
@@ -42,7 +47,8 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::LoginRequired => StatusCode::SEE_OTHER,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::Invalid(..) => StatusCode::BAD_REQUEST,
+            AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -58,6 +64,8 @@ impl AppError {
             AppError::NotFound => ErrorText::NotFound,
             AppError::LoginRequired => ErrorText::LogIn,
             AppError::Forbidden(m) | AppError::BadRequest(m) => ErrorText::Said(m.clone()),
+            AppError::Invalid(key, args) => ErrorText::Key(key, args.clone()),
+            AppError::Refused(key) => ErrorText::Key(key, Vec::new()),
             AppError::TooManyRequests(secs) => ErrorText::TooMany(secs.div_ceil(60).max(1)),
             AppError::Internal(_) => ErrorText::Internal,
         }
@@ -72,6 +80,8 @@ pub enum ErrorText {
     LogIn,
     /// Already in words (the route wrote them in the visitor's language).
     Said(String),
+    /// The Fluent text `key` with its arguments.
+    Key(&'static str, Vec<(&'static str, String)>),
     /// Too many attempts: minutes to wait.
     TooMany(u64),
     Internal,
@@ -83,6 +93,10 @@ impl ErrorText {
             ErrorText::NotFound => lang.text("error-not-found"),
             ErrorText::LogIn => lang.text("error-log-in"),
             ErrorText::Said(m) => m.clone(),
+            ErrorText::Key(key, args) => {
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                lang.text_with(key, &args)
+            }
             ErrorText::TooMany(minutes) => {
                 lang.text_with("error-too-many", &[("n", &minutes.to_string())])
             }

@@ -81,6 +81,8 @@ pub enum Resource {
     TravelPapers,
     /// The coordinator's programme report.
     Report,
+    /// Children's achievements imported from a spreadsheet.
+    Achievement,
 }
 
 /// How much of a resource a role reaches.
@@ -156,6 +158,7 @@ const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Coordinator, Read, TravelPapers, Scope::All),
     (Chaperone, Read, TravelPapers, Scope::All),
     (Coordinator, Read, Report, Scope::All),
+    (Coordinator, Create, Achievement, Scope::All),
     (Coordinator, Update, Account, Scope::Own),
     (School, Update, Account, Scope::Own),
     (Parent, Update, Account, Scope::Own),

@@ -257,14 +257,12 @@ async fn buffer_form(req: Request) -> Result<(Request, Option<bytes::Bytes>), Ap
     if !is_form(&req) {
         return Ok((req, None));
     }
-    let too_large = || AppError::BadRequest("The form is too large; nothing was saved.".into());
+    let too_large = || AppError::Invalid("form-too-large", vec![]);
     let (parts, mut body) = req.into_parts();
     let mut kept = Vec::new();
     let (mut total, mut oversize) = (0usize, false);
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|_| {
-            AppError::BadRequest("The form did not arrive completely; please try again.".into())
-        })?;
+        let frame = frame.map_err(|_| AppError::Invalid("form-incomplete", vec![]))?;
         if let Ok(data) = frame.into_data() {
             total += data.len();
             if total > DRAIN_LIMIT {
@@ -419,13 +417,7 @@ async fn checked(
     next: Next,
 ) -> Response {
     let mut req = req;
-    let nul = || {
-        AppError::BadRequest(
-            "The request contains a character that cannot be used (a NUL byte); nothing was saved."
-                .into(),
-        )
-        .into_response()
-    };
+    let nul = || AppError::Invalid("form-nul", vec![]).into_response();
     if req
         .uri()
         .query()
@@ -444,18 +436,11 @@ async fn checked(
     }
     if unsafe_method(req.method()) {
         if foreign_origin(req.headers()) {
-            return AppError::Forbidden(
-                "This form was sent from another site and was refused.".into(),
-            )
-            .into_response();
+            return AppError::Refused("form-foreign").into_response();
         }
         let token = submitted_token(&req, form.as_deref());
         if !token.is_some_and(|t| same(&t, &visitor.csrf)) {
-            return AppError::Forbidden(
-                "This form has expired or did not come from this site. Please go back, reload the page and try again."
-                    .into(),
-            )
-            .into_response();
+            return AppError::Refused("form-expired").into_response();
         }
     }
     req.extensions_mut().insert(visitor);

@@ -1,0 +1,61 @@
+# 들어오는 스프레드시트: 문제가 있는 곳과 그 내용.
+import-row = 행
+import-line = 줄
+import-place = { $row }{ $row-word }, { $column }열 ({ $name })
+import-at = { $place }: { $what }.
+import-too-long = 100자 이하, 제어 문자 없이
+import-name-needed = 비어 있음, 이름이 필요합니다
+import-date-needed = 비어 있음, 생년월일이 필요합니다
+import-value-needed = 비어 있음, 값이 필요합니다
+import-formula = 수식입니다. 대신 값을 붙여 넣으세요 (선택하여 붙여넣기, 값)
+import-error-value = 오류 값 (#REF!, #VALUE!…)
+import-text-expected = 여기에는 텍스트가 필요합니다
+import-number-not-date = 날짜가 아닌 숫자입니다. 열 서식을 날짜로 바꾸거나 YYYY-MM-DD로 쓰세요
+import-not-real-date = "{ $value }"은(는) 실제로 없는 날짜입니다
+import-not-a-date = "{ $value }"은(는) 날짜가 아닙니다. YYYY-MM-DD 또는 DD.MM.YYYY로 쓰세요 (예: 2014-03-09)
+import-in-future = { $value }은(는) 미래의 날짜입니다
+import-one-of = 다음 중 하나여야 합니다: { $value }
+import-too-large = 파일이 { $n }MB보다 큽니다. 나누어 주세요.
+import-unreadable = Excel 통합 문서로 보이지만 읽을 수 없습니다. .xlsx(또는 CSV UTF-8)로 다시 저장하세요.
+import-no-sheets = 통합 문서에 시트가 없습니다.
+import-empty-sheet = 통합 문서의 첫 시트가 비어 있습니다.
+import-not-text = 파일이 Excel 통합 문서(.xlsx)도 UTF-8 CSV 텍스트도 아닙니다. .xlsx 또는 CSV UTF-8로 저장하세요.
+import-columns-first-row = 첫 행에 다음 열 이름이 있어야 합니다: { $columns }.
+import-columns-line-1 = 1줄에 다음 열 이름이 있어야 합니다: { $columns }.
+import-too-many-rows = 파일의 행이 { $n }개를 넘습니다. 나누어 주세요.
+import-twice = { $row }{ $row-word }: { $who }이(가) 두 번 나옵니다 (처음: { $first }{ $row-word }).
+import-child-unknown = { $row }{ $row-word }: 등록된 어린이 { $who }이(가) 없습니다. 먼저 가족이 자녀를 추가해야 합니다.
+import-more = … 그리고 문제 { $n }개가 더 있습니다.
+import-no-rows = 파일에 행이 없습니다.
+import-choose-file = 가져올 스프레드시트(.xlsx 또는 .csv)를 고르세요.
+import-nothing-imported = 아무것도 가져오지 않았습니다. 파일을 고쳐 주세요:
+import-expired = 미리 보기가 만료되었습니다 (다시 로그인했거나 양식이 바뀌었습니다). 파일을 다시 가져오세요.
+import-nothing-yet = 아직 아무것도 가져오지 않았습니다.
+import-first-shown = { $count }개 중 처음 { $n }개를 보여 줍니다.
+cancel = 취소
+
+# 학교의 학생 명단.
+pupils-title = { $school } 학생
+pupils-import-title = { $school } 학생 가져오기
+roster-import-label = 스프레드시트(.xlsx 또는 .csv)에서 학생을 가져옵니다 (열: family_name, given_name, birth_date, class 또는 Фамилия, Имя, Дата рождения, Класс). 저장하기 전에 먼저 보여 드립니다
+roster-import = 가져오기
+roster-pupil = 학생
+roster-class = 학급
+roster-nominated = 추천됨
+roster-yes = 예
+roster-withdraw = 추천 취소
+roster-nominate = 추천
+roster-no-application = 아직 없음
+roster-none = 아직 가져온 학생이 없습니다.
+roster-preview-count = 파일에 학생 { $n }명이 있습니다:
+roster-preview-new = 새 학생 { $new }명, 이미 명단에 있는 학생 { $known }명 (학급이 갱신됩니다).
+roster-import-confirm = 학생 { $n }명 가져오기
+roster-imported = 학생 { $n }명을 가져왔습니다.
+import-child-ambiguous = { $row }{ $row-word }: { $who } 어린이가 여러 명 등록되어 있습니다. 이 실적은 자녀 페이지에서 직접 추가하세요.
+
+# 스프레드시트로 가져오는 어린이 실적.
+achievements-import-title = 실적 가져오기
+achievements-import-label = 스프레드시트(.xlsx 또는 .csv)의 실적 (열: family_name, given_name, birth_date, achievement, level, place 또는 Фамилия, Имя, Дата рождения, Достижение, Уровень, Место). 각 행은 등록된 어린이를 가리킵니다. 저장하기 전에 먼저 보여 드립니다
+achievements-preview-count = 파일에 실적 { $n }개가 있고, 모두 등록된 어린이의 것입니다:
+achievements-import-confirm = 실적 { $n }개 가져오기
+achievements-imported = 실적 { $n }개를 추가했습니다 (파일에는 { $count }개, 이미 기록된 실적은 다시 추가하지 않습니다).
