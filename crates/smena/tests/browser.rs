@@ -211,6 +211,7 @@ impl Browser {
 }
 
 on_both_databases!(
+    every_page_reads_in_russian_and_korean,
     a_family_applies_and_accepts_without_javascript,
     the_coordinator_verifies_allocates_and_publishes,
     a_school_imports_its_roster_in_the_browser,
@@ -466,4 +467,213 @@ async fn another_familys_child_is_not_found_in_the_browser(app: &TestApp) {
         .count("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' AND resource = 'child'")
         .await;
     assert_eq!(denied, 1, "the attempt is in the audit log");
+}
+
+/// The English texts of the Fluent files, as fragments a page in another
+/// language must not show: the parts between arguments, two words or more.
+/// E-mail texts are left out: the outbox shows each message in its
+/// recipient's language (marked `data-as-stored` on the page).
+fn english_fragments() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales/en");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == "email.ftl") {
+            continue;
+        }
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            let Some((key, value)) = line.split_once(" = ") else {
+                continue;
+            };
+            if key.starts_with([' ', '#']) || key.ends_with("-example") {
+                continue;
+            }
+            let mut text = value.to_string();
+            while let Some(start) = text.find('{') {
+                let end = text[start..]
+                    .find('}')
+                    .map_or(text.len(), |e| start + e + 1);
+                text.replace_range(start..end, "\u{1}");
+            }
+            for part in text.split('\u{1}') {
+                let part = part.trim_matches(|c: char| !c.is_alphanumeric());
+                if part.split_whitespace().count() >= 2 && part.len() >= 8 {
+                    out.push(part.to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        out.len() > 300,
+        "the English texts were read: {}",
+        out.len()
+    );
+    out
+}
+
+impl Browser {
+    /// Everything a reader sees of the page: its text (options and chart
+    /// labels included), title, placeholders and labels for screen readers;
+    /// without what is shown in its recipient's language.
+    async fn words(&self) -> String {
+        let words = self
+            .client
+            .execute(
+                "const body = document.body.cloneNode(true);\
+                 body.querySelectorAll('[data-as-stored]').forEach(e => e.remove());\
+                 const attrs = [...document.querySelectorAll('[placeholder],[aria-label]')]\
+                   .map(e => (e.getAttribute('placeholder') || '') + ' ' + (e.getAttribute('aria-label') || ''));\
+                 return document.title + '\\n' + body.textContent + '\\n' + attrs.join('\\n');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        words.as_str().unwrap_or_default().to_string()
+    }
+
+    async fn lang(&self) -> String {
+        self.client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// The reference scenario, allocated and published, page by page for every
+/// role: switched to Russian, then Korean, with the switcher in the header,
+/// no page shows any of the English texts; in English they are there.
+async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
+    demo::load(&app.db, &app.files).await.unwrap();
+    let english = english_fragments();
+    // What people typed (category and document names, camps, schools) is
+    // shown as typed, in whatever language they wrote it.
+    let entered: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM priority_categories UNION SELECT name FROM required_documents \
+         UNION SELECT name FROM camps UNION SELECT name FROM schools UNION SELECT name FROM programmes",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let entered: Vec<String> = entered.into_iter().map(|(n,)| n).collect();
+    let b = browser(true).await;
+    b.log_in(app, "coordinator@demo.smena", demo::PASSWORD)
+        .await;
+    b.open(app, "/coordinator/allocation").await;
+    b.press("form input[value='final'] ~ button").await;
+    let run = b.path().await;
+    b.press("form[action$='/publish'] button").await;
+    b.press("form[action='/logout'] button").await;
+
+    let programme = programme_id(app).await;
+    let (child, application): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, a.id FROM children c JOIN accounts g ON g.id = c.guardian_id \
+         JOIN applications a ON a.child_id = c.id WHERE g.email = 'parent@demo.smena' ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let anyone: Vec<String> = vec![
+        "/".into(),
+        "/login".into(),
+        "/register".into(),
+        "/forgot".into(),
+        format!("/public/programmes/{programme}"),
+        "/vouchers/NOSUCHCODE".into(),
+        "/no-such-page".into(),
+    ];
+    let roles: Vec<(&str, Vec<String>)> = vec![
+        (
+            "parent@demo.smena",
+            vec![
+                "/home".into(),
+                "/programmes".into(),
+                "/children".into(),
+                "/children/new".into(),
+                format!("/children/{child}"),
+                format!("/children/{child}/edit"),
+                format!("/applications/{application}"),
+                "/account/password".into(),
+            ],
+        ),
+        (
+            "school@demo.smena",
+            vec!["/home".into(), "/school/pupils".into()],
+        ),
+        ("camp@demo.smena", vec!["/camp/placements".into()]),
+        ("chaperone@demo.smena", vec!["/travel-papers".into()]),
+        (
+            "coordinator@demo.smena",
+            vec![
+                "/home".into(),
+                "/coordinator/dashboard".into(),
+                "/coordinator/programmes".into(),
+                format!("/coordinator/programmes/{programme}"),
+                "/coordinator/applications".into(),
+                "/coordinator/documents".into(),
+                "/coordinator/allocation".into(),
+                run.clone(),
+                "/coordinator/audit".into(),
+                "/coordinator/outbox".into(),
+                "/coordinator/achievements".into(),
+                "/travel-papers".into(),
+            ],
+        ),
+    ];
+    let visit = |lang: &'static str, english: &[String]| {
+        let (anyone, roles, b, entered) = (&anyone, &roles, &b, &entered);
+        let english = english.to_vec();
+        async move {
+            let mut seen = 0;
+            let mut check = |path: String, mut words: String, page_lang: String| {
+                for name in entered {
+                    words = words.replace(name.as_str(), " ");
+                }
+                assert_eq!(page_lang, lang, "{path} is in {page_lang}");
+                let found: Vec<&String> = english
+                    .iter()
+                    .filter(|f| words.contains(f.as_str()))
+                    .collect();
+                if lang == "en" {
+                    seen += found.len();
+                } else {
+                    assert!(
+                        found.is_empty(),
+                        "{path} in {lang} shows English: {found:?}\n{}",
+                        found
+                            .iter()
+                            .filter_map(|f| words.find(f.as_str()).map(|i| {
+                                let from = words.floor_char_boundary(i.saturating_sub(100));
+                                let to = words.ceil_char_boundary((i + 200).min(words.len()));
+                                words[from..to].to_string()
+                            }))
+                            .collect::<Vec<_>>()
+                            .join("\n---\n")
+                    );
+                }
+            };
+            for path in anyone {
+                b.open(app, path).await;
+                check(path.clone(), b.words().await, b.lang().await);
+            }
+            for (email, pages) in roles {
+                b.log_in(app, email, demo::PASSWORD).await;
+                for path in pages {
+                    b.open(app, path).await;
+                    check(format!("{email} {path}"), b.words().await, b.lang().await);
+                }
+                b.press("form[action='/logout'] button").await;
+            }
+            seen
+        }
+    };
+    // In English the texts are found: the check can fail.
+    assert!(visit("en", &english).await > 100);
+    for lang in ["ru", "ko"] {
+        b.open(app, "/").await;
+        b.press(&format!("header button[value='{lang}']")).await;
+        visit(lang, &english).await;
+    }
 }
