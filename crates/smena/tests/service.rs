@@ -3188,6 +3188,11 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
         .count("SELECT COUNT(*) FROM placements p JOIN allocation_runs r ON r.id = p.run_id WHERE r.published_at IS NOT NULL AND p.session_id IS NULL")
         .await;
     assert_eq!(waitlist.lines().count() as i64, unplaced + 1);
+    // A person's download names its columns in their language.
+    assert!(
+        waitlist.starts_with("\u{feff}Reference,Family name,Given name"),
+        "{waitlist}"
+    );
     for (who, ok) in [
         (&chaperone, true),
         (&coordinator, true),
@@ -3204,6 +3209,12 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
             let text = String::from_utf8(bytes).unwrap();
             assert!(
                 text.contains("98 12 345678") && text.contains("Бабушка"),
+                "{text}"
+            );
+            // The chaperone reads Korean (chosen above).
+            assert_eq!(
+                text.starts_with("\u{feff}신청 번호,성,이름"),
+                std::ptr::eq(who, &chaperone),
                 "{text}"
             );
         } else {

@@ -83,14 +83,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 })?)
             }
         };
-        let sheet = exports::sheet(&db, programme, table, session)
-            .await
-            .map_err(|e| match e {
-                ExportError::NotFound(what) => {
-                    Failure::BadInput(format!("nothing to export: {what}"))
-                }
-                e => Failure::Other(e.into()),
-            })?;
+        let sheet = exports::sheet(
+            &db,
+            programme,
+            table,
+            session,
+            crate::language::Language::En,
+        )
+        .await
+        .map_err(|e| match e {
+            ExportError::NotFound(what) => Failure::BadInput(format!("nothing to export: {what}")),
+            e => Failure::Other(e.into()),
+        })?;
         let mut tx = db
             .begin_write()
             .await

@@ -10,11 +10,12 @@ use axum::routing::get;
 use sqlx::Row as _;
 
 use crate::audit;
+use crate::language::Language;
 use crate::store::Db;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::User;
+use crate::web::session::{User, Visitor};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -101,11 +102,46 @@ fn requested(file: &str) -> Option<(Table, Format)> {
     Some((Table::parse(name)?, Format::of(file)?))
 }
 
-/// Rows with a header, every cell text (dates stay ISO, as stored).
+/// Rows with a header, every cell text (dates stay ISO, as stored). The
+/// header holds column codes (`family_name`) until [`Sheet::for_reader`]
+/// names them for a person.
 pub struct Sheet {
     pub title: String,
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+}
+
+impl Sheet {
+    /// The sheet for a person reading `lang`: the title and the columns by
+    /// their names, statuses in words. (The command line keeps the codes,
+    /// a stable contract for scripts.)
+    pub fn for_reader(mut self, table: Table, lang: Language) -> Sheet {
+        for (i, code) in self.header.iter().enumerate() {
+            let prefix = match code.as_str() {
+                "status" => "application-status",
+                "offer" => "offer-status",
+                _ => continue,
+            };
+            for row in &mut self.rows {
+                if let Some(cell) = row.get_mut(i)
+                    && !cell.is_empty()
+                {
+                    *cell = lang.code_name(prefix, cell);
+                }
+            }
+        }
+        self.header = self
+            .header
+            .iter()
+            .map(|code| lang.code_name("export-column", code))
+            .collect();
+        let session = self.title.split_once(' ').map(|(_, s)| s.to_string());
+        self.title = lang.text_with(
+            &format!("export-title-{}", table.name()),
+            &[("session", session.as_deref().unwrap_or_default())],
+        );
+        self
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -137,11 +173,17 @@ fn date_of_ms(ms: Option<i64>) -> String {
 }
 
 /// The rows of `table` for `programme` (or, for the manifest, `session`).
+fn columns(codes: &[&str]) -> Vec<String> {
+    codes.iter().map(|c| c.to_string()).collect()
+}
+
+/// The rows of `table`; explanations are written in `lang`.
 pub async fn sheet(
     db: &Db,
     programme: i64,
     table: Table,
     session: Option<i64>,
+    lang: Language,
 ) -> Result<Sheet, ExportError> {
     let pool = db.pool();
     match table {
@@ -193,7 +235,7 @@ pub async fn sheet(
                 .collect::<Result<_, sqlx::Error>>()?;
             Ok(Sheet {
                 title: "Applications".into(),
-                header: vec![
+                header: columns(&[
                     "reference",
                     "family_name",
                     "given_name",
@@ -205,7 +247,7 @@ pub async fn sheet(
                     "submitted",
                     "choices",
                     "block",
-                ],
+                ]),
                 rows,
             })
         }
@@ -221,7 +263,9 @@ pub async fn sheet(
                 "SELECT a.reference, c.family_name, c.given_name, s.name AS school, d.name AS district, \
                         x.code AS session, p.choice_rank, o.status AS offer, \
                         (SELECT e.sentence FROM explanations e WHERE e.run_id = p.run_id \
-                           AND e.application_id = p.application_id AND e.choice_rank = 1) AS reason \
+                           AND e.application_id = p.application_id AND e.choice_rank = 1) AS reason, \
+                        (SELECT e.words FROM explanations e WHERE e.run_id = p.run_id \
+                           AND e.application_id = p.application_id AND e.choice_rank = 1) AS reason_words \
                  FROM placements p JOIN applications a ON a.id = p.application_id \
                  JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
                  JOIN districts d ON d.id = s.district_id LEFT JOIN sessions x ON x.id = p.session_id \
@@ -248,7 +292,11 @@ pub async fn sheet(
                         row.push(int(r, "choice_rank")?);
                         row.push(text(r, "offer")?);
                     } else {
-                        row.push(text(r, "reason")?);
+                        row.push(crate::allocation::wording::stored(
+                            r.try_get::<Option<String>, _>("reason_words")?.as_deref(),
+                            &text(r, "reason")?,
+                            lang,
+                        ));
                     }
                     Ok(row)
                 })
@@ -267,7 +315,7 @@ pub async fn sheet(
             }
             Ok(Sheet {
                 title: if placed { "Placements" } else { "Waitlist" }.into(),
-                header,
+                header: columns(&header),
                 rows,
             })
         }
@@ -308,7 +356,7 @@ pub async fn sheet(
                 .collect::<Result<_, sqlx::Error>>()?;
             Ok(Sheet {
                 title: format!("Manifest {code}"),
-                header: columns.to_vec(),
+                header: self::columns(&columns),
                 rows,
             })
         }
@@ -354,7 +402,7 @@ pub fn xlsx(sheet: &Sheet, progress: &dyn Fn(usize)) -> Result<Vec<u8>, ExportEr
     ws.set_name(name)?;
     let bold = CellFormat::new().set_bold();
     for (c, h) in sheet.header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
         ws.set_column_width(c as u16, 18)?;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -382,13 +430,14 @@ pub fn write(
 async fn respond(
     state: &AppState,
     user: &User,
+    lang: Language,
     programme: i64,
     table: Table,
     session: Option<i64>,
     format: Format,
 ) -> AppResult<Response> {
-    let sheet = match sheet(&state.db, programme, table, session).await {
-        Ok(s) => s,
+    let sheet = match sheet(&state.db, programme, table, session, lang).await {
+        Ok(s) => s.for_reader(table, lang),
         Err(ExportError::NotFound(what)) => {
             return Err(AppError::Invalid(
                 "export-nothing",
@@ -435,19 +484,30 @@ async fn respond(
 async fn programme_export(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path((programme, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Read, Resource::Report)?;
     let (table, format) = requested(&file)
         .filter(|(t, _)| *t != Table::Manifest)
         .ok_or(AppError::NotFound)?;
-    respond(&state, &user, programme, table, None, format).await
+    respond(
+        &state,
+        &user,
+        visitor.language,
+        programme,
+        table,
+        None,
+        format,
+    )
+    .await
 }
 
 /// `/coordinator/sessions/12/exports/manifest.csv`.
 async fn session_export(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path((session, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Read, Resource::TravelPapers)?;
@@ -462,6 +522,7 @@ async fn session_export(
     respond(
         &state,
         &user,
+        visitor.language,
         programme,
         Table::Manifest,
         Some(session),
@@ -477,7 +538,7 @@ mod tests {
     fn sample() -> Sheet {
         Sheet {
             title: "Manifest: songdowon/1".into(),
-            header: vec!["family_name", "given_name"],
+            header: columns(&["family_name", "given_name"]),
             rows: vec![
                 vec!["Ҕоҕолова".into(), "Айыына".into()],
                 vec!["=HYPERLINK(\"http://x\")".into(), "-1+2".into()],
