@@ -24,8 +24,10 @@ pub struct Words {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Arg {
-    /// The same in every language: a session code, a score, a name.
+    /// The same in every language: a session code, a name.
     Text(String),
+    /// A decimal number (a score), written as the language writes numbers.
+    Number(String),
     /// An ISO date, written as the language writes dates.
     Date(String),
     /// A stored code shown by its name (`reserve-group`, `arctic`).
@@ -49,6 +51,7 @@ impl Words {
             .map(|(k, v)| {
                 let v = match v {
                     Arg::Text(t) => t.clone(),
+                    Arg::Number(n) => lang.number(n),
                     Arg::Date(d) => lang.date(d),
                     Arg::Code(prefix, code) => lang.code_name(prefix, code),
                     Arg::Words(w) => w.render(lang),
@@ -103,7 +106,10 @@ fn text(s: impl ToString) -> Arg {
 }
 
 fn describe(p: &Priority, show_tiers: bool) -> Arg {
-    let mut args = vec![("score", text(p.score)), ("lottery", text(p.lottery))];
+    let mut args = vec![
+        ("score", Arg::Number(p.score.to_string())),
+        ("lottery", text(p.lottery)),
+    ];
     let key = if show_tiers {
         args.push(("tier", text(p.tier)));
         "priority-with-tier"

@@ -277,9 +277,14 @@ pub async fn match_children(
 /// Adds the achievements not recorded yet (the same child, title, level and
 /// place are not added twice); in the caller's transaction. Returns how
 /// many were added.
-pub async fn save(tx: &mut WriteTx, rows: &[(i64, Row)], now: i64) -> Result<usize, sqlx::Error> {
+pub async fn save(
+    tx: &mut WriteTx,
+    rows: &[(i64, Row)],
+    now: i64,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<usize, sqlx::Error> {
     let mut added = 0;
-    for (child, r) in rows {
+    for (n, (child, r)) in rows.iter().enumerate() {
         let done = sqlx::query(
             "INSERT INTO achievements (id, child_id, level, place, title, created_at) \
              SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS \
@@ -294,6 +299,7 @@ pub async fn save(tx: &mut WriteTx, rows: &[(i64, Row)], now: i64) -> Result<usi
         .execute(&mut **tx)
         .await?;
         added += done.rows_affected() as usize;
+        progress(n + 1);
     }
     Ok(added)
 }
@@ -465,7 +471,7 @@ pub async fn confirm(
         }
     };
     let mut tx = state.db.begin_write().await?;
-    let added = save(&mut tx, &rows, now_ms()).await?;
+    let added = save(&mut tx, &rows, now_ms(), &|_| {}).await?;
     audit::record(
         &mut tx,
         &user,

@@ -97,13 +97,15 @@ fn achievements_import(args: AchievementArgs) -> Result<(), Failure> {
             );
             return Ok(());
         }
+        let writing = Progress::new("writing", rows.len() as u64);
         let mut tx = db
             .begin_write()
             .await
             .map_err(|e| Failure::Other(e.into()))?;
-        let added = achievement_import::save(&mut tx, &rows, now_ms())
-            .await
-            .map_err(|e| Failure::Other(e.into()))?;
+        let added =
+            achievement_import::save(&mut tx, &rows, now_ms(), &|n| writing.set(n as u64))
+                .await
+                .map_err(|e| Failure::Other(e.into()))?;
         crate::audit::record_system(
             &mut tx,
             "create",
@@ -114,6 +116,7 @@ fn achievements_import(args: AchievementArgs) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::Other(e.into()))?;
         tx.commit().await.map_err(|e| Failure::Other(e.into()))?;
+        writing.finish();
         println!(
             "{added} achievements added ({} in the file; those already recorded are not added twice).",
             rows.len()

@@ -123,8 +123,11 @@ pub fn share_chart(by_district: &[(String, i64, i64)], lang: Language) -> String
             let caption = lang.text_with(
                 "chart-share-caption",
                 &[
-                    ("applicants", &format!("{}.{}", a / 10, a % 10)),
-                    ("places", &format!("{}.{}", p / 10, p % 10)),
+                    (
+                        "applicants",
+                        &lang.number(&format!("{}.{}", a / 10, a % 10)),
+                    ),
+                    ("places", &lang.number(&format!("{}.{}", p / 10, p % 10))),
                 ],
             );
             (d.clone(), a, p, caption)
@@ -280,7 +283,7 @@ pub fn score_chart(distributions: &[ScoreDistribution], lang: Language) -> Strin
                 top + plot_h,
                 x + 2.0,
                 top + 8.0,
-                askama_escape(&lang.text_with("chart-cutoff", &[("score", &points)]))
+                askama_escape(&lang.text_with("chart-cutoff", &[("score", &lang.number(&points))]))
             ));
         }
     }
@@ -293,7 +296,10 @@ pub fn score_chart(distributions: &[ScoreDistribution], lang: Language) -> Strin
          <rect x=\"150\" y=\"{:.1}\" width=\"9\" height=\"9\" fill=\"#c8c8c8\"/><text x=\"162\" y=\"{:.1}\" font-size=\"9\">{}</text></svg>",
         height - 22.0,
         height - 22.0,
-        askama_escape(&lang.text_with("chart-points", &[("score", &max_points)])),
+        askama_escape(&lang.text_with(
+            "chart-points",
+            &[("score", &lang.number(&max_points))]
+        )),
         height - 12.0,
         height - 4.0,
         askama_escape(&lang.text("chart-placed-here")),

@@ -509,12 +509,14 @@ async fn roster(
     typeset(paper, lang, format!("roster-{}.pdf", file_part(&head.code))).await
 }
 
-/// Shares as "12.5 %", or a dash when there is nothing to share.
-fn share(part: i64, whole: i64) -> String {
+/// Shares as "12.5 %" ("12,5 %" in Russian), or a dash when there is
+/// nothing to share.
+fn share(part: i64, whole: i64, lang: Language) -> String {
     if whole == 0 {
         "–".into()
     } else {
-        format!("{:.1} %", 100.0 * part as f64 / whole as f64)
+        let s = format!("{:.1}", 100.0 * part as f64 / whole as f64);
+        format!("{} %", lang.number(&s))
     }
 }
 
@@ -576,7 +578,10 @@ async fn report(
                     places: f.places,
                     first_choices: f.demand_first,
                     placed: f.filled,
-                    cutoff: f.lowest_score.clone().unwrap_or_else(|| "–".into()),
+                    cutoff: f
+                        .lowest_score
+                        .as_deref()
+                        .map_or_else(|| "–".into(), |s| lang.number(s)),
                 });
             }
             let by = by_district(&state.db, run.id).await?;
@@ -587,8 +592,8 @@ async fn report(
                     district: district.clone(),
                     applicants: *n,
                     placed: *k,
-                    share_of_applicants: share(*n, applicants),
-                    share_of_places: share(*k, placed),
+                    share_of_applicants: share(*n, applicants, lang),
+                    share_of_places: share(*k, placed, lang),
                 });
             }
             charts.push(smena_pdf::ReportChart {
@@ -806,7 +811,8 @@ mod tests {
     fn file_names_keep_only_safe_characters() {
         assert_eq!(file_part("SKH27-0001"), "SKH27-0001");
         assert_eq!(file_part("a\"b/c\r\n"), "a-b-c--");
-        assert_eq!(share(1, 8), "12.5 %");
-        assert_eq!(share(1, 0), "–");
+        assert_eq!(share(1, 8, Language::En), "12.5 %");
+        assert_eq!(share(1, 8, Language::Ru), "12,5 %");
+        assert_eq!(share(1, 0, Language::En), "–");
     }
 }

@@ -229,6 +229,39 @@ impl Language {
         }
     }
 
+    /// A decimal number as this language writes it: `1234.5` is "1,234.5"
+    /// in English and Korean, "1 234,5" in Russian (a no-break space). Text
+    /// that is not such a number is returned unchanged.
+    pub fn number(self, text: &str) -> String {
+        let (sign, digits) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if int.is_empty()
+            || !int.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return text.to_string();
+        }
+        let (group, point) = match self {
+            Language::Ru => ('\u{a0}', ','),
+            Language::En | Language::Ko => (',', '.'),
+        };
+        let mut out = String::from(sign);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(group);
+            }
+            out.push(c);
+        }
+        if !frac.is_empty() {
+            out.push(point);
+            out.push_str(frac);
+        }
+        out
+    }
+
     /// A range of ISO dates, such as a session's.
     pub fn date_range(self, from: &str, to: &str) -> String {
         format!("{} – {}", self.date(from), self.date(to))
@@ -302,6 +335,12 @@ mod tests {
             "подана"
         );
         assert_eq!(Language::Ru.code_name("level", "astronomy"), "astronomy");
+        assert_eq!(Language::En.number("1234.5"), "1,234.5");
+        assert_eq!(Language::Ru.number("1234.5"), "1\u{a0}234,5");
+        assert_eq!(Language::Ru.number("-17.25"), "-17,25");
+        assert_eq!(Language::Ko.number("100000"), "100,000");
+        assert_eq!(Language::Ru.number("12"), "12");
+        assert_eq!(Language::Ru.number("n/a"), "n/a");
     }
 
     #[test]

@@ -60,6 +60,17 @@ impl Nav {
         self.language.code_name(prefix, code)
     }
 
+    /// A decimal number (a score, a share) as this language writes it.
+    pub fn num(&self, number: impl std::fmt::Display) -> String {
+        self.language.number(&number.to_string())
+    }
+
+    /// Points held in thousandths (rules, coefficients), in words' numbers.
+    pub fn milli(&self, thousandths: &i64) -> String {
+        smena_engine::Score::from_thousandths(*thousandths)
+            .map_or_else(|_| thousandths.to_string(), |s| self.num(s))
+    }
+
     /// An ISO date as this language writes it.
     pub fn date(&self, iso: &str) -> String {
         self.language.date(iso)
