@@ -954,6 +954,116 @@ async fn serve_delivers_mail_through_the_smtp_server() {
     );
 }
 
+/// With TLS (`smtps://` and `smtp+starttls://`), the mail server's
+/// certificate is checked: one from an authority the service does not know
+/// is refused and the message waits in the outbox; given that authority
+/// (`--smtp-ca`), the message arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_delivers_mail_over_tls_only_to_a_trusted_server() {
+    for (mode, scheme) in [("smtps", "smtps"), ("starttls", "smtp+starttls")] {
+        let sink = smtp::SmtpSink::start_tls(mode).await;
+        let ca = sink.ca().display().to_string();
+        for trusted in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let port = free_port();
+            let mut command = Command::new(env!("CARGO_BIN_EXE_smena"));
+            command
+                .args([
+                    "serve",
+                    "--listen",
+                    &format!("127.0.0.1:{port}"),
+                    "--smtp",
+                    &format!("{scheme}://127.0.0.1:{}", sink.port),
+                    "--database",
+                ])
+                .arg(dir.path().join("smena.db"))
+                .stderr(std::process::Stdio::null());
+            if trusted {
+                command.args(["--smtp-ca", &ca]);
+            }
+            let (mut server, base, c) = started(command, port).await;
+            let form = c
+                .get(format!("{base}/register"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let csrf = csrf_of(&form);
+            let r = c
+                .post(format!("{base}/register"))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("full_name", "Sardana Ivanova"),
+                    ("email", "sardana@example.org"),
+                    ("password", "a long enough passphrase"),
+                    ("password_again", "a long enough passphrase"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            if trusted {
+                let arrived = sink.wait_for(1).await;
+                assert!(arrived[0].contains("To: sardana@example.org"), "{mode}");
+            } else {
+                // The attempt fails on the certificate and is recorded.
+                let db = dir.path().join("smena.db").display().to_string();
+                let mut error = None;
+                for _ in 0..300 {
+                    let db = smena::store::Db::connect(&db).await.unwrap();
+                    let row: Option<(Option<String>,)> = sqlx::query_as(
+                        "SELECT last_error FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL",
+                    )
+                    .fetch_optional(db.pool())
+                    .await
+                    .unwrap();
+                    db.close().await;
+                    if let Some((e,)) = row {
+                        error = e;
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                let error = error.unwrap_or_default();
+                assert!(
+                    error.to_lowercase().contains("certificate"),
+                    "{mode}: {error}"
+                );
+                assert!(
+                    sink.messages().is_empty(),
+                    "{mode}: nothing sent to an unknown server"
+                );
+            }
+            let _ = server.kill();
+            let _ = server.wait();
+        }
+    }
+    // A trusted certificate that is not one is refused at start.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("ca.pem");
+    std::fs::write(&bad, "not a certificate").unwrap();
+    let database = dir.path().join("smena.db");
+    let out = smena(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--smtp",
+        "smtps://mail.example.org",
+        "--smtp-ca",
+        bad.to_str().unwrap(),
+        "--database",
+        database.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--smtp/--smtp-ca"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 /// `smena import roster` checks the file and names what is wrong; it writes
 /// only with --yes, and then all the pupils.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

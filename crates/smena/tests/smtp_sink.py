@@ -1,9 +1,11 @@
 """A real SMTP server on loopback for the tests (aiosmtpd, from Debian's
 python3-aiosmtpd): every message it accepts is written whole to a file in
-DIR. Run: python3 smtp_sink.py PORT DIR. Stops on SIGTERM."""
+DIR. Run: python3 smtp_sink.py PORT DIR [smtps|starttls CERT KEY]; with
+TLS it speaks SMTPS, or requires STARTTLS. Stops on SIGTERM."""
 
 import os
 import signal
+import ssl
 import sys
 import threading
 import uuid
@@ -26,7 +28,17 @@ class Sink:
 def main():
     port, directory = int(sys.argv[1]), sys.argv[2]
     os.makedirs(directory, exist_ok=True)
-    controller = Controller(Sink(directory), hostname="127.0.0.1", port=port)
+    options = {}
+    if len(sys.argv) > 3:
+        mode, cert, key = sys.argv[3:6]
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        if mode == "smtps":
+            options["ssl_context"] = context
+        else:
+            options["tls_context"] = context
+            options["require_starttls"] = True
+    controller = Controller(Sink(directory), hostname="127.0.0.1", port=port, **options)
     controller.start()
     print("ready", flush=True)
     stop = threading.Event()

@@ -30,10 +30,16 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", value_name = "IP")]
     trusted_proxies: Vec<std::net::IpAddr>,
     /// The mail server that delivers the outbox:
-    /// smtp://[user:password@]host[:port] (no TLS: a relay you trust).
-    /// Without it messages wait in the outbox
+    /// smtps://[user:password@]host[:port] (TLS, port 465),
+    /// smtp+starttls://… (STARTTLS required, port 587) or smtp://… (no TLS:
+    /// a relay you trust, such as a local postfix). Without it messages
+    /// wait in the outbox
     #[arg(long, value_name = "URL")]
     smtp: Option<String>,
+    /// A certificate (PEM) the mail server's TLS certificate may be issued
+    /// by, besides the public authorities (an internal mail server)
+    #[arg(long, value_name = "FILE")]
+    smtp_ca: Option<std::path::PathBuf>,
     /// The sender of e-mail (default: noreply@ the base URL's host)
     #[arg(long, value_name = "ADDRESS")]
     mail_from: Option<String>,
@@ -135,10 +141,19 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
                 .mail_from
                 .clone()
                 .unwrap_or_else(|| format!("Smena <noreply@{domain}>"));
-            config.mail = Some(
+            let mut mail =
                 crate::notifications::delivery::MailConfig::from_url(smtp, &from, &domain)
-                    .map_err(|e| Failure::BadInput(format!("--smtp/--mail-from: {e}")))?,
-            );
+                    .map_err(|e| Failure::BadInput(format!("--smtp/--mail-from: {e}")))?;
+            if let Some(path) = &args.smtp_ca {
+                mail.trusted_certificate = Some(std::fs::read(path).map_err(|e| {
+                    Failure::BadInput(format!("--smtp-ca {}: {e}", path.display()))
+                })?);
+            }
+            if mail.security != crate::notifications::delivery::Security::Plain {
+                crate::notifications::delivery::tls_parameters(&mail)
+                    .map_err(|e| Failure::BadInput(format!("--smtp/--smtp-ca: {e}")))?;
+            }
+            config.mail = Some(mail);
         }
         tracing::info!(database = %redact(&args.database), url = %config.base_url, "serving");
         web::serve(listener, AppState::new(db, config))

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::Row as _;
 
@@ -24,6 +25,10 @@ use crate::store::{Db, now_ms};
 pub struct MailConfig {
     pub host: String,
     pub port: u16,
+    pub security: Security,
+    /// A certificate (PEM) to trust besides the public roots: an internal
+    /// mail server's own authority.
+    pub trusted_certificate: Option<Vec<u8>>,
     pub credentials: Option<(String, String)>,
     /// The sender, e.g. `Smena <noreply@example.org>`.
     pub from: String,
@@ -43,12 +48,33 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// Messages taken per look at the outbox.
 const BATCH: i64 = 50;
 
+/// How the connection to the mail server is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Security {
+    /// `smtp://`: none (a relay on a network you trust, such as localhost).
+    Plain,
+    /// `smtp+starttls://`: STARTTLS is required (port 587 by default).
+    StartTls,
+    /// `smtps://`: TLS from the first byte (port 465 by default).
+    Tls,
+}
+
 impl MailConfig {
-    /// Reads `smtp://[user:password@]host[:port]`.
+    /// Reads `smtp://`, `smtp+starttls://` or `smtps://`
+    /// `[user:password@]host[:port]`.
     pub fn from_url(url: &str, from: &str, domain: &str) -> Result<MailConfig, String> {
-        let rest = url
-            .strip_prefix("smtp://")
-            .ok_or_else(|| format!("\"{url}\" is not an smtp:// address"))?;
+        let (security, rest, default_port) = [
+            ("smtp://", Security::Plain, 25),
+            ("smtp+starttls://", Security::StartTls, 587),
+            ("smtps://", Security::Tls, 465),
+        ]
+        .into_iter()
+        .find_map(|(scheme, security, port)| {
+            url.strip_prefix(scheme).map(|rest| (security, rest, port))
+        })
+        .ok_or_else(|| {
+            format!("\"{url}\" is not an smtp://, smtp+starttls:// or smtps:// address")
+        })?;
         let (credentials, hostport) = match rest.rsplit_once('@') {
             Some((userinfo, hostport)) => {
                 let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
@@ -63,7 +89,7 @@ impl MailConfig {
                 p.parse::<u16>()
                     .map_err(|_| format!("\"{p}\" is not a port number in {url}"))?,
             ),
-            None => (hostport.to_string(), 25),
+            None => (hostport.to_string(), default_port),
         };
         if host.is_empty() {
             return Err(format!("no host in {url}"));
@@ -73,6 +99,8 @@ impl MailConfig {
         Ok(MailConfig {
             host,
             port,
+            security,
+            trusted_certificate: None,
             credentials,
             from: from.to_string(),
             domain: domain.to_string(),
@@ -91,10 +119,43 @@ pub fn backoff(base: Duration, attempts: u32) -> Duration {
     base.saturating_mul(factor).min(MAX_BACKOFF)
 }
 
+/// The TLS settings for `config`'s server: the public roots, and the
+/// trusted certificate if one was given.
+pub fn tls_parameters(config: &MailConfig) -> Result<TlsParameters, String> {
+    let mut builder = TlsParameters::builder(config.host.clone());
+    if let Some(pem) = &config.trusted_certificate {
+        // A file without a PEM certificate would quietly add nothing.
+        if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+            return Err("the trusted certificate cannot be read: no PEM certificate in it".into());
+        }
+        let certificate = Certificate::from_pem(pem)
+            .map_err(|e| format!("the trusted certificate cannot be read: {e}"))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder
+        .build_rustls()
+        .map_err(|e| format!("TLS for {}: {e}", config.host))
+}
+
 /// Sends what is due, for ever.
 pub async fn run(db: Db, config: MailConfig) {
     let mut builder =
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host).port(config.port);
+    if config.security != Security::Plain {
+        // Checked when the service starts; a failure here is a bug.
+        match tls_parameters(&config) {
+            Ok(tls) => {
+                builder = builder.tls(match config.security {
+                    Security::Tls => Tls::Wrapper(tls),
+                    _ => Tls::Required(tls),
+                });
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "no mail can be sent");
+                return;
+            }
+        }
+    }
     if let Some((user, password)) = &config.credentials {
         builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
     }
@@ -286,12 +347,21 @@ mod tests {
         assert_eq!((c.host.as_str(), c.port), ("127.0.0.1", 2525));
         let c = MailConfig::from_url("smtp://u:p@relay.local", "noreply@smena.test", "smena.test")
             .unwrap();
-        assert_eq!(c.port, 25);
+        assert_eq!((c.port, c.security), (25, Security::Plain));
         assert_eq!(c.credentials, Some(("u".into(), "p".into())));
+        let c = MailConfig::from_url("smtps://mail.example.org", "a@b.c", "d").unwrap();
+        assert_eq!((c.port, c.security), (465, Security::Tls));
+        let c = MailConfig::from_url("smtp+starttls://u:p@mail.example.org", "a@b.c", "d").unwrap();
+        assert_eq!((c.port, c.security), (587, Security::StartTls));
+        let mut c = MailConfig::from_url("smtps://mail.example.org:2465", "a@b.c", "d").unwrap();
+        assert_eq!(c.port, 2465);
+        assert!(tls_parameters(&c).is_ok(), "the public roots");
+        c.trusted_certificate = Some(b"not a certificate".to_vec());
+        assert!(matches!(tls_parameters(&c), Err(e) if e.contains("cannot be read")));
         assert!(
             MailConfig::from_url("http://x", "a@b.c", "d")
                 .unwrap_err()
-                .contains("not an smtp://")
+                .contains("is not an smtp://")
         );
         assert!(
             MailConfig::from_url("smtp://x:99999", "a@b.c", "d")

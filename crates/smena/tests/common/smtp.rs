@@ -7,6 +7,8 @@ pub struct SmtpSink {
     pub port: u16,
     pub dir: tempfile::TempDir,
     child: Option<std::process::Child>,
+    /// `smtps` or `starttls`, with the certificate authority's PEM file.
+    tls: Option<(&'static str, std::path::PathBuf)>,
 }
 
 #[allow(dead_code)]
@@ -21,9 +23,108 @@ impl SmtpSink {
             port,
             dir: tempfile::tempdir().unwrap(),
             child: None,
+            tls: None,
         };
         sink.resume().await;
         sink
+    }
+
+    /// A server with TLS (`smtps` or `starttls`) whose certificate, for
+    /// 127.0.0.1, is issued by a test authority made here with openssl;
+    /// `ca()` is that authority's certificate.
+    pub async fn start_tls(mode: &'static str) -> SmtpSink {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let certs = dir.path().join("certs");
+        std::fs::create_dir(&certs).unwrap();
+        std::fs::write(
+            certs.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n\
+             keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        for args in [
+            [
+                &["req", "-x509"][..],
+                &ec[..],
+                &[
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.pem",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=Smena test authority",
+                ][..],
+            ]
+            .concat(),
+            [
+                &["req"][..],
+                &ec[..],
+                &[
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr",
+                    "-subj",
+                    "/CN=127.0.0.1",
+                ][..],
+            ]
+            .concat(),
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext",
+            ],
+        ] {
+            let out = std::process::Command::new("openssl")
+                .args(&args)
+                .current_dir(&certs)
+                .output()
+                .expect("openssl");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let mut sink = SmtpSink {
+            port,
+            dir,
+            child: None,
+            tls: Some((mode, certs)),
+        };
+        sink.resume().await;
+        sink
+    }
+
+    /// The test authority's certificate (PEM file) of a TLS server.
+    pub fn ca(&self) -> std::path::PathBuf {
+        self.tls.as_ref().expect("a TLS server").1.join("ca.pem")
     }
 
     /// Starts the server (again) on the same port.
@@ -33,10 +134,18 @@ impl SmtpSink {
         } else {
             "python3"
         };
-        let child = std::process::Command::new(python)
+        let mut command = std::process::Command::new(python);
+        command
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py"))
             .arg(self.port.to_string())
-            .arg(self.dir.path())
+            .arg(self.dir.path().join("mail"));
+        if let Some((mode, certs)) = &self.tls {
+            command
+                .arg(mode)
+                .arg(certs.join("server.pem"))
+                .arg(certs.join("server.key"));
+        }
+        let child = command
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("python3 with aiosmtpd (apt-get install python3-aiosmtpd)");
@@ -63,8 +172,10 @@ impl SmtpSink {
 
     /// Every message received so far, whole.
     pub fn messages(&self) -> Vec<String> {
-        let mut found: Vec<String> = std::fs::read_dir(self.dir.path())
-            .unwrap()
+        let Ok(entries) = std::fs::read_dir(self.dir.path().join("mail")) else {
+            return Vec::new();
+        };
+        let mut found: Vec<String> = entries
             .filter_map(|e| e.ok())
             .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
             .map(|e| std::fs::read_to_string(e.path()).unwrap())
