@@ -892,6 +892,33 @@ async fn the_demo_logs_who_did_what_without_personal_data() {
     }
 }
 
+/// Registers sardana@example.org through the service's form, which sends
+/// the confirmation e-mail.
+async fn register_sardana(c: &reqwest::Client, base: &str) {
+    let form = c
+        .get(format!("{base}/register"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&form);
+    let r = c
+        .post(format!("{base}/register"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("full_name", "Sardana Ivanova"),
+            ("email", "sardana@example.org"),
+            ("password", "a long enough passphrase"),
+            ("password_again", "a long enough passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}
+
 /// `smena serve --smtp` delivers the outbox: a registration's confirmation
 /// link arrives at a real SMTP server, from the configured sender.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -915,29 +942,7 @@ async fn serve_delivers_mail_through_the_smtp_server() {
         .arg(dir.path().join("smena.db"))
         .stderr(std::process::Stdio::null());
     let (mut server, base, c) = started(command, port).await;
-    let form = c
-        .get(format!("{base}/register"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_of(&form);
-    let csrf = csrf.as_str();
-    let r = c
-        .post(format!("{base}/register"))
-        .form(&[
-            ("csrf", csrf),
-            ("full_name", "Sardana Ivanova"),
-            ("email", "sardana@example.org"),
-            ("password", "a long enough passphrase"),
-            ("password_again", "a long enough passphrase"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    register_sardana(&c, &base).await;
     let arrived = sink.wait_for(1).await;
     let _ = server.kill();
     let _ = server.wait();
@@ -982,28 +987,7 @@ async fn serve_delivers_mail_over_tls_only_to_a_trusted_server() {
                 command.args(["--smtp-ca", &ca]);
             }
             let (mut server, base, c) = started(command, port).await;
-            let form = c
-                .get(format!("{base}/register"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let csrf = csrf_of(&form);
-            let r = c
-                .post(format!("{base}/register"))
-                .form(&[
-                    ("csrf", csrf.as_str()),
-                    ("full_name", "Sardana Ivanova"),
-                    ("email", "sardana@example.org"),
-                    ("password", "a long enough passphrase"),
-                    ("password_again", "a long enough passphrase"),
-                ])
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), 200);
+            register_sardana(&c, &base).await;
             if trusted {
                 let arrived = sink.wait_for(1).await;
                 assert!(arrived[0].contains("To: sardana@example.org"), "{mode}");

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::audit;
 use crate::documents;
-use crate::imports::{self, Cell, CellProblem, Place, Problem, Problems, Table};
+use crate::imports::{self, Cell, CellProblem, Problem, Problems, Table};
 use crate::language::Language;
 use crate::store::{Db, WriteTx, new_id, now_ms};
 use crate::web::AppState;
@@ -107,65 +107,47 @@ fn check(
     let mut problems = Problems::default();
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut seen: HashMap<(String, String, String, String, String, i32), usize> = HashMap::new();
-    let mut counted = 0usize;
-    for (row, cells) in &table.rows {
-        if imports::blank(cells) {
-            continue;
-        }
-        counted += 1;
-        if counted > imports::MAX_ROWS {
-            problems.report(Problem::TooManyRows);
-            break;
-        }
-        let row = *row;
-        let cell = |c: usize| cells.get(c).unwrap_or(&Cell::Empty);
-        let mut ok = true;
-        let mut field = |column: usize, name: &'static str, r: Result<String, CellProblem>| match r
-        {
-            Ok(v) => Some(v),
-            Err(what) => {
-                problems.report(Problem::At(
-                    Place {
-                        format,
-                        row,
-                        column,
-                        name,
-                    },
-                    what,
-                ));
-                ok = false;
-                None
-            }
-        };
-        let family_name = field(
+    for mut r in table.filled_rows(&mut problems) {
+        let p = &mut problems;
+        let family_name = r.field(
+            p,
             family,
             "family_name",
-            imports::text(cell(family), Some(CellProblem::NameNeeded)),
+            imports::text(r.cell(family), Some(CellProblem::NameNeeded)),
         );
-        let given_name = field(
+        let given_name = r.field(
+            p,
             given,
             "given_name",
-            imports::text(cell(given), Some(CellProblem::NameNeeded)),
+            imports::text(r.cell(given), Some(CellProblem::NameNeeded)),
         );
-        let birth_date = field(birth, "birth_date", imports::date_cell(cell(birth), today));
-        let title_text = field(
+        let birth_date = r.field(
+            p,
+            birth,
+            "birth_date",
+            imports::date_cell(r.cell(birth), today),
+        );
+        let title_text = r.field(
+            p,
             title,
             "achievement",
-            imports::text(cell(title), Some(CellProblem::ValueNeeded)),
+            imports::text(r.cell(title), Some(CellProblem::ValueNeeded)),
         );
-        let level_code = field(
+        let level_code = r.field(
+            p,
             level,
             "level",
-            imports::text(cell(level), Some(CellProblem::ValueNeeded)).and_then(|t| {
+            imports::text(r.cell(level), Some(CellProblem::ValueNeeded)).and_then(|t| {
                 level_of(&t, levels).ok_or_else(|| CellProblem::OneOf(level_list.clone()))
             }),
         );
-        let place_text = match cell(place) {
+        let place_text = match r.cell(place) {
             // A place typed as a number.
             Cell::Number(n) if n.fract() == 0.0 => Ok(format!("{n}")),
             other => imports::text(other, Some(CellProblem::ValueNeeded)),
         };
-        let place_number = field(
+        let place_number = r.field(
+            p,
             place,
             "place",
             place_text.and_then(|t| {
@@ -192,11 +174,12 @@ fn check(
             title_text,
             level_code,
             place_number,
-            ok,
+            r.ok,
         )
         else {
             continue;
         };
+        let row = r.row;
         let place: i32 = place.parse().unwrap_or_default();
         let key = (
             family_name.clone(),

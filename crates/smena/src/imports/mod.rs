@@ -395,6 +395,70 @@ impl Table {
             .iter()
             .position(|h| aliases.contains(&h.as_str()))
     }
+
+    /// The rows with anything in them, at most [`MAX_ROWS`] (more is a
+    /// problem).
+    pub fn filled_rows(&self, problems: &mut Problems) -> Vec<RowCells<'_>> {
+        let mut rows = Vec::with_capacity(self.rows.len().min(MAX_ROWS));
+        for (row, cells) in &self.rows {
+            if blank(cells) {
+                continue;
+            }
+            if rows.len() == MAX_ROWS {
+                problems.report(Problem::TooManyRows);
+                break;
+            }
+            rows.push(RowCells {
+                format: self.format,
+                row: *row,
+                cells,
+                ok: true,
+            });
+        }
+        rows
+    }
+}
+
+/// One row being checked: its cells, and whether every field so far was
+/// right.
+pub struct RowCells<'a> {
+    pub format: Format,
+    /// The row (or line) number as the sender's spreadsheet shows it.
+    pub row: usize,
+    cells: &'a [Cell],
+    pub ok: bool,
+}
+
+impl<'a> RowCells<'a> {
+    pub fn cell(&self, column: usize) -> &'a Cell {
+        self.cells.get(column).unwrap_or(&Cell::Empty)
+    }
+
+    /// A field's value, or its problem reported at this row and `column`.
+    pub fn field(
+        &mut self,
+        problems: &mut Problems,
+        column: usize,
+        name: &'static str,
+        value: Result<String, CellProblem>,
+    ) -> Option<String> {
+        match value {
+            Ok(v) => Some(v),
+            Err(what) => {
+                problems.report(Problem::At(
+                    Place {
+                        format: self.format,
+                        row: self.row,
+                        column,
+                        name,
+                    },
+                    what,
+                ));
+                self.ok = false;
+                None
+            }
+        }
+    }
 }
 
 /// Excel's name for a column: A … Z, AA …

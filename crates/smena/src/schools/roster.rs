@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::imports::{self, CellProblem, Place, Problem, Problems, Table};
+use crate::imports::{self, CellProblem, Problem, Problems, Table};
 use crate::store::WriteTx;
 
 pub use crate::imports::MAX_BYTES;
@@ -56,56 +56,36 @@ fn check(table: Table, today: &str) -> Result<Vec<Pupil>, Vec<Problem>> {
     let mut pupils = Vec::with_capacity(table.rows.len());
     let mut seen: HashMap<(String, String, String), usize> =
         HashMap::with_capacity(table.rows.len());
-    let mut counted = 0usize;
-    for (row, cells) in &table.rows {
-        if imports::blank(cells) {
-            continue;
-        }
-        counted += 1;
-        if counted > imports::MAX_ROWS {
-            problems.report(Problem::TooManyRows);
-            break;
-        }
-        let row = *row;
-        let cell = |c: usize| cells.get(c).unwrap_or(&imports::Cell::Empty);
-        let mut ok = true;
-        let mut field = |column: usize, name: &'static str, r: Result<String, CellProblem>| match r
-        {
-            Ok(v) => Some(v),
-            Err(what) => {
-                problems.report(Problem::At(
-                    Place {
-                        format,
-                        row,
-                        column,
-                        name,
-                    },
-                    what,
-                ));
-                ok = false;
-                None
-            }
-        };
-        let family_name = field(
+    for mut r in table.filled_rows(&mut problems) {
+        let p = &mut problems;
+        let family_name = r.field(
+            p,
             family,
             "family_name",
-            imports::text(cell(family), Some(CellProblem::NameNeeded)),
+            imports::text(r.cell(family), Some(CellProblem::NameNeeded)),
         );
-        let given_name = field(
+        let given_name = r.field(
+            p,
             given,
             "given_name",
-            imports::text(cell(given), Some(CellProblem::NameNeeded)),
+            imports::text(r.cell(given), Some(CellProblem::NameNeeded)),
         );
         let class_name = match class {
-            Some(c) => field(c, "class", imports::text(cell(c), None)),
+            Some(c) => r.field(p, c, "class", imports::text(r.cell(c), None)),
             None => Some(String::new()),
         };
-        let birth_date = field(birth, "birth_date", imports::date_cell(cell(birth), today));
+        let birth_date = r.field(
+            p,
+            birth,
+            "birth_date",
+            imports::date_cell(r.cell(birth), today),
+        );
         let (Some(family_name), Some(given_name), Some(birth_date), Some(class_name), true) =
-            (family_name, given_name, birth_date, class_name, ok)
+            (family_name, given_name, birth_date, class_name, r.ok)
         else {
             continue;
         };
+        let row = r.row;
         let key = (family_name.clone(), given_name.clone(), birth_date.clone());
         if let Some(first) = seen.get(&key) {
             problems.report(Problem::Twice {

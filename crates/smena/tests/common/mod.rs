@@ -109,11 +109,10 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// A browser whose `Accept-Language` is `accept`.
-#[allow(dead_code)]
-pub fn client_speaking(accept: &str) -> reqwest::Client {
+/// A browser that sends `header: value` with every request.
+fn client_with(header: &'static str, value: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("accept-language", accept.parse().unwrap());
+    headers.insert(header, value.parse().unwrap());
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
@@ -122,17 +121,16 @@ pub fn client_speaking(accept: &str) -> reqwest::Client {
         .unwrap()
 }
 
+/// A browser whose `Accept-Language` is `accept`.
+#[allow(dead_code)]
+pub fn client_speaking(accept: &str) -> reqwest::Client {
+    client_with("accept-language", accept)
+}
+
 /// A browser behind the test's reverse proxy, which says it is at `address`.
 #[allow(dead_code)]
 pub fn client_at(address: &str) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-forwarded-for", address.parse().unwrap());
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    client_with("x-forwarded-for", address)
 }
 
 impl TestApp {
