@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+use std::os::unix::process::CommandExt as _;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -20,7 +21,12 @@ struct Browser {
 }
 
 impl Drop for Browser {
+    /// Stops chromedriver and the Chromium it started: they share a process
+    /// group of their own, so no browser outlives its test.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -38,6 +44,7 @@ fn free_port() -> u16 {
 async fn browser(javascript: bool) -> Browser {
     let port = free_port();
     let driver = Command::new("chromedriver")
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -1048,6 +1048,17 @@ async fn serve_delivers_mail_over_tls_only_to_a_trusted_server() {
     );
 }
 
+/// How many rows `table` of the SQLite file `database` has now.
+async fn count_rows(database: &str, table: &str) -> i64 {
+    let db = smena::store::Db::connect(database).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    n
+}
+
 /// `smena import roster` checks the file and names what is wrong; it writes
 /// only with --yes, and then all the pupils.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1060,15 +1071,7 @@ async fn import_roster_checks_then_writes_only_with_yes() {
         .await
         .unwrap();
     db.close().await;
-    let pupils = || async {
-        let db = smena::store::Db::connect(&database).await.unwrap();
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pupils")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-        db.close().await;
-        n
-    };
+    let pupils = || count_rows(&database, "pupils");
     let broken = dir.path().join("broken.csv");
     std::fs::write(&broken, "family_name,given_name,birth_date,class\nPetrova,Aiyyna,2013-04-02,7A\nIvanov,,2012-13-01,8B\n").unwrap();
     let good = dir.path().join("good.csv");
@@ -1131,15 +1134,7 @@ async fn import_achievements_checks_then_writes_only_with_yes() {
     .await
     .unwrap();
     db.close().await;
-    let achievements = || async {
-        let db = smena::store::Db::connect(&database).await.unwrap();
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM achievements")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-        db.close().await;
-        n
-    };
+    let achievements = || count_rows(&database, "achievements");
     let before = achievements().await;
     let header = "family_name,given_name,birth_date,achievement,level,place";
     let broken = dir.path().join("broken.csv");

@@ -13,12 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::audit;
-use crate::documents;
 use crate::imports::{self, Cell, CellProblem, Problem, Problems, Table};
 use crate::language::Language;
 use crate::store::{Db, WriteTx, new_id, now_ms};
 use crate::web::AppState;
-use crate::web::error::{AppError, AppResult};
+use crate::web::error::AppResult;
 use crate::web::page::Nav;
 use crate::web::policy::{Action, Resource, authorize};
 use crate::web::session::{User, Visitor};
@@ -36,14 +35,6 @@ pub struct Row {
     pub place: i32,
 }
 
-const FAMILY_NAME: &[&str] = &["family_name", "surname", "фамилия"];
-const GIVEN_NAME: &[&str] = &["given_name", "first_name", "name", "имя"];
-const BIRTH_DATE: &[&str] = &[
-    "birth_date",
-    "date_of_birth",
-    "дата рождения",
-    "дата_рождения",
-];
 const TITLE: &[&str] = &["achievement", "title", "достижение", "название"];
 const LEVEL: &[&str] = &["level", "уровень"];
 const PLACE: &[&str] = &["place", "место"];
@@ -82,17 +73,12 @@ fn check(
     places: &[i32],
 ) -> Result<Vec<Row>, Vec<Problem>> {
     let format = table.format;
-    let columns =
-        [FAMILY_NAME, GIVEN_NAME, BIRTH_DATE, TITLE, LEVEL, PLACE].map(|c| table.column(c));
-    let [
-        Some(family),
-        Some(given),
-        Some(birth),
-        Some(title),
-        Some(level),
-        Some(place),
-    ] = columns
-    else {
+    let (Some(person), Some(title), Some(level), Some(place)) = (
+        imports::PersonColumns::of(&table),
+        table.column(TITLE),
+        table.column(LEVEL),
+        table.column(PLACE),
+    ) else {
         return Err(vec![Problem::MissingColumns {
             format,
             columns: COLUMNS,
@@ -109,24 +95,7 @@ fn check(
     let mut seen: HashMap<(String, String, String, String, String, i32), usize> = HashMap::new();
     for mut r in table.filled_rows(&mut problems) {
         let p = &mut problems;
-        let family_name = r.field(
-            p,
-            family,
-            "family_name",
-            imports::text(r.cell(family), Some(CellProblem::NameNeeded)),
-        );
-        let given_name = r.field(
-            p,
-            given,
-            "given_name",
-            imports::text(r.cell(given), Some(CellProblem::NameNeeded)),
-        );
-        let birth_date = r.field(
-            p,
-            birth,
-            "birth_date",
-            imports::date_cell(r.cell(birth), today),
-        );
+        let who = r.person(p, &person, today);
         let title_text = r.field(
             p,
             title,
@@ -155,32 +124,20 @@ fn check(
                     .parse::<i32>()
                     .ok()
                     .filter(|p| places.contains(p))
-                    .map(|p| p.to_string())
                     .ok_or_else(|| CellProblem::OneOf(place_list.clone()))
             }),
         );
-        let (
-            Some(family_name),
-            Some(given_name),
-            Some(birth_date),
-            Some(title),
-            Some(level),
-            Some(place),
-            true,
-        ) = (
-            family_name,
-            given_name,
-            birth_date,
-            title_text,
-            level_code,
-            place_number,
-            r.ok,
-        )
+        let (Some(who), Some(title), Some(level), Some(place), true) =
+            (who, title_text, level_code, place_number, r.ok)
         else {
             continue;
         };
+        let imports::Person {
+            family_name,
+            given_name,
+            birth_date,
+        } = who;
         let row = r.row;
-        let place: i32 = place.parse().unwrap_or_default();
         let key = (
             family_name.clone(),
             given_name.clone(),
@@ -307,22 +264,16 @@ async fn examine(
     lang: Language,
 ) -> AppResult<Result<Vec<(i64, Row)>, Vec<String>>> {
     let (levels, places) = scale(db).await?;
-    let format = if bytes.starts_with(b"PK\x03\x04") {
-        imports::Format::Xlsx
-    } else {
-        imports::Format::Csv
-    };
+    let format = imports::Format::of(&bytes);
     let read =
-        tokio::task::spawn_blocking(move || read(&bytes, &crate::store::today(), &levels, &places))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+        imports::off_thread(move || read(&bytes, &crate::store::today(), &levels, &places)).await?;
     let rows = match read {
         Ok(rows) => rows,
-        Err(problems) => return Ok(Err(imports::words(&problems, lang))),
+        Err(problems) => return Ok(Err(imports::refusal(&problems, lang))),
     };
     Ok(match_children(db, format, rows)
         .await?
-        .map_err(|problems| imports::words(&problems, lang)))
+        .map_err(|problems| imports::refusal(&problems, lang)))
 }
 
 /// One row of the preview.
@@ -393,15 +344,11 @@ pub async fn preview(
     let bytes = imports::receive(&mut multipart, lang).await?;
     let rows = match examine(&state.db, bytes.clone(), lang).await? {
         Ok(rows) => rows,
-        Err(problems) => {
-            let mut errors = vec![lang.text("import-nothing-imported")];
-            errors.extend(problems);
+        Err(errors) => {
             return Ok((StatusCode::BAD_REQUEST, page(&visitor, errors, None)).into_response());
         }
     };
-    let file = documents::storage::store(&state.config.files_dir, &bytes)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let staged = imports::stage(&state, &visitor, "achievements", &bytes).await?;
     Ok(ImportPage {
         count: rows.len(),
         first: rows
@@ -415,17 +362,11 @@ pub async fn preview(
                 place: r.place,
             })
             .collect(),
-        seal: imports::seal(&visitor, "achievements", &file),
-        file,
+        file: staged.file,
+        seal: staged.seal,
         ..page(&visitor, Vec::new(), None)
     }
     .into_response())
-}
-
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    file: String,
-    seal: String,
 }
 
 /// Writes the previewed achievements, all of them or none.
@@ -433,23 +374,14 @@ pub async fn confirm(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
-    Form(form): Form<ConfirmForm>,
+    Form(form): Form<imports::Staged>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Create, Resource::Achievement)?;
-    let lang = visitor.language;
-    let stale = || AppError::BadRequest(lang.text("import-expired"));
-    if !imports::sealed(&visitor, "achievements", &form.file, &form.seal) {
-        return Err(stale());
-    }
-    let bytes = documents::storage::load(&state.config.files_dir, &form.file)
-        .await
-        .map_err(|_| stale())?;
+    let bytes = imports::staged(&state, &visitor, "achievements", &form).await?;
     // Checked again: children may have changed since the preview.
-    let rows = match examine(&state.db, bytes.into(), lang).await? {
+    let rows = match examine(&state.db, bytes.into(), visitor.language).await? {
         Ok(rows) => rows,
-        Err(problems) => {
-            let mut errors = vec![lang.text("import-nothing-imported")];
-            errors.extend(problems);
+        Err(errors) => {
             return Ok((StatusCode::BAD_REQUEST, page(&visitor, errors, None)).into_response());
         }
     };
@@ -466,12 +398,7 @@ pub async fn confirm(
     )
     .await?;
     tx.commit().await?;
-    if let Err(e) =
-        documents::storage::remove_unless_referenced(&state.db, &state.config.files_dir, &form.file)
-            .await
-    {
-        tracing::warn!(error = ?e, "removing an imported achievements file failed");
-    }
+    imports::discard(&state, &form).await;
     // Post/Redirect/Get: reloading the page never imports again.
     Ok(Redirect::to(&format!(
         "/coordinator/achievements?added={added}&rows={}",

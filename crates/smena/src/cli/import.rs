@@ -77,11 +77,7 @@ fn achievements_import(args: AchievementArgs) -> Result<(), Failure> {
         let (levels, places) = achievement_import::scale(&db)
             .await
             .map_err(|e| Failure::Other(e.into()))?;
-        let format = if bytes.starts_with(b"PK\x03\x04") {
-            crate::imports::Format::Xlsx
-        } else {
-            crate::imports::Format::Csv
-        };
+        let format = crate::imports::Format::of(&bytes);
         let rows = achievement_import::read(&bytes, &crate::store::today(), &levels, &places)
             .map_err(refused)?;
         let rows = achievement_import::match_children(&db, format, rows)

@@ -107,6 +107,8 @@ fn requested(file: &str) -> Option<(Table, Format)> {
 /// names them for a person.
 pub struct Sheet {
     pub title: String,
+    /// The session's code, for a manifest.
+    pub session: Option<String>,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
 }
@@ -135,10 +137,9 @@ impl Sheet {
             .iter()
             .map(|code| lang.code_name("export-column", code))
             .collect();
-        let session = self.title.split_once(' ').map(|(_, s)| s.to_string());
         self.title = lang.text_with(
             &format!("export-title-{}", table.name()),
-            &[("session", session.as_deref().unwrap_or_default())],
+            &[("session", self.session.as_deref().unwrap_or_default())],
         );
         self
     }
@@ -235,6 +236,7 @@ pub async fn sheet(
                 .collect::<Result<_, sqlx::Error>>()?;
             Ok(Sheet {
                 title: "Applications".into(),
+                session: None,
                 header: columns(&[
                     "reference",
                     "family_name",
@@ -315,6 +317,7 @@ pub async fn sheet(
             }
             Ok(Sheet {
                 title: if placed { "Placements" } else { "Waitlist" }.into(),
+                session: None,
                 header: columns(&header),
                 rows,
             })
@@ -356,6 +359,7 @@ pub async fn sheet(
                 .collect::<Result<_, sqlx::Error>>()?;
             Ok(Sheet {
                 title: format!("Manifest {code}"),
+                session: Some(code),
                 header: self::columns(&columns),
                 rows,
             })
@@ -538,6 +542,7 @@ mod tests {
     fn sample() -> Sheet {
         Sheet {
             title: "Manifest: songdowon/1".into(),
+            session: Some("songdowon/1".into()),
             header: columns(&["family_name", "given_name"]),
             rows: vec![
                 vec!["Ҕоҕолова".into(), "Айыына".into()],

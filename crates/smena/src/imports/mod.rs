@@ -14,7 +14,9 @@ use axum::extract::Multipart;
 use calamine::{Data, Reader as _, Xlsx};
 
 use crate::allocation::contract::parse_date;
+use crate::documents;
 use crate::language::Language;
+use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::session::Visitor;
 
@@ -42,6 +44,17 @@ pub enum Cell {
 pub enum Format {
     Csv,
     Xlsx,
+}
+
+impl Format {
+    /// A workbook is a zip file; anything else is read as CSV text.
+    pub fn of(bytes: &[u8]) -> Format {
+        if bytes.starts_with(b"PK\x03\x04") {
+            Format::Xlsx
+        } else {
+            Format::Csv
+        }
+    }
 }
 
 /// A file read into rows, before any checking.
@@ -261,10 +274,9 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, Vec<Problem>> {
     if bytes.len() > MAX_BYTES {
         return Err(vec![Problem::TooLarge]);
     }
-    if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)
-    } else {
-        read_csv(bytes)
+    match Format::of(bytes) {
+        Format::Xlsx => read_xlsx(bytes),
+        Format::Csv => read_csv(bytes),
     }
 }
 
@@ -419,6 +431,43 @@ impl Table {
     }
 }
 
+/// The columns that name a child or pupil, by every name a Yakutian school's
+/// spreadsheet is likely to give them.
+const FAMILY_NAME: &[&str] = &["family_name", "surname", "фамилия"];
+const GIVEN_NAME: &[&str] = &["given_name", "first_name", "name", "имя"];
+const BIRTH_DATE: &[&str] = &[
+    "birth_date",
+    "date_of_birth",
+    "born",
+    "дата рождения",
+    "дата_рождения",
+];
+
+/// Where a file has the family name, given name and birth date.
+pub struct PersonColumns {
+    family: usize,
+    given: usize,
+    birth: usize,
+}
+
+/// A person as a row names them.
+pub struct Person {
+    pub family_name: String,
+    pub given_name: String,
+    /// YYYY-MM-DD, not after the day of the import.
+    pub birth_date: String,
+}
+
+impl PersonColumns {
+    pub fn of(table: &Table) -> Option<PersonColumns> {
+        Some(PersonColumns {
+            family: table.column(FAMILY_NAME)?,
+            given: table.column(GIVEN_NAME)?,
+            birth: table.column(BIRTH_DATE)?,
+        })
+    }
+}
+
 /// One row being checked: its cells, and whether every field so far was
 /// right.
 pub struct RowCells<'a> {
@@ -434,14 +483,46 @@ impl<'a> RowCells<'a> {
         self.cells.get(column).unwrap_or(&Cell::Empty)
     }
 
+    /// The person the row names; every missing or wrong part is reported.
+    pub fn person(
+        &mut self,
+        problems: &mut Problems,
+        columns: &PersonColumns,
+        today: &str,
+    ) -> Option<Person> {
+        let family_name = self.field(
+            problems,
+            columns.family,
+            "family_name",
+            text(self.cell(columns.family), Some(CellProblem::NameNeeded)),
+        );
+        let given_name = self.field(
+            problems,
+            columns.given,
+            "given_name",
+            text(self.cell(columns.given), Some(CellProblem::NameNeeded)),
+        );
+        let birth_date = self.field(
+            problems,
+            columns.birth,
+            "birth_date",
+            date_cell(self.cell(columns.birth), today),
+        );
+        Some(Person {
+            family_name: family_name?,
+            given_name: given_name?,
+            birth_date: birth_date?,
+        })
+    }
+
     /// A field's value, or its problem reported at this row and `column`.
-    pub fn field(
+    pub fn field<T>(
         &mut self,
         problems: &mut Problems,
         column: usize,
         name: &'static str,
-        value: Result<String, CellProblem>,
-    ) -> Option<String> {
+        value: Result<T, CellProblem>,
+    ) -> Option<T> {
         match value {
             Ok(v) => Some(v),
             Err(what) => {
@@ -462,7 +543,7 @@ impl<'a> RowCells<'a> {
 }
 
 /// Excel's name for a column: A … Z, AA …
-pub fn column_letters(mut index: usize) -> String {
+fn column_letters(mut index: usize) -> String {
     let mut name = Vec::new();
     loop {
         name.push(b'A' + (index % 26) as u8);
@@ -476,7 +557,7 @@ pub fn column_letters(mut index: usize) -> String {
 }
 
 /// Whether a row is all empty (such rows are skipped).
-pub fn blank(cells: &[Cell]) -> bool {
+fn blank(cells: &[Cell]) -> bool {
     cells.iter().all(|c| matches!(c, Cell::Empty))
 }
 
@@ -506,7 +587,7 @@ pub fn text(cell: &Cell, needed: Option<CellProblem>) -> Result<String, CellProb
 
 /// A date cell (a workbook's date, or text as a school writes dates), not
 /// after `today`.
-pub fn date_cell(cell: &Cell, today: &str) -> Result<String, CellProblem> {
+fn date_cell(cell: &Cell, today: &str) -> Result<String, CellProblem> {
     let d = match cell {
         Cell::Date(d) => date(d),
         Cell::Text(t) => date(t),
@@ -524,7 +605,7 @@ pub fn date_cell(cell: &Cell, today: &str) -> Result<String, CellProblem> {
 
 /// Reads a date as a school writes it: 2014-03-09, 09.03.2014 or 9/3/2014
 /// (day first, as in Russia).
-pub fn date(text: &str) -> Result<String, CellProblem> {
+fn date(text: &str) -> Result<String, CellProblem> {
     let t = text.trim();
     if t.contains('-') {
         // Shaped like 2013-02-30 but no such day, or not a date at all.
@@ -576,9 +657,17 @@ pub async fn receive(multipart: &mut Multipart, lang: Language) -> AppResult<byt
         .ok_or_else(|| AppError::BadRequest(lang.text("import-choose-file")))
 }
 
+/// What a page says when a file is refused: "nothing was imported", then
+/// every problem, in `lang`.
+pub fn refusal(problems: &[Problem], lang: Language) -> Vec<String> {
+    let mut errors = vec![lang.text("import-nothing-imported")];
+    errors.extend(words(problems, lang));
+    errors
+}
+
 /// Binds a staged file to the login session and the scope (`roster:12`)
 /// that previewed it, so that a confirmation cannot name another file.
-pub fn seal(visitor: &Visitor, scope: &str, file: &str) -> String {
+fn seal(visitor: &Visitor, scope: &str, file: &str) -> String {
     use sha2::Digest as _;
     hex::encode(sha2::Sha256::digest(format!(
         "{scope}:{}:{file}",
@@ -586,9 +675,69 @@ pub fn seal(visitor: &Visitor, scope: &str, file: &str) -> String {
     )))
 }
 
-/// Whether a confirmation's file and seal are the ones previewed.
-pub fn sealed(visitor: &Visitor, scope: &str, file: &str, seal_given: &str) -> bool {
-    file.len() == 64 && seal(visitor, scope, file) == seal_given
+/// A previewed file waiting for confirmation: what the preview's form sends
+/// back.
+#[derive(Debug, serde::Deserialize)]
+pub struct Staged {
+    pub file: String,
+    pub seal: String,
+}
+
+/// Keeps a previewed file until it is confirmed (or the hourly sweep finds
+/// it a day old).
+pub async fn stage(
+    state: &AppState,
+    visitor: &Visitor,
+    scope: &str,
+    bytes: &[u8],
+) -> AppResult<Staged> {
+    let file = documents::storage::store(&state.config.files_dir, bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Staged {
+        seal: seal(visitor, scope, &file),
+        file,
+    })
+}
+
+/// The file a confirmation names, if it is the one this visitor previewed
+/// in this scope; else the preview has expired.
+pub async fn staged(
+    state: &AppState,
+    visitor: &Visitor,
+    scope: &str,
+    staged: &Staged,
+) -> AppResult<Vec<u8>> {
+    let expired = || AppError::BadRequest(visitor.language.text("import-expired"));
+    if staged.file.len() != 64 || seal(visitor, scope, &staged.file) != staged.seal {
+        return Err(expired());
+    }
+    documents::storage::load(&state.config.files_dir, &staged.file)
+        .await
+        .map_err(|_| expired())
+}
+
+/// Deletes an imported file; a failure is left to the hourly sweep.
+pub async fn discard(state: &AppState, staged: &Staged) {
+    if let Err(e) = documents::storage::remove_unless_referenced(
+        &state.db,
+        &state.config.files_dir,
+        &staged.file,
+    )
+    .await
+    {
+        tracing::warn!(error = ?e, "removing an imported spreadsheet failed");
+    }
+}
+
+/// Runs the reading and checking of a file off the async threads (a large
+/// workbook takes a moment).
+pub async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
 }
 
 #[cfg(test)]

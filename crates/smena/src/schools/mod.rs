@@ -15,7 +15,6 @@ use serde::Deserialize;
 use sqlx::Row as _;
 
 use crate::audit;
-use crate::documents;
 use crate::imports;
 use crate::store::now_ms;
 use crate::web::AppState;
@@ -139,21 +138,16 @@ async fn import(
     let lang = visitor.language;
     let bytes = imports::receive(&mut multipart, lang).await?;
     let data = bytes.clone();
-    let read = tokio::task::spawn_blocking(move || roster::read(&data, &crate::store::today()))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let read = imports::off_thread(move || roster::read(&data, &crate::store::today())).await?;
     let pupils = match read {
         Ok(pupils) => pupils,
         Err(problems) => {
-            let mut errors = vec![lang.text("import-nothing-imported")];
-            errors.extend(imports::words(&problems, lang));
+            let errors = imports::refusal(&problems, lang);
             let page = render(&state, &visitor, school, errors, None).await?;
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
-    let file = documents::storage::store(&state.config.files_dir, &bytes)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let staged = imports::stage(&state, &visitor, &format!("roster:{school}"), &bytes).await?;
     let known: std::collections::HashSet<(String, String, String)> = sqlx::query_as(
         "SELECT family_name, given_name, birth_date FROM pupils WHERE school_id = $1",
     )
@@ -182,16 +176,10 @@ async fn import(
         count: pupils.len(),
         new,
         first: pupils.into_iter().take(20).collect(),
-        seal: imports::seal(&visitor, &format!("roster:{school}"), &file),
-        file,
+        file: staged.file,
+        seal: staged.seal,
     }
     .into_response())
-}
-
-#[derive(Deserialize)]
-struct ConfirmForm {
-    file: String,
-    seal: String,
 }
 
 /// Writes the previewed roster, all of it or nothing.
@@ -199,26 +187,16 @@ async fn confirm(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
-    Form(form): Form<ConfirmForm>,
+    Form(form): Form<imports::Staged>,
 ) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Roster)?;
     let school = school_of(&user)?;
-    let stale = || AppError::BadRequest(visitor.language.text("import-expired"));
-    if !imports::sealed(
-        &visitor,
-        &format!("roster:{school}"),
-        &form.file,
-        &form.seal,
-    ) {
-        return Err(stale());
-    }
-    let bytes = documents::storage::load(&state.config.files_dir, &form.file)
-        .await
-        .map_err(|_| stale())?;
-    let pupils = tokio::task::spawn_blocking(move || roster::read(&bytes, &crate::store::today()))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|_| stale())?;
+    let bytes = imports::staged(&state, &visitor, &format!("roster:{school}"), &form).await?;
+    // It was read without a problem at the preview; a problem now means
+    // the file is not the one previewed.
+    let pupils = imports::off_thread(move || roster::read(&bytes, &crate::store::today()))
+        .await?
+        .map_err(|_| AppError::BadRequest(visitor.language.text("import-expired")))?;
     let mut tx = state.db.begin_write().await?;
     roster::save(&mut tx, school, &pupils, now_ms(), &|_| {}).await?;
     audit::record(
@@ -232,14 +210,7 @@ async fn confirm(
     )
     .await?;
     tx.commit().await?;
-    // The staged spreadsheet has served its purpose; a failure to delete it
-    // is left to the hourly sweep.
-    if let Err(e) =
-        documents::storage::remove_unless_referenced(&state.db, &state.config.files_dir, &form.file)
-            .await
-    {
-        tracing::warn!(error = ?e, "removing an imported roster file failed");
-    }
+    imports::discard(&state, &form).await;
     let page = render(
         &state,
         &visitor,

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::imports::{self, CellProblem, Problem, Problems, Table};
+use crate::imports::{self, Problem, Problems, Table};
 use crate::store::WriteTx;
 
 pub use crate::imports::MAX_BYTES;
@@ -19,17 +19,8 @@ pub struct Pupil {
     pub class_name: String,
 }
 
-/// The columns, by every name a Yakutian school's spreadsheet is likely to
-/// have.
-const FAMILY_NAME: &[&str] = &["family_name", "surname", "фамилия"];
-const GIVEN_NAME: &[&str] = &["given_name", "first_name", "name", "имя"];
-const BIRTH_DATE: &[&str] = &[
-    "birth_date",
-    "date_of_birth",
-    "born",
-    "дата рождения",
-    "дата_рождения",
-];
+/// The class column, by every name a school's spreadsheet is likely to
+/// give it (the pupil's own columns are [`imports::PersonColumns`]).
 const CLASS: &[&str] = &["class", "class_name", "класс"];
 const COLUMNS: &str =
     "family_name, given_name, birth_date, class (фамилия, имя, дата рождения, класс)";
@@ -41,11 +32,7 @@ pub fn read(bytes: &[u8], today: &str) -> Result<Vec<Pupil>, Vec<Problem>> {
 
 fn check(table: Table, today: &str) -> Result<Vec<Pupil>, Vec<Problem>> {
     let format = table.format;
-    let (Some(family), Some(given), Some(birth)) = (
-        table.column(FAMILY_NAME),
-        table.column(GIVEN_NAME),
-        table.column(BIRTH_DATE),
-    ) else {
+    let Some(person) = imports::PersonColumns::of(&table) else {
         return Err(vec![Problem::MissingColumns {
             format,
             columns: COLUMNS,
@@ -58,33 +45,19 @@ fn check(table: Table, today: &str) -> Result<Vec<Pupil>, Vec<Problem>> {
         HashMap::with_capacity(table.rows.len());
     for mut r in table.filled_rows(&mut problems) {
         let p = &mut problems;
-        let family_name = r.field(
-            p,
-            family,
-            "family_name",
-            imports::text(r.cell(family), Some(CellProblem::NameNeeded)),
-        );
-        let given_name = r.field(
-            p,
-            given,
-            "given_name",
-            imports::text(r.cell(given), Some(CellProblem::NameNeeded)),
-        );
+        let who = r.person(p, &person, today);
         let class_name = match class {
             Some(c) => r.field(p, c, "class", imports::text(r.cell(c), None)),
             None => Some(String::new()),
         };
-        let birth_date = r.field(
-            p,
-            birth,
-            "birth_date",
-            imports::date_cell(r.cell(birth), today),
-        );
-        let (Some(family_name), Some(given_name), Some(birth_date), Some(class_name), true) =
-            (family_name, given_name, birth_date, class_name, r.ok)
-        else {
+        let (Some(who), Some(class_name), true) = (who, class_name, r.ok) else {
             continue;
         };
+        let imports::Person {
+            family_name,
+            given_name,
+            birth_date,
+        } = who;
         let row = r.row;
         let key = (family_name.clone(), given_name.clone(), birth_date.clone());
         if let Some(first) = seen.get(&key) {
