@@ -10,8 +10,9 @@
 use std::io::Write as _;
 
 use smena::accounts::{NewAccount, create_account, hash_password};
-use smena::store::{Db, new_id, now_ms, random_token, token_hash};
-use smena::web::policy::Role;
+use smena::domain::access::{Action, Resource, Role};
+use smena::language::Language;
+use smena::store::{Actor, Db, new_id, now_ms, random_token, token_hash};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -38,16 +39,19 @@ async fn main() -> anyhow::Result<()> {
     let mut lines = Vec::with_capacity(families);
     let now = now_ms();
     for chunk in (0..families).collect::<Vec<_>>().chunks(500) {
-        let mut tx = db.begin_write().await?;
+        let on = (Action::Create, Resource::Account);
+        let written = db.write(Actor::CommandLine, on, async |tx| {
+        let mut lines = Vec::new();
         for i in chunk {
             let email = format!("rush{i:06}@example.org");
             let account = create_account(
-                &mut tx,
+                tx,
                 &NewAccount {
                     email: &email,
                     password_hash: &hash,
                     role: Role::Parent,
                     full_name: "Rush Parent",
+                    language: Language::En,
                     verified: true,
                     school_id: None,
                     camp_id: None,
@@ -64,7 +68,7 @@ async fn main() -> anyhow::Result<()> {
             .bind(school)
             .bind(now)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             for kind in ["birth_certificate", "passport", "medical"] {
                 sqlx::query(
@@ -77,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
                 .bind(&sha)
                 .bind(now)
                 .bind(account)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
             let application = new_id();
@@ -87,11 +91,11 @@ async fn main() -> anyhow::Result<()> {
                 .bind(child)
                 .bind(now)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             let (token, csrf) = (random_token(), random_token());
             sqlx::query(
-                "INSERT INTO login_sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO logins (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(token_hash(&token))
             .bind(account)
@@ -99,11 +103,14 @@ async fn main() -> anyhow::Result<()> {
             .bind(now)
             .bind(now)
             .bind(now + 12 * 3600 * 1000)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             lines.push(format!("{application}\t{token}\t{csrf}\t{session}"));
         }
-        tx.commit().await?;
+        Ok::<_, anyhow::Error>(lines)
+        })
+        .await?;
+        lines.extend(written);
     }
     let mut f = std::fs::File::create(out)?;
     for l in lines {

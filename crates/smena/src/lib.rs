@@ -1,23 +1,41 @@
 //! Smena: the command-line tool and the service around the allocation
-//! engine. Organised by feature (`accounts`, `programmes`, `applications`,
-//! `documents`, `schools`, `allocation`, `camps`, `notifications`, `audit`,
-//! `api`, `public`), each owning its routes, queries and templates; `web`
-//! assembles them, `store` is the database, `scenario` generates the
-//! reference scenario, `cli` has one file per subcommand.
+//! engine. Imports point one way: `cli` → `app` → the features → the
+//! kernel.
+//!
+//! - `cli`: one file per subcommand; `scenario` writes the reference
+//!   scenario (the demo) through the features' own functions.
+//! - `app`: assembles every feature's routes and starts the jobs.
+//! - The features, each owning its routes, queries, domain types and
+//!   templates' data: `programmes`, `accounts`, `audit`, `notifications`,
+//!   `imports`, `documents`, `applications`, `schools`, `allocation`,
+//!   `camps`, `dashboard`, `papers`, `exports`, `public`, `api`. A feature
+//!   uses another only where the domain says so (allocation reads
+//!   applications), never the other way round.
+//! - The kernel, which imports no feature: `web` (state, logins, CSRF, the
+//!   policy table, errors, page chrome), `store` (connections, migrations,
+//!   the one audited write, files, cache), `language` (lookup, plurals,
+//!   dates, stored messages), `domain` (the typed vocabulary and value
+//!   parsers), `charts` (SVG drawn from data the charts define).
 
 pub mod accounts;
 pub mod allocation;
 pub mod api;
+pub mod app;
 pub mod applications;
+#[cfg(test)]
+mod architecture;
 pub mod audit;
 pub mod camps;
+pub mod charts;
 pub mod cli;
 pub mod dashboard;
 pub mod documents;
+pub mod domain;
 pub mod exports;
 pub mod imports;
 pub mod language;
 pub mod notifications;
+pub mod papers;
 pub mod programmes;
 pub mod public;
 pub mod scenario;

@@ -325,24 +325,8 @@ async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
         .unwrap();
     tx.commit().await.unwrap();
     let programme = programme_id(app).await;
-    let (coordinator,): (i64,) =
-        sqlx::query_as("SELECT id FROM accounts WHERE role = 'coordinator'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    let run = smena::allocation::runs::run(
-        &app.db,
-        programme,
-        coordinator,
-        "final",
-        "Final",
-        &Default::default(),
-    )
-    .await
-    .unwrap();
-    smena::allocation::offers::publish(&app.db, "http://test", programme, run)
-        .await
-        .unwrap();
+    let run = common::final_run(&app.db, programme).await;
+    common::publish(&app.db, programme, run).await;
 
     b.open(app, &application).await;
     assert!(
@@ -527,7 +511,7 @@ impl Browser {
             .client
             .execute(
                 "const body = document.body.cloneNode(true);\
-                 body.querySelectorAll('[data-as-stored]').forEach(e => e.remove());\
+                 body.querySelectorAll('[data-as-stored], code, pre').forEach(e => e.remove());\
                  const attrs = [...document.querySelectorAll('[placeholder],[aria-label]')]\
                    .map(e => (e.getAttribute('placeholder') || '') + ' ' + (e.getAttribute('aria-label') || ''));\
                  return document.title + '\\n' + body.textContent + '\\n' + attrs.join('\\n');",
@@ -549,22 +533,98 @@ impl Browser {
     }
 }
 
+/// Words of the Latin alphabet a Russian or Korean page may show: the
+/// product's and the command's name, the English language's own name in
+/// the switcher, file formats, the column names a spreadsheet may use (a
+/// file's header is read in English or Russian, whatever the page's
+/// language), and UTC, the international abbreviation, until times are
+/// shown in the programme's zone.
+const LATIN_ALLOWED: &[&str] = &[
+    "Smena",
+    "smena",
+    "English",
+    "PDF",
+    "XLSX",
+    "CSV",
+    "xlsx",
+    "csv",
+    "QR",
+    "class",
+    "achievement",
+    "level",
+    "place",
+    "UTC",
+];
+
+/// Latin-alphabet words in `words` that are not data (codes, e-mail
+/// addresses and references hold digits, `_`, `@` or `.`) nor allowed: text
+/// produced in English by the program, whether from the Fluent files or
+/// from a string in the code ("193 B", "Final allocation").
+fn latin_words(words: &str) -> Vec<String> {
+    words
+        .split(|c: char| c.is_whitespace() || "()[]«»“”\"',;:!?/·—–|<>".contains(c))
+        .map(|w| w.trim_matches(|c: char| c == '.' || c == '-' || c == '…'))
+        .filter(|w| !w.is_empty())
+        .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '\'')
+        })
+        .filter(|w| !LATIN_ALLOWED.contains(w))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn latin_words_are_found_and_data_is_left_alone() {
+    assert_eq!(
+        latin_words("Проходной балл: 12,5 (Final allocation)"),
+        ["Final", "allocation"]
+    );
+    assert_eq!(latin_words("193 B"), ["B"]);
+    assert!(latin_words("SKH27-000012 · songdowon-2027-1 · state_care · a@b.org · PDF").is_empty());
+    assert!(latin_words("Заявка Айыыны, 12 июля").is_empty());
+}
+
+/// Whether the page has words of its language: Cyrillic on a Russian page,
+/// Hangul on a Korean one, Latin on an English one.
+fn in_its_script(words: &str, lang: &str) -> bool {
+    let letters = words.chars().filter(|c| match lang {
+        "ru" => ('\u{0400}'..='\u{04FF}').contains(c),
+        "ko" => ('\u{AC00}'..='\u{D7A3}').contains(c),
+        _ => c.is_ascii_alphabetic(),
+    });
+    letters.count() >= 20
+}
+
 /// The reference scenario, allocated and published, page by page for every
 /// role: switched to Russian, then Korean, with the switcher in the header,
-/// no page shows any of the English texts; in English they are there.
+/// no page shows any of the English texts nor any other English word that
+/// is not data; in English they are there. An empty page fails too.
 async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
     demo::load(&app.db, &app.files).await.unwrap();
     let english = english_fragments();
-    // What people typed (category and document names, camps, schools) is
-    // shown as typed, in whatever language they wrote it.
+    // What people typed (names of categories, documents, camps, schools,
+    // districts, people, achievements, files; camps' countries and
+    // contacts; sessions' languages and departures) is shown as typed, in
+    // whatever language they wrote it.
     let entered: Vec<(String,)> = sqlx::query_as(
         "SELECT name FROM priority_categories UNION SELECT name FROM required_documents \
-         UNION SELECT name FROM camps UNION SELECT name FROM schools UNION SELECT name FROM programmes",
+         UNION SELECT name FROM camps UNION SELECT name FROM schools UNION SELECT name FROM programmes \
+         UNION SELECT name FROM districts UNION SELECT full_name FROM accounts \
+         UNION SELECT given_name FROM children UNION SELECT family_name FROM children \
+         UNION SELECT emergency_contact FROM children WHERE emergency_contact IS NOT NULL \
+         UNION SELECT title FROM achievements UNION SELECT original_name FROM documents \
+         UNION SELECT reason FROM documents WHERE reason IS NOT NULL \
+         UNION SELECT country FROM camps UNION SELECT contact FROM camps \
+         UNION SELECT languages FROM sessions UNION SELECT departure FROM sessions",
     )
     .fetch_all(app.db.pool())
     .await
     .unwrap();
-    let entered: Vec<String> = entered.into_iter().map(|(n,)| n).collect();
+    let mut entered: Vec<String> = entered.into_iter().map(|(n,)| n).collect();
+    // Longest first, so that a name inside a longer one goes with it.
+    entered.sort_by_key(|n| std::cmp::Reverse(n.len()));
     let b = browser(true).await;
     b.log_in(app, "coordinator@demo.smena", demo::PASSWORD)
         .await;
@@ -639,13 +699,22 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                     words = words.replace(name.as_str(), " ");
                 }
                 assert_eq!(page_lang, lang, "{path} is in {page_lang}");
+                assert!(
+                    in_its_script(&words, lang),
+                    "{path} in {lang} has no words of its own: {words}"
+                );
                 let found: Vec<&String> = english
                     .iter()
                     .filter(|f| words.contains(f.as_str()))
                     .collect();
+                let latin = latin_words(&words);
                 if lang == "en" {
                     seen += found.len();
                 } else {
+                    assert!(
+                        latin.is_empty(),
+                        "{path} in {lang} shows English words: {latin:?}\n{words}"
+                    );
                     assert!(
                         found.is_empty(),
                         "{path} in {lang} shows English: {found:?}\n{}",

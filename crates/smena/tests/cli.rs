@@ -866,7 +866,11 @@ async fn the_demo_logs_who_did_what_without_personal_data() {
     let log = std::fs::read_to_string(&log).unwrap();
     let audit = log
         .lines()
-        .find(|l| l.contains("smena::audit") && l.contains(&format!("id={id}")))
+        .find(|l| {
+            l.contains("smena::audit")
+                && l.contains(&format!("id={id}"))
+                && l.contains("action=\"read\"")
+        })
         .unwrap_or_else(|| panic!("the read of the child's record is logged:\n{log}"));
     assert!(
         audit.contains("action=\"read\"")
@@ -1261,7 +1265,12 @@ async fn export_writes_spreadsheets_or_nothing() {
 
     // After the final allocation: placements and the waitlist, as XLSX.
     let db = smena::store::Db::connect(&database).await.unwrap();
-    smena::allocation::runs::run(&db, programme, 0, "final", "final", &Default::default())
+    let request = smena::allocation::runs::RunRequest {
+        kind: smena::domain::states::RunKind::Final,
+        label: "final",
+        overrides: &Default::default(),
+    };
+    smena::allocation::runs::run(&db, smena::store::Actor::CommandLine, programme, &request)
         .await
         .unwrap();
     let (placed, unplaced): (i64, i64) = sqlx::query_as(

@@ -38,7 +38,7 @@ invalid-password-email = The password must not be your e-mail address.
 
 reset-link-invalid = This link is not valid any more (links work once, for one hour). Ask for a new one.
 reset-done-title = Password changed
-reset-done-message = Your password is changed and every session logged in with the old one is closed. You can log in now.
+reset-done-message = Your password is changed and every login with the old one has ended. You can log in now.
 change-current-wrong = The current password is wrong.
 change-mismatch = The two new passwords are not the same.
 

@@ -211,3 +211,6 @@ export-column-passport_expires = Passport valid until
 export-column-guardian = Parent or guardian
 export-column-guardian_email = E-mail of the parent or guardian
 export-column-emergency_contact = Emergency contact
+
+run-label-final = Final allocation
+run-label-dry = Dry run

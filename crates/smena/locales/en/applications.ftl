@@ -132,7 +132,12 @@ review-reason-long = Please keep the reason under 500 characters.
 
 # Offers and the allocation.
 offer-no-offer = There is no offer to answer.
-offer-already-answered = This offer was already answered ({ $status }).
+offer-already-answered = This offer was already answered ({ $status ->
+    [accepted] accepted
+    [declined] declined
+    [expired] expired
+   *[withdrawn] withdrawn
+}).
 offer-deadline-passed = The deadline for this offer has passed.
 offer-choose = Choose to accept or to decline.
 publish-only-final = Only a final run can be published; dry runs are for comparing.
@@ -152,3 +157,9 @@ form-nul = The request contains a character that cannot be used (a NUL byte); no
 form-foreign = This form was sent from another site and was refused.
 form-expired = This form has expired or did not come from this site. Please go back, reload the page and try again.
 language-choose = Choose Русский, English or 한국어.
+
+review-choose = Choose to accept or to reject.
+review-already = This document was already reviewed: { $status ->
+    [accepted] accepted
+   *[rejected] rejected
+}. Nothing was changed.

@@ -38,7 +38,7 @@ invalid-password-email = 비밀번호는 이메일 주소와 같으면 안 됩�
 
 reset-link-invalid = 이 링크는 더 이상 유효하지 않습니다(링크는 한 시간 안에 한 번만 쓸 수 있습니다). 새 링크를 요청하세요.
 reset-done-title = 비밀번호가 변경되었습니다
-reset-done-message = 비밀번호가 변경되었고 이전 비밀번호로 로그인한 모든 세션이 종료되었습니다. 이제 로그인할 수 있습니다.
+reset-done-message = 비밀번호가 변경되었고 이전 비밀번호로 한 모든 로그인이 종료되었습니다. 이제 로그인할 수 있습니다.
 change-current-wrong = 현재 비밀번호가 올바르지 않습니다.
 change-mismatch = 두 새 비밀번호가 같지 않습니다.
 

@@ -129,7 +129,12 @@ review-reason-long = 이유는 500자 이내로 적어 주세요.
 
 # 자리 제안과 배정.
 offer-no-offer = 답할 제안이 없습니다.
-offer-already-answered = 이 제안에는 이미 답했습니다 ({ $status }).
+offer-already-answered = 이 제안에는 이미 답했습니다 ({ $status ->
+    [accepted] 수락함
+    [declined] 거절함
+    [expired] 기한 지남
+   *[withdrawn] 취소됨
+}).
 offer-deadline-passed = 이 제안의 답변 기한이 지났습니다.
 offer-choose = 수락 또는 거절을 고르세요.
 publish-only-final = 최종 실행만 발표할 수 있습니다. 모의 실행은 비교용입니다.
@@ -149,3 +154,9 @@ form-nul = 요청에 쓸 수 없는 문자(NUL 바이트)가 있습니다. 아�
 form-foreign = 다른 사이트에서 보낸 양식이라 거부되었습니다.
 form-expired = 양식이 만료되었거나 이 사이트에서 온 것이 아닙니다. 돌아가서 페이지를 새로 고친 뒤 다시 시도하세요.
 language-choose = Русский, English, 한국어 중에서 고르세요.
+
+review-choose = 수락 또는 거절을 선택하세요.
+review-already = 이 서류는 이미 검토되었습니다: { $status ->
+    [accepted] 승인됨
+   *[rejected] 반려됨
+}. 변경된 것은 없습니다.

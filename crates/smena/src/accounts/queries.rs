@@ -1,15 +1,18 @@
 //! Accounts in the database.
 
-use sqlx::Row as _;
+use sqlx::AnyConnection;
 
-use crate::store::{Db, new_id, now_ms, random_token, token_hash};
-use crate::web::policy::Role;
+use crate::domain::access::{Action, Resource, Role};
+use crate::language::Language;
+use crate::store::{Change, Db, new_id, now_ms, random_token, token_hash};
 
+#[derive(sqlx::FromRow)]
 pub struct Account {
     pub id: i64,
-    pub role: String,
+    pub role: Role,
     pub full_name: String,
     pub password_hash: String,
+    pub language: Language,
 }
 
 pub struct NewAccount<'a> {
@@ -17,74 +20,80 @@ pub struct NewAccount<'a> {
     pub password_hash: &'a str,
     pub role: Role,
     pub full_name: &'a str,
+    pub language: Language,
     pub verified: bool,
     pub school_id: Option<i64>,
     pub camp_id: Option<i64>,
 }
 
-const SELECT: &str = "SELECT id, role, full_name, password_hash FROM accounts WHERE email = $1";
-
-fn account(row: sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
-    Ok(Account {
-        id: row.try_get("id")?,
-        role: row.try_get("role")?,
-        full_name: row.try_get("full_name")?,
-        password_hash: row.try_get("password_hash")?,
-    })
-}
+const BY_EMAIL: &str =
+    "SELECT id, role, full_name, password_hash, language FROM accounts WHERE email = $1";
 
 pub async fn by_email(db: &Db, email: &str) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query(SELECT)
+    sqlx::query_as(BY_EMAIL)
         .bind(email)
         .fetch_optional(db.pool())
-        .await?
-        .map(account)
-        .transpose()
+        .await
 }
 
+/// The account with this address, read inside a change.
 pub async fn by_email_in(
-    tx: &mut crate::store::WriteTx,
+    conn: &mut AnyConnection,
     email: &str,
 ) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query(SELECT)
+    sqlx::query_as(BY_EMAIL)
         .bind(email)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(account)
-        .transpose()
+        .fetch_optional(conn)
+        .await
 }
 
-pub async fn create(
-    tx: &mut crate::store::WriteTx,
-    a: &NewAccount<'_>,
-) -> Result<i64, sqlx::Error> {
+/// Creates an account; its id.
+pub async fn create(c: &mut Change, a: &NewAccount<'_>) -> Result<i64, sqlx::Error> {
     let id = new_id();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO accounts (id, email, password_hash, role, full_name, language, email_verified_at, \
                                school_id, camp_id, created_at, password_changed_at) \
-         VALUES ($1, $2, $3, $4, $5, 'en', $6, $7, $8, $9, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(id)
     .bind(a.email)
     .bind(a.password_hash)
-    .bind(a.role.as_str())
+    .bind(a.role)
     .bind(a.full_name)
+    .bind(a.language)
     .bind(a.verified.then_some(now))
     .bind(a.school_id)
     .bind(a.camp_id)
     .bind(now)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut **c)
     .await?;
+    c.audit_as(Action::Create, Resource::Account, Some(id), a.role.code());
     Ok(id)
+}
+
+/// What a one-time link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    VerifyEmail,
+    PasswordReset,
+}
+
+impl Purpose {
+    fn code(self) -> &'static str {
+        match self {
+            Purpose::VerifyEmail => "verify_email",
+            Purpose::PasswordReset => "password_reset",
+        }
+    }
 }
 
 /// A one-time link token for `purpose`, valid for `ttl_ms`.
 pub async fn issue_token(
-    tx: &mut crate::store::WriteTx,
+    c: &mut Change,
     account: i64,
-    purpose: &str,
+    purpose: Purpose,
     ttl_ms: i64,
 ) -> Result<String, sqlx::Error> {
     let token = random_token();
@@ -94,10 +103,10 @@ pub async fn issue_token(
     )
     .bind(token_hash(&token))
     .bind(account)
-    .bind(purpose)
+    .bind(purpose.code())
     .bind(now)
     .bind(now + ttl_ms)
-    .execute(&mut **tx)
+    .execute(&mut **c)
     .await?;
     Ok(token)
 }
@@ -105,40 +114,46 @@ pub async fn issue_token(
 /// Uses a one-time token: the account it was for, if it is valid, unused and
 /// for this purpose. It cannot be used again.
 pub async fn use_token(
-    tx: &mut crate::store::WriteTx,
+    c: &mut Change,
     token: &str,
-    purpose: &str,
+    purpose: Purpose,
 ) -> Result<Option<i64>, sqlx::Error> {
     let now = now_ms();
-    let row = sqlx::query(
+    let row: Option<(i64,)> = sqlx::query_as(
         "UPDATE one_time_tokens SET used_at = $1 \
          WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $4 \
          RETURNING account_id",
     )
     .bind(now)
     .bind(token_hash(token))
-    .bind(purpose)
+    .bind(purpose.code())
     .bind(now)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut **c)
     .await?;
-    row.map(|r| r.try_get("account_id")).transpose()
+    Ok(row.map(|r| r.0))
 }
 
-/// Sets a new password and closes every login session of the account.
-pub async fn set_password(
-    tx: &mut crate::store::WriteTx,
-    account: i64,
-    hash: &str,
-) -> Result<(), sqlx::Error> {
+/// Sets a new password and ends every login of the account.
+pub async fn set_password(c: &mut Change, account: i64, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(now_ms())
         .bind(account)
-        .execute(&mut **tx)
+        .execute(&mut **c)
         .await?;
-    sqlx::query("DELETE FROM login_sessions WHERE account_id = $1")
+    crate::web::login::end_all(c, account).await
+}
+
+/// Sets the language an account reads (pages after login, e-mail).
+pub async fn set_language(
+    c: &mut Change,
+    account: i64,
+    language: Language,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
+        .bind(language)
         .bind(account)
-        .execute(&mut **tx)
+        .execute(&mut **c)
         .await?;
     Ok(())
 }

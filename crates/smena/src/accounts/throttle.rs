@@ -1,7 +1,7 @@
 //! Login throttling: a few failures per account, more per address, in a
 //! sliding window; then a wait.
 
-use crate::store::{Db, new_id, now_ms};
+use crate::store::{Change, Db, new_id, now_ms};
 use crate::web::error::AppError;
 
 const WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -28,32 +28,30 @@ pub async fn check(db: &Db, subject: &str, limit: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn record_failure(db: &Db, subjects: &[String]) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
+/// Counts a failure against each subject, in the caller's change; failures
+/// older than the window are forgotten.
+pub async fn record_failure(c: &mut Change, subjects: &[String]) -> Result<(), sqlx::Error> {
     let now = now_ms();
     for s in subjects {
         sqlx::query("INSERT INTO login_failures (id, subject, at) VALUES ($1, $2, $3)")
             .bind(new_id())
             .bind(s)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **c)
             .await?;
     }
     sqlx::query("DELETE FROM login_failures WHERE at < $1")
         .bind(now - WINDOW_MS)
-        .execute(&mut *tx)
+        .execute(&mut **c)
         .await?;
-    tx.commit().await?;
     Ok(())
 }
 
 /// Forgets an account's failures after a successful login.
-pub async fn clear(db: &Db, subject: &str) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
+pub async fn clear(c: &mut Change, subject: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_failures WHERE subject = $1")
         .bind(subject)
-        .execute(&mut *tx)
+        .execute(&mut **c)
         .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use std::fmt;
 
 use smena_engine::{
-    Allocation, Applicant, Date, Instance, InstanceError, Reserve, Score, Session, SessionRules,
-    explain,
+    Allocation, Applicant, Date, Instance, InstanceError, Score, Session, SessionRules, explain,
 };
 
 use super::wording;
+use crate::domain::values::parse_whole;
+use crate::domain::values::{parse_date, parse_reserves};
 
 /// A problem in an input file, located as precisely as possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,48 +210,6 @@ impl<'a> Table<'a> {
     }
 }
 
-fn parse_whole(t: &str, what: &str, max: u32) -> Result<u32, String> {
-    if t.is_empty() {
-        return Err(format!("{what} is required"));
-    }
-    if t.bytes().all(|b| b.is_ascii_digit()) {
-        return match t.parse::<u64>() {
-            Ok(v) if v <= u64::from(max) => Ok(v as u32),
-            _ => Err(format!("{what} \"{t}\" is too large (at most {max})")),
-        };
-    }
-    if t.starts_with('-')
-        && t[1..]
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-    {
-        return Err(format!("{what} must be 0 or more, found \"{t}\""));
-    }
-    Err(format!("{what} must be a whole number, found \"{t}\""))
-}
-
-/// `YYYY-MM-DD`, and a real day of the calendar.
-pub fn parse_date(t: &str) -> Result<Date, String> {
-    let bad = || format!("\"{t}\" is not a date: write it as YYYY-MM-DD, for example 2014-03-09");
-    let parts: Vec<&str> = t.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return Err(bad());
-    };
-    if y.len() != 4
-        || m.len() != 2
-        || d.len() != 2
-        || !t.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-    {
-        return Err(bad());
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else {
-        return Err(bad());
-    };
-    let month =
-        time::Month::try_from(m).map_err(|_| format!("\"{t}\" is not a real date (month {m})"))?;
-    Date::from_calendar_date(y, month, d).map_err(|_| format!("\"{t}\" is not a real date"))
-}
-
 fn parse_bool(t: &str) -> Option<bool> {
     match t.to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" | "1" => Some(true),
@@ -348,31 +307,6 @@ fn parse_sessions(file: &str, bytes: &[u8]) -> Result<SessionRows, InputError> {
         lines.push(t.line);
     }
     Ok((sessions, lines, ids, t.names))
-}
-
-/// `group:places;group:places`.
-pub fn parse_reserves(text: &str) -> Result<Vec<Reserve>, String> {
-    let form = "write reserves as group:places separated by semicolons, for example Oymyakonsky:2;orphans:1";
-    let mut out = Vec::new();
-    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let Some((group, places)) = part.rsplit_once(':') else {
-            return Err(format!("\"{part}\" has no places: {form}"));
-        };
-        let group = group.trim();
-        if group.is_empty() {
-            return Err(format!("\"{part}\" has no group name: {form}"));
-        }
-        let places = parse_whole(
-            places.trim(),
-            &format!("the places reserved for {group}"),
-            u32::MAX,
-        )?;
-        out.push(Reserve {
-            group: group.to_string(),
-            places,
-        });
-    }
-    Ok(out)
 }
 
 /// Header names of the applicants file, by column number.

@@ -5,19 +5,22 @@
 //! freed places travel down the vacancy chains and nobody loses a place.
 //!
 //! Decisions and backfills of one programme run one at a time (the
-//! programme's lock), inside one transaction each: a session is never
-//! overfilled, no decision is lost, and the offers table holds at most one
-//! offer per application.
+//! programme's lock), inside one audited change each, and every decision is
+//! a compare-and-set on the offer's status: a session is never overfilled,
+//! no decision is lost or taken twice, and the offers table holds at most
+//! one offer per application.
 
-use smena_engine::{Instance, Seed, allocate, withdraw};
-use sqlx::Row as _;
+use smena_engine::{Instance, Seed, allocate, withdraw as without};
 
 use super::contract;
-use crate::notifications::outbox;
-use crate::store::{Db, now_ms};
+use crate::applications::load_application;
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::{ApplicationStatus, OfferStatus, ProgrammeStatus, RunKind};
+use crate::language::{Language, words};
+use crate::store::{Actor, Change, DAY_MS, Db, Mail, now_ms};
+use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
+use crate::web::login::User;
 
 /// The published run of a programme, read back from its export.
 struct Published {
@@ -26,75 +29,93 @@ struct Published {
     offer_days: i64,
 }
 
-async fn published(tx: &mut crate::store::WriteTx, programme: i64) -> AppResult<Option<Published>> {
-    let Some(r) = sqlx::query(
-        "SELECT r.sessions_csv, r.applicants_csv, p.seed_hex, p.offer_days FROM allocation_runs r JOIN programmes p ON p.id = r.programme_id \
+#[derive(sqlx::FromRow)]
+struct PublishedRow {
+    sessions_csv: String,
+    applicants_csv: String,
+    seed_hex: Option<String>,
+    offer_days: i32,
+}
+
+async fn published(c: &mut Change, programme: i64) -> AppResult<Option<Published>> {
+    let Some(r): Option<PublishedRow> = sqlx::query_as(
+        "SELECT r.sessions_csv, r.applicants_csv, p.seed_hex, p.offer_days FROM allocation_runs r \
+         JOIN programmes p ON p.id = r.programme_id \
          WHERE r.programme_id = $1 AND r.published_at IS NOT NULL ORDER BY r.published_at DESC LIMIT 1",
     )
     .bind(programme)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut **c)
     .await?
     else {
         return Ok(None);
     };
-    let sessions: String = r.try_get("sessions_csv")?;
-    let applicants: String = r.try_get("applicants_csv")?;
     let inputs = contract::parse(
         "sessions.csv",
-        sessions.as_bytes(),
+        r.sessions_csv.as_bytes(),
         "applicants.csv",
-        applicants.as_bytes(),
+        r.applicants_csv.as_bytes(),
         &|_| {},
     )
     .map_err(|e| AppError::Internal(anyhow::anyhow!("stored run unreadable: {e}")))?;
-    let seed = Seed::from_hex(
-        &r.try_get::<Option<String>, _>("seed_hex")?
-            .unwrap_or_default(),
-    )
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("programme seed: {e}")))?;
+    let seed = Seed::from_hex(r.seed_hex.as_deref().unwrap_or_default())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("programme seed: {e}")))?;
     Ok(Some(Published {
         instance: inputs.instance,
         seed,
-        offer_days: i64::from(r.try_get::<i32, _>("offer_days")?),
+        offer_days: i64::from(r.offer_days),
     }))
 }
 
 /// Who moved where in a backfill: (application, session code).
 pub type Moves = Vec<(i64, String)>;
 
+/// A child a backfill moves, and whom to tell.
+#[derive(sqlx::FromRow)]
+struct Mover {
+    id: i64,
+    session: i64,
+    current: Option<i64>,
+    status: Option<OfferStatus>,
+    email: String,
+    full_name: String,
+    language: Language,
+    given_name: String,
+    rank: Option<i32>,
+}
+
 /// Replays the published run without every child who declined, missed the
 /// deadline or withdrew, and brings the offers in line: new offers for
 /// children who move up, with a new deadline. Runs inside the caller's
-/// transaction, which must hold the programme's lock.
-pub async fn backfill(
-    tx: &mut crate::store::WriteTx,
-    base_url: &str,
-    programme: i64,
-) -> AppResult<Moves> {
-    let Some(p) = published(tx, programme).await? else {
+/// change, which must hold the programme's lock.
+pub async fn backfill(c: &mut Change, base_url: &str, programme: i64) -> AppResult<Moves> {
+    let Some(p) = published(c, programme).await? else {
         return Ok(vec![]);
     };
     let leaving: Vec<(String,)> = sqlx::query_as(
         "SELECT a.reference FROM applications a LEFT JOIN offers o ON o.application_id = a.id \
          WHERE a.programme_id = $1 AND a.reference IS NOT NULL \
-           AND (a.status = 'withdrawn' OR o.status IN ('declined', 'expired', 'withdrawn'))",
+           AND (a.status = $2 OR o.status IN ($3, $4, $5))",
     )
     .bind(programme)
-    .fetch_all(&mut **tx)
+    .bind(ApplicationStatus::Withdrawn)
+    .bind(OfferStatus::Declined)
+    .bind(OfferStatus::Expired)
+    .bind(OfferStatus::Withdrawn)
+    .fetch_all(&mut **c)
     .await?;
     let ids: Vec<u32> = leaving
         .iter()
         .filter_map(|(r,)| p.instance.applicant_index(r))
         .collect();
     let original = allocate(&p.instance, &p.seed);
-    let after = withdraw(&p.instance, &original, &ids).map_err(|e| AppError::Internal(e.into()))?;
+    let after = without(&p.instance, &original, &ids).map_err(|e| AppError::Internal(e.into()))?;
     let now = now_ms();
     let mut moves = Vec::new();
     for m in &after.moves {
         let Some(to) = m.to else { continue };
         let reference = &p.instance.applicants()[m.applicant as usize].id;
         let code = &p.instance.sessions()[to.session as usize].id;
-        let row = sqlx::query(
+        let mover: Option<Mover> = sqlx::query_as(
             "SELECT a.id, s.id AS session, o.session_id AS current, o.status, ac.email, ac.full_name, ac.language, c.given_name, \
                     (SELECT x.choice_rank FROM application_choices x WHERE x.application_id = a.id AND x.session_id = s.id) AS rank \
              FROM applications a JOIN sessions s ON s.programme_id = a.programme_id AND s.code = $2 \
@@ -104,165 +125,268 @@ pub async fn backfill(
         .bind(programme)
         .bind(code)
         .bind(reference)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut **c)
         .await?;
-        let Some(row) = row else { continue };
-        let application: i64 = row.try_get("id")?;
-        let session: i64 = row.try_get("session")?;
-        if row.try_get::<Option<i64>, _>("current")? == Some(session) {
+        let Some(mover) = mover else { continue };
+        if mover.current == Some(mover.session) {
             continue;
         }
-        let status: Option<String> = row.try_get("status")?;
         // A family that accepted keeps an accepted place, now a better one
         // (they ranked it higher); otherwise the new place awaits an answer.
-        let new_status = if status.as_deref() == Some("accepted") {
-            "accepted"
+        let new_status = if mover.status == Some(OfferStatus::Accepted) {
+            OfferStatus::Accepted
         } else {
-            "offered"
+            OfferStatus::Offered
         };
-        let rank: i32 = row.try_get::<Option<i32>, _>("rank")?.unwrap_or(0);
+        let rank = mover.rank.unwrap_or(0);
         sqlx::query(
             "INSERT INTO offers (application_id, session_id, choice_rank, status, offered_at, deadline) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (application_id) DO UPDATE SET session_id = excluded.session_id, choice_rank = excluded.choice_rank, \
                status = excluded.status, offered_at = excluded.offered_at, deadline = excluded.deadline, decided_at = NULL, reminded_at = NULL",
         )
-        .bind(application)
-        .bind(session)
+        .bind(mover.id)
+        .bind(mover.session)
         .bind(rank)
         .bind(new_status)
         .bind(now)
         .bind(now + p.offer_days * DAY_MS)
-        .execute(&mut **tx)
+        .execute(&mut **c)
         .await?;
-        let email: String = row.try_get("email")?;
-        let guardian: String = row.try_get("full_name")?;
-        let child: String = row.try_get("given_name")?;
-        let lang = crate::language::Language::stored(&row.try_get::<String, _>("language")?);
-        let answer = lang.text(if new_status == "accepted" {
+        let lang = mover.language;
+        let answer = lang.text(if new_status == OfferStatus::Accepted {
             "email-backfill-accepted"
         } else {
             "email-backfill-offered"
         });
-        outbox::enqueue(
-            tx,
-            &email,
-            "backfill_offer",
-            &lang.text("email-backfill-subject"),
-            &lang.letter(
-                Some(&guardian),
+        c.send(Mail {
+            to: mover.email,
+            kind: "backfill_offer",
+            subject: lang.text("email-backfill-subject"),
+            body: lang.letter(
+                Some(&mover.full_name),
                 "email-backfill-body",
                 &[
-                    ("child", &child),
+                    ("child", &mover.given_name),
                     ("session", code),
                     ("rank", &rank.to_string()),
                     ("answer", &answer),
-                    ("link", &format!("{base_url}/applications/{application}")),
+                    ("link", &format!("{base_url}/applications/{}", mover.id)),
                 ],
             ),
-        )
-        .await?;
-        moves.push((application, code.clone()));
+        });
+        c.audit_as(
+            Action::Update,
+            Resource::Application,
+            Some(mover.id),
+            format!("moved up to {code}"),
+        );
+        moves.push((mover.id, code.clone()));
     }
     Ok(moves)
 }
 
-/// Records a family's answer; a decline starts a backfill in the same
-/// transaction.
-pub async fn decide(db: &Db, base_url: &str, application: i64, accept: bool) -> AppResult<()> {
-    let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
-        "SELECT a.programme_id, o.status, o.deadline FROM applications a JOIN offers o ON o.application_id = a.id WHERE a.id = $1",
-    )
-    .bind(application)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| AppError::Invalid("offer-no-offer", vec![]))?;
-    let programme: i64 = row.try_get("programme_id")?;
-    db.lock_programme(&mut tx, programme).await?;
-    // Read again under the lock: another request may have answered first.
-    let (status, deadline): (String, i64) =
-        sqlx::query_as("SELECT status, deadline FROM offers WHERE application_id = $1")
+/// A family's answer to the place offered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Accept,
+    Decline,
+}
+
+impl Answer {
+    pub fn parse(text: &str) -> Option<Answer> {
+        match text {
+            "accept" => Some(Answer::Accept),
+            "decline" => Some(Answer::Decline),
+            _ => None,
+        }
+    }
+}
+
+async fn programme_of(c: &mut Change, application: i64) -> AppResult<i64> {
+    let (programme,): (i64,) =
+        sqlx::query_as("SELECT programme_id FROM applications WHERE id = $1")
             .bind(application)
-            .fetch_one(&mut *tx)
-            .await?;
+            .fetch_optional(&mut **c)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    Ok(programme)
+}
+
+/// Records a family's answer, once: the offer must still be open (a second
+/// answer, from another tab or the API, finds it answered); a decline
+/// starts a backfill in the same change.
+pub async fn decide(
+    c: &mut Change,
+    base_url: &str,
+    application: i64,
+    answer: Answer,
+) -> AppResult<()> {
+    let programme = programme_of(c, application).await?;
+    c.lock_programme(programme).await?;
     let now = now_ms();
-    if status != "offered" {
-        return Err(AppError::Invalid(
-            "offer-already-answered",
-            vec![("status", status)],
-        ));
-    }
-    if deadline < now {
-        return Err(AppError::Invalid("offer-deadline-passed", vec![]));
-    }
-    sqlx::query("UPDATE offers SET status = $1, decided_at = $2 WHERE application_id = $3")
-        .bind(if accept { "accepted" } else { "declined" })
-        .bind(now)
-        .bind(application)
-        .execute(&mut *tx)
+    let status = match answer {
+        Answer::Accept => OfferStatus::Accepted,
+        Answer::Decline => OfferStatus::Declined,
+    };
+    let decided = c
+        .transition(
+            sqlx::query(
+                "UPDATE offers SET status = $1, decided_at = $2 \
+                 WHERE application_id = $3 AND status = $4 AND deadline >= $5",
+            )
+            .bind(status)
+            .bind(now)
+            .bind(application)
+            .bind(OfferStatus::Offered)
+            .bind(now),
+        )
         .await?;
-    if !accept {
-        backfill(&mut tx, base_url, programme).await?;
+    if !decided {
+        let offer: Option<(OfferStatus, i64)> =
+            sqlx::query_as("SELECT status, deadline FROM offers WHERE application_id = $1")
+                .bind(application)
+                .fetch_optional(&mut **c)
+                .await?;
+        return Err(match offer {
+            None => AppError::Invalid("offer-no-offer", vec![]),
+            Some((OfferStatus::Offered, _)) => AppError::Invalid("offer-deadline-passed", vec![]),
+            Some((status, _)) => AppError::Conflict(
+                "offer-already-answered",
+                vec![("status", status.code().to_string())],
+            ),
+        });
     }
-    tx.commit().await?;
+    c.audit_as(
+        Action::Update,
+        Resource::Application,
+        Some(application),
+        match answer {
+            Answer::Accept => "offer accepted",
+            Answer::Decline => "offer declined",
+        },
+    );
+    if answer == Answer::Decline {
+        backfill(c, base_url, programme).await?;
+    }
     Ok(())
 }
 
-/// Withdraws an application (and its offer, if any), then backfills.
-pub async fn withdraw_application(db: &Db, base_url: &str, application: i64) -> AppResult<()> {
-    let mut tx = db.begin_write().await?;
-    let (programme, status): (i64, String) =
-        sqlx::query_as("SELECT programme_id, status FROM applications WHERE id = $1")
-            .bind(application)
-            .fetch_one(&mut *tx)
-            .await?;
-    db.lock_programme(&mut tx, programme).await?;
-    if status == "withdrawn" {
-        return Ok(());
-    }
+/// A family answers its offer: the one way the pages and the API share.
+pub async fn answer(
+    state: &AppState,
+    user: &User,
+    application: i64,
+    answer: Answer,
+) -> AppResult<()> {
+    let (_, _, permit) = load_application(state, user, Action::Update, application).await?;
+    state
+        .write(&permit, async |c| {
+            decide(c, &state.config.base_url, application, answer).await
+        })
+        .await
+}
+
+/// Withdraws an application (and its offer, if any), then backfills;
+/// whether it was withdrawn now (a second withdrawal changes nothing).
+pub async fn withdraw_application(
+    c: &mut Change,
+    base_url: &str,
+    application: i64,
+) -> AppResult<bool> {
+    let programme = programme_of(c, application).await?;
+    c.lock_programme(programme).await?;
     let now = now_ms();
-    sqlx::query("UPDATE applications SET status = 'withdrawn', updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(application)
-        .execute(&mut *tx)
+    let withdrawn = c
+        .transition(
+            sqlx::query(
+                "UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3 AND status IN ($4, $5)",
+            )
+            .bind(ApplicationStatus::Withdrawn)
+            .bind(now)
+            .bind(application)
+            .bind(ApplicationStatus::Draft)
+            .bind(ApplicationStatus::Submitted),
+        )
         .await?;
+    if !withdrawn {
+        return Ok(false);
+    }
     sqlx::query(
-        "UPDATE offers SET status = 'withdrawn', decided_at = $1 WHERE application_id = $2",
+        "UPDATE offers SET status = $1, decided_at = $2 WHERE application_id = $3 AND status IN ($4, $5)",
     )
+    .bind(OfferStatus::Withdrawn)
     .bind(now)
     .bind(application)
-    .execute(&mut *tx)
+    .bind(OfferStatus::Offered)
+    .bind(OfferStatus::Accepted)
+    .execute(&mut **c)
     .await?;
-    backfill(&mut tx, base_url, programme).await?;
-    tx.commit().await?;
-    Ok(())
+    c.audit_as(
+        Action::Update,
+        Resource::Application,
+        Some(application),
+        "withdrawn",
+    );
+    backfill(c, base_url, programme).await?;
+    Ok(true)
+}
+
+/// A family withdraws its application.
+pub async fn withdraw(state: &AppState, user: &User, application: i64) -> AppResult<()> {
+    let (_, _, permit) = load_application(state, user, Action::Update, application).await?;
+    state
+        .write(&permit, async |c| {
+            if !withdraw_application(c, &state.config.base_url, application).await? {
+                c.unchanged();
+            }
+            Ok(())
+        })
+        .await
 }
 
 /// Offers past their deadline expire, and their places are backfilled.
-/// Called periodically by the service.
+/// Called every minute by the service; how many expired.
 pub async fn expire_due(db: &Db, base_url: &str) -> AppResult<usize> {
     let due: Vec<(i64,)> = sqlx::query_as(
         "SELECT DISTINCT a.programme_id FROM offers o JOIN applications a ON a.id = o.application_id \
-         WHERE o.status = 'offered' AND o.deadline < $1",
+         WHERE o.status = $1 AND o.deadline < $2",
     )
+    .bind(OfferStatus::Offered)
     .bind(now_ms())
     .fetch_all(db.pool())
     .await?;
     let mut expired = 0;
     for (programme,) in due {
-        let mut tx = db.begin_write().await?;
-        db.lock_programme(&mut tx, programme).await?;
-        let done = sqlx::query(
-            "UPDATE offers SET status = 'expired', decided_at = $1 WHERE status = 'offered' AND deadline < $1 \
-             AND application_id IN (SELECT id FROM applications WHERE programme_id = $2)",
-        )
-        .bind(now_ms())
-        .bind(programme)
-        .execute(&mut *tx)
-        .await?;
-        expired += done.rows_affected() as usize;
-        backfill(&mut tx, base_url, programme).await?;
-        tx.commit().await?;
+        expired += db
+            .write(
+                Actor::Service,
+                (Action::Update, Resource::Allocation),
+                async |c| {
+                    c.lock_programme(programme).await?;
+                    let done = sqlx::query(
+                        "UPDATE offers SET status = $1, decided_at = $2 WHERE status = $3 AND deadline < $2 \
+                         AND application_id IN (SELECT id FROM applications WHERE programme_id = $4)",
+                    )
+                    .bind(OfferStatus::Expired)
+                    .bind(now_ms())
+                    .bind(OfferStatus::Offered)
+                    .bind(programme)
+                    .execute(&mut **c)
+                    .await?;
+                    let n = done.rows_affected() as usize;
+                    if n == 0 {
+                        c.unchanged();
+                        return Ok::<_, AppError>(0);
+                    }
+                    let moves = backfill(c, base_url, programme).await?;
+                    c.audit(
+                        Some(programme),
+                        format!("{n} offers expired, {} children moved up", moves.len()),
+                    );
+                    Ok(n)
+                },
+            )
+            .await?;
     }
     Ok(expired)
 }
@@ -270,159 +394,208 @@ pub async fn expire_due(db: &Db, base_url: &str) -> AppResult<usize> {
 /// How long before its deadline an unanswered offer is recalled to the family.
 pub const REMINDER_BEFORE_MS: i64 = 2 * DAY_MS;
 
+#[derive(sqlx::FromRow)]
+struct Reminded {
+    email: String,
+    full_name: String,
+    language: Language,
+    given_name: String,
+    code: String,
+    deadline: i64,
+}
+
 /// Reminds the families whose offer is unanswered and ends within
 /// [`REMINDER_BEFORE_MS`] of `now`, once per offer; how many were reminded.
 pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
     let due: Vec<(i64,)> = sqlx::query_as(
-        "SELECT application_id FROM offers WHERE status = 'offered' AND reminded_at IS NULL AND deadline > $1 AND deadline <= $2",
+        "SELECT application_id FROM offers WHERE status = $1 AND reminded_at IS NULL AND deadline > $2 AND deadline <= $3",
     )
+    .bind(OfferStatus::Offered)
     .bind(now)
     .bind(now + REMINDER_BEFORE_MS)
     .fetch_all(db.pool())
     .await?;
     let mut reminded = 0;
     for (application,) in due {
-        let mut tx = db.begin_write().await?;
-        // Taken once, even with two instances running this.
-        let taken = sqlx::query(
-            "UPDATE offers SET reminded_at = $1 WHERE application_id = $2 AND reminded_at IS NULL AND status = 'offered'",
-        )
-        .bind(now)
-        .bind(application)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if !taken {
-            continue;
-        }
-        let r = sqlx::query(
-            "SELECT ac.email, ac.full_name, ac.language, c.given_name, s.code, o.deadline FROM offers o \
-             JOIN sessions s ON s.id = o.session_id JOIN applications a ON a.id = o.application_id \
-             JOIN children c ON c.id = a.child_id JOIN accounts ac ON ac.id = c.guardian_id WHERE o.application_id = $1",
-        )
-        .bind(application)
-        .fetch_one(&mut *tx)
-        .await?;
-        let deadline: i64 = r.try_get("deadline")?;
-        let lang = crate::language::Language::stored(&r.try_get::<String, _>("language")?);
-        outbox::enqueue(
-            &mut tx,
-            &r.try_get::<String, _>("email")?,
-            "offer_reminder",
-            &lang.text("email-reminder-subject"),
-            &lang.letter(
-                Some(&r.try_get::<String, _>("full_name")?),
-                "email-reminder-body",
-                &[
-                    ("child", &r.try_get::<String, _>("given_name")?),
-                    ("session", &r.try_get::<String, _>("code")?),
-                    ("deadline", &crate::audit::when(&deadline)),
-                    ("link", &format!("{base_url}/applications/{application}")),
-                ],
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        reminded += 1;
+        let sent = db
+            .write(
+                Actor::Service,
+                (Action::Update, Resource::Application),
+                async |c| {
+                    // Taken once, even with two instances running this.
+                    let taken = c
+                        .transition(
+                            sqlx::query(
+                                "UPDATE offers SET reminded_at = $1 \
+                                 WHERE application_id = $2 AND reminded_at IS NULL AND status = $3",
+                            )
+                            .bind(now)
+                            .bind(application)
+                            .bind(OfferStatus::Offered),
+                        )
+                        .await?;
+                    if !taken {
+                        c.unchanged();
+                        return Ok::<_, AppError>(false);
+                    }
+                    let r: Reminded = sqlx::query_as(
+                        "SELECT ac.email, ac.full_name, ac.language, c.given_name, s.code, o.deadline FROM offers o \
+                         JOIN sessions s ON s.id = o.session_id JOIN applications a ON a.id = o.application_id \
+                         JOIN children c ON c.id = a.child_id JOIN accounts ac ON ac.id = c.guardian_id \
+                         WHERE o.application_id = $1",
+                    )
+                    .bind(application)
+                    .fetch_one(&mut **c)
+                    .await?;
+                    let lang = r.language;
+                    c.send(Mail {
+                        to: r.email,
+                        kind: "offer_reminder",
+                        subject: lang.text("email-reminder-subject"),
+                        body: lang.letter(
+                            Some(&r.full_name),
+                            "email-reminder-body",
+                            &[
+                                ("child", &r.given_name),
+                                ("session", &r.code),
+                                ("deadline", &crate::language::when(r.deadline)),
+                                ("link", &format!("{base_url}/applications/{application}")),
+                            ],
+                        ),
+                    });
+                    c.audit(Some(application), "offer reminder sent");
+                    Ok(true)
+                },
+            )
+            .await?;
+        reminded += usize::from(sent);
     }
     Ok(reminded)
 }
 
+/// A family told the published result.
+#[derive(sqlx::FromRow)]
+struct Family {
+    id: i64,
+    reference: String,
+    email: String,
+    full_name: String,
+    language: Language,
+    given_name: String,
+    code: Option<String>,
+}
+
 /// Publishes a final run: offers for every placed child, the seed revealed,
-/// and every family told the result with its explanation.
-pub async fn publish(db: &Db, base_url: &str, programme: i64, run: i64) -> AppResult<()> {
-    let mut tx = db.begin_write().await?;
-    db.lock_programme(&mut tx, programme).await?;
-    let (kind, already): (String, i64) = sqlx::query_as(
-        "SELECT kind, (SELECT COUNT(*) FROM allocation_runs WHERE programme_id = $1 AND published_at IS NOT NULL) FROM allocation_runs WHERE id = $2 AND programme_id = $1",
-    )
-    .bind(programme)
-    .bind(run)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    if kind != "final" {
+/// and every family told the result with its explanation. Exactly one run
+/// of a programme is ever published: a second publication, even at the
+/// same moment, is refused.
+pub async fn publish(c: &mut Change, base_url: &str, programme: i64, run: i64) -> AppResult<()> {
+    c.lock_programme(programme).await?;
+    let kind: Option<(RunKind,)> =
+        sqlx::query_as("SELECT kind FROM allocation_runs WHERE id = $1 AND programme_id = $2")
+            .bind(run)
+            .bind(programme)
+            .fetch_optional(&mut **c)
+            .await?;
+    let (kind,) = kind.ok_or(AppError::NotFound)?;
+    if kind != RunKind::Final {
         return Err(AppError::Invalid("publish-only-final", vec![]));
     }
-    if already > 0 {
-        return Err(AppError::Invalid("publish-already", vec![]));
-    }
     let now = now_ms();
-    sqlx::query("UPDATE allocation_runs SET published_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(run)
-        .execute(&mut *tx)
+    let published = c
+        .transition(
+            sqlx::query(
+                "UPDATE allocation_runs SET published_at = $1 WHERE id = $2 AND published_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM allocation_runs p WHERE p.programme_id = $3 AND p.published_at IS NOT NULL)",
+            )
+            .bind(now)
+            .bind(run)
+            .bind(programme),
+        )
         .await?;
-    sqlx::query("UPDATE programmes SET status = 'published', seed_revealed = 1 WHERE id = $1")
-        .bind(programme)
-        .execute(&mut *tx)
+    let status_set = published
+        && c.transition(
+            sqlx::query(
+                "UPDATE programmes SET status = $1, seed_revealed = 1 WHERE id = $2 AND status IN ($3, $4)",
+            )
+            .bind(ProgrammeStatus::Published)
+            .bind(programme)
+            .bind(ProgrammeStatus::Open)
+            .bind(ProgrammeStatus::Closed),
+        )
         .await?;
+    if !status_set {
+        return Err(AppError::Conflict("publish-already", vec![]));
+    }
     let (offer_days,): (i32,) = sqlx::query_as("SELECT offer_days FROM programmes WHERE id = $1")
         .bind(programme)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **c)
         .await?;
     sqlx::query(
         "INSERT INTO offers (application_id, session_id, choice_rank, status, offered_at, deadline) \
-         SELECT application_id, session_id, choice_rank, 'offered', $1, $2 FROM placements WHERE run_id = $3 AND session_id IS NOT NULL",
+         SELECT application_id, session_id, choice_rank, $1, $2, $3 FROM placements WHERE run_id = $4 AND session_id IS NOT NULL",
     )
+    .bind(OfferStatus::Offered)
     .bind(now)
     .bind(now + i64::from(offer_days) * DAY_MS)
     .bind(run)
-    .execute(&mut *tx)
+    .execute(&mut **c)
     .await?;
-    let families = sqlx::query(
+    let families: Vec<Family> = sqlx::query_as(
         "SELECT a.id, a.reference, ac.email, ac.full_name, ac.language, c.given_name, s.code FROM placements p \
          JOIN applications a ON a.id = p.application_id JOIN children c ON c.id = a.child_id \
          JOIN accounts ac ON ac.id = c.guardian_id LEFT JOIN sessions s ON s.id = p.session_id WHERE p.run_id = $1",
     )
     .bind(run)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **c)
     .await?;
+    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT application_id, sentence, words FROM explanations WHERE run_id = $1 ORDER BY application_id, choice_rank",
+    )
+    .bind(run)
+    .fetch_all(&mut **c)
+    .await?;
+    let mut explanations: std::collections::HashMap<i64, Vec<(String, Option<String>)>> =
+        std::collections::HashMap::new();
+    for (application, sentence, stored) in rows {
+        explanations
+            .entry(application)
+            .or_default()
+            .push((sentence, stored));
+    }
     for f in families {
-        let application: i64 = f.try_get("id")?;
-        let lines: Vec<(String, Option<String>)> =
-            sqlx::query_as("SELECT sentence, words FROM explanations WHERE run_id = $1 AND application_id = $2 ORDER BY choice_rank")
-                .bind(run)
-                .bind(application)
-                .fetch_all(&mut *tx)
-                .await?;
-        let child: String = f.try_get("given_name")?;
-        let lang = crate::language::Language::stored(&f.try_get::<String, _>("language")?);
-        let explanation: Vec<String> = lines
-            .into_iter()
-            .map(|(sentence, words)| {
-                format!(
-                    "- {}",
-                    super::wording::stored(words.as_deref(), &sentence, lang)
-                )
+        let lang = f.language;
+        let why: Vec<String> = explanations
+            .get(&f.id)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|(sentence, stored)| {
+                format!("- {}", words::stored(stored.as_deref(), sentence, lang))
             })
             .collect();
-        let headline = match f.try_get::<Option<String>, _>("code")? {
+        let headline = match &f.code {
             Some(code) => lang.text_with(
                 "email-result-placed",
-                &[("child", &child), ("session", &code)],
+                &[("child", &f.given_name), ("session", code)],
             ),
-            None => lang.text_with("email-result-unplaced", &[("child", &child)]),
+            None => lang.text_with("email-result-unplaced", &[("child", &f.given_name)]),
         };
-        outbox::enqueue(
-            &mut tx,
-            &f.try_get::<String, _>("email")?,
-            "result_published",
-            &lang.text("email-result-subject"),
-            &lang.letter(
-                Some(&f.try_get::<String, _>("full_name")?),
+        c.send(Mail {
+            to: f.email,
+            kind: "result_published",
+            subject: lang.text("email-result-subject"),
+            body: lang.letter(
+                Some(&f.full_name),
                 "email-result-body",
                 &[
                     ("headline", &headline),
-                    ("reference", &f.try_get::<String, _>("reference")?),
-                    ("why", &explanation.join("\n")),
-                    ("link", &format!("{base_url}/applications/{application}")),
+                    ("reference", &f.reference),
+                    ("why", &why.join("\n")),
+                    ("link", &format!("{base_url}/applications/{}", f.id)),
                 ],
             ),
-        )
-        .await?;
+        });
     }
-    tx.commit().await?;
+    c.audit_as(Action::Publish, Resource::Allocation, Some(run), "");
     Ok(())
 }

@@ -1,76 +1,99 @@
 //! Allocation in the service: the coordinator dry-runs with changed rules,
 //! compares, runs the final allocation, reviews it and publishes it;
-//! families answer their offers.
+//! families answer their offers or withdraw.
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
-use sqlx::Row as _;
 
-use super::offers;
-use super::runs::{self, Overrides, RunSummary, SessionFill};
-use crate::applications::children::find;
-use crate::audit;
-use crate::dashboard::charts::{demand_chart, district_chart};
-use crate::language::Language;
+use super::offers::{self, Answer};
+use super::runs::{self, Overrides, RunRequest, RunSummary, SessionFill};
+use crate::charts::{District, demand_chart, district_chart};
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::{ApplicationStatus, ProgrammeStatus, RunKind};
+use crate::domain::values::parse_reserves;
+use crate::language::{Language, words};
+use crate::programmes::queries as programmes;
+use crate::store::Db;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::policy::authorize;
+use crate::web::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/coordinator/allocation", get(overview))
-        .route("/coordinator/allocation/runs", post(start_run))
-        .route("/coordinator/allocation/runs/{id}", get(review))
-        .route("/coordinator/allocation/runs/{id}/publish", post(publish))
-        .route("/coordinator/allocation/compare", get(compare))
-        .route("/applications/{id}/offer", post(answer))
-        .route("/applications/{id}/withdraw", post(withdraw))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/coordinator/allocation", overview)
+        .post("/coordinator/allocation/runs", start_run)
+        .get("/coordinator/allocation/runs/{id}", review)
+        .post("/coordinator/allocation/runs/{id}/publish", publish)
+        .get("/coordinator/allocation/compare", compare)
+        .post("/applications/{id}/offer", answer)
+        .post("/applications/{id}/withdraw", withdraw)
 }
 
+#[derive(sqlx::FromRow)]
 struct ProgrammeInfo {
     id: i64,
     name: String,
-    status: String,
-    commitment: String,
+    status: ProgrammeStatus,
+    commitment_hex: Option<String>,
     submitted: i64,
 }
 
+/// The programme being allocated: the newest.
 async fn current_programme(state: &AppState) -> AppResult<ProgrammeInfo> {
-    let (id, _) = crate::programmes::queries::newest(&state.db)
+    let newest = programmes::newest(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let r = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT p.id, p.name, p.status, p.commitment_hex, \
-                (SELECT COUNT(*) FROM applications a WHERE a.programme_id = p.id AND a.status = 'submitted') AS submitted \
+                (SELECT COUNT(*) FROM applications a WHERE a.programme_id = p.id AND a.status = $2) AS submitted \
          FROM programmes p WHERE p.id = $1",
     )
-    .bind(id)
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(ProgrammeInfo {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        status: r.try_get("status")?,
-        commitment: r
-            .try_get::<Option<String>, _>("commitment_hex")?
-            .unwrap_or_default(),
-        submitted: r.try_get("submitted")?,
-    })
+    .bind(newest.id)
+    .bind(ApplicationStatus::Submitted)
+    .fetch_one(state.db.pool())
+    .await?)
 }
 
 pub struct SessionPlaces {
     pub id: i64,
     pub code: String,
     pub places: i32,
-    pub reserves: String,
+    /// (group, places) reserved.
+    pub reserves: Vec<(String, i32)>,
+}
+
+impl SessionPlaces {
+    /// The reserved places in words: "2 for the Arctic uluses, …".
+    pub fn reserves_in(&self, lang: &Language) -> String {
+        self.reserves
+            .iter()
+            .map(|(group, n)| {
+                lang.text_with(
+                    "programme-reserve",
+                    &[
+                        ("n", &n.to_string()),
+                        ("group", &lang.code_name("reserve-group", group)),
+                    ],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Words that mean "none" in a dry run's field (no reserves, no school
+/// cap), in each language the form is read in.
+fn means_none(value: &str) -> bool {
+    ["none", "нет", "없음", "-", "—"]
+        .iter()
+        .any(|w| value.eq_ignore_ascii_case(w) || value.to_lowercase() == *w)
 }
 
 #[derive(Template, WebTemplate)]
@@ -99,32 +122,22 @@ async fn overview(
 ) -> AppResult<OverviewPage> {
     authorize(&user, Action::Run, Resource::Allocation)?;
     let programme = current_programme(&state).await?;
-    let rows: Vec<(i64, String, i32)> = sqlx::query_as(
-        "SELECT id, code, places FROM sessions WHERE programme_id = $1 ORDER BY starts, code",
-    )
-    .bind(programme.id)
-    .fetch_all(state.db.pool())
-    .await?;
-    let mut sessions = Vec::new();
-    for (id, code, places) in rows {
-        let reserves: Vec<(String, i32)> =
-            sqlx::query_as("SELECT reserve_group, places FROM session_reserves WHERE session_id = $1 ORDER BY reserve_group")
-                .bind(id)
-                .fetch_all(state.db.pool())
-                .await?;
-        let reserves = reserves
-            .iter()
-            .map(|(g, n)| format!("{g}:{n}"))
-            .collect::<Vec<_>>()
-            .join(";");
-        sessions.push(SessionPlaces {
-            id,
-            code,
-            places,
-            reserves,
-        });
-    }
-    let levels = crate::applications::queries::rules(&state.db, programme.id)
+    let reserves = programmes::reserves(&state.db, programme.id).await?;
+    let sessions = programmes::sessions(&state.db, programme.id)
+        .await?
+        .into_iter()
+        .map(|s| SessionPlaces {
+            reserves: reserves
+                .iter()
+                .filter(|(id, _, _)| *id == s.id)
+                .map(|(_, g, n)| (g.clone(), *n))
+                .collect(),
+            id: s.id,
+            code: s.code,
+            places: s.places,
+        })
+        .collect();
+    let levels = programmes::rules(&state.db, programme.id)
         .await?
         .levels
         .into_iter()
@@ -148,13 +161,8 @@ async fn overview(
     })
 }
 
-async fn start_run(
-    State(state): State<AppState>,
-    user: User,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    authorize(&user, Action::Run, Resource::Allocation)?;
-    let programme = current_programme(&state).await?;
+/// A dry run's changes from the form; the first problem found.
+fn overrides(fields: &[(String, String)]) -> AppResult<Overrides> {
     let get = |k: &str| {
         fields
             .iter()
@@ -162,105 +170,110 @@ async fn start_run(
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default()
     };
-    let kind = match get("kind").as_str() {
-        "final" => "final",
-        _ => "dry_run",
-    };
     let mut overrides = Overrides::default();
-    if kind == "dry_run" {
-        for (name, value) in &fields {
-            if let Some(id) = name
-                .strip_prefix("places_")
-                .and_then(|i| i.parse::<i64>().ok())
-                && !value.trim().is_empty()
-            {
-                let places = value
-                    .trim()
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|p| *p <= 100_000)
-                    .ok_or_else(|| {
-                        AppError::Invalid("dry-run-bad-places", vec![("value", value.clone())])
-                    })?;
-                overrides.places.push((id, places));
-            }
+    for (name, value) in fields {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
         }
-        match get("school_cap").as_str() {
-            "" => {}
-            "none" => overrides.school_cap = Some(None),
-            v => {
-                overrides.school_cap = Some(Some(v.parse::<u32>().map_err(|_| {
-                    AppError::Invalid("dry-run-bad-school-cap", vec![("value", v.to_string())])
-                })?))
-            }
-        }
-        for (name, value) in &fields {
-            if let Some(id) = name
-                .strip_prefix("reserves_")
-                .and_then(|i| i.parse::<i64>().ok())
-                && !value.trim().is_empty()
-            {
-                let list = if value.trim() == "none" {
-                    Vec::new()
-                } else {
-                    super::contract::parse_reserves(value).map_err(|_| {
-                        AppError::Invalid(
-                            "setup-reserves",
-                            vec![("value", value.trim().to_string())],
-                        )
-                    })?
-                };
-                overrides.reserves.push((id, list));
-            }
-            if let Some(level) = name.strip_prefix("points_")
-                && !value.trim().is_empty()
-            {
-                let points = smena_engine::Score::parse(value)
-                    .ok()
-                    .filter(|s| (0..=1_000_000).contains(&s.thousandths()))
-                    .ok_or_else(|| {
-                        AppError::Invalid(
-                            "dry-run-bad-points",
-                            vec![("value", value.clone()), ("level", level.to_string())],
-                        )
-                    })?;
-                overrides
-                    .points
-                    .push((level.to_string(), points.thousandths()));
-            }
-        }
-        let c = get("rural_coefficient");
-        if !c.is_empty() {
-            let score = smena_engine::Score::parse(&c)
+        if let Some(id) = name
+            .strip_prefix("places_")
+            .and_then(|i| i.parse::<i64>().ok())
+        {
+            let places = value
+                .parse::<u32>()
                 .ok()
-                .filter(|s| (0..=10_000).contains(&s.thousandths()))
+                .filter(|p| *p <= 100_000)
                 .ok_or_else(|| {
-                    AppError::Invalid("dry-run-bad-rural", vec![("value", c.clone())])
+                    AppError::Invalid("dry-run-bad-places", vec![("value", value.to_string())])
                 })?;
-            overrides.rural_coefficient_milli = Some(score.thousandths());
+            overrides.places.push((id, places));
         }
-    } else if programme.status == "published" {
-        return Err(AppError::Invalid("run-after-publication", vec![]));
-    }
-    let label = match get("label") {
-        l if l.is_empty() => {
-            if kind == "final" {
-                "Final allocation".to_string()
+        if let Some(id) = name
+            .strip_prefix("reserves_")
+            .and_then(|i| i.parse::<i64>().ok())
+        {
+            let list = if means_none(value) {
+                Vec::new()
             } else {
-                "Dry run".to_string()
-            }
+                parse_reserves(value).map_err(|_| {
+                    AppError::Invalid("setup-reserves", vec![("value", value.to_string())])
+                })?
+            };
+            overrides.reserves.push((id, list));
         }
-        l => l.chars().take(100).collect(),
+        if let Some(level) = name.strip_prefix("points_") {
+            let points = smena_engine::Score::parse(value)
+                .ok()
+                .filter(|s| (0..=1_000_000).contains(&s.thousandths()))
+                .ok_or_else(|| {
+                    AppError::Invalid(
+                        "dry-run-bad-points",
+                        vec![("value", value.to_string()), ("level", level.to_string())],
+                    )
+                })?;
+            overrides
+                .points
+                .push((level.to_string(), points.thousandths()));
+        }
+    }
+    match get("school_cap").as_str() {
+        "" => {}
+        v if means_none(v) => overrides.school_cap = Some(None),
+        v => {
+            overrides.school_cap = Some(Some(v.parse::<u32>().map_err(|_| {
+                AppError::Invalid("dry-run-bad-school-cap", vec![("value", v.to_string())])
+            })?))
+        }
+    }
+    let c = get("rural_coefficient");
+    if !c.is_empty() {
+        let score = smena_engine::Score::parse(&c)
+            .ok()
+            .filter(|s| (0..=10_000).contains(&s.thousandths()))
+            .ok_or_else(|| AppError::Invalid("dry-run-bad-rural", vec![("value", c.clone())]))?;
+        overrides.rural_coefficient_milli = Some(score.thousandths());
+    }
+    Ok(overrides)
+}
+
+async fn start_run(
+    State(state): State<AppState>,
+    user: User,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let permit = authorize(&user, Action::Run, Resource::Allocation)?;
+    let programme = current_programme(&state).await?;
+    let field = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
     };
-    let id = runs::run(&state.db, programme.id, user.id, kind, &label, &overrides).await?;
-    audit::note(&state.db, &user, "run", "allocation", Some(id), "ok", kind).await?;
+    let kind = match field("kind").as_str() {
+        "final" => RunKind::Final,
+        _ => RunKind::DryRun,
+    };
+    let overrides = match kind {
+        RunKind::DryRun => overrides(&fields)?,
+        RunKind::Final => Overrides::default(),
+    };
+    // Unnamed, a run is called by its kind, in each reader's language.
+    let label: String = field("label").chars().take(100).collect();
+    let request = RunRequest {
+        kind,
+        label: &label,
+        overrides: &overrides,
+    };
+    let id = runs::run(&state.db, permit.actor(), programme.id, &request).await?;
     Ok(Redirect::to(&format!("/coordinator/allocation/runs/{id}")).into_response())
 }
 
 struct RunView {
     summary: RunSummary,
     fill: Vec<SessionFill>,
-    by_district: Vec<(String, i64, i64)>,
+    by_district: Vec<District>,
     reasons: Vec<(String, i64)>,
     /// (reference, first choice's reason in words) of children not placed.
     unplaced: Vec<(String, String)>,
@@ -297,32 +310,28 @@ async fn run_view(state: &AppState, programme: i64, id: i64, lang: Language) -> 
             .bind(id)
             .fetch_one(state.db.pool())
             .await?;
-    let chart = demand_chart(&fill, lang);
-    let district_chart = district_chart(&by_district, lang);
+    let demand: Vec<_> = fill.iter().map(SessionFill::demand).collect();
     Ok(RunView {
+        chart: demand_chart(&demand, lang),
+        district_chart: district_chart(&by_district, lang),
         summary,
         fill,
         by_district,
         reasons,
         unplaced: unplaced
             .into_iter()
-            .map(|(reference, sentence, words)| {
-                let why = super::wording::stored(words.as_deref(), &sentence, lang);
-                (reference, why)
+            .map(|(reference, sentence, stored)| {
+                (reference, words::stored(stored.as_deref(), &sentence, lang))
             })
             .collect(),
-        chart,
-        district_chart,
         inputs_digest,
     })
 }
 
-/// (district, applications, placed) of a run, the most applications first.
-pub async fn by_district(
-    db: &crate::store::Db,
-    run: i64,
-) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
+/// Applications and placements of a run per district, the most
+/// applications first.
+pub async fn by_district(db: &Db, run: i64) -> Result<Vec<District>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT d.name, COUNT(*), SUM(CASE WHEN p.session_id IS NULL THEN 0 ELSE 1 END) FROM placements p \
          JOIN applications a ON a.id = p.application_id JOIN children c ON c.id = a.child_id \
          JOIN schools s ON s.id = c.school_id JOIN districts d ON d.id = s.district_id WHERE p.run_id = $1 \
@@ -330,7 +339,15 @@ pub async fn by_district(
     )
     .bind(run)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, applications, placed)| District {
+            name,
+            applications,
+            placed,
+        })
+        .collect())
 }
 
 #[derive(Template, WebTemplate)]
@@ -362,19 +379,13 @@ async fn publish(
     user: User,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Publish, Resource::Allocation)?;
+    let permit = authorize(&user, Action::Publish, Resource::Allocation)?;
     let programme = current_programme(&state).await?;
-    offers::publish(&state.db, &state.config.base_url, programme.id, id).await?;
-    audit::note(
-        &state.db,
-        &user,
-        "publish",
-        "allocation",
-        Some(id),
-        "ok",
-        "",
-    )
-    .await?;
+    state
+        .write(&permit, async |c| {
+            offers::publish(c, &state.config.base_url, programme.id, id).await
+        })
+        .await?;
     Ok(Redirect::to(&format!("/coordinator/allocation/runs/{id}")).into_response())
 }
 
@@ -428,46 +439,15 @@ struct AnswerForm {
     decision: String,
 }
 
-async fn owned_application(state: &AppState, user: &User, id: i64) -> AppResult<()> {
-    authorize(user, Action::Update, Resource::Application)?;
-    let (child,): (i64,) = sqlx::query_as("SELECT child_id FROM applications WHERE id = $1")
-        .bind(id)
-        .fetch_optional(state.db.pool())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    find(state, user, Action::Update, child).await?;
-    Ok(())
-}
-
 async fn answer(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
-    owned_application(&state, &user, id).await?;
-    let accept = match form.decision.as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => {
-            return Err(AppError::Invalid("offer-choose", vec![]));
-        }
-    };
-    offers::decide(&state.db, &state.config.base_url, id, accept).await?;
-    audit::note(
-        &state.db,
-        &user,
-        "update",
-        "application",
-        Some(id),
-        "ok",
-        if accept {
-            "offer accepted"
-        } else {
-            "offer declined"
-        },
-    )
-    .await?;
+    let answer =
+        Answer::parse(&form.decision).ok_or_else(|| AppError::Invalid("offer-choose", vec![]))?;
+    offers::answer(&state, &user, id, answer).await?;
     Ok(Redirect::to(&format!("/applications/{id}#result")).into_response())
 }
 
@@ -476,17 +456,6 @@ async fn withdraw(
     user: User,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    owned_application(&state, &user, id).await?;
-    offers::withdraw_application(&state.db, &state.config.base_url, id).await?;
-    audit::note(
-        &state.db,
-        &user,
-        "update",
-        "application",
-        Some(id),
-        "ok",
-        "withdrawn",
-    )
-    .await?;
+    offers::withdraw(&state, &user, id).await?;
     Ok(Redirect::to(&format!("/applications/{id}")).into_response())
 }

@@ -16,13 +16,18 @@ use smena_engine::{
     Allocation, Applicant, Instance, Reserve, Score, Seed, Session, SessionRules, allocate, digest,
     explain, placements_csv,
 };
-use sqlx::Row as _;
 
 use super::{contract, wording};
-use crate::allocation::contract::parse_date;
-use crate::applications::{queries, score};
+use crate::applications::queries as applications;
+use crate::documents;
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::{ApplicationStatus, RunKind};
+use crate::domain::values::{Day, reserves_text};
 use crate::language::Language;
-use crate::store::{Db, new_id, now_ms};
+use crate::language::words::render;
+use crate::programmes::queries as programmes;
+use crate::programmes::scoring;
+use crate::store::{Actor, Change, Db, new_id, now_ms};
 use crate::web::error::{AppError, AppResult};
 
 /// Changes a coordinator can try in a dry run.
@@ -60,23 +65,53 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct ProgrammeRow {
+    school_cap: Option<i32>,
+    passport_months: i32,
+    seed_hex: Option<String>,
+    max_choices: i32,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    code: String,
+    starts: Day,
+    ends: Day,
+    places: i32,
+    min_age: i32,
+    max_age: i32,
+}
+
+/// A submitted application as the engine needs it.
+#[derive(sqlx::FromRow)]
+struct Submitted {
+    id: i64,
+    reference: String,
+    block_ref: Option<String>,
+    child: i64,
+    birth_date: Day,
+    passport_expires: Option<Day>,
+    category: Option<String>,
+    school_id: i64,
+    kind: String,
+}
+
 pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<Built> {
-    let p = sqlx::query(
+    let p: ProgrammeRow = sqlx::query_as(
         "SELECT school_cap, passport_months, seed_hex, max_choices FROM programmes WHERE id = $1",
     )
     .bind(programme)
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let seed_hex: Option<String> = p.try_get("seed_hex")?;
-    let seed = Seed::from_hex(seed_hex.as_deref().unwrap_or(""))
+    let seed = Seed::from_hex(p.seed_hex.as_deref().unwrap_or(""))
         .map_err(|_| AppError::Invalid("run-no-seed", vec![]))?;
-    let school_cap: Option<i32> = p.try_get("school_cap")?;
     let school_cap = overrides
         .school_cap
-        .unwrap_or(school_cap.map(|c| c.max(0) as u32));
-    let passport_months: i32 = p.try_get("passport_months")?;
-    let mut rules = queries::rules(db, programme).await?;
+        .unwrap_or(p.school_cap.map(|c| c.max(0) as u32));
+    let mut rules = programmes::rules(db, programme).await?;
     if let Some(c) = overrides.rural_coefficient_milli {
         rules.rural_coefficient_milli = c;
     }
@@ -86,139 +121,116 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
         }
     }
 
-    let session_rows = sqlx::query("SELECT id, code, starts, ends, places, min_age, max_age FROM sessions WHERE programme_id = $1 ORDER BY starts, code")
-        .bind(programme)
-        .fetch_all(db.pool())
-        .await?;
-    let mut sessions = Vec::new();
-    let mut session_ids = Vec::new();
-    let mut sessions_csv = String::from("session_id,capacity,school_cap,reserves\n");
-    for r in session_rows {
-        let id: i64 = r.try_get("id")?;
-        let code: String = r.try_get("code")?;
-        let places: i32 = r.try_get("places")?;
-        let capacity = overrides
-            .places
-            .iter()
-            .find(|(s, _)| *s == id)
-            .map_or(places.max(0) as u32, |(_, p)| *p);
-        let reserves: Vec<(String, i32)> =
-            sqlx::query_as("SELECT reserve_group, places FROM session_reserves WHERE session_id = $1 ORDER BY reserve_group")
-                .bind(id)
-                .fetch_all(db.pool())
-                .await?;
-        let mut session = Session::new(code.clone(), capacity);
-        session.school_cap = school_cap;
-        // Reserved places never exceed the places (a dry run may lower them).
-        let reserves: Vec<(String, i32)> = match overrides.reserves.iter().find(|(s, _)| *s == id) {
-            Some((_, list)) => list
-                .iter()
-                .map(|r| (r.group.clone(), r.places.min(i32::MAX as u32) as i32))
-                .collect(),
-            None => reserves,
-        };
-        let mut left = capacity;
-        for (group, places) in reserves {
-            let places = (places.max(0) as u32).min(left);
-            left -= places;
-            session.reserves.push(Reserve { group, places });
-        }
-        session.rules = SessionRules {
-            starts: parse_date(&r.try_get::<String, _>("starts")?).ok(),
-            ends: parse_date(&r.try_get::<String, _>("ends")?).ok(),
-            min_age: Some(r.try_get::<i32, _>("min_age")?.max(0) as u32),
-            max_age: Some(r.try_get::<i32, _>("max_age")?.max(0) as u32),
-            passport_months: Some(passport_months.max(0) as u32),
-        };
-        let reserves_text: Vec<String> = session
-            .reserves
-            .iter()
-            .map(|r| format!("{}:{}", r.group, r.places))
-            .collect();
-        let _ = writeln!(
-            sessions_csv,
-            "{},{capacity},{},{}",
-            csv_field(&code),
-            school_cap.map(|c| c.to_string()).unwrap_or_default(),
-            csv_field(&reserves_text.join(";"))
-        );
-        sessions.push(session);
-        session_ids.push(id);
-    }
-
-    // Submitted applications, in reference order.
-    let rows = sqlx::query(
-        "SELECT a.id, a.reference, a.block_ref, c.id AS child, c.birth_date, c.passport_expires, c.category, c.school_id, d.kind \
-         FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
-         JOIN districts d ON d.id = s.district_id \
-         WHERE a.programme_id = $1 AND a.status = 'submitted' AND a.reference IS NOT NULL ORDER BY a.reference",
+    let session_rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT id, code, starts, ends, places, min_age, max_age FROM sessions WHERE programme_id = $1 ORDER BY starts, code",
     )
     .bind(programme)
     .fetch_all(db.pool())
     .await?;
-    let required: Vec<String> = queries::required_documents(db, programme)
+    let all_reserves = programmes::reserves(db, programme).await?;
+    let mut sessions = Vec::new();
+    let mut session_ids = Vec::new();
+    let mut sessions_csv = String::from("session_id,capacity,school_cap,reserves\n");
+    for r in session_rows {
+        let capacity = overrides
+            .places
+            .iter()
+            .find(|(s, _)| *s == r.id)
+            .map_or(r.places.max(0) as u32, |(_, p)| *p);
+        let mut session = Session::new(r.code.clone(), capacity);
+        session.school_cap = school_cap;
+        // Reserved places never exceed the places (a dry run may lower them).
+        let reserves: Vec<(String, u32)> = match overrides.reserves.iter().find(|(s, _)| *s == r.id)
+        {
+            Some((_, list)) => list.iter().map(|r| (r.group.clone(), r.places)).collect(),
+            None => all_reserves
+                .iter()
+                .filter(|(s, _, _)| *s == r.id)
+                .map(|(_, g, n)| (g.clone(), (*n).max(0) as u32))
+                .collect(),
+        };
+        let mut left = capacity;
+        for (group, places) in reserves {
+            let places = places.min(left);
+            left -= places;
+            session.reserves.push(Reserve { group, places });
+        }
+        session.rules = SessionRules {
+            starts: Some(r.starts.date()),
+            ends: Some(r.ends.date()),
+            min_age: Some(r.min_age.max(0) as u32),
+            max_age: Some(r.max_age.max(0) as u32),
+            passport_months: Some(p.passport_months.max(0) as u32),
+        };
+        let _ = writeln!(
+            sessions_csv,
+            "{},{capacity},{},{}",
+            csv_field(&r.code),
+            school_cap.map(|c| c.to_string()).unwrap_or_default(),
+            csv_field(&reserves_text(&session.reserves, ";"))
+        );
+        sessions.push(session);
+        session_ids.push(r.id);
+    }
+
+    // Submitted applications, in reference order.
+    let rows: Vec<Submitted> = sqlx::query_as(
+        "SELECT a.id, a.reference, a.block_ref, c.id AS child, c.birth_date, c.passport_expires, c.category, c.school_id, d.kind \
+         FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
+         JOIN districts d ON d.id = s.district_id \
+         WHERE a.programme_id = $1 AND a.status = $2 AND a.reference IS NOT NULL ORDER BY a.reference",
+    )
+    .bind(programme)
+    .bind(ApplicationStatus::Submitted)
+    .fetch_all(db.pool())
+    .await?;
+    let required: Vec<String> = programmes::required_documents(db, programme)
         .await?
         .into_iter()
-        .map(|(k, _, _)| k)
+        .map(|r| r.kind)
         .collect();
     let mut applicants = Vec::new();
     let mut application_ids = Vec::new();
     let mut school_codes: Vec<i64> = Vec::new();
-    let k: i32 = p.try_get("max_choices")?;
-    let k = k.max(1) as usize;
+    let k = p.max_choices.max(1) as usize;
     let mut applicants_csv = String::from("applicant_id,score,");
     for i in 1..=k {
         let _ = write!(applicants_csv, "choice_{i},");
     }
     applicants_csv.push_str("tier,school,reserve_group,block\n");
+    let mut conn = db.pool().acquire().await?;
     for r in rows {
-        let application: i64 = r.try_get("id")?;
-        let child: i64 = r.try_get("child")?;
-        let reference: String = r.try_get("reference")?;
-        let choices: Vec<(i64,)> =
-            sqlx::query_as("SELECT session_id FROM application_choices WHERE application_id = $1 ORDER BY choice_rank")
-                .bind(application)
-                .fetch_all(db.pool())
-                .await?;
-        let achievements: Vec<_> = queries::achievements(db, child)
+        let choices = applications::choices(&mut conn, r.id).await?;
+        let achievements: Vec<_> = applications::achievements(db, r.child)
             .await?
             .into_iter()
             .map(|a| a.achievement)
             .collect();
-        let kind: String = r.try_get("kind")?;
-        let category: Option<String> = r.try_get("category")?;
-        let breakdown = score::compute(&rules, &achievements, kind != "city", category.as_deref());
-        let accepted: Vec<(String,)> = sqlx::query_as(
-            "SELECT DISTINCT kind FROM documents WHERE child_id = $1 AND status = 'accepted'",
-        )
-        .bind(child)
-        .fetch_all(db.pool())
-        .await?;
-        let verified = required.iter().all(|k| accepted.iter().any(|(a,)| a == k));
-        let school: i64 = r.try_get("school_id")?;
-        let school_code = match school_codes.iter().position(|s| *s == school) {
+        let rural = r.kind != "city";
+        let breakdown = scoring::compute(&rules, &achievements, rural, r.category.as_deref());
+        let accepted = documents::accepted_kinds(db, r.child).await?;
+        let verified = required.iter().all(|k| accepted.contains(k));
+        let school_code = match school_codes.iter().position(|s| *s == r.school_id) {
             Some(i) => i + 1,
             None => {
-                school_codes.push(school);
+                school_codes.push(r.school_id);
                 school_codes.len()
             }
         };
-        let mut a = Applicant::new(reference.clone(), breakdown.total, vec![]);
+        let mut a = Applicant::new(r.reference.clone(), breakdown.total, vec![]);
         a.tier = breakdown.tier;
         a.school = Some(format!("school-{school_code}"));
-        a.reserve_group = (kind != "city").then(|| kind.clone());
-        a.birth_date = parse_date(&r.try_get::<String, _>("birth_date")?).ok();
-        a.passport_expires = r
-            .try_get::<Option<String>, _>("passport_expires")?
-            .and_then(|p| parse_date(&p).ok());
+        a.reserve_group = rural.then(|| r.kind.clone());
+        a.birth_date = Some(r.birth_date.date());
+        a.passport_expires = r.passport_expires.map(|d| d.date());
         a.documents_verified = verified;
         a.choices = choices
             .iter()
-            .filter_map(|(s,)| session_ids.iter().position(|x| x == s).map(|i| i as u32))
+            .filter_map(|s| session_ids.iter().position(|x| x == s).map(|i| i as u32))
             .collect();
-        a.block = r.try_get("block_ref")?;
+        a.block = r.block_ref;
         applicants.push(a);
-        application_ids.push(application);
+        application_ids.push(r.id);
     }
     // The export keeps only the choices the child may take; a block's,
     // only those every member may take (the engine's rule for blocks), so
@@ -278,27 +290,54 @@ fn eligibility_ok(a: &Applicant, s: &Session) -> bool {
 }
 
 /// A stored run.
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RunSummary {
     pub id: i64,
-    pub kind: String,
+    pub kind: RunKind,
     pub label: String,
     pub created_at: i64,
     pub applicants: i32,
     pub placed: i32,
     pub results_digest: String,
-    pub published: bool,
+    pub published_at: Option<i64>,
 }
 
-/// Runs the engine and stores the run; returns its id.
+impl RunSummary {
+    pub fn published(&self) -> bool {
+        self.published_at.is_some()
+    }
+
+    /// The label the coordinator gave, else the kind's name in `lang`.
+    pub fn label_in(&self, lang: &Language) -> String {
+        if self.label.is_empty() {
+            lang.text(match self.kind {
+                RunKind::Final => "run-label-final",
+                RunKind::DryRun => "run-label-dry",
+            })
+        } else {
+            self.label.clone()
+        }
+    }
+}
+
+/// What a run is asked to be.
+pub struct RunRequest<'a> {
+    pub kind: RunKind,
+    /// The coordinator's name for it; empty for the kind's own name.
+    pub label: &'a str,
+    pub overrides: &'a Overrides,
+}
+
+/// Runs the engine on the programme's applications and stores the run,
+/// with its anonymised inputs and result; returns its id. A final run is
+/// refused once a result is published.
 pub async fn run(
     db: &Db,
+    actor: Actor,
     programme: i64,
-    actor: i64,
-    kind: &str,
-    label: &str,
-    overrides: &Overrides,
+    request: &RunRequest<'_>,
 ) -> AppResult<i64> {
-    let built = build(db, programme, overrides).await?;
+    let built = build(db, programme, request.overrides).await?;
     let allocation = allocate(&built.instance, &built.seed);
     let export = contract::parse(
         "sessions.csv",
@@ -324,35 +363,50 @@ pub async fn run(
     }
     let inputs_digest =
         digest(format!("{}{}", built.sessions_csv, built.applicants_csv).as_bytes());
-    let id = new_id();
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO allocation_runs (id, programme_id, kind, label, created_at, created_by, applicants, placed, inputs_digest, results_digest, \
-                                      sessions_csv, applicants_csv, placements_csv) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(id)
-    .bind(programme)
-    .bind(kind)
-    .bind(label)
-    .bind(now_ms())
-    .bind(actor)
-    .bind(built.applications.len() as i32)
-    .bind(allocation.placed_count() as i32)
-    .bind(&inputs_digest)
-    .bind(digest(published.as_bytes()))
-    .bind(&built.sessions_csv)
-    .bind(&built.applicants_csv)
-    .bind(&published)
-    .execute(&mut *tx)
-    .await?;
-    store_result(&mut tx, id, &built, &allocation).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(actor, (Action::Run, Resource::Allocation), async |c| {
+        if request.kind == RunKind::Final {
+            c.lock_programme(programme).await?;
+            let published: Option<(i64,)> = sqlx::query_as(
+                "SELECT id FROM allocation_runs WHERE programme_id = $1 AND published_at IS NOT NULL",
+            )
+            .bind(programme)
+            .fetch_optional(&mut **c)
+            .await?;
+            if published.is_some() {
+                return Err(AppError::Invalid("run-after-publication", vec![]));
+            }
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO allocation_runs (id, programme_id, kind, label, created_at, created_by, applicants, placed, inputs_digest, \
+                                          results_digest, sessions_csv, applicants_csv, placements_csv) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(id)
+        .bind(programme)
+        .bind(request.kind)
+        .bind(request.label)
+        .bind(now_ms())
+        .bind(actor.account().unwrap_or(0))
+        .bind(built.applications.len() as i32)
+        .bind(allocation.placed_count() as i32)
+        .bind(&inputs_digest)
+        .bind(digest(published.as_bytes()))
+        .bind(&built.sessions_csv)
+        .bind(&built.applicants_csv)
+        .bind(&published)
+        .execute(&mut **c)
+        .await?;
+        store_result(c, id, &built, &allocation).await?;
+        c.audit(Some(id), request.kind.code());
+        Ok(id)
+    })
+    .await
 }
 
 /// Placements and explanations of a run.
 pub async fn store_result(
-    tx: &mut crate::store::WriteTx,
+    c: &mut Change,
     run: i64,
     built: &Built,
     allocation: &Allocation,
@@ -365,7 +419,7 @@ pub async fn store_result(
             .bind(*application)
             .bind(p.map(|p| built.sessions[p.session as usize]))
             .bind(p.map(|p| p.choice_rank as i32))
-            .execute(&mut **tx)
+            .execute(&mut **c)
             .await?;
         for row in explain(&built.instance, allocation, i as u32) {
             let code = &built.instance.sessions()[row.session as usize].id;
@@ -378,9 +432,9 @@ pub async fn store_result(
             .bind(row.choice_rank as i32)
             .bind(code)
             .bind(row.verdict.code())
-            .bind(wording::render(&words, Language::En))
+            .bind(render(&words, Language::En))
             .bind(serde_json::to_string(&words).map_err(|e| sqlx::Error::Encode(e.into()))?)
-            .execute(&mut **tx)
+            .execute(&mut **c)
             .await?;
         }
     }
@@ -391,36 +445,23 @@ pub async fn store_result(
 /// final run (reports and exports are about it).
 pub async fn result_run(db: &Db, programme: i64) -> Result<Option<RunSummary>, sqlx::Error> {
     let all = runs(db, programme).await?;
-    let published = all.iter().position(|r| r.published);
-    let chosen = published.or_else(|| all.iter().position(|r| r.kind == "final"));
+    let published = all.iter().position(RunSummary::published);
+    let chosen = published.or_else(|| all.iter().position(|r| r.kind == RunKind::Final));
     Ok(chosen.and_then(|i| all.into_iter().nth(i)))
 }
 
 pub async fn runs(db: &Db, programme: i64) -> Result<Vec<RunSummary>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT id, kind, label, created_at, applicants, placed, results_digest, published_at FROM allocation_runs \
          WHERE programme_id = $1 ORDER BY created_at DESC, id",
     )
     .bind(programme)
     .fetch_all(db.pool())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(RunSummary {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                label: r.try_get("label")?,
-                created_at: r.try_get("created_at")?,
-                applicants: r.try_get("applicants")?,
-                placed: r.try_get("placed")?,
-                results_digest: r.try_get("results_digest")?,
-                published: r.try_get::<Option<i64>, _>("published_at")?.is_some(),
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Per session of a run: places, filled, and the lowest score admitted.
+#[derive(sqlx::FromRow)]
 pub struct SessionFill {
     pub code: String,
     pub camp: String,
@@ -428,17 +469,30 @@ pub struct SessionFill {
     pub demand_first: i64,
     pub demand_any: i64,
     pub filled: i64,
+    #[sqlx(skip)]
     pub lowest_score: Option<String>,
 }
 
+impl SessionFill {
+    /// The session's demand, as the demand chart draws it.
+    pub fn demand(&self) -> crate::charts::Demand {
+        crate::charts::Demand {
+            session: self.code.clone(),
+            places: self.places,
+            ranked: self.demand_any,
+            first: self.demand_first,
+        }
+    }
+}
+
 pub async fn fill(db: &Db, programme: i64, run: i64) -> Result<Vec<SessionFill>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT s.id, s.code, k.name AS camp, s.places, \
+    let mut rows: Vec<SessionFill> = sqlx::query_as(
+        "SELECT s.code, k.name AS camp, CAST(s.places AS BIGINT) AS places, \
                 (SELECT COUNT(*) FROM placements p WHERE p.run_id = $1 AND p.session_id = s.id) AS filled, \
                 (SELECT COUNT(*) FROM application_choices c JOIN placements p ON p.application_id = c.application_id AND p.run_id = $1 \
-                  WHERE c.session_id = s.id AND c.choice_rank = 1) AS first, \
+                  WHERE c.session_id = s.id AND c.choice_rank = 1) AS demand_first, \
                 (SELECT COUNT(*) FROM application_choices c JOIN placements p ON p.application_id = c.application_id AND p.run_id = $1 \
-                  WHERE c.session_id = s.id) AS any_rank \
+                  WHERE c.session_id = s.id) AS demand_any \
          FROM sessions s JOIN camps k ON k.id = s.camp_id WHERE s.programme_id = $2 ORDER BY s.starts, s.code",
     )
     .bind(run)
@@ -474,19 +528,10 @@ pub async fn fill(db: &Db, programme: i64, run: i64) -> Result<Vec<SessionFill>,
                 .or_insert(*score);
         }
     }
-    let mut out = Vec::new();
-    for r in rows {
-        let code: String = r.try_get("code")?;
-        let lowest = lowest_by_session.get(code.as_str()).copied();
-        out.push(SessionFill {
-            camp: r.try_get("camp")?,
-            code,
-            places: i64::from(r.try_get::<i32, _>("places")?),
-            demand_first: r.try_get("first")?,
-            demand_any: r.try_get("any_rank")?,
-            filled: r.try_get("filled")?,
-            lowest_score: lowest.map(|s| s.to_string()),
-        });
+    for r in &mut rows {
+        r.lowest_score = lowest_by_session
+            .get(r.code.as_str())
+            .map(|s| s.to_string());
     }
-    Ok(out)
+    Ok(rows)
 }

@@ -4,82 +4,13 @@
 //! when read, so the same result reads in Russian, English or Korean; the
 //! command-line contract writes them in English.
 
-use serde::{Deserialize, Serialize};
 use smena_engine::{Ineligibility, Priority, Verdict};
 
 use crate::language::Language;
+use crate::language::words::{Arg, Words, render};
 
 pub const NO_CHOICES: &str =
     "No sessions were ranked, so there was nothing to place your child in.";
-
-/// One message of the Fluent files with its arguments.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Words {
-    pub key: String,
-    #[serde(default)]
-    pub args: Vec<(String, Arg)>,
-}
-
-/// An argument of a message, put into words in the reader's language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Arg {
-    /// The same in every language: a session code, a name.
-    Text(String),
-    /// A decimal number (a score), written as the language writes numbers.
-    Number(String),
-    /// An ISO date, written as the language writes dates.
-    Date(String),
-    /// A stored code shown by its name (`reserve-group`, `arctic`).
-    Code(String, String),
-    /// Another message.
-    Words(Box<Words>),
-}
-
-impl Words {
-    fn new(key: &str, args: Vec<(&str, Arg)>) -> Words {
-        Words {
-            key: key.to_string(),
-            args: args.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-        }
-    }
-
-    pub fn render(&self, lang: Language) -> String {
-        let args: Vec<(String, String)> = self
-            .args
-            .iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    Arg::Text(t) => t.clone(),
-                    Arg::Number(n) => lang.number(n),
-                    Arg::Date(d) => lang.date(d),
-                    Arg::Code(prefix, code) => lang.code_name(prefix, code),
-                    Arg::Words(w) => w.render(lang),
-                };
-                (k.clone(), v)
-            })
-            .collect();
-        let borrowed: Vec<(&str, &str)> =
-            args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        lang.text_with(&self.key, &borrowed)
-    }
-}
-
-/// A sentence: its messages one after another.
-pub fn render(sentence: &[Words], lang: Language) -> String {
-    sentence
-        .iter()
-        .map(|w| w.render(lang))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A stored sentence (JSON) in `lang`; `fallback` (the English sentence
-/// stored beside it) if it cannot be read.
-pub fn stored(json: Option<&str>, fallback: &str, lang: Language) -> String {
-    json.and_then(|j| serde_json::from_str::<Vec<Words>>(j).ok())
-        .map_or_else(|| fallback.to_string(), |w| render(&w, lang))
-}
 
 /// `placed`, `ineligible` or `not_placed`.
 pub fn outcome(v: &Verdict) -> &'static str {
@@ -275,7 +206,7 @@ mod tests {
         };
         let w = words("songdowon-2027-1", 1, &v, false);
         let stored = serde_json::to_string(&w).unwrap();
-        let en = super::stored(Some(&stored), "", Language::En);
+        let en = crate::language::words::stored(Some(&stored), "", Language::En);
         assert_eq!(
             en,
             "Not placed in songdowon-2027-1: its places went to children ranked higher. \
@@ -284,16 +215,19 @@ mod tests {
              lottery number goes first."
         );
         assert_eq!(en, sentence("songdowon-2027-1", 1, &v, false));
-        let ru = super::stored(Some(&stored), "", Language::Ru);
+        let ru = crate::language::words::stored(Some(&stored), "", Language::Ru);
         assert!(ru.starts_with("Нет места в смене songdowon-2027-1"), "{ru}");
         assert!(ru.contains("номер жребия 7"), "{ru}");
-        let ko = super::stored(Some(&stored), "", Language::Ko);
+        let ko = crate::language::words::stored(Some(&stored), "", Language::Ko);
         assert!(
             ko.contains("songdowon-2027-1") && ko.contains("추첨 번호 7"),
             "{ko}"
         );
         // An old run without stored words keeps its English sentence.
-        assert_eq!(super::stored(None, "as stored", Language::Ru), "as stored");
+        assert_eq!(
+            crate::language::words::stored(None, "as stored", Language::Ru),
+            "as stored"
+        );
     }
 
     #[test]

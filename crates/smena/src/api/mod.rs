@@ -1,36 +1,36 @@
 //! The JSON API for other systems: programmes, sessions, applications and
 //! results, described by the OpenAPI document at `/api/openapi.json`.
-//! It answers to the same login sessions and the same policy table as the
+//! It answers to the same logins and the same policy table as the
 //! pages; state-changing calls need the `X-CSRF-Token` header. Errors are
 //! JSON: `{"error": "…"}` with the status code.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use sqlx::Row as _;
 use utoipa::{OpenApi, ToSchema};
 
-use crate::allocation::offers;
-use crate::applications::children::find;
-use crate::applications::queries;
-use crate::audit;
+use crate::allocation::offers::{self, Answer};
+use crate::applications::load_application;
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::{ApplicationStatus, OfferStatus};
+use crate::programmes::queries as programmes;
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::User;
+use crate::web::login::User;
+use crate::web::policy::{authorize, child_in_scope};
+use crate::web::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi))
-        .route("/api/programmes", get(list_programmes))
-        .route("/api/programmes/{id}/sessions", get(programme_sessions))
-        .route("/api/programmes/{id}/result", get(programme_result))
-        .route("/api/applications", get(list_applications))
-        .route("/api/applications/{id}", get(get_application))
-        .route("/api/applications/{id}/offer", post(answer_offer))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/api/openapi.json", openapi)
+        .get("/api/programmes", list_programmes)
+        .get("/api/programmes/{id}/sessions", programme_sessions)
+        .get("/api/programmes/{id}/result", programme_result)
+        .get("/api/applications", list_applications)
+        .get("/api/applications/{id}", get_application)
+        .post("/api/applications/{id}/offer", answer_offer)
 }
 
 #[derive(OpenApi)]
@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
     info(
         title = "Smena API",
         version = "1",
-        description = "Programmes, sessions, applications and results. Log in through /login; send the session cookie, and the X-CSRF-Token header on POST."
+        description = "Programmes, sessions, applications and results. Log in through /login; send the login cookie, and the X-CSRF-Token header on POST."
     ),
     paths(
         list_programmes,
@@ -130,13 +130,13 @@ async fn list_programmes(
 ) -> ApiResult<Vec<Programme>> {
     let u = user(u).await?;
     authorize(&u, Action::Read, Resource::Programme)?;
-    let list = crate::programmes::queries::programmes(&state.db).await?;
+    let list = programmes::programmes(&state.db).await?;
     Ok(Json(
         list.into_iter()
             .map(|p| Programme {
                 id: p.id.to_string(),
                 name: p.name,
-                status: p.status,
+                status: p.status.code().to_string(),
                 max_choices: p.max_choices,
                 commitment: p.commitment,
             })
@@ -166,15 +166,15 @@ async fn programme_sessions(
 ) -> ApiResult<Vec<SessionJson>> {
     let u = user(u).await?;
     authorize(&u, Action::Read, Resource::Session)?;
-    let rows = crate::programmes::queries::sessions(&state.db, id).await?;
+    let rows = programmes::sessions(&state.db, id).await?;
     Ok(Json(
         rows.into_iter()
             .map(|s| SessionJson {
                 code: s.code,
                 camp: s.camp,
                 country: s.country,
-                starts: s.starts,
-                ends: s.ends,
+                starts: s.starts.to_string(),
+                ends: s.ends.to_string(),
                 places: s.places,
                 min_age: s.min_age,
                 max_age: s.max_age,
@@ -209,7 +209,16 @@ async fn programme_result(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> ApiResult<ResultJson> {
-    let r = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        applicants: i32,
+        placed: i32,
+        results_digest: String,
+        seed_hex: Option<String>,
+        commitment_hex: Option<String>,
+    }
+    let r: Row = sqlx::query_as(
         "SELECT r.id, r.applicants, r.placed, r.results_digest, p.seed_hex, p.commitment_hex FROM allocation_runs r \
          JOIN programmes p ON p.id = r.programme_id WHERE r.programme_id = $1 AND r.published_at IS NOT NULL AND p.seed_revealed = 1",
     )
@@ -217,18 +226,13 @@ async fn programme_result(
     .fetch_optional(state.db.pool())
     .await?
     .ok_or(ApiError(AppError::NotFound))?;
-    let run: i64 = r.try_get("id")?;
-    let fill = crate::allocation::runs::fill(&state.db, id, run).await?;
+    let fill = crate::allocation::runs::fill(&state.db, id, r.id).await?;
     Ok(Json(ResultJson {
-        seed: r
-            .try_get::<Option<String>, _>("seed_hex")?
-            .unwrap_or_default(),
-        commitment: r
-            .try_get::<Option<String>, _>("commitment_hex")?
-            .unwrap_or_default(),
-        results_digest: r.try_get("results_digest")?,
-        applicants: r.try_get("applicants")?,
-        placed: r.try_get("placed")?,
+        seed: r.seed_hex.unwrap_or_default(),
+        commitment: r.commitment_hex.unwrap_or_default(),
+        results_digest: r.results_digest,
+        applicants: r.applicants,
+        placed: r.placed,
         sessions: fill
             .into_iter()
             .map(|f| SessionResult {
@@ -257,33 +261,35 @@ async fn list_applications(
     u: Option<User>,
 ) -> ApiResult<Vec<ApplicationSummary>> {
     let u = user(u).await?;
-    let scope = authorize(&u, Action::Read, Resource::Application)?;
-    let rows = sqlx::query(
+    let scope = authorize(&u, Action::Read, Resource::Application)?.scope();
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        reference: Option<String>,
+        status: ApplicationStatus,
+        given_name: String,
+        family_name: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.reference, a.status, c.given_name, c.family_name FROM applications a JOIN children c ON c.id = a.child_id \
-         WHERE ($1 = 'all' OR ($1 = 'own' AND c.guardian_id = $2) OR ($1 = 'school' AND c.school_id = $3)) \
-         ORDER BY a.created_at, a.id LIMIT 10000",
-    )
-    .bind(scope.name())
+         WHERE {} ORDER BY a.created_at, a.id LIMIT 10000",
+        child_in_scope(1, 2, 3)
+    )))
+    .bind(scope.code())
     .bind(u.id)
     .bind(u.school_id.unwrap_or(-1))
     .fetch_all(state.db.pool())
     .await?;
-    let list = rows
-        .into_iter()
-        .map(|r| {
-            Ok(ApplicationSummary {
-                id: r.try_get::<i64, _>("id")?.to_string(),
-                reference: r.try_get("reference")?,
-                child: format!(
-                    "{} {}",
-                    r.try_get::<String, _>("given_name")?,
-                    r.try_get::<String, _>("family_name")?
-                ),
-                status: r.try_get("status")?,
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| ApplicationSummary {
+                id: r.id.to_string(),
+                reference: r.reference,
+                child: format!("{} {}", r.given_name, r.family_name),
+                status: r.status.code().to_string(),
             })
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
-    Ok(Json(list))
+            .collect(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -323,24 +329,15 @@ async fn get_application(
     Path(id): Path<i64>,
 ) -> ApiResult<ApplicationDetail> {
     let u = user(u).await?;
-    authorize(&u, Action::Read, Resource::Application)?;
-    let application = queries::application(&state.db, id)
-        .await?
-        .ok_or(ApiError(AppError::NotFound))?;
-    let child = find(&state, &u, Action::Read, application.child_id).await?;
-    audit::note(&state.db, &u, "read", "application", Some(id), "ok", "api").await?;
+    let (application, child, permit) = load_application(&state, &u, Action::Read, id).await?;
+    state.record(&permit, Some(id), "api").await?;
     let choices: Vec<(String,)> = sqlx::query_as(
         "SELECT s.code FROM application_choices c JOIN sessions s ON s.id = c.session_id WHERE c.application_id = $1 ORDER BY c.choice_rank",
     )
     .bind(id)
     .fetch_all(state.db.pool())
     .await?;
-    let (reference,): (Option<String>,) =
-        sqlx::query_as("SELECT reference FROM applications WHERE id = $1")
-            .bind(id)
-            .fetch_one(state.db.pool())
-            .await?;
-    let offer: Option<(String, i32, String, i64)> = sqlx::query_as(
+    let offer: Option<(String, i32, OfferStatus, i64)> = sqlx::query_as(
         "SELECT s.code, o.choice_rank, o.status, o.deadline FROM offers o JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
     )
     .bind(id)
@@ -355,14 +352,14 @@ async fn get_application(
     .await?;
     Ok(Json(ApplicationDetail {
         id: id.to_string(),
-        reference,
-        status: application.status,
+        reference: application.reference,
+        status: application.status.code().to_string(),
         child: child.name(),
         choices: choices.into_iter().map(|(c,)| c).collect(),
         offer: offer.map(|(session, choice_rank, status, deadline)| OfferJson {
             session,
             choice_rank,
-            status,
+            status: status.code().to_string(),
             deadline,
         }),
         explanations: explanations
@@ -401,34 +398,11 @@ async fn answer_offer(
             e.body_text()
         )))
     })?;
-    authorize(&u, Action::Update, Resource::Application)?;
-    let application = queries::application(&state.db, id)
-        .await?
-        .ok_or(ApiError(AppError::NotFound))?;
-    find(&state, &u, Action::Update, application.child_id).await?;
-    let accept = match body.decision.as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => {
-            return Err(ApiError(AppError::BadRequest(
-                "decision must be \"accept\" or \"decline\"".into(),
-            )));
-        }
-    };
-    offers::decide(&state.db, &state.config.base_url, id, accept).await?;
-    audit::note(
-        &state.db,
-        &u,
-        "update",
-        "application",
-        Some(id),
-        "ok",
-        if accept {
-            "offer accepted (api)"
-        } else {
-            "offer declined (api)"
-        },
-    )
-    .await?;
+    let answer = Answer::parse(&body.decision).ok_or_else(|| {
+        ApiError(AppError::BadRequest(
+            "decision must be \"accept\" or \"decline\"".into(),
+        ))
+    })?;
+    offers::answer(&state, &u, id, answer).await?;
     Ok(StatusCode::NO_CONTENT)
 }

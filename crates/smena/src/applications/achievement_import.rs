@@ -12,15 +12,30 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::audit;
+use sqlx::AnyConnection;
+
+use crate::domain::access::{Action, Resource};
 use crate::imports::{self, Cell, CellProblem, Problem, Problems, Table};
 use crate::language::Language;
-use crate::store::{Db, WriteTx, new_id, now_ms};
+use crate::programmes::queries as programmes;
+use crate::store::{Db, new_id, now_ms, today};
 use crate::web::AppState;
 use crate::web::error::AppResult;
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::policy::authorize;
+use crate::web::routes::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/coordinator/achievements", form)
+        .post_upload(
+            "/coordinator/achievements/import",
+            preview,
+            imports::MAX_BYTES + 64 * 1024,
+        )
+        .post("/coordinator/achievements/import/confirm", confirm)
+}
 
 /// One row of the file, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,7 +233,7 @@ pub async fn match_children(
 /// place are not added twice); in the caller's transaction. Returns how
 /// many were added.
 pub async fn save(
-    tx: &mut WriteTx,
+    conn: &mut AnyConnection,
     rows: &[(i64, Row)],
     now: i64,
     progress: &(dyn Fn(usize) + Sync),
@@ -236,7 +251,7 @@ pub async fn save(
         .bind(r.place)
         .bind(&r.title)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
         added += done.rows_affected() as usize;
         progress(n + 1);
@@ -246,10 +261,10 @@ pub async fn save(
 
 /// The programme's level codes and places, the newest programme's.
 pub async fn scale(db: &Db) -> Result<(Vec<String>, Vec<i32>), sqlx::Error> {
-    let Some((programme, _)) = crate::programmes::queries::newest(db).await? else {
+    let Some(programme) = programmes::newest(db).await? else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let rules = super::queries::rules(db, programme).await?;
+    let rules = programmes::rules(db, programme.id).await?;
     Ok((
         rules.levels.into_iter().map(|(l, _, _)| l).collect(),
         rules.places.into_iter().map(|(p, _)| p).collect(),
@@ -266,7 +281,7 @@ async fn examine(
     let (levels, places) = scale(db).await?;
     let format = imports::Format::of(&bytes);
     let read =
-        imports::off_thread(move || read(&bytes, &crate::store::today(), &levels, &places)).await?;
+        imports::off_thread(move || read(&bytes, &today().to_string(), &levels, &places)).await?;
     let rows = match read {
         Ok(rows) => rows,
         Err(problems) => return Ok(Err(imports::refusal(&problems, lang))),
@@ -376,7 +391,7 @@ pub async fn confirm(
     visitor: Visitor,
     Form(form): Form<imports::Staged>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Create, Resource::Achievement)?;
+    let permit = authorize(&user, Action::Create, Resource::Achievement)?;
     let bytes = imports::staged(&state, &visitor, "achievements", &form).await?;
     // Checked again: children may have changed since the preview.
     let rows = match examine(&state.db, bytes.into(), visitor.language).await? {
@@ -385,19 +400,18 @@ pub async fn confirm(
             return Ok((StatusCode::BAD_REQUEST, page(&visitor, errors, None)).into_response());
         }
     };
-    let mut tx = state.db.begin_write().await?;
-    let added = save(&mut tx, &rows, now_ms(), &|_| {}).await?;
-    audit::record(
-        &mut tx,
-        &user,
-        "create",
-        "achievements",
-        None,
-        "ok",
-        &format!("{added} of {} rows added", rows.len()),
-    )
-    .await?;
-    tx.commit().await?;
+    let added = state
+        .write(&permit, async |c| {
+            let added = save(c, &rows, now_ms(), &|_| {}).await?;
+            c.audit_as(
+                Action::Import,
+                Resource::Achievement,
+                None,
+                format!("{added} of {} rows added", rows.len()),
+            );
+            Ok(added)
+        })
+        .await?;
     imports::discard(&state, &form).await;
     // Post/Redirect/Get: reloading the page never imports again.
     Ok(Redirect::to(&format!(

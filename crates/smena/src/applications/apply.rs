@@ -1,7 +1,8 @@
 //! An application: ranked choices among the sessions the child may take,
 //! consents recorded with who, when and which wording, a draft that keeps
 //! what was typed, and a submission that happens once however often it is
-//! sent (idempotency key).
+//! sent (idempotency key). Once a result is published the page shows the
+//! offer and why the child got what it got.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,20 +12,29 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::blocks;
-use super::children::find;
-use super::queries::{self, Application, Child, SessionOption};
-use super::score::{self, Breakdown};
-use crate::allocation::contract::parse_date;
-use crate::audit;
+use super::children::{child_for, find};
+use super::queries::{self, Application, Child};
 use crate::documents;
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::{ApplicationStatus, OfferStatus, ProgrammeStatus};
 use crate::language::Language;
-use crate::notifications::outbox;
-use crate::store::{new_id, now_ms, random_token};
+use crate::language::words;
+use crate::programmes::queries::{self as programmes, SessionRow};
+use crate::programmes::scoring::{self, Breakdown};
+use crate::store::{Change, Mail, new_id, now_ms, random_token};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::policy::{Permit, authorize};
+use crate::web::routes::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/children/{id}/applications", start)
+        .get("/applications/{id}", view)
+        .post("/applications/{id}", save)
+}
 
 /// The wording families agree to; the version is stored with each consent.
 pub const CONSENT_VERSION: &str = "2027-1";
@@ -36,19 +46,18 @@ pub const CONSENTS: &[(&str, &str)] = &[
 
 /// A session and whether this child may take it.
 pub struct SessionChoice {
-    pub session: SessionOption,
+    pub session: SessionRow,
     pub ineligible: Option<String>,
 }
 
+/// Why the child may not take the session, in words; `None` if it may.
 fn eligibility(
     child: &Child,
-    s: &SessionOption,
+    s: &SessionRow,
     passport_months: i32,
     lang: Language,
 ) -> Option<String> {
-    let birth = parse_date(&child.birth_date).ok()?;
-    let starts = parse_date(&s.starts).ok()?;
-    let age = smena_engine::age_on(birth, starts);
+    let age = smena_engine::age_on(child.birth_date.date(), s.starts.date());
     if age < s.min_age.max(0) as u32 || age > s.max_age.max(0) as u32 {
         return Some(lang.text_with(
             "ineligible-age",
@@ -59,13 +68,8 @@ fn eligibility(
             ],
         ));
     }
-    let ends = parse_date(&s.ends).ok()?;
-    let needed = smena_engine::add_months(ends, passport_months.max(0) as u32);
-    match child
-        .passport_expires
-        .as_deref()
-        .and_then(|p| parse_date(p).ok())
-    {
+    let needed = smena_engine::add_months(s.ends.date(), passport_months.max(0) as u32);
+    match child.passport_expires.map(|d| d.date()) {
         None => Some(lang.text_with(
             "ineligible-no-passport",
             &[("date", &lang.date(&needed.to_string()))],
@@ -81,53 +85,59 @@ fn eligibility(
     }
 }
 
-pub async fn start(
+/// Starts a draft application of a child for a programme, or finds the one
+/// it has; its id, and whether it is new.
+pub async fn start_draft(
+    c: &mut Change,
+    child: i64,
+    programme: i64,
+    at: i64,
+) -> Result<(i64, bool), sqlx::Error> {
+    let existing: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM applications WHERE child_id = $1 AND programme_id = $2")
+            .bind(child)
+            .bind(programme)
+            .fetch_optional(&mut **c)
+            .await?;
+    if let Some((id,)) = existing {
+        return Ok((id, false));
+    }
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO applications (id, programme_id, child_id, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(programme)
+    .bind(child)
+    .bind(ApplicationStatus::Draft)
+    .bind(at)
+    .bind(at)
+    .execute(&mut **c)
+    .await?;
+    c.audit_as(Action::Create, Resource::Application, Some(id), "draft");
+    Ok((id, true))
+}
+
+async fn start(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
     Path(child_id): Path<i64>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Create, Resource::Application)?;
-    let child = find(&state, &user, Action::Update, child_id).await?;
-    let programme = queries::open_programme(&state.db)
+    let permit = authorize(&user, Action::Create, Resource::Application)?;
+    let (child, _) = child_for(&state, &user, Action::Update, child_id).await?;
+    let programme = programmes::open_programme(&state.db)
         .await?
         .ok_or_else(|| AppError::BadRequest(visitor.language.text("application-no-programme")))?;
-    let now = now_ms();
-    let mut tx = state.db.begin_write().await?;
-    let existing: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM applications WHERE child_id = $1 AND programme_id = $2")
-            .bind(child.id)
-            .bind(programme.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let id = match existing {
-        Some((id,)) => id,
-        None => {
-            let id = new_id();
-            sqlx::query(
-                "INSERT INTO applications (id, programme_id, child_id, status, created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5)",
-            )
-            .bind(id)
-            .bind(programme.id)
-            .bind(child.id)
-            .bind(now)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            audit::record(
-                &mut tx,
-                &user,
-                "create",
-                "application",
-                Some(id),
-                "ok",
-                "draft",
-            )
-            .await?;
-            id
-        }
-    };
-    tx.commit().await?;
+    let id = state
+        .write(&permit, async |c| {
+            let (id, new) = start_draft(c, child.id, programme.id, now_ms()).await?;
+            if !new {
+                c.unchanged();
+            }
+            Ok(id)
+        })
+        .await?;
     Ok(Redirect::to(&format!("/applications/{id}")).into_response())
 }
 
@@ -148,11 +158,10 @@ pub struct ApplicationPage {
     errors: Vec<String>,
     notice: Option<String>,
     idem: String,
-    reference: Option<String>,
     offer: Option<Offer>,
     can_withdraw: bool,
-    /// (choice rank, session, reason code, sentence) from the published run.
-    explanations: Vec<(i32, String, String, String)>,
+    /// The published run's explanation, choice by choice, in words.
+    explanations: Vec<String>,
     /// The family's other applications, shown to the guardian only.
     siblings: Vec<blocks::Sibling>,
     /// Names of the siblings in the same block, for the guardian.
@@ -164,60 +173,51 @@ pub struct ApplicationPage {
 pub struct Offer {
     pub session: String,
     pub choice_rank: i32,
-    pub status: String,
+    pub status: OfferStatus,
     pub deadline: String,
     pub open: bool,
     /// The travel voucher has been issued (the place was accepted).
     pub voucher: bool,
 }
 
-/// Finds the application through its child, so the child's scope applies.
+#[derive(sqlx::FromRow)]
+struct OfferRow {
+    code: String,
+    choice_rank: i32,
+    status: OfferStatus,
+    deadline: i64,
+    voucher_code: Option<String>,
+}
+
+/// Finds the application through its child, so the child's scope applies;
+/// the permit it was found with.
 pub async fn load(
     state: &AppState,
     user: &User,
     action: Action,
     id: i64,
-) -> AppResult<(Application, Child)> {
-    authorize(user, action, Resource::Application)?;
+) -> AppResult<(Application, Child, Permit)> {
+    let permit = authorize(user, action, Resource::Application)?;
     if action != Action::Read {
         // Saving needs the head and the child: one query, scope included.
-        let scope = authorize(user, Action::Update, Resource::Child)?;
-        if let Some(found) = queries::application_and_child(&state.db, user, scope, id).await? {
-            return Ok(found);
-        }
-        audit::note(
-            &state.db,
-            user,
-            "update",
-            "application",
-            Some(id),
-            "denied",
-            "not found or not permitted",
-        )
-        .await?;
-        return Err(AppError::NotFound);
+        let scope = authorize(user, Action::Update, Resource::Child)?.scope();
+        return match queries::application_and_child(&state.db, user, scope, id).await? {
+            Some((application, child)) => Ok((application, child, permit)),
+            None => {
+                state
+                    .denied(user, Action::Update, Resource::Application, Some(id))
+                    .await
+            }
+        };
     }
-    let found = queries::application(&state.db, id).await?;
-    let Some(application) = found else {
-        audit::note(
-            &state.db,
-            user,
-            "read",
-            "application",
-            Some(id),
-            "denied",
-            "not found",
-        )
-        .await?;
-        return Err(AppError::NotFound);
+    let Some(application) = queries::application(&state.db, id).await? else {
+        return state
+            .denied(user, Action::Read, Resource::Application, Some(id))
+            .await;
     };
-    let child_action = if action == Action::Read {
-        Action::Read
-    } else {
-        Action::Update
-    };
-    let child = find(state, user, child_action, application.child_id).await?;
-    Ok((application, child))
+    let child_permit = authorize(user, Action::Read, Resource::Child)?;
+    let child = find(state, user, &child_permit, application.child_id).await?;
+    Ok((application, child, permit))
 }
 
 /// What to show back after a save: the choices as typed, the problems, or a
@@ -245,7 +245,8 @@ async fn page(
         errors,
         notice,
     } = feedback;
-    let programme = queries::open_programme(&state.db).await?;
+    let lang = visitor.language;
+    let programme = programmes::open_programme(&state.db).await?;
     let passport_months = programme.as_ref().map_or(0, |p| p.passport_months);
     let max_choices = programme
         .as_ref()
@@ -255,11 +256,11 @@ async fn page(
         .bind(application.programme_id)
         .fetch_one(state.db.pool())
         .await?;
-    let sessions = queries::sessions_of(&state.db, application.programme_id)
+    let sessions = programmes::sessions(&state.db, application.programme_id)
         .await?
         .into_iter()
         .map(|s| SessionChoice {
-            ineligible: eligibility(&child, &s, passport_months, visitor.language),
+            ineligible: eligibility(&child, &s, passport_months, lang),
             session: s,
         })
         .collect();
@@ -270,13 +271,13 @@ async fn page(
         .iter()
         .map(|(k, t)| (*k, *t, application.consents.iter().any(|c| c == k)))
         .collect();
-    let rules = queries::rules(&state.db, application.programme_id).await?;
+    let rules = programmes::rules(&state.db, application.programme_id).await?;
     let achievements: Vec<_> = queries::achievements(&state.db, child.id)
         .await?
         .into_iter()
         .map(|a| a.achievement)
         .collect();
-    let breakdown = score::compute(
+    let breakdown = scoring::compute(
         &rules,
         &achievements,
         child.rural(),
@@ -284,29 +285,26 @@ async fn page(
     );
     let missing_documents =
         documents::missing(&state.db, application.programme_id, child.id).await?;
+    let guardian = child.guardian_id == user.id;
     let editable =
-        application.status == "draft" && child.guardian_id == user.id && programme.is_some();
-    let (reference,): (Option<String>,) =
-        sqlx::query_as("SELECT reference FROM applications WHERE id = $1")
-            .bind(application.id)
-            .fetch_one(state.db.pool())
-            .await?;
-    let offer = sqlx::query_as::<_, (String, i32, String, i64, Option<String>)>(
-        "SELECT s.code, o.choice_rank, o.status, o.deadline, o.voucher_code FROM offers o JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
+        application.status == ApplicationStatus::Draft && guardian && programme.is_some();
+    let offer = sqlx::query_as::<_, OfferRow>(
+        "SELECT s.code, o.choice_rank, o.status, o.deadline, o.voucher_code FROM offers o \
+         JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
     )
     .bind(application.id)
     .fetch_optional(state.db.pool())
     .await?
-    .map(|(session, choice_rank, status, deadline, voucher)| Offer {
-        open: status == "offered" && deadline > now_ms() && child.guardian_id == user.id,
-        voucher: voucher.is_some() && status == "accepted",
-        session,
-        choice_rank,
-        status,
-        deadline: crate::audit::when(&deadline),
+    .map(|o| Offer {
+        open: o.status == OfferStatus::Offered && o.deadline > now_ms() && guardian,
+        voucher: o.voucher_code.is_some() && o.status == OfferStatus::Accepted,
+        session: o.code,
+        choice_rank: o.choice_rank,
+        status: o.status,
+        deadline: crate::language::when(o.deadline),
     });
-    let explanations: Vec<(i32, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT e.choice_rank, e.session_code, e.reason, e.sentence, e.words FROM explanations e \
+    let explanations: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT e.sentence, e.words FROM explanations e \
          JOIN allocation_runs r ON r.id = e.run_id AND r.published_at IS NOT NULL \
          WHERE e.application_id = $1 ORDER BY e.choice_rank",
     )
@@ -315,14 +313,10 @@ async fn page(
     .await?;
     let explanations = explanations
         .into_iter()
-        .map(|(rank, session, reason, sentence, words)| {
-            let sentence =
-                crate::allocation::wording::stored(words.as_deref(), &sentence, visitor.language);
-            (rank, session, reason, sentence)
-        })
+        .map(|(sentence, stored)| words::stored(stored.as_deref(), &sentence, lang))
         .collect();
-    let can_withdraw = child.guardian_id == user.id && application.status == "submitted";
-    let mut siblings = if child.guardian_id == user.id {
+    let can_withdraw = guardian && application.status == ApplicationStatus::Submitted;
+    let mut siblings = if guardian {
         let mut conn = state.db.pool().acquire().await?;
         blocks::siblings(&mut conn, user.id, &application).await?
     } else {
@@ -348,7 +342,6 @@ async fn page(
         notice,
         idem: random_token(),
         can_withdraw,
-        reference,
         offer,
         explanations,
         together_with: siblings
@@ -367,17 +360,17 @@ pub struct Done {
     done: Option<String>,
 }
 
-pub async fn view(
+async fn view(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
     Path(id): Path<i64>,
     Query(q): Query<Done>,
 ) -> AppResult<ApplicationPage> {
-    let (application, child) = load(&state, &user, Action::Read, id).await?;
-    audit::note(&state.db, &user, "read", "application", Some(id), "ok", "").await?;
+    let (application, child, permit) = load(&state, &user, Action::Read, id).await?;
+    state.record(&permit, Some(id), "").await?;
     let notice = match q.done.as_deref() {
-        Some("received") if application.status == "submitted" => {
+        Some("received") if application.status == ApplicationStatus::Submitted => {
             Some(visitor.language.text("application-received"))
         }
         Some("saved") => Some(visitor.language.text("application-saved")),
@@ -397,44 +390,137 @@ pub async fn view(
     .await
 }
 
+/// Records the consents given (once, the first time, with who and when)
+/// and takes back those unticked in a draft.
+pub async fn set_consents(
+    c: &mut Change,
+    application: i64,
+    given: &[&str],
+    by: i64,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    if !given.is_empty() {
+        let rows: Vec<String> = (0..given.len())
+            .map(|i| format!("(${}, $1, ${}, $2, $3, $4)", 5 + 2 * i, 6 + 2 * i))
+            .collect();
+        let sql = format!(
+            "INSERT INTO consents (id, application_id, kind, text_version, given_by, given_at) VALUES {} \
+             ON CONFLICT (application_id, kind) DO NOTHING",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(application)
+            .bind(CONSENT_VERSION)
+            .bind(by)
+            .bind(at);
+        for kind in given {
+            q = q.bind(new_id()).bind(*kind);
+        }
+        q.execute(&mut **c).await?;
+    }
+    for (kind, _) in CONSENTS.iter().filter(|(k, _)| !given.contains(k)) {
+        sqlx::query("DELETE FROM consents WHERE application_id = $1 AND kind = $2")
+            .bind(application)
+            .bind(*kind)
+            .execute(&mut **c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Submits a draft: its public reference is the next of the programme's,
+/// in submission order (the lottery is drawn for it; it is fixed and sent
+/// to the family before the seed is revealed). Counting on the programme's
+/// row serialises submissions, and refuses one to a programme that closed
+/// a moment ago. Returns the reference, or `None` if the application was
+/// no longer a draft.
+pub async fn submit(
+    c: &mut Change,
+    application: i64,
+    programme: i64,
+    idempotency_key: Option<&str>,
+    at: i64,
+) -> AppResult<Option<String>> {
+    let counted: Option<(i32, String)> = sqlx::query_as(
+        "UPDATE programmes SET submissions = submissions + 1 WHERE id = $1 AND status = $2 RETURNING submissions, code",
+    )
+    .bind(programme)
+    .bind(ProgrammeStatus::Open)
+    .fetch_optional(&mut **c)
+    .await?;
+    let Some((n, code)) = counted else {
+        return Err(AppError::Invalid("application-closed", vec![]));
+    };
+    // A key already spent on another application (a form copied between
+    // tabs, or a forged one) is refused before the write that would break
+    // its uniqueness.
+    if let Some(key) = idempotency_key {
+        let used: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM applications WHERE idempotency_key = $1 AND id <> $2")
+                .bind(key)
+                .bind(application)
+                .fetch_optional(&mut **c)
+                .await?;
+        if used.is_some() {
+            return Err(AppError::Invalid("application-form-reused", vec![]));
+        }
+    }
+    let reference = format!("{code}-{n:06}");
+    let submitted = c
+        .transition(
+            sqlx::query(
+                "UPDATE applications SET status = $1, submitted_at = $2, updated_at = $3, idempotency_key = $4, reference = $5 \
+                 WHERE id = $6 AND status = $7",
+            )
+            .bind(ApplicationStatus::Submitted)
+            .bind(at)
+            .bind(at)
+            .bind(idempotency_key)
+            .bind(&reference)
+            .bind(application)
+            .bind(ApplicationStatus::Draft),
+        )
+        .await?;
+    Ok(submitted.then_some(reference))
+}
+
 /// What the form sends: `choice_1`…, consent checkboxes, `action`, `idem`.
-pub async fn save(
+async fn save(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (application, child) = load(&state, &user, Action::Update, id).await?;
+    let (application, child, permit) = load(&state, &user, Action::Update, id).await?;
     let get = |name: &str| {
         fields
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.trim().to_string())
     };
-    let submit = get("action").as_deref() == Some("submit");
+    let submitting = get("action").as_deref() == Some("submit");
     let lang = visitor.language;
     let idem = get("idem").filter(|k| !k.is_empty());
     if child.guardian_id != user.id {
         return Err(AppError::NotFound);
     }
-    if application.status != "draft" {
-        if submit && application.status == "submitted" {
+    if application.status != ApplicationStatus::Draft {
+        if submitting && application.status == ApplicationStatus::Submitted {
             // A repeated submission (double click, retry on a slow link):
             // nothing new happens; the family sees that it was received.
             return Ok(Redirect::to(&format!("/applications/{id}?done=received")).into_response());
         }
         return Err(AppError::BadRequest(lang.text("application-unchangeable")));
     }
-    let cached = state
-        .open_programme
-        .get(&state.db)
+    let open = programmes::open_cached(&state.db, &state.cache)
         .await?
-        .filter(|c| {
-            c.0.id == application.programme_id && c.0.closes_at.is_none_or(|t| t > now_ms())
+        .filter(|o| {
+            o.programme.id == application.programme_id
+                && o.programme.closes_at.is_none_or(|t| t > now_ms())
         })
         .ok_or_else(|| AppError::BadRequest(lang.text("application-closed")))?;
-    let (programme, sessions) = (&cached.0, &cached.1);
+    let (programme, sessions) = (&open.programme, &open.sessions);
 
     let max = programme.max_choices.max(1) as usize;
     let typed: Vec<String> = (1..=max)
@@ -482,14 +568,14 @@ pub async fn save(
         .map(|(k, _)| *k)
         .filter(|k| get(&format!("consent_{k}")).is_some())
         .collect();
-    if submit {
+    if submitting {
         if picked.is_empty() && errors.is_empty() {
             errors.push(lang.text("choice-none"));
         }
         if consents.len() < CONSENTS.len() {
             errors.push(lang.text("consents-needed"));
         }
-        if !user.email_verified {
+        if !user.email_verified.0 {
             errors.push(lang.text("confirm-email-first"));
         }
         let missing = documents::missing(&state.db, programme.id, child.id).await?;
@@ -507,159 +593,75 @@ pub async fn save(
         .map(|(_, v)| v.trim().parse().unwrap_or(-1))
         .collect();
     let now = now_ms();
-    let mut tx = state.db.begin_write().await?;
+    let base = &state.config.base_url;
     // The draft is saved whatever else is wrong, as long as its choices are.
-    if together_shown || (submit && application.block_ref.is_some()) {
-        let siblings = blocks::siblings(&mut tx, child.guardian_id, &application).await?;
-        let wanted = if together_shown {
-            typed_together.clone()
-        } else {
-            siblings
-                .iter()
-                .filter(|s| s.together)
-                .map(|s| s.application_id)
-                .collect()
-        };
-        let code = |s: i64| {
-            sessions
-                .iter()
-                .find(|x| x.id == s)
-                .map_or_else(|| s.to_string(), |x| x.code.clone())
-        };
-        let problems = blocks::problems(&siblings, &wanted, &picked, &code, lang);
-        if problems.is_empty() && choices_ok {
-            blocks::set(&mut tx, &application, &siblings, &wanted, &programme.code).await?;
-        }
-        errors.extend(problems);
-    }
-    if choices_ok {
-        queries::set_choices(&mut tx, id, application.stored_choices, &picked).await?;
-    }
-    // Consents given are recorded once (the first time, with who and when);
-    // those unticked in a draft are taken back.
-    if !consents.is_empty() {
-        let rows: Vec<String> = (0..consents.len())
-            .map(|i| format!("(${}, $1, ${}, $2, $3, $4)", 5 + 2 * i, 6 + 2 * i))
-            .collect();
-        let sql = format!(
-            "INSERT INTO consents (id, application_id, kind, text_version, given_by, given_at) VALUES {} \
-             ON CONFLICT (application_id, kind) DO NOTHING",
-            rows.join(", ")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .bind(CONSENT_VERSION)
-            .bind(user.id)
-            .bind(now);
-        for kind in &consents {
-            q = q.bind(new_id()).bind(*kind);
-        }
-        q.execute(&mut *tx).await?;
-    }
-    for (kind, _) in CONSENTS.iter().filter(|(k, _)| !consents.contains(k)) {
-        sqlx::query("DELETE FROM consents WHERE application_id = $1 AND kind = $2")
-            .bind(id)
-            .bind(*kind)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let mut reference = String::new();
-    let submitted = submit
-        && errors.is_empty()
-        && {
-            // The public reference, in submission order: the lottery is drawn for
-            // it, and it is fixed (and sent to the family) before the seed is
-            // revealed. Counting on the programme's row serialises submissions.
-            // Still open? (The programme may have closed a moment ago.)
-            let counted: Option<(i32, String)> = sqlx::query_as(
-                "UPDATE programmes SET submissions = submissions + 1 WHERE id = $1 AND status = 'open' RETURNING submissions, code",
-            )
-            .bind(programme.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((n, code)) = counted else {
-                return Err(AppError::Invalid("application-closed", vec![]));
+    let (submitted, errors) = state
+        .write(&permit, async |c| {
+            let mut errors = errors;
+            if together_shown || (submitting && application.block_ref.is_some()) {
+                let siblings = blocks::siblings(c, child.guardian_id, &application).await?;
+                let wanted = if together_shown {
+                    typed_together.clone()
+                } else {
+                    siblings
+                        .iter()
+                        .filter(|s| s.together)
+                        .map(|s| s.application_id)
+                        .collect()
+                };
+                let code = |s: i64| {
+                    sessions
+                        .iter()
+                        .find(|x| x.id == s)
+                        .map_or_else(|| s.to_string(), |x| x.code.clone())
+                };
+                let problems = blocks::problems(&siblings, &wanted, &picked, &code, lang);
+                if problems.is_empty() && choices_ok {
+                    blocks::set(c, &application, &siblings, &wanted, &programme.code).await?;
+                }
+                errors.extend(problems);
+            }
+            if choices_ok {
+                queries::set_choices(c, id, application.stored_choices, &picked).await?;
+            }
+            set_consents(c, id, &consents, user.id, now).await?;
+            let reference = if submitting && errors.is_empty() {
+                submit(c, id, programme.id, idem.as_deref(), now).await?
+            } else {
+                None
             };
-            // A key already spent on another application (a form copied
-            // between tabs, or a forged one) is refused before the write
-            // that would break its uniqueness.
-            if let Some(key) = &idem {
-                let used: Option<(i64,)> = sqlx::query_as(
-                    "SELECT id FROM applications WHERE idempotency_key = $1 AND id <> $2",
-                )
-                .bind(key)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if used.is_some() {
-                    return Err(AppError::Invalid("application-form-reused", vec![]));
+            match &reference {
+                Some(reference) => {
+                    c.audit(Some(id), "submitted");
+                    let lang = user.language;
+                    c.send(Mail {
+                        to: user.email.clone(),
+                        kind: "application_received",
+                        subject: lang.text("email-received-subject"),
+                        body: lang.letter(
+                            Some(&user.full_name),
+                            "email-received-body",
+                            &[
+                                ("child", &child.name()),
+                                ("programme", &programme.name),
+                                ("reference", reference),
+                                ("link", &format!("{base}/applications/{id}")),
+                            ],
+                        ),
+                    });
+                }
+                None => {
+                    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
+                        .bind(now)
+                        .bind(id)
+                        .execute(&mut **c)
+                        .await?;
+                    c.audit(Some(id), "draft saved");
                 }
             }
-            let done = sqlx::query(
-            "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $2, idempotency_key = $3, reference = $4 \
-             WHERE id = $5 AND status = 'draft'",
-        )
-        .bind(now)
-        .bind(now)
-        .bind(&idem)
-        .bind({
-            reference = format!("{code}-{n:06}");
-            &reference
+            Ok((reference.is_some(), errors))
         })
-        .bind(id)
-        .execute(&mut *tx)
         .await?;
-            done.rows_affected() == 1
-        };
-    if !submitted {
-        sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    audit::record(
-        &mut tx,
-        &user,
-        "update",
-        "application",
-        Some(id),
-        "ok",
-        if submitted {
-            "submitted"
-        } else {
-            "draft saved"
-        },
-    )
-    .await?;
-    if submitted {
-        let (stored,): (String,) = sqlx::query_as("SELECT language FROM accounts WHERE id = $1")
-            .bind(user.id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let lang = crate::language::Language::stored(&stored);
-        outbox::enqueue(
-            &mut tx,
-            &user.email,
-            "application_received",
-            &lang.text("email-received-subject"),
-            &lang.letter(
-                Some(&user.full_name),
-                "email-received-body",
-                &[
-                    ("child", &child.name()),
-                    ("programme", &programme.name),
-                    ("reference", &reference),
-                    (
-                        "link",
-                        &format!("{}/applications/{id}", state.config.base_url),
-                    ),
-                ],
-            ),
-        )
-        .await?;
-    }
-    tx.commit().await?;
     if errors.is_empty() {
         // Post/Redirect/Get: reloading the page never sends the form again.
         let done = if submitted { "received" } else { "saved" };

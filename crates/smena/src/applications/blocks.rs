@@ -5,11 +5,12 @@
 //! choices are checked against the block's submitted applications when the
 //! draft is saved and again when it is submitted.
 
-use sqlx::{AnyConnection, Row as _};
+use sqlx::AnyConnection;
 
-use super::queries::Application;
+use super::queries::{self, Application};
+use crate::domain::states::ApplicationStatus;
 use crate::language::Language;
-use crate::store::{WriteTx, random_token};
+use crate::store::random_token;
 
 /// Most children one block may hold.
 pub const MAX_CHILDREN: usize = smena_engine::MAX_BLOCK_SIZE;
@@ -18,7 +19,7 @@ pub const MAX_CHILDREN: usize = smena_engine::MAX_BLOCK_SIZE;
 pub struct Sibling {
     pub application_id: i64,
     pub name: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     /// In the same block as the application being looked at.
     pub together: bool,
     /// The block it is in, if any.
@@ -33,43 +34,40 @@ pub async fn siblings(
     guardian: i64,
     application: &Application,
 ) -> Result<Vec<Sibling>, sqlx::Error> {
-    let rows = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        status: ApplicationStatus,
+        block_ref: Option<String>,
+        given_name: String,
+        family_name: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT a.id, a.status, a.block_ref, c.given_name, c.family_name FROM applications a \
          JOIN children c ON c.id = a.child_id \
-         WHERE c.guardian_id = $1 AND a.programme_id = $2 AND a.id <> $3 AND a.status IN ('draft', 'submitted') \
+         WHERE c.guardian_id = $1 AND a.programme_id = $2 AND a.id <> $3 AND a.status IN ($4, $5) \
          ORDER BY c.given_name, a.id",
     )
     .bind(guardian)
     .bind(application.programme_id)
     .bind(application.id)
+    .bind(ApplicationStatus::Draft)
+    .bind(ApplicationStatus::Submitted)
     .fetch_all(&mut *conn)
     .await?;
     let mut siblings = Vec::with_capacity(rows.len());
     for r in rows {
-        let id: i64 = r.try_get("id")?;
-        let status: String = r.try_get("status")?;
-        let block_ref: Option<String> = r.try_get("block_ref")?;
-        let submitted_choices = if status == "submitted" {
-            let choices: Vec<(i64,)> = sqlx::query_as(
-                "SELECT session_id FROM application_choices WHERE application_id = $1 ORDER BY choice_rank",
-            )
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-            Some(choices.into_iter().map(|c| c.0).collect())
+        let submitted_choices = if r.status == ApplicationStatus::Submitted {
+            Some(queries::choices(conn, r.id).await?)
         } else {
             None
         };
         siblings.push(Sibling {
-            application_id: id,
-            name: format!(
-                "{} {}",
-                r.try_get::<String, _>("given_name")?,
-                r.try_get::<String, _>("family_name")?
-            ),
-            status,
-            together: block_ref.is_some() && block_ref == application.block_ref,
-            block_ref,
+            application_id: r.id,
+            name: format!("{} {}", r.given_name, r.family_name),
+            status: r.status,
+            together: r.block_ref.is_some() && r.block_ref == application.block_ref,
+            block_ref: r.block_ref,
             submitted_choices,
         });
     }
@@ -127,11 +125,29 @@ pub fn problems(
     problems
 }
 
+/// Puts applications of a programme in one block called `block_ref`.
+pub async fn join(
+    conn: &mut AnyConnection,
+    programme: i64,
+    applications: &[i64],
+    block_ref: &str,
+) -> Result<(), sqlx::Error> {
+    for id in applications {
+        sqlx::query("UPDATE applications SET block_ref = $1 WHERE id = $2 AND programme_id = $3")
+            .bind(block_ref)
+            .bind(id)
+            .bind(programme)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Puts the application in one block with `wanted`, or takes it out of its
 /// block when `wanted` is empty. Children left alone in a block are taken
 /// out of it too. Call after [`problems`] found none.
 pub async fn set(
-    tx: &mut WriteTx,
+    conn: &mut AnyConnection,
     application: &Application,
     siblings: &[Sibling],
     wanted: &[i64],
@@ -169,7 +185,7 @@ pub async fn set(
             .bind(&block_ref)
             .bind(id)
             .bind(application.programme_id)
-            .execute(&mut **tx)
+            .execute(&mut *conn)
             .await?;
     }
     touched.sort();
@@ -181,7 +197,7 @@ pub async fn set(
         )
         .bind(application.programme_id)
         .bind(&r)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(())

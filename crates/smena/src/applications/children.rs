@@ -1,4 +1,5 @@
-//! A family's children: add, edit, view with score and achievements.
+//! A family's children: add, edit, view with score, achievements,
+//! documents and application.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -8,18 +9,35 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::queries::{self, AchievementRow, Child, OpenProgramme};
-use super::score::{self, Breakdown};
-use crate::allocation::contract::parse_date;
-use crate::audit;
+use super::queries::{self, AchievementRow, Child};
 use crate::documents::{self, DocumentRow};
+use crate::domain::access::{Action, Resource, Role};
+use crate::domain::values::Day;
 use crate::language::Language;
-use crate::store::{new_id, now_ms};
+use crate::programmes::queries::{self as programmes, OpenProgramme, RequiredDocument};
+use crate::programmes::scoring::{self, Achievement, Breakdown};
+use crate::store::{Change, new_id, now_ms, today};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, Role, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::policy::{Permit, authorize};
+use crate::web::routes::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/children", list)
+        .post("/children", create)
+        .get("/children/new", new_form)
+        .get("/children/{id}", view)
+        .post("/children/{id}", update)
+        .get("/children/{id}/edit", edit_form)
+        .post("/children/{id}/achievements", add_achievement)
+        .post(
+            "/children/{id}/achievements/{achievement}/delete",
+            delete_achievement,
+        )
+}
 
 /// What a parent typed into the child form, kept as typed.
 #[derive(Deserialize, Default, Clone)]
@@ -38,16 +56,16 @@ pub struct ChildForm {
     pub emergency_contact: String,
 }
 
-/// The form's values once checked.
-struct ChildValues {
-    given_name: String,
-    family_name: String,
-    birth_date: String,
-    school_id: i64,
-    category: Option<String>,
-    passport_expires: Option<String>,
-    passport_number: Option<String>,
-    emergency_contact: Option<String>,
+/// A child's details, checked.
+pub struct ChildDetails {
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Day,
+    pub school_id: i64,
+    pub category: Option<String>,
+    pub passport_expires: Option<Day>,
+    pub passport_number: Option<String>,
+    pub emergency_contact: Option<String>,
 }
 
 /// A passport number as printed: letters, digits, spaces and dashes (Russian
@@ -80,73 +98,146 @@ fn name_part(input: &str, what: &str, errors: &mut Vec<String>, lang: Language) 
     t.to_string()
 }
 
-async fn check(
-    state: &AppState,
-    form: &ChildForm,
-    categories: &[(String, String, i32)],
-    lang: Language,
-) -> AppResult<Result<ChildValues, Vec<String>>> {
-    let mut errors = Vec::new();
-    let given_name = name_part(&form.given_name, "given", &mut errors, lang);
-    let family_name = name_part(&form.family_name, "family", &mut errors, lang);
-    let today = time::OffsetDateTime::now_utc().date();
-    match parse_date(form.birth_date.trim()) {
-        Err(_) => errors.push(lang.text_with(
-            "child-invalid-birth-date",
-            &[("value", form.birth_date.trim())],
-        )),
-        Ok(d) if d > today => errors.push(lang.text("child-invalid-birth-future")),
-        Ok(d) if !(5..=19).contains(&smena_engine::age_on(d, today)) => {
-            errors.push(lang.text("child-invalid-age"));
+impl ChildForm {
+    /// The details, or every problem in `lang`.
+    async fn parse(
+        &self,
+        state: &AppState,
+        categories: &[(String, String, i32)],
+        lang: Language,
+    ) -> AppResult<Result<ChildDetails, Vec<String>>> {
+        let mut errors = Vec::new();
+        let given_name = name_part(&self.given_name, "given", &mut errors, lang);
+        let family_name = name_part(&self.family_name, "family", &mut errors, lang);
+        let today = today();
+        let birth_date = match Day::parse(self.birth_date.trim()) {
+            Err(_) => {
+                errors.push(lang.text_with(
+                    "child-invalid-birth-date",
+                    &[("value", self.birth_date.trim())],
+                ));
+                None
+            }
+            Ok(d) if d > today => {
+                errors.push(lang.text("child-invalid-birth-future"));
+                None
+            }
+            Ok(d) if !(5..=19).contains(&smena_engine::age_on(d.date(), today.date())) => {
+                errors.push(lang.text("child-invalid-age"));
+                None
+            }
+            Ok(d) => Some(d),
+        };
+        let school_id = self.school_id.trim().parse::<i64>().ok();
+        let known: Option<(i64,)> = match school_id {
+            Some(id) => {
+                sqlx::query_as("SELECT id FROM schools WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(state.db.pool())
+                    .await?
+            }
+            None => None,
+        };
+        if known.is_none() {
+            errors.push(lang.text("child-invalid-school"));
         }
-        Ok(_) => {}
-    }
-    let school_id = form.school_id.trim().parse::<i64>().ok();
-    let known: Option<(i64,)> = match school_id {
-        Some(id) => {
-            sqlx::query_as("SELECT id FROM schools WHERE id = $1")
-                .bind(id)
-                .fetch_optional(state.db.pool())
-                .await?
+        let category = Some(self.category.trim().to_string()).filter(|c| !c.is_empty());
+        if let Some(c) = &category
+            && !categories.iter().any(|(code, _, _)| code == c)
+        {
+            errors.push(lang.text("child-invalid-category"));
         }
-        None => None,
-    };
-    if known.is_none() {
-        errors.push(lang.text("child-invalid-school"));
+        let passport_expires = match self.passport_expires.trim() {
+            "" => None,
+            p => match Day::parse(p) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push(lang.text_with("child-invalid-passport-expiry", &[("value", p)]));
+                    None
+                }
+            },
+        };
+        let passport_number = passport_number(&self.passport_number, &mut errors, lang);
+        let emergency_contact =
+            Some(self.emergency_contact.trim().to_string()).filter(|c| !c.is_empty());
+        if let Some(c) = &emergency_contact
+            && (c.chars().count() > 200 || c.chars().any(char::is_control))
+        {
+            errors.push(lang.text("child-invalid-emergency-contact"));
+        }
+        let (Some(birth_date), Some((school_id,)), true) = (birth_date, known, errors.is_empty())
+        else {
+            return Ok(Err(errors));
+        };
+        Ok(Ok(ChildDetails {
+            given_name,
+            family_name,
+            birth_date,
+            school_id,
+            category,
+            passport_expires,
+            passport_number,
+            emergency_contact,
+        }))
     }
-    let category = Some(form.category.trim().to_string()).filter(|c| !c.is_empty());
-    if let Some(c) = &category
-        && !categories.iter().any(|(code, _, _)| code == c)
-    {
-        errors.push(lang.text("child-invalid-category"));
-    }
-    let passport_expires = Some(form.passport_expires.trim().to_string()).filter(|p| !p.is_empty());
-    if let Some(p) = &passport_expires
-        && parse_date(p).is_err()
-    {
-        errors.push(lang.text_with("child-invalid-passport-expiry", &[("value", p)]));
-    }
-    let passport_number = passport_number(&form.passport_number, &mut errors, lang);
-    let emergency_contact =
-        Some(form.emergency_contact.trim().to_string()).filter(|c| !c.is_empty());
-    if let Some(c) = &emergency_contact
-        && (c.chars().count() > 200 || c.chars().any(char::is_control))
-    {
-        errors.push(lang.text("child-invalid-emergency-contact"));
-    }
-    if !errors.is_empty() {
-        return Ok(Err(errors));
-    }
-    Ok(Ok(ChildValues {
-        given_name,
-        family_name,
-        birth_date: form.birth_date.trim().to_string(),
-        school_id: school_id.unwrap_or_default(),
-        category,
-        passport_expires,
-        passport_number,
-        emergency_contact,
-    }))
+}
+
+/// Adds a guardian's child; its id.
+pub async fn insert_child(
+    c: &mut Change,
+    guardian: i64,
+    d: &ChildDetails,
+) -> Result<i64, sqlx::Error> {
+    let id = new_id();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, \
+                               passport_number, emergency_contact, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(id)
+    .bind(guardian)
+    .bind(&d.given_name)
+    .bind(&d.family_name)
+    .bind(d.birth_date)
+    .bind(d.school_id)
+    .bind(&d.category)
+    .bind(d.passport_expires)
+    .bind(&d.passport_number)
+    .bind(&d.emergency_contact)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **c)
+    .await?;
+    c.audit_as(Action::Create, Resource::Child, Some(id), "");
+    Ok(id)
+}
+
+/// Records an achievement of a child.
+pub async fn insert_achievement(
+    c: &mut Change,
+    child: i64,
+    a: &Achievement,
+) -> Result<i64, sqlx::Error> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO achievements (id, child_id, level, place, title, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(child)
+    .bind(&a.level)
+    .bind(a.place)
+    .bind(&a.title)
+    .bind(now_ms())
+    .execute(&mut **c)
+    .await?;
+    c.audit_as(
+        Action::Update,
+        Resource::Child,
+        Some(child),
+        "achievement added",
+    );
+    Ok(id)
 }
 
 #[derive(Template, WebTemplate)]
@@ -156,7 +247,7 @@ pub struct ChildrenPage {
     children: Vec<Child>,
 }
 
-pub async fn list(
+async fn list(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
@@ -183,8 +274,8 @@ pub struct ChildFormPage {
 }
 
 async fn categories(state: &AppState) -> AppResult<Vec<(String, String, i32)>> {
-    Ok(match queries::open_programme(&state.db).await? {
-        Some(p) => queries::rules(&state.db, p.id).await?.categories,
+    Ok(match programmes::open_programme(&state.db).await? {
+        Some(p) => programmes::rules(&state.db, p.id).await?.categories,
         None => Vec::new(),
     })
 }
@@ -206,7 +297,7 @@ async fn form_page(
     })
 }
 
-pub async fn new_form(
+async fn new_form(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
@@ -222,72 +313,50 @@ pub async fn new_form(
     .await
 }
 
-pub async fn create(
+async fn create(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
     Form(form): Form<ChildForm>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Create, Resource::Child)?;
-    let values = match check(&state, &form, &categories(&state).await?, visitor.language).await? {
+    let permit = authorize(&user, Action::Create, Resource::Child)?;
+    let categories = categories(&state).await?;
+    let details = match form.parse(&state, &categories, visitor.language).await? {
         Ok(v) => v,
         Err(errors) => {
             let page = form_page(&state, &visitor, "/children".into(), form, errors).await?;
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
-    let id = new_id();
-    let now = now_ms();
-    let mut tx = state.db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, \
-                               passport_number, emergency_contact, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(id)
-    .bind(user.id)
-    .bind(&values.given_name)
-    .bind(&values.family_name)
-    .bind(&values.birth_date)
-    .bind(values.school_id)
-    .bind(&values.category)
-    .bind(&values.passport_expires)
-    .bind(&values.passport_number)
-    .bind(&values.emergency_contact)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(&mut tx, &user, "create", "child", Some(id), "ok", "").await?;
-    tx.commit().await?;
+    let id = state
+        .write(&permit, async |c| {
+            Ok(insert_child(c, user.id, &details).await?)
+        })
+        .await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
 
-/// The child if the user may do `action` to it; otherwise "not found", and
-/// the attempt is logged.
-pub async fn find(state: &AppState, user: &User, action: Action, id: i64) -> AppResult<Child> {
-    let scope = authorize(user, action, Resource::Child)?;
-    match queries::visible_child(&state.db, user, scope, id).await? {
+/// The child if the permit reaches it; otherwise "not found", and the
+/// attempt is recorded.
+pub async fn find(state: &AppState, user: &User, permit: &Permit, id: i64) -> AppResult<Child> {
+    match queries::visible_child(&state.db, user, permit.scope(), id).await? {
         Some(c) => Ok(c),
         None => {
-            let verb = if action == Action::Read {
-                "read"
-            } else {
-                "update"
-            };
-            audit::note(
-                &state.db,
-                user,
-                verb,
-                "child",
-                Some(id),
-                "denied",
-                "not found or not permitted",
-            )
-            .await?;
-            Err(AppError::NotFound)
+            let (action, _) = permit.on();
+            state.denied(user, action, Resource::Child, Some(id)).await
         }
     }
+}
+
+/// The child's record, for one who may do `action` to it.
+pub async fn child_for(
+    state: &AppState,
+    user: &User,
+    action: Action,
+    id: i64,
+) -> AppResult<(Child, Permit)> {
+    let permit = authorize(user, action, Resource::Child)?;
+    Ok((find(state, user, &permit, id).await?, permit))
 }
 
 #[derive(Template, WebTemplate)]
@@ -300,40 +369,32 @@ pub struct ChildPage {
     breakdown: Option<Breakdown>,
     levels: Vec<String>,
     achievements: Vec<AchievementRow>,
-    required: Vec<(String, String, String)>,
+    required: Vec<RequiredDocument>,
     documents: Vec<DocumentRow>,
     application: Option<i64>,
 }
 
-pub async fn view(
+async fn view(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
     Path(id): Path<i64>,
 ) -> AppResult<ChildPage> {
-    let child = find(&state, &user, Action::Read, id).await?;
-    audit::note(
-        &state.db,
-        &user,
-        "read",
-        "child",
-        Some(id),
-        "ok",
-        "full record",
-    )
-    .await?;
-    let programme = queries::open_programme(&state.db).await?;
+    let (child, permit) = child_for(&state, &user, Action::Read, id).await?;
+    state.record(&permit, Some(id), "full record").await?;
+    let programme = programmes::open_programme(&state.db).await?;
     let achievements = queries::achievements(&state.db, id).await?;
     let (breakdown, levels, required, application) = match &programme {
         Some(p) => {
-            let rules = queries::rules(&state.db, p.id).await?;
+            let rules = programmes::rules(&state.db, p.id).await?;
             let list: Vec<_> = achievements.iter().map(|a| a.achievement.clone()).collect();
-            let breakdown = score::compute(&rules, &list, child.rural(), child.category.as_deref());
+            let breakdown =
+                scoring::compute(&rules, &list, child.rural(), child.category.as_deref());
             let levels = rules.levels.iter().map(|l| l.0.clone()).collect();
             (
                 Some(breakdown),
                 levels,
-                queries::required_documents(&state.db, p.id).await?,
+                programmes::required_documents(&state.db, p.id).await?,
                 queries::application_of(&state.db, id, p.id).await?,
             )
         }
@@ -353,83 +414,90 @@ pub async fn view(
     })
 }
 
-pub async fn edit_form(
+async fn edit_form(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
     Path(id): Path<i64>,
 ) -> AppResult<ChildFormPage> {
-    let c = find(&state, &user, Action::Update, id).await?;
+    let (c, _) = child_for(&state, &user, Action::Update, id).await?;
     let form = ChildForm {
         given_name: c.given_name,
         family_name: c.family_name,
-        birth_date: c.birth_date,
+        birth_date: c.birth_date.to_string(),
         school_id: c.school_id.to_string(),
         category: c.category.unwrap_or_default(),
-        passport_expires: c.passport_expires.unwrap_or_default(),
+        passport_expires: c
+            .passport_expires
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         passport_number: c.passport_number.unwrap_or_default(),
         emergency_contact: c.emergency_contact.unwrap_or_default(),
     };
     form_page(&state, &visitor, format!("/children/{id}"), form, vec![]).await
 }
 
-pub async fn update(
+async fn update(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
     Path(id): Path<i64>,
     Form(form): Form<ChildForm>,
 ) -> AppResult<Response> {
-    find(&state, &user, Action::Update, id).await?;
-    let values = match check(&state, &form, &categories(&state).await?, visitor.language).await? {
+    let (_, permit) = child_for(&state, &user, Action::Update, id).await?;
+    let categories = categories(&state).await?;
+    let d = match form.parse(&state, &categories, visitor.language).await? {
         Ok(v) => v,
         Err(errors) => {
             let page = form_page(&state, &visitor, format!("/children/{id}"), form, errors).await?;
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
-    let mut tx = state.db.begin_write().await?;
-    sqlx::query(
-        "UPDATE children SET given_name = $1, family_name = $2, birth_date = $3, school_id = $4, category = $5, \
-                             passport_expires = $6, passport_number = $7, emergency_contact = $8, updated_at = $9 \
-         WHERE id = $10 AND guardian_id = $11",
-    )
-    .bind(&values.given_name)
-    .bind(&values.family_name)
-    .bind(&values.birth_date)
-    .bind(values.school_id)
-    .bind(&values.category)
-    .bind(&values.passport_expires)
-    .bind(&values.passport_number)
-    .bind(&values.emergency_contact)
-    .bind(now_ms())
-    .bind(id)
-    .bind(user.id)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(&mut tx, &user, "update", "child", Some(id), "ok", "details").await?;
-    tx.commit().await?;
+    state
+        .write(&permit, async |c| {
+            sqlx::query(
+                "UPDATE children SET given_name = $1, family_name = $2, birth_date = $3, school_id = $4, category = $5, \
+                                     passport_expires = $6, passport_number = $7, emergency_contact = $8, updated_at = $9 \
+                 WHERE id = $10 AND guardian_id = $11",
+            )
+            .bind(&d.given_name)
+            .bind(&d.family_name)
+            .bind(d.birth_date)
+            .bind(d.school_id)
+            .bind(&d.category)
+            .bind(d.passport_expires)
+            .bind(&d.passport_number)
+            .bind(&d.emergency_contact)
+            .bind(now_ms())
+            .bind(id)
+            .bind(user.id)
+            .execute(&mut **c)
+            .await?;
+            c.audit(Some(id), "details");
+            Ok(())
+        })
+        .await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
 
 #[derive(Deserialize)]
-pub struct AchievementForm {
+struct AchievementForm {
     level: String,
     place: String,
     title: String,
 }
 
-pub async fn add_achievement(
+async fn add_achievement(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
     Form(form): Form<AchievementForm>,
 ) -> AppResult<Response> {
-    find(&state, &user, Action::Update, id).await?;
-    let programme = queries::open_programme(&state.db)
+    let (_, permit) = child_for(&state, &user, Action::Update, id).await?;
+    let programme = programmes::open_programme(&state.db)
         .await?
         .ok_or_else(|| AppError::Invalid("achievement-no-programme", vec![]))?;
-    let rules = queries::rules(&state.db, programme.id).await?;
+    let rules = programmes::rules(&state.db, programme.id).await?;
     let title = form.title.trim();
     if !rules.levels.iter().any(|l| l.0 == form.level) {
         return Err(AppError::Invalid("achievement-choose-level", vec![]));
@@ -446,53 +514,36 @@ pub async fn add_achievement(
     if title.is_empty() || title.chars().count() > 200 || title.chars().any(char::is_control) {
         return Err(AppError::Invalid("achievement-describe", vec![]));
     }
-    let mut tx = state.db.begin_write().await?;
-    let aid = new_id();
-    sqlx::query("INSERT INTO achievements (id, child_id, level, place, title, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(aid)
-        .bind(id)
-        .bind(&form.level)
-        .bind(place)
-        .bind(title)
-        .bind(now_ms())
-        .execute(&mut *tx)
+    let achievement = Achievement {
+        level: form.level.clone(),
+        place,
+        title: title.to_string(),
+    };
+    state
+        .write(&permit, async |c| {
+            insert_achievement(c, id, &achievement).await?;
+            Ok(())
+        })
         .await?;
-    audit::record(
-        &mut tx,
-        &user,
-        "update",
-        "child",
-        Some(id),
-        "ok",
-        "achievement added",
-    )
-    .await?;
-    tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#achievements")).into_response())
 }
 
-pub async fn delete_achievement(
+async fn delete_achievement(
     State(state): State<AppState>,
     user: User,
     Path((id, achievement)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    find(&state, &user, Action::Update, id).await?;
-    let mut tx = state.db.begin_write().await?;
-    sqlx::query("DELETE FROM achievements WHERE id = $1 AND child_id = $2")
-        .bind(achievement)
-        .bind(id)
-        .execute(&mut *tx)
+    let (_, permit) = child_for(&state, &user, Action::Update, id).await?;
+    state
+        .write(&permit, async |c| {
+            sqlx::query("DELETE FROM achievements WHERE id = $1 AND child_id = $2")
+                .bind(achievement)
+                .bind(id)
+                .execute(&mut **c)
+                .await?;
+            c.audit(Some(id), "achievement removed");
+            Ok(())
+        })
         .await?;
-    audit::record(
-        &mut tx,
-        &user,
-        "update",
-        "child",
-        Some(id),
-        "ok",
-        "achievement removed",
-    )
-    .await?;
-    tx.commit().await?;
     Ok(Redirect::to(&format!("/children/{id}#achievements")).into_response())
 }

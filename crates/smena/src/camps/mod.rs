@@ -5,36 +5,35 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
-use sqlx::Row as _;
 
-use crate::allocation::contract::parse_date;
-use crate::audit;
+use crate::domain::access::{Action, Resource, Scope};
+use crate::domain::states::OfferStatus;
+use crate::domain::values::Day;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, Scope, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::policy::authorize;
+use crate::web::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/camp/placements", get(placements))
+pub fn router() -> Routes {
+    Routes::new().get("/camp/placements", placements)
 }
 
 /// A child placed in one of the camp's sessions.
 pub struct Placed {
     pub name: String,
-    pub birth_date: String,
+    pub birth_date: Day,
     pub age: u32,
-    /// "accepted", or "awaiting the family's answer".
-    pub status: &'static str,
+    /// Accepted, or offered and awaiting the family's answer.
+    pub status: OfferStatus,
 }
 
 pub struct SessionPlacements {
     pub code: String,
-    pub starts: String,
-    pub ends: String,
+    pub starts: Day,
+    pub ends: Day,
     pub places: i32,
     pub accepted: usize,
     pub children: Vec<Placed>,
@@ -48,13 +47,28 @@ pub struct PlacementsPage {
     sessions: Vec<SessionPlacements>,
 }
 
+/// A session of the camp and, when there is one, a child offered a place
+/// in it.
+#[derive(sqlx::FromRow)]
+struct Row {
+    session: i64,
+    code: String,
+    starts: Day,
+    ends: Day,
+    places: i32,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    birth_date: Option<Day>,
+    status: Option<OfferStatus>,
+}
+
 async fn placements(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
 ) -> AppResult<PlacementsPage> {
-    let scope = authorize(&user, Action::Read, Resource::Placement)?;
-    let camp = match scope {
+    let permit = authorize(&user, Action::Read, Resource::Placement)?;
+    let camp = match permit.scope() {
         Scope::Camp => user.camp_id.ok_or(AppError::NotFound)?,
         _ => return Err(AppError::NotFound),
     };
@@ -65,26 +79,27 @@ async fn placements(
         .ok_or(AppError::NotFound)?;
     // Offers exist only once a result is published; declined, expired and
     // withdrawn places are not coming.
-    let rows = sqlx::query(
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT s.id AS session, s.code, s.starts, s.ends, s.places, c.given_name, c.family_name, c.birth_date, o.status \
-         FROM sessions s LEFT JOIN offers o ON o.session_id = s.id AND o.status IN ('offered', 'accepted') \
+         FROM sessions s LEFT JOIN offers o ON o.session_id = s.id AND o.status IN ($2, $3) \
          LEFT JOIN applications a ON a.id = o.application_id LEFT JOIN children c ON c.id = a.child_id \
          WHERE s.camp_id = $1 ORDER BY s.starts, s.code, c.family_name, c.given_name",
     )
     .bind(camp)
+    .bind(OfferStatus::Offered)
+    .bind(OfferStatus::Accepted)
     .fetch_all(state.db.pool())
     .await?;
     let mut sessions: Vec<SessionPlacements> = Vec::new();
     let mut last_session = None;
     for r in rows {
-        let session: i64 = r.try_get("session")?;
-        if last_session != Some(session) {
-            last_session = Some(session);
+        if last_session != Some(r.session) {
+            last_session = Some(r.session);
             sessions.push(SessionPlacements {
-                code: r.try_get("code")?,
-                starts: r.try_get("starts")?,
-                ends: r.try_get("ends")?,
-                places: r.try_get("places")?,
+                code: r.code.clone(),
+                starts: r.starts,
+                ends: r.ends,
+                places: r.places,
                 accepted: 0,
                 children: Vec::new(),
             });
@@ -92,41 +107,25 @@ async fn placements(
         let Some(s) = sessions.last_mut() else {
             continue;
         };
-        let Some(status) = r.try_get::<Option<String>, _>("status")? else {
+        let (Some(status), Some(birth_date)) = (r.status, r.birth_date) else {
             continue;
         };
-        let birth_date: String = r.try_get("birth_date")?;
-        let age = match (parse_date(&birth_date), parse_date(&s.starts)) {
-            (Ok(b), Ok(on)) => smena_engine::age_on(b, on),
-            _ => 0,
-        };
-        let accepted = status == "accepted";
+        let accepted = status == OfferStatus::Accepted;
         s.accepted += usize::from(accepted);
         s.children.push(Placed {
             name: format!(
                 "{} {}",
-                r.try_get::<String, _>("family_name")?,
-                r.try_get::<String, _>("given_name")?
+                r.family_name.unwrap_or_default(),
+                r.given_name.unwrap_or_default()
             ),
             birth_date,
-            age,
-            status: if accepted {
-                "accepted"
-            } else {
-                "awaiting the family's answer"
-            },
+            age: smena_engine::age_on(birth_date.date(), r.starts.date()),
+            status,
         });
     }
-    audit::note(
-        &state.db,
-        &user,
-        "read",
-        "placements",
-        Some(camp),
-        "ok",
-        "children placed with the camp",
-    )
-    .await?;
+    state
+        .record(&permit, Some(camp), "children placed with the camp")
+        .await?;
     Ok(PlacementsPage {
         nav: Nav::from(&visitor),
         camp: camp_name,

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 
 use super::progress::Progress;
 use super::serve::{open, runtime};
-use super::{Failure, shown, write_all_or_nothing};
+use super::{DatabaseArg, Failure, shown, write_all_or_nothing};
+use crate::domain::access::{Action, Resource};
 use crate::exports::{self, ExportError, Format, Table};
+use crate::store::Actor;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -22,9 +24,8 @@ pub struct Args {
     /// The programme, by id or code (default: the newest)
     #[arg(long)]
     programme: Option<String>,
-    /// A SQLite file path or sqlite:// URL, or a postgres:// URL
-    #[arg(long, default_value = "smena.db")]
-    database: String,
+    #[command(flatten)]
+    database: DatabaseArg,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -47,7 +48,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let reading = Progress::stage("reading");
     let sheet = runtime()?.block_on(async {
-        let db = open(&args.database).await?;
+        let db = open(&args.database.url).await?;
         let programme: Option<(i64,)> = match &args.programme {
             Some(p) => {
                 sqlx::query_as("SELECT id FROM programmes WHERE code = $1 OR CAST(id AS TEXT) = $1")
@@ -57,7 +58,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             }
             None => crate::programmes::queries::newest(&db)
                 .await
-                .map(|p| p.map(|(id, _)| (id,))),
+                .map(|p| p.map(|p| (p.id,))),
         }
         .map_err(|e| Failure::Other(e.into()))?;
         let Some((programme,)) = programme else {
@@ -95,20 +96,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
             ExportError::NotFound(what) => Failure::BadInput(format!("nothing to export: {what}")),
             e => Failure::Other(e.into()),
         })?;
-        let mut tx = db
-            .begin_write()
-            .await
-            .map_err(|e| Failure::Other(e.into()))?;
-        crate::audit::record_system(
-            &mut tx,
-            "export",
-            table.name(),
-            session.or(Some(programme)),
-            &format!("{} rows to a file", sheet.rows.len()),
-        )
-        .await
-        .map_err(|e| Failure::Other(e.into()))?;
-        tx.commit().await.map_err(|e| Failure::Other(e.into()))?;
+        let resource = match table {
+            Table::Manifest => Resource::TravelPapers,
+            _ => Resource::Report,
+        };
+        db.write(Actor::CommandLine, (Action::Export, resource), async |c| {
+            c.audit(
+                session.or(Some(programme)),
+                format!("{}: {} rows to a file", table.name(), sheet.rows.len()),
+            );
+            Ok::<_, anyhow::Error>(())
+        })
+        .await?;
         db.close().await;
         Ok(sheet)
     })?;

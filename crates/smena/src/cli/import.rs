@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 
-use super::Failure;
 use super::progress::Progress;
 use super::serve::{open, runtime};
+use super::{DatabaseArg, Failure};
+use crate::domain::access::{Action, Resource};
 use crate::schools::roster;
-use crate::store::now_ms;
+use crate::store::{Actor, now_ms, today};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,9 +30,8 @@ enum What {
 struct AchievementArgs {
     /// The spreadsheet: .xlsx or .csv
     file: PathBuf,
-    /// A SQLite file path or sqlite:// URL, or a postgres:// URL
-    #[arg(long, default_value = "smena.db")]
-    database: String,
+    #[command(flatten)]
+    database: DatabaseArg,
     /// Write the achievements (without it, nothing is written)
     #[arg(long)]
     yes: bool,
@@ -44,9 +44,8 @@ struct RosterArgs {
     /// The school, by name or id
     #[arg(long)]
     school: String,
-    /// A SQLite file path or sqlite:// URL, or a postgres:// URL
-    #[arg(long, default_value = "smena.db")]
-    database: String,
+    #[command(flatten)]
+    database: DatabaseArg,
     /// Write the pupils (without it, nothing is written)
     #[arg(long)]
     yes: bool,
@@ -73,12 +72,12 @@ fn achievements_import(args: AchievementArgs) -> Result<(), Failure> {
         ))
     };
     runtime()?.block_on(async {
-        let db = open(&args.database).await?;
+        let db = open(&args.database.url).await?;
         let (levels, places) = achievement_import::scale(&db)
             .await
             .map_err(|e| Failure::Other(e.into()))?;
         let format = crate::imports::Format::of(&bytes);
-        let rows = achievement_import::read(&bytes, &crate::store::today(), &levels, &places)
+        let rows = achievement_import::read(&bytes, &today().to_string(), &levels, &places)
             .map_err(refused)?;
         let rows = achievement_import::match_children(&db, format, rows)
             .await
@@ -94,24 +93,22 @@ fn achievements_import(args: AchievementArgs) -> Result<(), Failure> {
             return Ok(());
         }
         let writing = Progress::new("writing", rows.len() as u64);
-        let mut tx = db
-            .begin_write()
-            .await
-            .map_err(|e| Failure::Other(e.into()))?;
-        let added =
-            achievement_import::save(&mut tx, &rows, now_ms(), &|n| writing.set(n as u64))
-                .await
-                .map_err(|e| Failure::Other(e.into()))?;
-        crate::audit::record_system(
-            &mut tx,
-            "create",
-            "achievements",
-            None,
-            &format!("{added} of {} rows added from the command line", rows.len()),
-        )
-        .await
-        .map_err(|e| Failure::Other(e.into()))?;
-        tx.commit().await.map_err(|e| Failure::Other(e.into()))?;
+        let added = db
+            .write(
+                Actor::CommandLine,
+                (Action::Import, Resource::Achievement),
+                async |c| {
+                    let added =
+                        achievement_import::save(c, &rows, now_ms(), &|n| writing.set(n as u64))
+                            .await?;
+                    c.audit(
+                        None,
+                        format!("{added} of {} rows added from the command line", rows.len()),
+                    );
+                    Ok::<_, anyhow::Error>(added)
+                },
+            )
+            .await?;
         writing.finish();
         println!(
             "{added} achievements added ({} in the file; those already recorded are not added twice).",
@@ -126,7 +123,7 @@ fn roster_import(args: RosterArgs) -> Result<(), Failure> {
     let reading = Progress::stage("reading");
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Failure::BadInput(format!("{}: {e}", args.file.display())))?;
-    let today = crate::store::today();
+    let today = today().to_string();
     let pupils = roster::read(&bytes, &today).map_err(|problems| {
         Failure::BadInput(format!(
             "{}: nothing was imported.\n{}",
@@ -137,7 +134,7 @@ fn roster_import(args: RosterArgs) -> Result<(), Failure> {
     drop(bytes);
     reading.finish();
     runtime()?.block_on(async {
-        let db = open(&args.database).await?;
+        let db = open(&args.database.url).await?;
         let school: Option<(i64, String)> = sqlx::query_as(
             "SELECT id, name FROM schools WHERE name = $1 OR CAST(id AS TEXT) = $1",
         )
@@ -160,17 +157,19 @@ fn roster_import(args: RosterArgs) -> Result<(), Failure> {
             return Ok(());
         }
         let writing = Progress::new("writing", pupils.len() as u64);
-        let mut tx = db
-            .begin_write()
-            .await
-            .map_err(|e| Failure::Other(e.into()))?;
-        roster::save(&mut tx, school, &pupils, now_ms(), &|n| writing.set(n as u64))
-            .await
-            .map_err(|e| Failure::Other(e.into()))?;
-        crate::audit::record_system(&mut tx, "update", "roster", Some(school), &format!("{} pupils imported from the command line", pupils.len()))
-            .await
-            .map_err(|e| Failure::Other(e.into()))?;
-        tx.commit().await.map_err(|e| Failure::Other(e.into()))?;
+        db.write(
+            Actor::CommandLine,
+            (Action::Import, Resource::Roster),
+            async |c| {
+                roster::save(c, school, &pupils, now_ms(), &|n| writing.set(n as u64)).await?;
+                c.audit(
+                    Some(school),
+                    format!("{} pupils imported from the command line", pupils.len()),
+                );
+                Ok::<_, anyhow::Error>(())
+            },
+        )
+        .await?;
         writing.finish();
         println!("{} pupils imported for {name}.", pupils.len());
         db.close().await;

@@ -104,6 +104,15 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The database a command works on (`--database`), the same for every
+/// command that takes one.
+#[derive(clap::Args)]
+pub struct DatabaseArg {
+    /// A SQLite file path or sqlite:// URL, or a postgres:// URL
+    #[arg(long = "database", default_value = "smena.db")]
+    pub url: String,
+}
+
 /// The two input files of the allocation contract.
 #[derive(clap::Args)]
 pub struct InputFiles {

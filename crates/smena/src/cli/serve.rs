@@ -4,19 +4,19 @@ use std::net::SocketAddr;
 
 use anyhow::Context as _;
 
-use super::Failure;
+use super::{DatabaseArg, Failure};
+use crate::notifications::delivery::{MailConfig, Security, tls_parameters};
 use crate::scenario::demo;
 use crate::store::{Db, redact};
-use crate::web::{self, AppState, Config};
+use crate::web::{AppState, Config};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// A SQLite file path or sqlite:// URL, or a postgres:// URL
-    #[arg(long, default_value = "smena.db")]
-    database: String,
+    #[command(flatten)]
+    database: DatabaseArg,
     /// The address people use to reach the service (for links in e-mails);
     /// defaults to http://LISTEN. An https:// address makes cookies Secure.
     #[arg(long)]
@@ -86,8 +86,8 @@ fn files_dir(database: &str, given: Option<std::path::PathBuf>) -> std::path::Pa
 
 #[derive(clap::Args)]
 pub struct MigrateArgs {
-    #[arg(long, default_value = "smena.db")]
-    database: String,
+    #[command(flatten)]
+    database: DatabaseArg,
 }
 
 pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -126,37 +126,37 @@ async fn listen(addr: SocketAddr) -> Result<tokio::net::TcpListener, Failure> {
 pub fn serve(args: ServeArgs) -> Result<(), Failure> {
     logging();
     runtime()?.block_on(async {
-        let db = open(&args.database).await?;
+        let db = open(&args.database.url).await?;
         let listener = listen(args.listen).await?;
-        let files = files_dir(&args.database, args.files);
+        let files = files_dir(&args.database.url, args.files);
         let mut config = Config::new(&listener.local_addr().map_err(anyhow::Error::from)?, files);
         if let Some(base) = args.base_url {
             config.secure_cookies = base.starts_with("https://");
             config.base_url = base.trim_end_matches('/').to_string();
         }
         config.trusted_proxies = args.trusted_proxies;
+        let mut mail = None;
         if let Some(smtp) = &args.smtp {
             let domain = mail_domain(&config.base_url);
             let from = args
                 .mail_from
                 .clone()
                 .unwrap_or_else(|| format!("Smena <noreply@{domain}>"));
-            let mut mail =
-                crate::notifications::delivery::MailConfig::from_url(smtp, &from, &domain)
-                    .map_err(|e| Failure::BadInput(format!("--smtp/--mail-from: {e}")))?;
+            let mut smtp = MailConfig::from_url(smtp, &from, &domain)
+                .map_err(|e| Failure::BadInput(format!("--smtp/--mail-from: {e}")))?;
             if let Some(path) = &args.smtp_ca {
-                mail.trusted_certificate = Some(std::fs::read(path).map_err(|e| {
+                smtp.trusted_certificate = Some(std::fs::read(path).map_err(|e| {
                     Failure::BadInput(format!("--smtp-ca {}: {e}", path.display()))
                 })?);
             }
-            if mail.security != crate::notifications::delivery::Security::Plain {
-                crate::notifications::delivery::tls_parameters(&mail)
+            if smtp.security != Security::Plain {
+                tls_parameters(&smtp)
                     .map_err(|e| Failure::BadInput(format!("--smtp/--smtp-ca: {e}")))?;
             }
-            config.mail = Some(mail);
+            mail = Some(smtp);
         }
-        tracing::info!(database = %redact(&args.database), url = %config.base_url, "serving");
-        web::serve(listener, AppState::new(db, config))
+        tracing::info!(database = %redact(&args.database.url), url = %config.base_url, "serving");
+        crate::app::serve(listener, AppState::new(db, config), mail)
             .await
             .map_err(Failure::Other)
     })
@@ -184,7 +184,7 @@ pub fn demo(args: DemoArgs) -> Result<(), Failure> {
             println!("  {:<26} {}", login.role.title(), login.email);
         }
         println!("Stop with Ctrl-C.");
-        web::serve(listener, AppState::new(db, config))
+        crate::app::serve(listener, AppState::new(db, config), None)
             .await
             .map_err(Failure::Other)
     })
@@ -192,8 +192,8 @@ pub fn demo(args: DemoArgs) -> Result<(), Failure> {
 
 pub fn migrate(args: MigrateArgs) -> Result<(), Failure> {
     runtime()?.block_on(async {
-        open(&args.database).await?;
-        println!("{} is up to date", redact(&args.database));
+        open(&args.database.url).await?;
+        println!("{} is up to date", redact(&args.database.url));
         Ok(())
     })
 }

@@ -2,27 +2,26 @@
 //! places per session, each district's share of places against its share
 //! of applicants, and score distributions with each session's cutoff.
 
-pub mod charts;
-
 use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 
-use crate::allocation::runs::{self, SessionFill};
+use crate::allocation::runs;
+use crate::charts::{self, Demand, ScoreDistribution};
+use crate::domain::access::{Action, Resource};
+use crate::programmes::queries as programmes;
 use crate::store::Db;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::{User, Visitor};
-use charts::ScoreDistribution;
+use crate::web::policy::authorize;
+use crate::web::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/coordinator/dashboard", get(dashboard))
+pub fn router() -> Routes {
+    Routes::new().get("/coordinator/dashboard", dashboard)
 }
 
 /// Submitted applications per day (UTC), oldest first.
@@ -49,28 +48,25 @@ pub async fn applications_by_day(
 
 /// Places and demand per session from the applications as they stand
 /// (before any run, too).
-pub async fn demand(db: &Db, programme: i64) -> Result<Vec<SessionFill>, sqlx::Error> {
-    let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT s.code, k.name, CAST(s.places AS BIGINT), \
+pub async fn demand(db: &Db, programme: i64) -> Result<Vec<Demand>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT s.code, CAST(s.places AS BIGINT), \
                 (SELECT COUNT(*) FROM application_choices c JOIN applications a ON a.id = c.application_id \
                   WHERE c.session_id = s.id AND c.choice_rank = 1 AND a.submitted_at IS NOT NULL), \
                 (SELECT COUNT(*) FROM application_choices c JOIN applications a ON a.id = c.application_id \
                   WHERE c.session_id = s.id AND a.submitted_at IS NOT NULL) \
-         FROM sessions s JOIN camps k ON k.id = s.camp_id WHERE s.programme_id = $1 ORDER BY s.starts, s.code",
+         FROM sessions s WHERE s.programme_id = $1 ORDER BY s.starts, s.code",
     )
     .bind(programme)
     .fetch_all(db.pool())
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(code, camp, places, first, any)| SessionFill {
-            code,
-            camp,
+        .map(|(session, places, first, ranked)| Demand {
+            session,
             places,
-            demand_first: first,
-            demand_any: any,
-            filled: 0,
-            lowest_score: None,
+            ranked,
+            first,
         })
         .collect())
 }
@@ -147,9 +143,10 @@ async fn dashboard(
     visitor: Visitor,
 ) -> AppResult<DashboardPage> {
     authorize(&user, Action::Read, Resource::Report)?;
-    let (programme, name) = crate::programmes::queries::newest(&state.db)
+    let newest = programmes::newest(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
+    let (programme, name) = (newest.id, newest.name);
     let timeline = charts::timeline_chart(
         &applications_by_day(&state.db, programme).await?,
         visitor.language,
@@ -159,7 +156,7 @@ async fn dashboard(
     let (run_label, shares, scores) = match run {
         None => (None, String::new(), String::new()),
         Some(r) => (
-            Some(r.label.clone()),
+            Some(r.label_in(&visitor.language)),
             charts::share_chart(
                 &crate::allocation::by_district(&state.db, r.id).await?,
                 visitor.language,

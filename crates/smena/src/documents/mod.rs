@@ -1,126 +1,192 @@
-//! Documents: families upload what the programme requires; the coordinator
-//! accepts each or rejects it with a reason the family sees.
-
-pub mod papers;
-pub mod storage;
+//! Documents: families upload what the programme requires for each child;
+//! the coordinator reviews each (accepts it, or rejects it with a reason
+//! the family is told). Scans are stored by content (`store::files`),
+//! checked by what they contain, and served only as downloads.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
+use axum::extract::{Form, Multipart, Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
-use sqlx::Row as _;
 
-use crate::applications::children::find;
-use crate::applications::queries;
-use crate::audit;
-use crate::notifications::outbox;
-use crate::store::{Db, new_id, now_ms};
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::DocumentStatus;
+use crate::language::Language;
+use crate::programmes::queries as programmes;
+use crate::store::{Db, Mail, files, new_id, now_ms, today};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::policy::{Permit, authorize, child_in_scope};
+use crate::web::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/children/{id}/documents",
-            // Files over 10 MB are read to the end and refused with an
-            // explanation; bodies over 64 MB are cut off.
-            post(upload).layer(DefaultBodyLimit::max(storage::DRAIN_BYTES)),
-        )
-        .route("/documents/{id}", get(download))
-        .route("/coordinator/documents", get(review_page))
-        .route("/coordinator/documents/{id}/review", post(review))
-        .merge(papers::router())
+pub fn router() -> Routes {
+    Routes::new()
+        // Files over 10 MB are read to the end and refused with an
+        // explanation; bodies over 64 MB are cut off.
+        .post_upload("/children/{id}/documents", upload, files::DRAIN_BYTES)
+        .get("/documents/{id}", download)
+        .get("/coordinator/documents", review_page)
+        .post("/coordinator/documents/{id}/review", review)
 }
 
+/// The name of a document's kind as the programme's coordinator wrote it
+/// (the newest programme that requires it), else its code.
+const KIND_NAME: &str = "COALESCE((SELECT r.name FROM required_documents r JOIN programmes p ON p.id = r.programme_id \
+     WHERE r.kind = d.kind ORDER BY p.created_at DESC LIMIT 1), d.kind) AS name";
+
+/// A child's document as its family and the coordinator see it.
+#[derive(sqlx::FromRow)]
 pub struct DocumentRow {
     pub id: i64,
     pub kind: String,
+    /// What the programme calls the kind.
+    pub name: String,
     pub original_name: String,
     pub size: i64,
-    pub status: String,
+    pub status: DocumentStatus,
     pub reason: Option<String>,
 }
 
 pub async fn of_child(db: &Db, child: i64) -> Result<Vec<DocumentRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, kind, original_name, size, status, reason FROM documents WHERE child_id = $1 ORDER BY uploaded_at, id",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT d.id, d.kind, {KIND_NAME}, d.original_name, d.size, d.status, d.reason FROM documents d \
+         WHERE d.child_id = $1 ORDER BY d.uploaded_at, d.id"
+    )))
     .bind(child)
     .fetch_all(db.pool())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(DocumentRow {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                original_name: r.try_get("original_name")?,
-                size: r.try_get("size")?,
-                status: r.try_get("status")?,
-                reason: r.try_get("reason")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Names of required documents the child has no usable (not rejected) copy of.
 pub async fn missing(db: &Db, programme: i64, child: i64) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT r.name FROM required_documents r WHERE r.programme_id = $1 AND NOT EXISTS \
-         (SELECT 1 FROM documents d WHERE d.child_id = $2 AND d.kind = r.kind AND d.status <> 'rejected') \
+         (SELECT 1 FROM documents d WHERE d.child_id = $2 AND d.kind = r.kind AND d.status <> $3) \
          ORDER BY r.deadline, r.kind",
     )
     .bind(programme)
     .bind(child)
+    .bind(DocumentStatus::Rejected)
     .fetch_all(db.pool())
     .await?;
     Ok(rows.into_iter().map(|(name,)| name).collect())
 }
 
-async fn upload(
-    State(state): State<AppState>,
-    user: User,
-    Path(child_id): Path<i64>,
-    mut multipart: Multipart,
-) -> AppResult<Response> {
-    authorize(&user, Action::Create, Resource::Document)?;
-    let child = find(&state, &user, Action::Update, child_id).await?;
-    let too_large = || {
-        AppError::Invalid(
-            "upload-too-large",
-            vec![("n", (storage::MAX_BYTES / (1024 * 1024)).to_string())],
-        )
-    };
+/// The kinds of document a child has accepted.
+pub async fn accepted_kinds(db: &Db, child: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT kind FROM documents WHERE child_id = $1 AND status = $2")
+            .bind(child)
+            .bind(DocumentStatus::Accepted)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(rows.into_iter().map(|(k,)| k).collect())
+}
+
+/// Whether the child is within the permit's scope; a child outside it is
+/// recorded as a refused attempt and answered as not found.
+async fn child_within(state: &AppState, user: &User, permit: &Permit, child: i64) -> AppResult<()> {
+    let sql = format!(
+        "SELECT c.id FROM children c WHERE c.id = $1 AND {}",
+        child_in_scope(2, 3, 4)
+    );
+    let found: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(child)
+        .bind(permit.scope().code())
+        .bind(user.id)
+        .bind(user.school_id.unwrap_or(-1))
+        .fetch_optional(state.db.pool())
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => {
+            let (action, _) = permit.on();
+            state
+                .denied(user, action, Resource::Child, Some(child))
+                .await
+        }
+    }
+}
+
+/// A scan as stored: what it is, its name, and where its bytes are.
+pub struct Upload {
+    pub kind: String,
+    pub name: String,
+    pub content_type: &'static str,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// Records an uploaded scan of a child's document, waiting for review; its
+/// id.
+pub async fn record_upload(
+    c: &mut crate::store::Change,
+    child: i64,
+    upload: &Upload,
+    uploaded_by: i64,
+) -> Result<i64, sqlx::Error> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO documents (id, child_id, kind, original_name, content_type, size, sha256, status, uploaded_at, uploaded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(child)
+    .bind(&upload.kind)
+    .bind(&upload.name)
+    .bind(upload.content_type)
+    .bind(upload.size)
+    .bind(&upload.sha256)
+    .bind(DocumentStatus::Pending)
+    .bind(now_ms())
+    .bind(uploaded_by)
+    .execute(&mut **c)
+    .await?;
+    c.audit_as(
+        Action::Create,
+        Resource::Document,
+        Some(id),
+        format!("{} of child {child}", upload.kind),
+    );
+    Ok(id)
+}
+
+fn too_large() -> AppError {
+    AppError::Invalid(
+        "upload-too-large",
+        vec![("n", (files::MAX_BYTES / (1024 * 1024)).to_string())],
+    )
+}
+
+/// Reads the form: the kind of document and the file (read to the end even
+/// when too large, so the family gets the explanation, not a broken
+/// connection).
+async fn receive(
+    multipart: &mut Multipart,
+) -> AppResult<(Option<String>, Option<(String, Vec<u8>)>)> {
     let mut kind = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut file = None;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status().as_u16() == 413 => return Err(too_large()),
-            Err(_) => {
-                return Err(AppError::Invalid("upload-incomplete", vec![]));
-            }
+            Err(_) => return Err(AppError::Invalid("upload-incomplete", vec![])),
         };
         match field.name() {
             Some("kind") => kind = field.text().await.ok(),
             Some("file") => {
-                let name = storage::clean_name(field.file_name().unwrap_or(""));
-                // Read to the end even when too large, so that the family
-                // gets the explanation instead of a broken connection.
+                let name = files::clean_name(field.file_name().unwrap_or(""));
                 let mut data = Vec::new();
                 let mut oversize = false;
                 let mut field = field;
                 loop {
                     match field.chunk().await {
                         Ok(Some(chunk)) => {
-                            if !oversize && data.len() + chunk.len() > storage::MAX_BYTES {
+                            if !oversize && data.len() + chunk.len() > files::MAX_BYTES {
                                 oversize = true;
                                 data = Vec::new();
                             }
@@ -130,9 +196,7 @@ async fn upload(
                         }
                         Ok(None) => break,
                         Err(e) if e.status().as_u16() == 413 => return Err(too_large()),
-                        Err(_) => {
-                            return Err(AppError::Invalid("upload-incomplete", vec![]));
-                        }
+                        Err(_) => return Err(AppError::Invalid("upload-incomplete", vec![])),
                     }
                 }
                 if oversize {
@@ -143,64 +207,66 @@ async fn upload(
             _ => {}
         }
     }
-    let programme = queries::open_programme(&state.db)
+    Ok((kind, file))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    user: User,
+    Path(child): Path<i64>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let permit = authorize(&user, Action::Create, Resource::Document)?;
+    child_within(&state, &user, &permit, child).await?;
+    let (kind, file) = receive(&mut multipart).await?;
+    let programme = programmes::open_programme(&state.db)
         .await?
         .ok_or_else(|| AppError::Invalid("upload-no-programme", vec![]))?;
-    let required = queries::required_documents(&state.db, programme.id).await?;
+    let required = programmes::required_documents(&state.db, programme.id).await?;
     let kind = kind.unwrap_or_default();
-    let Some((_, document, deadline)) = required.iter().find(|(k, _, _)| *k == kind) else {
+    let Some(requirement) = required.iter().find(|r| r.kind == kind) else {
         return Err(AppError::Invalid("upload-which", vec![]));
     };
-    // Dates are YYYY-MM-DD, so they compare as text; the deadline day counts.
-    if crate::store::today().as_str() > deadline.as_str() {
+    // The deadline day counts.
+    if today() > requirement.deadline {
         return Err(AppError::Invalid(
             "upload-past-deadline",
             vec![
-                ("document", document.clone()),
-                ("deadline", deadline.clone()),
+                ("document", requirement.name.clone()),
+                ("deadline", requirement.deadline.to_string()),
             ],
         ));
     }
     let (name, bytes) = file
         .filter(|(_, b)| !b.is_empty())
         .ok_or_else(|| AppError::Invalid("upload-choose-file", vec![]))?;
-    if bytes.len() > storage::MAX_BYTES {
-        return Err(too_large());
-    }
     let content_type =
-        storage::detect(&bytes).ok_or_else(|| AppError::Invalid("upload-not-a-scan", vec![]))?;
-    let sha = storage::store(&state.config.files_dir, &bytes)
+        files::detect(&bytes).ok_or_else(|| AppError::Invalid("upload-not-a-scan", vec![]))?;
+    let sha256 = files::store(&state.config.files_dir, &bytes)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let mut tx = state.db.begin_write().await?;
-    let id = new_id();
-    sqlx::query(
-        "INSERT INTO documents (id, child_id, kind, original_name, content_type, size, sha256, status, uploaded_at, uploaded_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
-    )
-    .bind(id)
-    .bind(child.id)
-    .bind(&kind)
-    .bind(&name)
-    .bind(content_type)
-    .bind(bytes.len() as i64)
-    .bind(&sha)
-    .bind(now_ms())
-    .bind(user.id)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &user,
-        "update",
-        "child",
-        Some(child.id),
-        "ok",
-        &format!("document {kind} uploaded"),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/children/{}#documents", child.id)).into_response())
+    let upload = Upload {
+        kind,
+        name,
+        content_type,
+        size: bytes.len() as i64,
+        sha256,
+    };
+    state
+        .write(&permit, async |c| {
+            record_upload(c, child, &upload, user.id).await?;
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/children/{child}#documents")).into_response())
+}
+
+#[derive(sqlx::FromRow)]
+struct Stored {
+    child_id: i64,
+    original_name: String,
+    content_type: String,
+    sha256: String,
 }
 
 async fn download(
@@ -208,33 +274,23 @@ async fn download(
     user: User,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Read, Resource::Document)?;
-    let row = sqlx::query(
+    let permit = authorize(&user, Action::Read, Resource::Document)?;
+    let doc: Stored = sqlx::query_as(
         "SELECT child_id, original_name, content_type, sha256 FROM documents WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(state.db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let child: i64 = row.try_get("child_id")?;
-    find(&state, &user, Action::Read, child).await?;
-    let sha: String = row.try_get("sha256")?;
-    let bytes = storage::load(&state.config.files_dir, &sha)
+    child_within(&state, &user, &permit, doc.child_id).await?;
+    let bytes = files::load(&state.config.files_dir, &doc.sha256)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    audit::note(
-        &state.db,
-        &user,
-        "read",
-        "child",
-        Some(child),
-        "ok",
-        "document downloaded",
-    )
-    .await?;
-    let name: String = row.try_get("original_name")?;
-    let content_type: String = row.try_get("content_type")?;
-    let ascii: String = name
+    state
+        .record(&permit, Some(id), &format!("child {}", doc.child_id))
+        .await?;
+    let ascii: String = doc
+        .original_name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
@@ -249,7 +305,7 @@ async fn download(
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type)
+        HeaderValue::from_str(&doc.content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     headers.insert(
@@ -264,11 +320,14 @@ async fn download(
     Ok(response)
 }
 
+/// A document waiting for review.
+#[derive(sqlx::FromRow)]
 pub struct PendingDocument {
     pub id: i64,
     pub child_id: i64,
-    pub child_name: String,
-    pub kind: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub name: String,
     pub original_name: String,
     pub size: i64,
 }
@@ -285,32 +344,26 @@ async fn review_page(
     user: User,
     visitor: Visitor,
 ) -> AppResult<ReviewPage> {
-    authorize(&user, Action::Verify, Resource::Document)?;
-    let rows = sqlx::query(
-        "SELECT d.id, d.child_id, c.given_name, c.family_name, d.kind, d.original_name, d.size \
-         FROM documents d JOIN children c ON c.id = d.child_id WHERE d.status = 'pending' ORDER BY d.uploaded_at, d.id LIMIT 500",
-    )
+    authorize(&user, Action::Review, Resource::Document)?;
+    let pending = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT d.id, d.child_id, c.given_name, c.family_name, {KIND_NAME}, d.original_name, d.size \
+         FROM documents d JOIN children c ON c.id = d.child_id WHERE d.status = $1 \
+         ORDER BY d.uploaded_at, d.id LIMIT 500"
+    )))
+    .bind(DocumentStatus::Pending)
     .fetch_all(state.db.pool())
     .await?;
-    let pending = rows
-        .into_iter()
-        .map(|r| {
-            let given: String = r.try_get("given_name")?;
-            let family: String = r.try_get("family_name")?;
-            Ok(PendingDocument {
-                id: r.try_get("id")?,
-                child_id: r.try_get("child_id")?,
-                child_name: format!("{given} {family}"),
-                kind: r.try_get("kind")?,
-                original_name: r.try_get("original_name")?,
-                size: r.try_get("size")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
     Ok(ReviewPage {
         nav: Nav::from(&visitor),
         pending,
     })
+}
+
+/// The coordinator's decision on a document.
+pub enum Decision {
+    Accept,
+    /// With the reason the family is told.
+    Reject(String),
 }
 
 #[derive(Deserialize)]
@@ -320,84 +373,123 @@ struct ReviewForm {
     reason: String,
 }
 
+impl ReviewForm {
+    fn parse(&self) -> AppResult<Decision> {
+        let reason = self.reason.trim();
+        match self.decision.as_str() {
+            "accept" => Ok(Decision::Accept),
+            "reject" if reason.is_empty() => Err(AppError::Invalid("review-reason-needed", vec![])),
+            "reject" if reason.chars().count() > 500 => {
+                Err(AppError::Invalid("review-reason-long", vec![]))
+            }
+            "reject" => Ok(Decision::Reject(reason.to_string())),
+            _ => Err(AppError::Invalid("review-choose", vec![])),
+        }
+    }
+}
+
+/// Whose document it is, to tell them.
+#[derive(sqlx::FromRow)]
+struct Owner {
+    child_id: i64,
+    kind: String,
+    name: String,
+    status: DocumentStatus,
+    email: String,
+    full_name: String,
+    language: Language,
+    given_name: String,
+}
+
+/// Reviews a pending document, once: a document another coordinator has
+/// just reviewed is not reviewed again. A rejection is e-mailed to the
+/// family with its reason.
+pub async fn review_document(
+    c: &mut crate::store::Change,
+    id: i64,
+    reviewer: i64,
+    decision: &Decision,
+    base_url: &str,
+) -> AppResult<()> {
+    let owner: Owner = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT d.child_id, d.kind, {KIND_NAME}, d.status, a.email, a.full_name, a.language, c.given_name FROM documents d \
+         JOIN children c ON c.id = d.child_id JOIN accounts a ON a.id = c.guardian_id WHERE d.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut **c)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (status, reason) = match decision {
+        Decision::Accept => (DocumentStatus::Accepted, None),
+        Decision::Reject(reason) => (DocumentStatus::Rejected, Some(reason.as_str())),
+    };
+    let reviewed = c
+        .transition(
+            sqlx::query(
+                "UPDATE documents SET status = $1, reason = $2, reviewed_at = $3, reviewed_by = $4 \
+                 WHERE id = $5 AND status = $6",
+            )
+            .bind(status)
+            .bind(reason)
+            .bind(now_ms())
+            .bind(reviewer)
+            .bind(id)
+            .bind(DocumentStatus::Pending),
+        )
+        .await?;
+    if !reviewed {
+        return Err(AppError::Conflict(
+            "review-already",
+            vec![("status", owner.status.code().to_string())],
+        ));
+    }
+    c.audit_as(
+        Action::Review,
+        Resource::Document,
+        Some(id),
+        format!(
+            "{}: {} of child {}",
+            status.code(),
+            owner.kind,
+            owner.child_id
+        ),
+    );
+    if let Some(reason) = reason {
+        let lang = owner.language;
+        c.send(Mail {
+            to: owner.email,
+            kind: "document_rejected",
+            subject: lang.text("email-rejected-subject"),
+            body: lang.letter(
+                Some(&owner.full_name),
+                "email-rejected-body",
+                &[
+                    ("document", &owner.name),
+                    ("child", &owner.given_name),
+                    ("reason", reason),
+                    (
+                        "link",
+                        &format!("{base_url}/children/{}#documents", owner.child_id),
+                    ),
+                ],
+            ),
+        });
+    }
+    Ok(())
+}
+
 async fn review(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
     Form(form): Form<ReviewForm>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Verify, Resource::Document)?;
-    let reason = form.reason.trim();
-    let (status, reason) = match form.decision.as_str() {
-        "accept" => ("accepted", None),
-        "reject" if reason.is_empty() => {
-            return Err(AppError::Invalid("review-reason-needed", vec![]));
-        }
-        "reject" if reason.chars().count() > 500 => {
-            return Err(AppError::Invalid("review-reason-long", vec![]));
-        }
-        "reject" => ("rejected", Some(reason.to_string())),
-        _ => {
-            return Err(AppError::BadRequest(
-                "Choose to accept or to reject.".into(),
-            ));
-        }
-    };
-    let mut tx = state.db.begin_write().await?;
-    let row = sqlx::query(
-        "SELECT d.child_id, d.kind, a.email, a.full_name, a.language, c.given_name FROM documents d \
-         JOIN children c ON c.id = d.child_id JOIN accounts a ON a.id = c.guardian_id WHERE d.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    sqlx::query("UPDATE documents SET status = $1, reason = $2, reviewed_at = $3, reviewed_by = $4 WHERE id = $5")
-        .bind(status)
-        .bind(&reason)
-        .bind(now_ms())
-        .bind(user.id)
-        .bind(id)
-        .execute(&mut *tx)
+    let permit = authorize(&user, Action::Review, Resource::Document)?;
+    let decision = form.parse()?;
+    state
+        .write(&permit, async |c| {
+            review_document(c, id, user.id, &decision, &state.config.base_url).await
+        })
         .await?;
-    let child: i64 = row.try_get("child_id")?;
-    audit::record(
-        &mut tx,
-        &user,
-        "update",
-        "child",
-        Some(child),
-        "ok",
-        &format!("document {status}"),
-    )
-    .await?;
-    if let Some(reason) = &reason {
-        let email: String = row.try_get("email")?;
-        let guardian: String = row.try_get("full_name")?;
-        let given: String = row.try_get("given_name")?;
-        let kind: String = row.try_get("kind")?;
-        let lang = crate::language::Language::stored(&row.try_get::<String, _>("language")?);
-        outbox::enqueue(
-            &mut tx,
-            &email,
-            "document_rejected",
-            &lang.text("email-rejected-subject"),
-            &lang.letter(
-                Some(&guardian),
-                "email-rejected-body",
-                &[
-                    ("document", &kind),
-                    ("child", &given),
-                    ("reason", reason),
-                    (
-                        "link",
-                        &format!("{}/children/{child}#documents", state.config.base_url),
-                    ),
-                ],
-            ),
-        )
-        .await?;
-    }
-    tx.commit().await?;
     Ok(Redirect::to("/coordinator/documents").into_response())
 }

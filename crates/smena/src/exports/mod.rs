@@ -2,31 +2,29 @@
 //! travel manifest, as XLSX or CSV, for the coordinator's office (web) and
 //! the operator (`smena export`). The same rows either way.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use sqlx::Row as _;
 
-use crate::audit;
-use crate::language::Language;
+use crate::allocation::runs;
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::{ApplicationStatus, OfferStatus};
+use crate::domain::values::Day;
+use crate::language::{Language, words};
 use crate::store::Db;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::login::{User, Visitor};
+use crate::web::policy::{Permit, authorize};
+use crate::web::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .get(
             "/coordinator/programmes/{id}/exports/{file}",
-            get(programme_export),
+            programme_export,
         )
-        .route(
-            "/coordinator/sessions/{id}/exports/{file}",
-            get(session_export),
-        )
+        .get("/coordinator/sessions/{id}/exports/{file}", session_export)
 }
 
 /// What can be exported.
@@ -157,28 +155,60 @@ pub enum ExportError {
     NotFound(String),
 }
 
-fn text(r: &sqlx::any::AnyRow, column: &str) -> Result<String, sqlx::Error> {
-    Ok(r.try_get::<Option<String>, _>(column)?.unwrap_or_default())
-}
-
-fn int(r: &sqlx::any::AnyRow, column: &str) -> Result<String, sqlx::Error> {
-    Ok(r.try_get::<Option<i64>, _>(column)?
-        .map(|n| n.to_string())
-        .unwrap_or_default())
-}
-
 fn date_of_ms(ms: Option<i64>) -> String {
     ms.and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok())
         .map(|t| t.date().to_string())
         .unwrap_or_default()
 }
 
-/// The rows of `table` for `programme` (or, for the manifest, `session`).
 fn columns(codes: &[&str]) -> Vec<String> {
     codes.iter().map(|c| c.to_string()).collect()
 }
 
-/// The rows of `table`; explanations are written in `lang`.
+#[derive(sqlx::FromRow)]
+struct ApplicationLine {
+    id: i64,
+    reference: Option<String>,
+    family_name: String,
+    given_name: String,
+    birth_date: Day,
+    school: String,
+    district: String,
+    category: Option<String>,
+    status: ApplicationStatus,
+    submitted_at: Option<i64>,
+    block_ref: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ResultLine {
+    reference: Option<String>,
+    family_name: String,
+    given_name: String,
+    school: String,
+    district: String,
+    session: Option<String>,
+    choice_rank: Option<i32>,
+    offer: Option<OfferStatus>,
+    reason: Option<String>,
+    reason_words: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ManifestLine {
+    reference: Option<String>,
+    family_name: String,
+    given_name: String,
+    birth_date: Day,
+    passport_number: Option<String>,
+    passport_expires: Option<Day>,
+    guardian: String,
+    guardian_email: String,
+    emergency_contact: Option<String>,
+}
+
+/// The rows of `table` for `programme` (or, for the manifest, `session`);
+/// explanations are written in `lang`.
 pub async fn sheet(
     db: &Db,
     programme: i64,
@@ -202,7 +232,7 @@ pub async fn sheet(
             for (id, code) in choices {
                 by_application.entry(id).or_default().push(code);
             }
-            let rows = sqlx::query(
+            let lines: Vec<ApplicationLine> = sqlx::query_as(
                 "SELECT a.id, a.reference, c.family_name, c.given_name, c.birth_date, s.name AS school, \
                         d.name AS district, c.category, a.status, a.submitted_at, a.block_ref \
                  FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
@@ -212,28 +242,27 @@ pub async fn sheet(
             .bind(programme)
             .fetch_all(pool)
             .await?;
-            let rows = rows
-                .iter()
-                .map(|r| {
-                    let id: i64 = r.try_get("id")?;
-                    Ok(vec![
-                        text(r, "reference")?,
-                        text(r, "family_name")?,
-                        text(r, "given_name")?,
-                        text(r, "birth_date")?,
-                        text(r, "school")?,
-                        text(r, "district")?,
-                        text(r, "category")?,
-                        text(r, "status")?,
-                        date_of_ms(r.try_get("submitted_at")?),
+            let rows = lines
+                .into_iter()
+                .map(|l| {
+                    vec![
+                        l.reference.unwrap_or_default(),
+                        l.family_name,
+                        l.given_name,
+                        l.birth_date.to_string(),
+                        l.school,
+                        l.district,
+                        l.category.unwrap_or_default(),
+                        l.status.code().to_string(),
+                        date_of_ms(l.submitted_at),
                         by_application
-                            .get(&id)
+                            .get(&l.id)
                             .map(|c| c.join("; "))
                             .unwrap_or_default(),
-                        text(r, "block_ref")?,
-                    ])
+                        l.block_ref.unwrap_or_default(),
+                    ]
                 })
-                .collect::<Result<_, sqlx::Error>>()?;
+                .collect();
             Ok(Sheet {
                 title: "Applications".into(),
                 session: None,
@@ -254,14 +283,14 @@ pub async fn sheet(
             })
         }
         Table::Placements | Table::Waitlist => {
-            let run = crate::allocation::runs::result_run(db, programme)
+            let run = runs::result_run(db, programme)
                 .await?
                 .ok_or_else(|| {
                     ExportError::NotFound("the programme has no final allocation yet".into())
                 })?
                 .id;
             let placed = table == Table::Placements;
-            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            let lines: Vec<ResultLine> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT a.reference, c.family_name, c.given_name, s.name AS school, d.name AS district, \
                         x.code AS session, p.choice_rank, o.status AS offer, \
                         (SELECT e.sentence FROM explanations e WHERE e.run_id = p.run_id \
@@ -279,30 +308,30 @@ pub async fn sheet(
             .bind(run)
             .fetch_all(pool)
             .await?;
-            let rows = rows
-                .iter()
-                .map(|r| {
+            let rows = lines
+                .into_iter()
+                .map(|l| {
                     let mut row = vec![
-                        text(r, "reference")?,
-                        text(r, "family_name")?,
-                        text(r, "given_name")?,
-                        text(r, "school")?,
-                        text(r, "district")?,
+                        l.reference.unwrap_or_default(),
+                        l.family_name,
+                        l.given_name,
+                        l.school,
+                        l.district,
                     ];
                     if placed {
-                        row.push(text(r, "session")?);
-                        row.push(int(r, "choice_rank")?);
-                        row.push(text(r, "offer")?);
+                        row.push(l.session.unwrap_or_default());
+                        row.push(l.choice_rank.map(|r| r.to_string()).unwrap_or_default());
+                        row.push(l.offer.map(|o| o.code().to_string()).unwrap_or_default());
                     } else {
-                        row.push(crate::allocation::wording::stored(
-                            r.try_get::<Option<String>, _>("reason_words")?.as_deref(),
-                            &text(r, "reason")?,
+                        row.push(words::stored(
+                            l.reason_words.as_deref(),
+                            &l.reason.unwrap_or_default(),
                             lang,
                         ));
                     }
-                    Ok(row)
+                    row
                 })
-                .collect::<Result<_, sqlx::Error>>()?;
+                .collect();
             let mut header = vec![
                 "reference",
                 "family_name",
@@ -332,35 +361,49 @@ pub async fn sheet(
                     .fetch_optional(pool)
                     .await?
                     .ok_or_else(|| ExportError::NotFound("no such session".into()))?;
-            let rows = sqlx::query(
+            let lines: Vec<ManifestLine> = sqlx::query_as(
                 "SELECT a.reference, c.family_name, c.given_name, c.birth_date, c.passport_number, c.passport_expires, \
                         g.full_name AS guardian, g.email AS guardian_email, c.emergency_contact \
                  FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
                  JOIN accounts g ON g.id = c.guardian_id \
-                 WHERE o.session_id = $1 AND o.status = 'accepted' ORDER BY c.family_name, c.given_name, a.reference",
+                 WHERE o.session_id = $1 AND o.status = $2 ORDER BY c.family_name, c.given_name, a.reference",
             )
             .bind(session)
+            .bind(OfferStatus::Accepted)
             .fetch_all(pool)
             .await?;
-            let columns = [
-                "reference",
-                "family_name",
-                "given_name",
-                "birth_date",
-                "passport_number",
-                "passport_expires",
-                "guardian",
-                "guardian_email",
-                "emergency_contact",
-            ];
-            let rows = rows
-                .iter()
-                .map(|r| columns.iter().map(|c| text(r, c)).collect())
-                .collect::<Result<_, sqlx::Error>>()?;
+            let rows = lines
+                .into_iter()
+                .map(|l| {
+                    vec![
+                        l.reference.unwrap_or_default(),
+                        l.family_name,
+                        l.given_name,
+                        l.birth_date.to_string(),
+                        l.passport_number.unwrap_or_default(),
+                        l.passport_expires
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                        l.guardian,
+                        l.guardian_email,
+                        l.emergency_contact.unwrap_or_default(),
+                    ]
+                })
+                .collect();
             Ok(Sheet {
                 title: format!("Manifest {code}"),
                 session: Some(code),
-                header: self::columns(&columns),
+                header: columns(&[
+                    "reference",
+                    "family_name",
+                    "given_name",
+                    "birth_date",
+                    "passport_number",
+                    "passport_expires",
+                    "guardian",
+                    "guardian_email",
+                    "emergency_contact",
+                ]),
                 rows,
             })
         }
@@ -433,7 +476,7 @@ pub fn write(
 
 async fn respond(
     state: &AppState,
-    user: &User,
+    permit: &Permit,
     lang: Language,
     programme: i64,
     table: Table,
@@ -451,16 +494,16 @@ async fn respond(
         Err(e) => return Err(anyhow::Error::new(e).into()),
     };
     let bytes = write(&sheet, format, &|_| {}).map_err(anyhow::Error::new)?;
-    audit::note(
-        &state.db,
-        user,
-        "export",
-        table.name(),
-        session.or(Some(programme)),
-        "ok",
-        &format!("{} rows", sheet.rows.len()),
-    )
-    .await?;
+    let (_, resource) = permit.on();
+    state
+        .record_as(
+            permit,
+            Action::Export,
+            resource,
+            session.or(Some(programme)),
+            &format!("{}: {} rows", table.name(), sheet.rows.len()),
+        )
+        .await?;
     let file = format!(
         "{}-{}.{}",
         table.name(),
@@ -491,13 +534,13 @@ async fn programme_export(
     visitor: Visitor,
     Path((programme, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Read, Resource::Report)?;
+    let permit = authorize(&user, Action::Read, Resource::Report)?;
     let (table, format) = requested(&file)
         .filter(|(t, _)| *t != Table::Manifest)
         .ok_or(AppError::NotFound)?;
     respond(
         &state,
-        &user,
+        &permit,
         visitor.language,
         programme,
         table,
@@ -514,7 +557,7 @@ async fn session_export(
     visitor: Visitor,
     Path((session, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Read, Resource::TravelPapers)?;
+    let permit = authorize(&user, Action::Read, Resource::TravelPapers)?;
     let (_, format) = requested(&file)
         .filter(|(t, _)| *t == Table::Manifest)
         .ok_or(AppError::NotFound)?;
@@ -525,7 +568,7 @@ async fn session_export(
         .ok_or(AppError::NotFound)?;
     respond(
         &state,
-        &user,
+        &permit,
         visitor.language,
         programme,
         Table::Manifest,

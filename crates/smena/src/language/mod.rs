@@ -1,21 +1,15 @@
 //! Languages: Russian, English and Korean. Every word a user reads lives in
 //! Project Fluent files under `locales/{en,ru,ko}/`, compiled into the
-//! binary; this module picks the language and looks words up.
+//! binary; this module picks the language and looks words up, and keeps
+//! messages to be read later in whatever language the reader has
+//! ([`words`]).
+
+pub mod words;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
-use axum::{Form, Router};
 use fluent_templates::fluent_bundle::FluentValue;
-use serde::Deserialize;
-
-use crate::web::AppState;
-use crate::web::error::{AppError, AppResult};
-use crate::web::session::{LANGUAGE_COOKIE, Visitor, set_cookie};
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 
 fluent_templates::static_loader! {
@@ -32,56 +26,20 @@ static EN: LanguageIdentifier = langid!("en");
 static RU: LanguageIdentifier = langid!("ru");
 static KO: LanguageIdentifier = langid!("ko");
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/language", post(switch))
-}
-
-#[derive(Deserialize)]
-struct SwitchForm {
-    lang: String,
-    #[serde(default)]
-    back: String,
-}
-
-/// The language switcher on every page: remembered on this device (a
-/// cookie, for a year) and on the account when logged in, so that e-mail
-/// follows too; then back to the page.
-async fn switch(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Form(form): Form<SwitchForm>,
-) -> AppResult<Response> {
-    let lang =
-        Language::parse(&form.lang).ok_or_else(|| AppError::Invalid("language-choose", vec![]))?;
-    if let Some(user) = &visitor.user {
-        let mut tx = state.db.begin_write().await?;
-        sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
-            .bind(lang.code())
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-    }
-    // Only a path on this site: never an open redirect.
-    let back = if form.back.starts_with('/')
-        && !form.back.starts_with("//")
-        && !form.back.contains('\\')
-    {
-        form.back.as_str()
-    } else {
-        "/"
-    };
-    let mut response = Redirect::to(back).into_response();
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(
-            LANGUAGE_COOKIE,
-            lang.code(),
-            365 * 24 * 3600,
-            state.config.secure_cookies,
-        ),
-    );
-    Ok(response)
+/// Milliseconds since the epoch as UTC "YYYY-MM-DD HH:MM".
+pub fn when(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                t.month() as u8,
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// A language Smena speaks.
@@ -227,6 +185,20 @@ impl Language {
             Language::Ru => format!("{day} {} {y} г.", self.text(&format!("month-{m}"))),
             Language::Ko => format!("{y}년 {m}월 {day}일"),
         }
+    }
+
+    /// A size in bytes in this language's units: bytes under a kilobyte,
+    /// then kilobytes and megabytes with one decimal.
+    pub fn size(self, bytes: i64) -> String {
+        const KB: i64 = 1024;
+        let (key, amount) = if bytes < KB {
+            ("size-bytes", bytes.to_string())
+        } else if bytes < KB * KB {
+            ("size-kb", format!("{:.1}", bytes as f64 / KB as f64))
+        } else {
+            ("size-mb", format!("{:.1}", bytes as f64 / (KB * KB) as f64))
+        };
+        self.text_with(key, &[("size", &self.number(&amount))])
     }
 
     /// A decimal number as this language writes it: `1234.5` is "1,234.5"

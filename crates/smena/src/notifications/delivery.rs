@@ -16,7 +16,6 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::Row as _;
 
 use crate::store::{Db, now_ms};
 
@@ -170,14 +169,26 @@ pub async fn run(db: Db, config: MailConfig) {
     }
 }
 
-/// One pass over the due messages; how many were attempted.
+/// A message due to be sent.
+#[derive(sqlx::FromRow)]
+struct Due {
+    id: i64,
+    recipient: String,
+    subject: String,
+    body: String,
+    attempts: i32,
+}
+
+/// One pass over the due messages; how many were attempted. Taking and
+/// marking messages is bookkeeping of the outbox, not a change of anyone's
+/// data: it uses bare write transactions, not the audited write.
 async fn send_due(
     db: &Db,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     config: &MailConfig,
 ) -> Result<usize, sqlx::Error> {
     let now = now_ms();
-    let due = sqlx::query(
+    let due: Vec<Due> = sqlx::query_as(
         "SELECT id, recipient, subject, body, attempts FROM outbox \
          WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
          ORDER BY next_attempt_at, id LIMIT $2",
@@ -188,8 +199,7 @@ async fn send_due(
     .await?;
     let mut attempted = 0;
     for row in due {
-        let id: i64 = row.try_get("id")?;
-        let attempts: i32 = row.try_get("attempts")?;
+        let (id, attempts) = (row.id, row.attempts);
         // Take it: only one sender wins the row.
         let mut tx = db.begin_write().await?;
         let taken = sqlx::query(
@@ -209,13 +219,7 @@ async fn send_due(
         }
         attempted += 1;
         let attempts = attempts.max(0) as u32 + 1;
-        let outcome = match compose(
-            id,
-            &row.try_get::<String, _>("recipient")?,
-            &row.try_get::<String, _>("subject")?,
-            &row.try_get::<String, _>("body")?,
-            config,
-        ) {
+        let outcome = match compose(id, &row.recipient, &row.subject, &row.body, config) {
             Ok(message) => transport
                 .send(message)
                 .await

@@ -8,18 +8,18 @@ pub mod outbox;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 
+use crate::domain::access::{Action, Resource};
 use crate::web::AppState;
 use crate::web::error::AppResult;
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::policy::authorize;
+use crate::web::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/coordinator/outbox", get(outbox_page))
+pub fn router() -> Routes {
+    Routes::new().get("/coordinator/outbox", outbox_page)
 }
 
 #[derive(Template, WebTemplate)]
@@ -38,7 +38,7 @@ async fn outbox_page(
     authorize(&user, Action::Read, Resource::Outbox)?;
     Ok(OutboxPage {
         nav: Nav::from(&visitor),
-        delivering: state.config.mail.is_some(),
+        delivering: state.config.delivers_mail,
         messages: outbox::recent(&state.db, 200).await?,
     })
 }

@@ -1,26 +1,38 @@
-//! Programmes and their sessions: what families can apply for.
+//! Programmes: one season's exchange, its host camps and their sessions,
+//! its rules (scoring table, categories, required documents) and its life
+//! (draft → open → closed → published). Other features read a programme
+//! through [`queries`].
 
+mod camps;
+mod fields;
+pub mod lifecycle;
 pub mod queries;
-mod setup;
+pub mod rules;
+pub mod scoring;
+pub mod setup;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 
+use crate::domain::access::{Action, Resource};
 use crate::web::AppState;
 use crate::web::error::AppResult;
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::policy::authorize;
+use crate::web::routes::Routes;
 
+pub use camps::{NewCamp, NewSession, NotAdded, create_camp, create_session};
 pub use queries::{ProgrammeSummary, SessionRow};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/programmes", get(programmes_page))
-        .merge(setup::router())
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/programmes", programmes_page)
+        .merge(setup::routes())
+        .merge(rules::routes())
+        .merge(camps::routes())
+        .merge(lifecycle::routes())
 }
 
 #[derive(Template, WebTemplate)]
@@ -30,6 +42,18 @@ struct ProgrammesPage {
     programmes: Vec<(ProgrammeSummary, Vec<SessionRow>)>,
 }
 
+/// Every programme with its sessions, for anyone logged in.
+pub async fn with_sessions(
+    db: &crate::store::Db,
+) -> Result<Vec<(ProgrammeSummary, Vec<SessionRow>)>, sqlx::Error> {
+    let mut programmes = Vec::new();
+    for p in queries::programmes(db).await? {
+        let sessions = queries::sessions(db, p.id).await?;
+        programmes.push((p, sessions));
+    }
+    Ok(programmes)
+}
+
 async fn programmes_page(
     State(state): State<AppState>,
     user: User,
@@ -37,13 +61,8 @@ async fn programmes_page(
 ) -> AppResult<ProgrammesPage> {
     authorize(&user, Action::Read, Resource::Programme)?;
     authorize(&user, Action::Read, Resource::Session)?;
-    let mut programmes = Vec::new();
-    for p in queries::programmes(&state.db).await? {
-        let sessions = queries::sessions(&state.db, p.id).await?;
-        programmes.push((p, sessions));
-    }
     Ok(ProgrammesPage {
         nav: Nav::from(&visitor),
-        programmes,
+        programmes: with_sessions(&state.db).await?,
     })
 }

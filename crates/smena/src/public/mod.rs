@@ -4,27 +4,27 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use sqlx::Row as _;
 
 use crate::allocation::runs::{self, SessionFill};
-use crate::applications::queries;
-use crate::applications::score::Rules;
-use crate::programmes::queries::{self as programme_queries, ProgrammeSummary, SessionRow};
+use crate::domain::states::ApplicationStatus;
+use crate::programmes::queries::{
+    self as programmes, ProgrammeSummary, RequiredDocument, SessionRow,
+};
+use crate::programmes::scoring::Rules;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
+use crate::web::login::Visitor;
 use crate::web::page::Nav;
-use crate::web::session::Visitor;
+use crate::web::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(start_page))
-        .route("/public/programmes/{id}", get(programme_page))
-        .route("/public/programmes/{id}/{file}", get(export_file))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/", start_page)
+        .get("/public/programmes/{id}", programme_page)
+        .get("/public/programmes/{id}/{file}", export_file)
 }
 
 #[derive(Template, WebTemplate)]
@@ -35,14 +35,9 @@ struct StartPage {
 }
 
 async fn start_page(State(state): State<AppState>, visitor: Visitor) -> AppResult<StartPage> {
-    let mut programmes = Vec::new();
-    for p in programme_queries::programmes(&state.db).await? {
-        let sessions = programme_queries::sessions(&state.db, p.id).await?;
-        programmes.push((p, sessions));
-    }
     Ok(StartPage {
         nav: Nav::from(&visitor),
-        programmes,
+        programmes: crate::programmes::with_sessions(&state.db).await?,
     })
 }
 
@@ -68,8 +63,25 @@ struct ProgrammePage {
     school_cap: Option<i32>,
     passport_months: i32,
     submitted: i64,
-    required: Vec<(String, String, String)>,
+    required: Vec<RequiredDocument>,
     published: Option<Published>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Public {
+    school_cap: Option<i32>,
+    passport_months: i32,
+    seed_hex: Option<String>,
+    seed_revealed: i32,
+    submitted: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PublishedRun {
+    id: i64,
+    applicants: i32,
+    placed: i32,
+    results_digest: String,
 }
 
 async fn programme_page(
@@ -77,49 +89,54 @@ async fn programme_page(
     visitor: Visitor,
     Path(id): Path<i64>,
 ) -> AppResult<ProgrammePage> {
-    let programme = programme_queries::programmes(&state.db)
+    let programme = programmes::programme(&state.db, id)
         .await?
-        .into_iter()
-        .find(|p| p.id == id)
         .ok_or(AppError::NotFound)?;
-    let row = sqlx::query(
+    let p: Public = sqlx::query_as(
         "SELECT school_cap, passport_months, seed_hex, seed_revealed, \
-                (SELECT COUNT(*) FROM applications a WHERE a.programme_id = p.id AND a.status <> 'draft') AS submitted \
+                (SELECT COUNT(*) FROM applications a WHERE a.programme_id = p.id AND a.status <> $2) AS submitted \
          FROM programmes p WHERE id = $1",
     )
     .bind(id)
+    .bind(ApplicationStatus::Draft)
     .fetch_one(state.db.pool())
     .await?;
-    let reserves: Vec<(String, String, i32)> = sqlx::query_as(
-        "SELECT s.code, r.reserve_group, r.places FROM session_reserves r JOIN sessions s ON s.id = r.session_id \
-         WHERE s.programme_id = $1 ORDER BY s.starts, s.code, r.reserve_group",
+    let sessions = programmes::sessions(&state.db, id).await?;
+    let reserves = programmes::reserves(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|(session, group, places)| {
+            let code = sessions
+                .iter()
+                .find(|s| s.id == session)
+                .map(|s| s.code.clone())
+                .unwrap_or_default();
+            (code, group, places)
+        })
+        .collect();
+    let run: Option<PublishedRun> = sqlx::query_as(
+        "SELECT id, applicants, placed, results_digest FROM allocation_runs WHERE programme_id = $1 AND published_at IS NOT NULL",
     )
     .bind(id)
-    .fetch_all(state.db.pool())
+    .fetch_optional(state.db.pool())
     .await?;
-    let revealed = row.try_get::<i32, _>("seed_revealed")? != 0;
-    let published = match sqlx::query("SELECT id, applicants, placed, results_digest FROM allocation_runs WHERE programme_id = $1 AND published_at IS NOT NULL")
-        .bind(id)
-        .fetch_optional(state.db.pool())
-        .await?
-    {
-        Some(r) if revealed => {
-            let run: i64 = r.try_get("id")?;
+    let published = match run {
+        Some(r) if p.seed_revealed != 0 => {
             let by_district_kind = sqlx::query_as(
                 "SELECT d.kind, COUNT(*), SUM(CASE WHEN p.session_id IS NULL THEN 0 ELSE 1 END) FROM placements p \
                  JOIN applications a ON a.id = p.application_id JOIN children c ON c.id = a.child_id \
                  JOIN schools s ON s.id = c.school_id JOIN districts d ON d.id = s.district_id \
                  WHERE p.run_id = $1 GROUP BY d.kind ORDER BY d.kind",
             )
-            .bind(run)
+            .bind(r.id)
             .fetch_all(state.db.pool())
             .await?;
             Some(Published {
-                seed: row.try_get::<Option<String>, _>("seed_hex")?.unwrap_or_default(),
-                applicants: r.try_get("applicants")?,
-                placed: r.try_get("placed")?,
-                results_digest: r.try_get("results_digest")?,
-                fill: runs::fill(&state.db, id, run).await?,
+                seed: p.seed_hex.clone().unwrap_or_default(),
+                applicants: r.applicants,
+                placed: r.placed,
+                results_digest: r.results_digest,
+                fill: runs::fill(&state.db, id, r.id).await?,
                 by_district_kind,
             })
         }
@@ -127,13 +144,13 @@ async fn programme_page(
     };
     Ok(ProgrammePage {
         nav: Nav::from(&visitor),
-        sessions: programme_queries::sessions(&state.db, id).await?,
+        sessions,
         reserves,
-        rules: queries::rules(&state.db, id).await?,
-        school_cap: row.try_get("school_cap")?,
-        passport_months: row.try_get("passport_months")?,
-        submitted: row.try_get("submitted")?,
-        required: queries::required_documents(&state.db, id).await?,
+        rules: programmes::rules(&state.db, id).await?,
+        school_cap: p.school_cap,
+        passport_months: p.passport_months,
+        submitted: p.submitted,
+        required: programmes::required_documents(&state.db, id).await?,
         published,
         programme,
     })
@@ -145,13 +162,13 @@ async fn export_file(
     State(state): State<AppState>,
     Path((id, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
-    let column = match file.as_str() {
-        "sessions.csv" => "sessions_csv",
-        "applicants.csv" => "applicants_csv",
-        "placements.csv" => "placements_csv",
-        _ => return Err(AppError::NotFound),
-    };
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct Files {
+        sessions_csv: String,
+        applicants_csv: String,
+        placements_csv: String,
+    }
+    let files: Files = sqlx::query_as(
         "SELECT r.sessions_csv, r.applicants_csv, r.placements_csv FROM allocation_runs r JOIN programmes p ON p.id = r.programme_id \
          WHERE r.programme_id = $1 AND r.published_at IS NOT NULL AND p.seed_revealed = 1",
     )
@@ -159,7 +176,12 @@ async fn export_file(
     .fetch_optional(state.db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let body: String = row.try_get(column)?;
+    let body = match file.as_str() {
+        "sessions.csv" => files.sessions_csv,
+        "applicants.csv" => files.applicants_csv,
+        "placements.csv" => files.placements_csv,
+        _ => return Err(AppError::NotFound),
+    };
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(

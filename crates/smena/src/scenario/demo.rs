@@ -1,11 +1,27 @@
 //! The demo: the reference scenario loaded into a database, with one login
-//! per role.
+//! per role. It goes through the same functions as the pages (a programme
+//! created with their defaults, its rules, camps and sessions, children,
+//! documents and their review, applications drafted and submitted), in one
+//! audited change made from the command line.
 
 use super::yakutia::{self, DISTRICTS, LEVELS, SESSIONS};
 use super::{Draw, cumulative};
 use crate::accounts::{NewAccount, create_account, hash_password};
-use crate::store::{Db, new_id, now_ms};
-use crate::web::policy::Role;
+use crate::applications::children::{ChildDetails, insert_achievement, insert_child};
+use crate::applications::{blocks, queries as applications, set_consents, start_draft, submit};
+use crate::documents::{self, Decision, Upload};
+use crate::domain::access::{Action, Resource, Role};
+use crate::domain::values::{Day, parse_reserves};
+use crate::language::Language;
+use crate::programmes::lifecycle;
+use crate::programmes::rules::{
+    Category, GeneralRules, Requirement, require_document, set_category, set_rules,
+};
+use crate::programmes::scoring::Achievement;
+use crate::programmes::setup::{DEFAULTS, LEVELS as LEVEL_CODES, NewProgramme, create_programme};
+use crate::programmes::{NewCamp, NewSession, create_camp, create_session};
+use crate::store::{Actor, Change, DAY_MS, Db, files, new_id, now_ms};
+use crate::web::error::AppError;
 
 /// Every demo account has this password (it is printed; it is a demo).
 pub const PASSWORD: &str = "smena-demo-2027";
@@ -57,7 +73,9 @@ const CAMPS: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-const DAY_MS: i64 = 24 * 3600 * 1000;
+/// Where the demo is served (`smena demo`'s default), for links in its
+/// e-mails.
+const BASE_URL: &str = "http://127.0.0.1:8080";
 
 /// Where the groups leave from: by air from Yakutsk.
 const DEPARTURE: &str = "Yakutsk airport (YKS), Chkalova 9";
@@ -72,70 +90,82 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
         return Ok(false);
     }
     let hash = hash_password(PASSWORD.to_string()).await?;
-    let mut tx = db.begin_write().await?;
-    let mut school_ids = Vec::new();
-    for (district, kind, _, schools) in DISTRICTS {
-        let district_id = new_id();
-        sqlx::query("INSERT INTO districts (id, name, kind) VALUES ($1, $2, $3)")
-            .bind(district_id)
-            .bind(*district)
-            .bind(kind.as_str())
-            .execute(&mut *tx)
-            .await?;
-        for school in *schools {
-            let id = new_id();
-            sqlx::query("INSERT INTO schools (id, name, district_id) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(*school)
-                .bind(district_id)
-                .execute(&mut *tx)
+    let sha = files::store(files_dir, DEMO_PDF).await?;
+    db.write(
+        Actor::CommandLine,
+        (Action::Create, Resource::Programme),
+        async |c| {
+            let mut school_ids = Vec::new();
+            for (district, kind, _, schools) in DISTRICTS {
+                // Districts and schools are reference data: no page adds them.
+                let district_id = new_id();
+                sqlx::query("INSERT INTO districts (id, name, kind) VALUES ($1, $2, $3)")
+                    .bind(district_id)
+                    .bind(*district)
+                    .bind(kind.as_str())
+                    .execute(&mut **c)
+                    .await?;
+                for school in *schools {
+                    let id = new_id();
+                    sqlx::query("INSERT INTO schools (id, name, district_id) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(*school)
+                        .bind(district_id)
+                        .execute(&mut **c)
+                        .await?;
+                    school_ids.push((*school, id));
+                }
+            }
+            let mut camp_ids = Vec::new();
+            for (name, printed, country, contact, _) in CAMPS {
+                let camp = NewCamp {
+                    name: printed.to_string(),
+                    country: country.to_string(),
+                    contact: contact.to_string(),
+                };
+                let id = create_camp(c, &camp)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("the camp {name} exists twice"))?;
+                camp_ids.push((*name, id));
+            }
+            let programme = insert_programme(c, &camp_ids).await?;
+            let school = school_ids
+                .iter()
+                .find(|(n, _)| *n == "Sakha Gymnasium")
+                .map(|(_, id)| *id);
+            let camp = camp_ids.first().map(|(_, id)| *id);
+            let mut coordinator = 0;
+            for login in LOGINS {
+                let name = match login.role {
+                    Role::Coordinator => "Aitalina Nikolaeva",
+                    Role::School => "Sardana Ivanova",
+                    Role::Parent => "Nyurguyana Petrova",
+                    Role::Camp => "Kim Song-hui",
+                    Role::Chaperone => "Aleksei Vasiliev",
+                };
+                let id = create_account(
+                    c,
+                    &NewAccount {
+                        email: login.email,
+                        password_hash: &hash,
+                        role: login.role,
+                        full_name: name,
+                        language: Language::En,
+                        verified: true,
+                        school_id: (login.role == Role::School).then_some(school).flatten(),
+                        camp_id: (login.role == Role::Camp).then_some(camp).flatten(),
+                    },
+                )
                 .await?;
-            school_ids.push((*school, id));
-        }
-    }
-    let mut camp_ids = Vec::new();
-    for (name, printed, country, contact, _) in CAMPS {
-        let id = new_id();
-        sqlx::query("INSERT INTO camps (id, name, country, contact) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(*printed)
-            .bind(*country)
-            .bind(*contact)
-            .execute(&mut *tx)
-            .await?;
-        camp_ids.push((*name, id));
-    }
-    let programme = insert_programme(&mut tx, &camp_ids).await?;
-    let school = school_ids
-        .iter()
-        .find(|(n, _)| *n == "Sakha Gymnasium")
-        .map(|(_, id)| *id);
-    let camp = camp_ids.first().map(|(_, id)| *id);
-    for login in LOGINS {
-        let name = match login.role {
-            Role::Coordinator => "Aitalina Nikolaeva",
-            Role::School => "Sardana Ivanova",
-            Role::Parent => "Nyurguyana Petrova",
-            Role::Camp => "Kim Song-hui",
-            Role::Chaperone => "Aleksei Vasiliev",
-        };
-        create_account(
-            &mut tx,
-            &NewAccount {
-                email: login.email,
-                password_hash: &hash,
-                role: login.role,
-                full_name: name,
-                verified: true,
-                school_id: (login.role == Role::School).then_some(school).flatten(),
-                camp_id: (login.role == Role::Camp).then_some(camp).flatten(),
-            },
-        )
-        .await?;
-    }
-    let sha = crate::documents::storage::store(files_dir, DEMO_PDF).await?;
-    families(&mut tx, programme, &hash, &sha).await?;
-    tx.commit().await?;
+                if login.role == Role::Coordinator {
+                    coordinator = id;
+                }
+            }
+            families(c, programme, coordinator, &hash, &sha).await?;
+            Ok::<_, anyhow::Error>(())
+        },
+    )
+    .await?;
     Ok(true)
 }
 
@@ -182,16 +212,17 @@ const FAMILY: &[&str] = &[
 /// every state, applications drafted or submitted. The demo parent login
 /// has two of them.
 async fn families(
-    tx: &mut crate::store::WriteTx,
+    c: &mut Change,
     programme: i64,
+    coordinator: i64,
     hash: &str,
     pdf: &str,
-) -> anyhow::Result<()> {
+) -> Result<(), AppError> {
     let mut draw = Draw::new(2027);
     let schools: Vec<(i64, String)> = sqlx::query_as(
         "SELECT s.id, d.name FROM schools s JOIN districts d ON d.id = s.district_id ORDER BY s.name",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut **c)
     .await?;
     let weights = cumulative(schools.iter().map(|(_, d)| {
         DISTRICTS
@@ -203,14 +234,13 @@ async fn families(
         "SELECT id, starts, min_age, max_age FROM sessions WHERE programme_id = $1 ORDER BY starts",
     )
     .bind(programme)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut **c)
     .await?;
     let demo_parent: (i64,) =
         sqlx::query_as("SELECT id FROM accounts WHERE email = 'parent@demo.smena'")
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut **c)
             .await?;
     let now = now_ms();
-    let mut submissions = 0;
     for g in 0..340 {
         let guardian = if g == 0 {
             demo_parent.0
@@ -222,12 +252,13 @@ async fn families(
                 GIVEN_GIRLS[draw.below(GIVEN_GIRLS.len() as u64) as usize]
             );
             create_account(
-                tx,
+                c,
                 &NewAccount {
                     email: &email,
                     password_hash: hash,
                     role: Role::Parent,
                     full_name: &name,
+                    language: Language::En,
                     verified: true,
                     school_id: None,
                     camp_id: None,
@@ -296,38 +327,36 @@ async fn families(
             } else {
                 None
             };
-            let child = new_id();
-            sqlx::query(
-                "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, \
-                                       passport_number, emergency_contact, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            let child = insert_child(
+                c,
+                guardian,
+                &ChildDetails {
+                    given_name: given.to_string(),
+                    family_name: family_name.clone(),
+                    birth_date: Day::parse(&birth).map_err(|e| anyhow::anyhow!(e))?,
+                    school_id: school,
+                    category: category.map(String::from),
+                    passport_expires: passport.as_deref().and_then(|p| Day::parse(p).ok()),
+                    passport_number: passport_number.clone(),
+                    emergency_contact: Some(emergency_contact.clone()),
+                },
             )
-            .bind(child)
-            .bind(guardian)
-            .bind(given)
-            .bind(&family_name)
-            .bind(&birth)
-            .bind(school)
-            .bind(category)
-            .bind(&passport)
-            .bind(&passport_number)
-            .bind(&emergency_contact)
-            .bind(now)
-            .bind(now)
-            .execute(&mut **tx)
             .await?;
             for _ in 0..draw.below(5) {
-                let level = ["international", "national", "regional", "municipal"]
-                    [draw.weighted(&cumulative([0.05, 0.15, 0.35, 0.45]))];
-                sqlx::query("INSERT INTO achievements (id, child_id, level, place, title, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(new_id())
-                    .bind(child)
-                    .bind(level)
-                    .bind(1 + draw.below(3) as i32)
-                    .bind(["Olympiad in mathematics", "Yakut language contest", "Chess tournament", "Science fair", "Khomus music festival"][draw.below(5) as usize])
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await?;
+                let level = LEVEL_CODES[draw.weighted(&cumulative([0.05, 0.15, 0.35, 0.45]))];
+                let achievement = Achievement {
+                    level: level.to_string(),
+                    place: 1 + draw.below(3) as i32,
+                    title: [
+                        "Olympiad in mathematics",
+                        "Yakut language contest",
+                        "Chess tournament",
+                        "Science fair",
+                        "Khomus music festival",
+                    ][draw.below(5) as usize]
+                        .to_string(),
+                };
+                insert_achievement(c, child, &achievement).await?;
             }
             let with_documents = (g == 0 && k == 0) || draw.chance(0.8);
             let applies = g == 0 || !draw.chance(0.15);
@@ -347,28 +376,28 @@ async fn families(
                         (true, 3..=7) | (false, 10..=59) => ("pending", None),
                         _ => ("accepted", None),
                     };
-                    sqlx::query(
-                        "INSERT INTO documents (id, child_id, kind, original_name, content_type, size, sha256, status, reason, uploaded_at, uploaded_by) \
-                         VALUES ($1, $2, $3, $4, 'application/pdf', $5, $6, $7, $8, $9, $10)",
-                    )
-                    .bind(new_id())
-                    .bind(child)
-                    .bind(kind)
-                    .bind(format!("{kind}.pdf"))
-                    .bind(DEMO_PDF.len() as i64)
-                    .bind(pdf)
-                    .bind(status)
-                    .bind(reason)
-                    .bind(now)
-                    .bind(guardian)
-                    .execute(&mut **tx)
-                    .await?;
+                    let upload = Upload {
+                        kind: kind.to_string(),
+                        name: format!("{kind}.pdf"),
+                        content_type: "application/pdf",
+                        size: DEMO_PDF.len() as i64,
+                        sha256: pdf.to_string(),
+                    };
+                    let document = documents::record_upload(c, child, &upload, guardian).await?;
+                    let decision = match status {
+                        "accepted" => Some(Decision::Accept),
+                        "rejected" => reason.map(|r| Decision::Reject(r.to_string())),
+                        _ => None,
+                    };
+                    if let Some(decision) = decision {
+                        documents::review_document(c, document, coordinator, &decision, BASE_URL)
+                            .await?;
+                    }
                 }
             }
             if !applies {
                 continue;
             }
-            let application = new_id();
             // Submitted over the three weeks since opening, more of them in
             // the last days (derived, not drawn: the demo's random values
             // stay as they were).
@@ -376,22 +405,7 @@ async fn families(
             let days_ago = (spread * spread / 8000).min(20);
             let at = now - days_ago * DAY_MS - (g as i64 % 20) * 3_600_000;
             let at = if submitted { at } else { now };
-            sqlx::query(
-                "INSERT INTO applications (id, programme_id, child_id, status, created_at, updated_at, submitted_at, reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(application)
-            .bind(programme)
-            .bind(child)
-            .bind(if submitted { "submitted" } else { "draft" })
-            .bind(at)
-            .bind(at)
-            .bind(submitted.then_some(at))
-            .bind(submitted.then(|| {
-                submissions += 1;
-                format!("SKH27-{submissions:06}")
-            }))
-            .execute(&mut **tx)
-            .await?;
+            let (application, _) = start_draft(c, child, programme, at).await?;
             let mut eligible: Vec<i64> = sessions
                 .iter()
                 .filter(|(_, starts, min, max)| {
@@ -413,160 +427,124 @@ async fn families(
             };
             eligible = ranked;
             eligible.truncate(1 + draw.below(5) as usize);
-            if let (Some(theirs), Some((sibling, _))) = (together, &first) {
-                eligible = theirs;
-                sqlx::query("UPDATE applications SET block_ref = $1 WHERE id IN ($2, $3)")
-                    .bind(format!("SKH27-B{g:04}"))
-                    .bind(*sibling)
-                    .bind(application)
-                    .execute(&mut **tx)
-                    .await?;
-            }
+            let block = match (together, &first) {
+                (Some(theirs), Some((sibling, _))) => {
+                    eligible = theirs;
+                    Some(*sibling)
+                }
+                _ => None,
+            };
             if submitted && k == 0 {
                 first = Some((application, eligible.clone()));
             }
-            for (rank, session) in eligible.iter().enumerate() {
-                sqlx::query("INSERT INTO application_choices (application_id, choice_rank, session_id) VALUES ($1, $2, $3)")
-                    .bind(application)
-                    .bind(rank as i32 + 1)
-                    .bind(*session)
-                    .execute(&mut **tx)
-                    .await?;
+            applications::set_choices(c, application, 0, &eligible).await?;
+            if submitted {
+                let kinds: Vec<&str> = crate::applications::CONSENTS
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .collect();
+                set_consents(c, application, &kinds, guardian, now).await?;
+            }
+            if let Some(sibling) = block {
+                blocks::join(
+                    c,
+                    programme,
+                    &[sibling, application],
+                    &format!("SKH27-B{g:04}"),
+                )
+                .await?;
             }
             if submitted {
-                for (kind, _) in crate::applications::CONSENTS {
-                    sqlx::query("INSERT INTO consents (id, application_id, kind, text_version, given_by, given_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                        .bind(new_id())
-                        .bind(application)
-                        .bind(*kind)
-                        .bind(crate::applications::CONSENT_VERSION)
-                        .bind(guardian)
-                        .bind(now)
-                        .execute(&mut **tx)
-                        .await?;
-                }
+                submit(c, application, programme, None, at).await?;
             }
         }
     }
-    sqlx::query("UPDATE programmes SET submissions = $1 WHERE id = $2")
-        .bind(submissions)
-        .bind(programme)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 
-async fn insert_programme(
-    tx: &mut crate::store::WriteTx,
-    camps: &[(&str, i64)],
-) -> anyhow::Result<i64> {
-    let id = new_id();
-    let seed = smena_engine::Seed::from_bytes({
-        let mut b = [0u8; 32];
-        getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
-        b
-    });
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO programmes (id, name, status, applications_open_at, applications_close_at, max_choices, \
-                                 school_cap, rural_coefficient_milli, passport_months, seed_hex, commitment_hex, created_at, code) \
-         VALUES ($1, $2, 'open', $3, $4, 5, $5, $6, $7, $8, $9, $10, 'SKH27')",
+/// The programme of summer 2027 with its rules, sessions, categories and
+/// required documents, opened three weeks ago (the families' submissions
+/// are spread over them) and closing in a month.
+async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, AppError> {
+    let id = create_programme(
+        c,
+        &NewProgramme {
+            name: "Summer 2027: international children's camps".into(),
+            code: "SKH27".into(),
+        },
     )
-    .bind(id)
-    .bind("Summer 2027: international children's camps")
-    // Opened three weeks ago (the families' submissions are spread over
-    // them), closing in a month.
-    .bind(now - 21 * DAY_MS)
-    .bind(now + 30 * DAY_MS)
-    .bind(yakutia::SCHOOL_CAP as i32)
-    .bind((yakutia::RURAL_COEFFICIENT_TENTHS * 100) as i32)
-    .bind(yakutia::PASSPORT_MONTHS as i32)
-    .bind(seed.to_hex())
-    .bind(seed.commitment().to_hex())
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
+    let rules = GeneralRules {
+        max_choices: DEFAULTS.max_choices,
+        school_cap: Some(yakutia::SCHOOL_CAP as i32),
+        rural_coefficient_milli: (yakutia::RURAL_COEFFICIENT_TENTHS * 100) as i32,
+        passport_months: yakutia::PASSPORT_MONTHS as i32,
+        offer_days: DEFAULTS.offer_days,
+        levels: LEVEL_CODES
+            .iter()
+            .zip(LEVELS)
+            .map(|(level, (points, _, cap))| {
+                (*level, i64::from(*points) * 1000, i64::from(*cap) * 1000)
+            })
+            .collect(),
+        places: DEFAULTS.place_percents.to_vec(),
+    };
+    set_rules(c, id, &rules).await?;
     for s in SESSIONS {
-        let session = new_id();
         let camp = camps
             .iter()
             .find(|(n, _)| *n == s.camp)
             .map_or(0, |(_, id)| *id);
         let languages = CAMPS.iter().find(|c| c.0 == s.camp).map_or("", |c| c.4);
-        sqlx::query(
-            "INSERT INTO sessions (id, programme_id, camp_id, code, starts, ends, places, min_age, max_age, languages, departure) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(session)
-        .bind(id)
-        .bind(camp)
-        .bind(s.id)
-        .bind(yakutia::date(s.starts))
-        .bind(yakutia::date(s.ends))
-        .bind(s.capacity as i32)
-        .bind(s.min_age as i32)
-        .bind(s.max_age as i32)
-        .bind(languages)
-        .bind(DEPARTURE)
-        .execute(&mut **tx)
-        .await?;
-        for part in s.reserves.split(';') {
-            if let Some((group, places)) = part.split_once(':') {
-                sqlx::query("INSERT INTO session_reserves (session_id, reserve_group, places) VALUES ($1, $2, $3)")
-                    .bind(session)
-                    .bind(group)
-                    .bind(places.parse::<i32>().unwrap_or(0))
-                    .execute(&mut **tx)
-                    .await?;
-            }
+        let session = NewSession {
+            camp,
+            code: s.id.to_string(),
+            starts: Day::parse(&yakutia::date(s.starts)).map_err(|e| anyhow::anyhow!(e))?,
+            ends: Day::parse(&yakutia::date(s.ends)).map_err(|e| anyhow::anyhow!(e))?,
+            places: s.capacity as i32,
+            min_age: s.min_age as i32,
+            max_age: s.max_age as i32,
+            languages: languages.to_string(),
+            departure: DEPARTURE.to_string(),
+            reserves: parse_reserves(s.reserves).map_err(|e| anyhow::anyhow!(e))?,
+        };
+        if create_session(c, id, &session).await?.is_err() {
+            return Err(anyhow::anyhow!("the session {} cannot be added", s.id).into());
         }
-    }
-    for (level, (points, _, cap)) in ["international", "national", "regional", "municipal"]
-        .iter()
-        .zip(LEVELS)
-    {
-        sqlx::query("INSERT INTO scoring_rules (programme_id, level, points_milli, cap_milli) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(*level)
-            .bind(i64::from(*points) * 1000)
-            .bind(i64::from(*cap) * 1000)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for (place, percent) in [(1, 100), (2, 80), (3, 60)] {
-        sqlx::query(
-            "INSERT INTO scoring_places (programme_id, place, percent) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(place)
-        .bind(percent)
-        .execute(&mut **tx)
-        .await?;
     }
     for (code, name, tier) in [
         ("state_care", "Children in state care", 2),
         ("not_placed_3y", "Not placed in the last three years", 1),
     ] {
-        sqlx::query("INSERT INTO priority_categories (programme_id, code, name, tier) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(code)
-            .bind(name)
-            .bind(tier)
-            .execute(&mut **tx)
-            .await?;
+        let category = Category {
+            code: code.into(),
+            name: name.into(),
+            tier,
+        };
+        set_category(c, id, &category).await?;
     }
     for (kind, name, deadline) in [
         ("birth_certificate", "Birth certificate", "2027-04-30"),
         ("passport", "Passport (photo page)", "2027-04-30"),
         ("medical", "Medical certificate", "2027-05-31"),
     ] {
-        sqlx::query("INSERT INTO required_documents (programme_id, kind, name, deadline) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(kind)
-            .bind(name)
-            .bind(deadline)
-            .execute(&mut **tx)
-            .await?;
+        let requirement = Requirement {
+            kind: kind.into(),
+            name: name.into(),
+            deadline: Day::parse(deadline).map_err(|e| anyhow::anyhow!(e))?,
+        };
+        require_document(c, id, &requirement).await?;
     }
+    let now = now_ms();
+    let seed = lifecycle::draw_seed()?;
+    if let Err(refused) = lifecycle::open(c, id, &seed, now - 21 * DAY_MS).await? {
+        return Err(anyhow::anyhow!("the programme cannot open: {refused:?}").into());
+    }
+    // When applications close (the programme's deadlines come later).
+    sqlx::query("UPDATE programmes SET applications_close_at = $1 WHERE id = $2")
+        .bind(now + 30 * DAY_MS)
+        .bind(id)
+        .execute(&mut **c)
+        .await?;
     Ok(id)
 }

@@ -6,42 +6,55 @@ pub mod roster;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
+use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
-use sqlx::Row as _;
 
-use crate::audit;
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::ApplicationStatus;
 use crate::imports;
-use crate::store::now_ms;
+use crate::store::{now_ms, today};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
+use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
-use crate::web::policy::{Action, Resource, authorize};
-use crate::web::session::{User, Visitor};
+use crate::web::policy::authorize;
+use crate::web::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/school/pupils", get(roster_page))
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/school/pupils", roster_page)
+        .post_upload(
             "/school/pupils/import",
-            post(import).layer(DefaultBodyLimit::max(roster::MAX_BYTES + 64 * 1024)),
+            import,
+            roster::MAX_BYTES + 64 * 1024,
         )
-        .route("/school/pupils/import/confirm", post(confirm))
-        .route("/school/pupils/{id}/nominate", post(nominate))
+        .post("/school/pupils/import/confirm", confirm)
+        .post("/school/pupils/{id}/nominate", nominate)
 }
 
+#[derive(sqlx::FromRow)]
 pub struct Pupil {
     pub id: i64,
     pub family_name: String,
     pub given_name: String,
     pub birth_date: String,
     pub class_name: String,
-    pub nominated: bool,
-    pub application: String,
+    #[sqlx(try_from = "i32")]
+    pub nominated: Flag,
+    /// The status of the pupil's newest application, if any.
+    pub application: Option<ApplicationStatus>,
+}
+
+/// A yes/no stored as INTEGER 0/1 (portable across both databases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<i32> for Flag {
+    fn from(v: i32) -> Self {
+        Flag(v != 0)
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -69,7 +82,7 @@ async fn render(
         .bind(school)
         .fetch_one(state.db.pool())
         .await?;
-    let rows = sqlx::query(
+    let pupils = sqlx::query_as(
         "SELECT p.id, p.family_name, p.given_name, p.birth_date, p.class_name, p.nominated, \
                 (SELECT a.status FROM children c JOIN applications a ON a.child_id = c.id \
                  WHERE c.school_id = p.school_id AND c.family_name = p.family_name AND c.given_name = p.given_name \
@@ -79,22 +92,6 @@ async fn render(
     .bind(school)
     .fetch_all(state.db.pool())
     .await?;
-    let pupils = rows
-        .into_iter()
-        .map(|r| {
-            Ok(Pupil {
-                id: r.try_get("id")?,
-                family_name: r.try_get("family_name")?,
-                given_name: r.try_get("given_name")?,
-                birth_date: r.try_get("birth_date")?,
-                class_name: r.try_get("class_name")?,
-                nominated: r.try_get::<i32, _>("nominated")? != 0,
-                application: r
-                    .try_get::<Option<String>, _>("application")?
-                    .unwrap_or_default(),
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
     Ok(RosterPage {
         nav: Nav::from(visitor),
         school: name,
@@ -138,7 +135,7 @@ async fn import(
     let lang = visitor.language;
     let bytes = imports::receive(&mut multipart, lang).await?;
     let data = bytes.clone();
-    let read = imports::off_thread(move || roster::read(&data, &crate::store::today())).await?;
+    let read = imports::off_thread(move || roster::read(&data, &today().to_string())).await?;
     let pupils = match read {
         Ok(pupils) => pupils,
         Err(problems) => {
@@ -189,27 +186,26 @@ async fn confirm(
     visitor: Visitor,
     Form(form): Form<imports::Staged>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Update, Resource::Roster)?;
+    let permit = authorize(&user, Action::Update, Resource::Roster)?;
     let school = school_of(&user)?;
     let bytes = imports::staged(&state, &visitor, &format!("roster:{school}"), &form).await?;
     // It was read without a problem at the preview; a problem now means
     // the file is not the one previewed.
-    let pupils = imports::off_thread(move || roster::read(&bytes, &crate::store::today()))
+    let pupils = imports::off_thread(move || roster::read(&bytes, &today().to_string()))
         .await?
         .map_err(|_| AppError::BadRequest(visitor.language.text("import-expired")))?;
-    let mut tx = state.db.begin_write().await?;
-    roster::save(&mut tx, school, &pupils, now_ms(), &|_| {}).await?;
-    audit::record(
-        &mut tx,
-        &user,
-        "update",
-        "roster",
-        Some(school),
-        "ok",
-        &format!("{} pupils imported", pupils.len()),
-    )
-    .await?;
-    tx.commit().await?;
+    state
+        .write(&permit, async |c| {
+            roster::save(c, school, &pupils, now_ms(), &|_| {}).await?;
+            c.audit_as(
+                Action::Import,
+                Resource::Roster,
+                Some(school),
+                format!("{} pupils imported", pupils.len()),
+            );
+            Ok(())
+        })
+        .await?;
     imports::discard(&state, &form).await;
     let page = render(
         &state,
@@ -237,32 +233,36 @@ async fn nominate(
     Path(id): Path<i64>,
     Form(form): Form<NominateForm>,
 ) -> AppResult<Response> {
-    authorize(&user, Action::Update, Resource::Roster)?;
+    let permit = authorize(&user, Action::Update, Resource::Roster)?;
     let school = school_of(&user)?;
-    let mut tx = state.db.begin_write().await?;
-    let done = sqlx::query("UPDATE pupils SET nominated = $1 WHERE id = $2 AND school_id = $3")
-        .bind(i32::from(form.nominated == "yes"))
-        .bind(id)
-        .bind(school)
-        .execute(&mut *tx)
+    let nominated = form.nominated == "yes";
+    state
+        .write(&permit, async |c| {
+            let found = c
+                .transition(
+                    sqlx::query(
+                        "UPDATE pupils SET nominated = $1 WHERE id = $2 AND school_id = $3",
+                    )
+                    .bind(i32::from(nominated))
+                    .bind(id)
+                    .bind(school),
+                )
+                .await?;
+            if !found {
+                return Err(AppError::NotFound);
+            }
+            c.audit_as(
+                Action::Update,
+                Resource::Pupil,
+                Some(id),
+                if nominated {
+                    "nominated"
+                } else {
+                    "nomination withdrawn"
+                },
+            );
+            Ok(())
+        })
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    audit::record(
-        &mut tx,
-        &user,
-        "update",
-        "pupil",
-        Some(id),
-        "ok",
-        if form.nominated == "yes" {
-            "nominated"
-        } else {
-            "nomination withdrawn"
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(Redirect::to("/school/pupils").into_response())
 }

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use crate::imports::{self, Problem, Problems, Table};
-use crate::store::WriteTx;
 
 pub use crate::imports::MAX_BYTES;
 
@@ -84,7 +83,7 @@ fn check(table: Table, today: &str) -> Result<Vec<Pupil>, Vec<Problem>> {
 /// already on it; in the caller's transaction. Rows go in batches: one
 /// statement per pupil would make a large roster slow.
 pub async fn save(
-    tx: &mut WriteTx,
+    conn: &mut sqlx::AnyConnection,
     school: i64,
     pupils: &[Pupil],
     now: i64,
@@ -119,7 +118,7 @@ pub async fn save(
                 .bind(&p.birth_date)
                 .bind(&p.class_name);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *conn).await?;
         progress((n * BATCH + chunk.len()).min(pupils.len()));
     }
     Ok(())

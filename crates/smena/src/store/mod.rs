@@ -1,4 +1,6 @@
-//! Storage: one interface over SQLite (the embedded default) and PostgreSQL.
+//! Storage: one interface over SQLite (the embedded default) and PostgreSQL,
+//! the one audited write ([`write`]), stored files ([`files`]) and a small
+//! cache ([`cache`]).
 //!
 //! Queries are written once in portable SQL (`$1` placeholders, ids chosen
 //! by the application, times in milliseconds) and run through `sqlx::Any`.
@@ -8,7 +10,13 @@
 //! one writing connection and share commits, see `group_commit`; readers use
 //! read-only connections of their own).
 
+pub mod cache;
+mod codec;
+pub mod files;
 mod group_commit;
+pub mod write;
+
+pub use write::{Actor, Change, Mail, Outcome, Unaudited, is_unique_violation};
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -35,8 +43,10 @@ pub struct Db {
     writer: Option<std::sync::Arc<group_commit::Writer>>,
 }
 
-/// A write transaction: the only way to change the database, so that on
-/// SQLite every writer takes its turn in one queue.
+/// A write transaction: on SQLite every writer takes its turn in one queue.
+/// Changes of data go through [`Db::write`], which wraps one; a bare one is
+/// for bookkeeping that changes nobody's data (a login's last request, the
+/// outbox's delivery state) and for tests.
 pub struct WriteTx(Write);
 
 enum Write {
@@ -109,6 +119,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "explanation words",
         include_str!("../../migrations/0007_explanation_words.sql"),
+    ),
+    (
+        8,
+        "one vocabulary",
+        include_str!("../../migrations/0008_one_vocabulary.sql"),
     ),
 ];
 
@@ -228,23 +243,6 @@ impl Db {
         }))
     }
 
-    /// Serialises writers of one programme's allocation state (decisions on
-    /// offers, backfill runs) inside `tx`. SQLite needs nothing more: its
-    /// write transactions already run one at a time.
-    pub async fn lock_programme(
-        &self,
-        tx: &mut WriteTx,
-        programme: i64,
-    ) -> Result<(), sqlx::Error> {
-        if self.backend == Backend::Postgres {
-            sqlx::query("SELECT id FROM programmes WHERE id = $1 FOR UPDATE")
-                .bind(programme)
-                .execute(&mut **tx)
-                .await?;
-        }
-        Ok(())
-    }
-
     /// Closes every connection (SQLite checkpoints its WAL on the last).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -288,10 +286,12 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Today's date (UTC) as YYYY-MM-DD, the form dates are stored in, so that
-/// they compare as text.
-pub fn today() -> String {
-    time::OffsetDateTime::now_utc().date().to_string()
+/// A day in milliseconds.
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Today's date (UTC).
+pub fn today() -> crate::domain::values::Day {
+    crate::domain::values::Day(time::OffsetDateTime::now_utc().date())
 }
 
 /// 32 random bytes as hex: session and one-time tokens.

@@ -14,8 +14,6 @@ pub enum AppError {
     NotFound,
     /// Not logged in: go to the login page.
     LoginRequired,
-    /// The form was not sent from our own page (CSRF) or has expired.
-    Forbidden(String),
     /// The input is wrong; the message says how.
     BadRequest(String),
     /// The input is wrong: the Fluent text `key` with its arguments, written
@@ -23,6 +21,9 @@ pub enum AppError {
     Invalid(&'static str, Vec<(&'static str, String)>),
     /// The form is refused (403): the Fluent text `key`.
     Refused(&'static str),
+    /// Someone else changed the record first (409): the Fluent text `key`
+    /// with its arguments says what it is now. Nothing was overwritten.
+    Conflict(&'static str, Vec<(&'static str, String)>),
     /// Too many attempts; try again after this many seconds.
     TooManyRequests(u64),
     /// A bug or an outage; details go to the log, not to the user.
@@ -31,6 +32,12 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<crate::store::Unaudited> for AppError {
+    fn from(e: crate::store::Unaudited) -> Self {
         AppError::Internal(e.into())
     }
 }
@@ -46,9 +53,9 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::LoginRequired => StatusCode::SEE_OTHER,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) | AppError::Invalid(..) => StatusCode::BAD_REQUEST,
             AppError::Refused(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(..) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -63,8 +70,10 @@ impl AppError {
         match self {
             AppError::NotFound => ErrorText::NotFound,
             AppError::LoginRequired => ErrorText::LogIn,
-            AppError::Forbidden(m) | AppError::BadRequest(m) => ErrorText::Said(m.clone()),
-            AppError::Invalid(key, args) => ErrorText::Key(key, args.clone()),
+            AppError::BadRequest(m) => ErrorText::Said(m.clone()),
+            AppError::Invalid(key, args) | AppError::Conflict(key, args) => {
+                ErrorText::Key(key, args.clone())
+            }
             AppError::Refused(key) => ErrorText::Key(key, Vec::new()),
             AppError::TooManyRequests(secs) => ErrorText::TooMany(secs.div_ceil(60).max(1)),
             AppError::Internal(_) => ErrorText::Internal,
@@ -72,7 +81,7 @@ impl AppError {
     }
 }
 
-/// What an error page says, kept on the response so that the session layer,
+/// What an error page says, kept on the response so that the login layer,
 /// which knows the visitor's language, can write the page in it.
 #[derive(Clone, Debug)]
 pub enum ErrorText {
@@ -115,7 +124,7 @@ impl IntoResponse for AppError {
         }
         let status = self.status();
         let text = self.text();
-        // English unless the session layer rewrites it in the visitor's
+        // English unless the login layer rewrites it in the visitor's
         // language (it does for every page it wraps).
         let mut response = (
             status,
@@ -135,5 +144,16 @@ impl IntoResponse for AppError {
         response
     }
 }
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppError::Internal(e) => write!(f, "{e:#}"),
+            other => f.write_str(&other.message(Language::En)),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
 
 pub type AppResult<T> = Result<T, AppError>;

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::http::StatusCode;
 
-use super::session::Visitor;
+use super::login::Visitor;
 use crate::language::Language;
 
 /// The navigation bar's data.
@@ -26,7 +26,7 @@ impl From<&Visitor> for Nav {
             role: v
                 .user
                 .as_ref()
-                .map(|u| v.language.text(&format!("role-{}", u.role.as_str()))),
+                .map(|u| v.language.text(&format!("role-{}", u.role.code()))),
             csrf: v.csrf.clone(),
             language: v.language,
             path: v.path.clone(),
@@ -71,14 +71,24 @@ impl Nav {
             .map_or_else(|_| thousandths.to_string(), |s| self.num(s))
     }
 
-    /// An ISO date as this language writes it.
-    pub fn date(&self, iso: &str) -> String {
-        self.language.date(iso)
+    /// A day (or an ISO date) as this language writes it.
+    pub fn date(&self, day: impl std::fmt::Display) -> String {
+        self.language.date(&day.to_string())
     }
 
-    /// A range of ISO dates.
-    pub fn dates(&self, from: &str, to: &str) -> String {
-        self.language.date_range(from, to)
+    /// A range of days.
+    pub fn dates(&self, from: impl std::fmt::Display, to: impl std::fmt::Display) -> String {
+        self.language.date_range(&from.to_string(), &to.to_string())
+    }
+
+    /// A size in bytes, as this language writes it ("193 B", "1,2 МБ").
+    pub fn size(&self, bytes: &i64) -> String {
+        self.language.size(*bytes)
+    }
+
+    /// A moment (milliseconds since the epoch), UTC.
+    pub fn when(&self, ms: &i64) -> String {
+        crate::language::when(*ms)
     }
 
     /// The page's language code, for `<html lang>`.

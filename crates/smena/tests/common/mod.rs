@@ -6,8 +6,11 @@ use std::net::SocketAddr;
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
-use smena::store::{Backend, Db, now_ms};
-use smena::web::{self, AppState, Config};
+use smena::allocation::{offers, runs};
+use smena::domain::access::{Action, Resource};
+use smena::domain::states::RunKind;
+use smena::store::{Actor, Backend, Db, now_ms};
+use smena::web::{AppState, Config};
 use sqlx::Connection as _;
 
 mod smtp;
@@ -66,7 +69,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     // client with X-Forwarded-For.
     config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
     let state = AppState::new(db.clone(), config);
-    tokio::spawn(web::serve(listener, state));
+    tokio::spawn(smena::app::serve(listener, state, None));
     TestApp {
         base: format!("http://{addr}"),
         files: dir.path().join("files"),
@@ -283,6 +286,11 @@ impl TestApp {
         c
     }
 
+    /// A logged-in parent with no children.
+    pub async fn parent_of_nobody(&self) -> reqwest::Client {
+        self.verified_parent("nobody.at.camp@example.org").await
+    }
+
     pub async fn school_id(&self, name: &str) -> i64 {
         let (id,): (i64,) = sqlx::query_as("SELECT id FROM schools WHERE name = $1")
             .bind(name)
@@ -354,6 +362,29 @@ impl TestApp {
         let (n,): (i64,) = sqlx::query_as(sql).fetch_one(self.db.pool()).await.unwrap();
         n
     }
+}
+
+/// A final run of the programme, made from the command line; its id.
+pub async fn final_run(db: &Db, programme: i64) -> i64 {
+    let request = runs::RunRequest {
+        kind: RunKind::Final,
+        label: "Final",
+        overrides: &runs::Overrides::default(),
+    };
+    runs::run(db, Actor::CommandLine, programme, &request)
+        .await
+        .unwrap()
+}
+
+/// Publishes a run from the command line.
+pub async fn publish(db: &Db, programme: i64, run: i64) {
+    db.write(
+        Actor::CommandLine,
+        (Action::Publish, Resource::Allocation),
+        async |c| offers::publish(c, "http://test", programme, run).await,
+    )
+    .await
+    .unwrap();
 }
 
 pub async fn programme_id(app: &TestApp) -> i64 {

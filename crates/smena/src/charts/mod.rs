@@ -1,24 +1,42 @@
 //! Charts drawn on the server as SVG: no script, no styles (CSP-clean),
 //! readable on a phone (they scale to the width). The same SVG goes on the
-//! dashboard, the run review page and into the programme report PDF.
+//! dashboard, the run review page and into the programme report PDF. Each
+//! chart takes its own data ([`Demand`], [`District`], …): the features that
+//! draw one fill it in.
 
-use crate::allocation::runs::SessionFill;
 use crate::language::Language;
 
+/// A session's places against the children who want it.
+pub struct Demand {
+    pub session: String,
+    pub places: i64,
+    /// Children who ranked it at all.
+    pub ranked: i64,
+    /// Children who ranked it first.
+    pub first: i64,
+}
+
+/// A district's applications and the places its children got.
+pub struct District {
+    pub name: String,
+    pub applications: i64,
+    pub placed: i64,
+}
+
 /// Demand against places per session, as an SVG bar chart.
-pub fn demand_chart(fill: &[SessionFill], lang: Language) -> String {
-    let rows: Vec<(String, i64, i64, String)> = fill
+pub fn demand_chart(demand: &[Demand], lang: Language) -> String {
+    let rows: Vec<(String, i64, i64, String)> = demand
         .iter()
         .map(|f| {
             let caption = lang.text_with(
                 "chart-demand-caption",
                 &[
                     ("n", &f.places.to_string()),
-                    ("want", &f.demand_any.to_string()),
-                    ("first", &f.demand_first.to_string()),
+                    ("want", &f.ranked.to_string()),
+                    ("first", &f.first.to_string()),
                 ],
             );
-            (f.code.clone(), f.places, f.demand_any, caption)
+            (f.session.clone(), f.places, f.ranked, caption)
         })
         .collect();
     pair_chart(
@@ -32,20 +50,26 @@ pub fn demand_chart(fill: &[SessionFill], lang: Language) -> String {
 }
 
 /// Applications against placements per district, as an SVG bar chart.
-pub fn district_chart(by_district: &[(String, i64, i64)], lang: Language) -> String {
-    let rows: Vec<(String, i64, i64, String)> = by_district
+pub fn district_chart(districts: &[District], lang: Language) -> String {
+    let rows: Vec<(String, i64, i64, String)> = districts
         .iter()
-        .map(|(d, n, placed)| {
-            (
-                d.clone(),
-                *n,
-                *placed,
-                lang.text_with(
-                    "chart-district-caption",
-                    &[("placed", &placed.to_string()), ("n", &n.to_string())],
-                ),
-            )
-        })
+        .map(
+            |District {
+                 name,
+                 applications: n,
+                 placed,
+             }| {
+                (
+                    name.clone(),
+                    *n,
+                    *placed,
+                    lang.text_with(
+                        "chart-district-caption",
+                        &[("placed", &placed.to_string()), ("n", &n.to_string())],
+                    ),
+                )
+            },
+        )
         .collect();
     pair_chart(
         &lang.text("report-chart-districts"),
@@ -106,9 +130,9 @@ fn askama_escape(s: &str) -> String {
 
 /// Each district's share of the applicants against its share of the
 /// places, in percent (tenths kept for the bar lengths).
-pub fn share_chart(by_district: &[(String, i64, i64)], lang: Language) -> String {
-    let applicants: i64 = by_district.iter().map(|d| d.1).sum();
-    let placed: i64 = by_district.iter().map(|d| d.2).sum();
+pub fn share_chart(districts: &[District], lang: Language) -> String {
+    let applicants: i64 = districts.iter().map(|d| d.applications).sum();
+    let placed: i64 = districts.iter().map(|d| d.placed).sum();
     let tenths = |part: i64, whole: i64| {
         if whole == 0 {
             0
@@ -116,22 +140,28 @@ pub fn share_chart(by_district: &[(String, i64, i64)], lang: Language) -> String
             (1000 * part + whole / 2) / whole
         }
     };
-    let rows: Vec<(String, i64, i64, String)> = by_district
+    let rows: Vec<(String, i64, i64, String)> = districts
         .iter()
-        .map(|(d, n, k)| {
-            let (a, p) = (tenths(*n, applicants), tenths(*k, placed));
-            let caption = lang.text_with(
-                "chart-share-caption",
-                &[
-                    (
-                        "applicants",
-                        &lang.number(&format!("{}.{}", a / 10, a % 10)),
-                    ),
-                    ("places", &lang.number(&format!("{}.{}", p / 10, p % 10))),
-                ],
-            );
-            (d.clone(), a, p, caption)
-        })
+        .map(
+            |District {
+                 name: d,
+                 applications: n,
+                 placed: k,
+             }| {
+                let (a, p) = (tenths(*n, applicants), tenths(*k, placed));
+                let caption = lang.text_with(
+                    "chart-share-caption",
+                    &[
+                        (
+                            "applicants",
+                            &lang.number(&format!("{}.{}", a / 10, a % 10)),
+                        ),
+                        ("places", &lang.number(&format!("{}.{}", p / 10, p % 10))),
+                    ],
+                );
+                (d.clone(), a, p, caption)
+            },
+        )
         .collect();
     pair_chart(
         &lang.text("report-chart-shares"),
@@ -317,9 +347,14 @@ mod tests {
     #[test]
     fn charts_escape_names_and_draw_each_row() {
         let en = Language::En;
-        let svg = district_chart(&[("<Ust-Aldan & co>".into(), 10, 4)], en);
+        let district = |name: &str, applications, placed| District {
+            name: name.into(),
+            applications,
+            placed,
+        };
+        let svg = district_chart(&[district("<Ust-Aldan & co>", 10, 4)], en);
         assert!(svg.contains("&lt;Ust-Aldan &amp; co&gt;") && !svg.contains("<Ust"));
-        let svg = share_chart(&[("A".into(), 3, 1), ("B".into(), 1, 1)], en);
+        let svg = share_chart(&[district("A", 3, 1), district("B", 1, 1)], en);
         assert!(
             svg.contains("75.0 % of applicants, 50.0 % of places"),
             "{svg}"

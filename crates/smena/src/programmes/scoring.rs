@@ -18,7 +18,7 @@ pub struct Rules {
     pub categories: Vec<(String, String, i32)>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Achievement {
     pub level: String,
     pub place: i32,

@@ -1,0 +1,123 @@
+//! Logging in and out. A login starts with a new token (the token changes
+//! at login); failures are counted per account and per address.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{password, queries, throttle, with_login_cookie};
+use crate::domain::access::{Action, Resource};
+use crate::store::Outcome;
+use crate::web::AppState;
+use crate::web::client::ClientIp;
+use crate::web::error::AppResult;
+use crate::web::login::{self, LOGIN_COOKIE, Visitor, set_cookie};
+use crate::web::page::Nav;
+use crate::web::policy::{Permit, authorize};
+use crate::web::routes::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/login", login_page)
+        .post("/login", log_in)
+        .post("/logout", log_out)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/login.html")]
+struct LoginPage {
+    nav: Nav,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+}
+
+async fn login_page(visitor: Visitor) -> Response {
+    if visitor.user.is_some() {
+        return Redirect::to("/home").into_response();
+    }
+    LoginPage {
+        nav: Nav::from(&visitor),
+        email: String::new(),
+        error: None,
+    }
+    .into_response()
+}
+
+async fn log_in(
+    State(state): State<AppState>,
+    ClientIp(address): ClientIp,
+    visitor: Visitor,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let email = form.email.trim().to_lowercase();
+    let subjects = [format!("account:{email}"), format!("address:{address}")];
+    throttle::check(&state.db, &subjects[0], throttle::PER_ACCOUNT).await?;
+    throttle::check(&state.db, &subjects[1], throttle::PER_ADDRESS).await?;
+    let account = queries::by_email(&state.db, &email).await?;
+    let ok = password::verify(
+        form.password,
+        account.as_ref().map(|a| a.password_hash.clone()),
+    )
+    .await;
+    let permit = Permit::anyone(Action::Login, Resource::Account);
+    let known = account.as_ref().map(|a| a.id);
+    let Some(account) = account.filter(|_| ok) else {
+        state
+            .write(&permit, async |c| {
+                throttle::record_failure(c, &subjects).await?;
+                c.record(
+                    Action::Login,
+                    Resource::Account,
+                    known,
+                    Outcome::Failed,
+                    "wrong e-mail or password",
+                );
+                Ok(())
+            })
+            .await?;
+        let page = LoginPage {
+            nav: Nav::from(&visitor),
+            email: form.email,
+            error: Some(visitor.language.text("login-wrong")),
+        };
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    };
+    let token = state
+        .write(&permit, async |c| {
+            throttle::clear(c, &subjects[0]).await?;
+            let token = login::start(c, account.id, visitor.login_hash.as_deref()).await?;
+            c.audit(Some(account.id), account.role.code());
+            Ok(token)
+        })
+        .await?;
+    Ok(with_login_cookie(&state, &token, Redirect::to("/home")))
+}
+
+async fn log_out(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    if let (Some(hash), Some(user)) = (&visitor.login_hash, &visitor.user) {
+        let permit = authorize(user, Action::Update, Resource::Account)?;
+        state
+            .write(&permit, async |c| {
+                login::end(c, hash).await?;
+                c.audit_as(Action::Logout, Resource::Account, Some(user.id), "");
+                Ok(())
+            })
+            .await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(LOGIN_COOKIE, "", 0, state.config.secure_cookies),
+    );
+    Ok(response)
+}

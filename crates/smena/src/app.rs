@@ -1,0 +1,177 @@
+//! The application: every feature's routes in one router, wrapped in what
+//! every response needs, and the background jobs. The only module that
+//! knows all features.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::notifications::delivery::MailConfig;
+use crate::store::Actor;
+use crate::web::routes::Routes;
+use crate::web::{AppState, error, login};
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Every route of every feature.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/healthz", healthz)
+        .get("/static/smena.css", stylesheet)
+        .merge(crate::public::router())
+        .merge(crate::accounts::router())
+        .merge(crate::programmes::router())
+        .merge(crate::applications::router())
+        .merge(crate::documents::router())
+        .merge(crate::allocation::router())
+        .merge(crate::papers::router())
+        .merge(crate::exports::router())
+        .merge(crate::dashboard::router())
+        .merge(crate::schools::router())
+        .merge(crate::camps::router())
+        .merge(crate::audit::router())
+        .merge(crate::notifications::router())
+        .merge(crate::api::router())
+}
+
+pub fn router(state: AppState) -> Router {
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        // Pages hold children's data: never keep them in a shared cache.
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    let mut app = routes()
+        .into_router()
+        .fallback(|| async { error::AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            login::middleware,
+        ));
+    for (name, value) in headers {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    app.layer(axum::middleware::from_fn(request_log))
+        .with_state(state)
+}
+
+/// One line per request: method, route (its pattern, so neither ids typed
+/// into a URL nor query strings reach the log), status, time taken, and
+/// the account by id. What a request changed is logged by the audit log.
+async fn request_log(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "(no route)".to_string(), |p| p.as_str().to_string());
+    let response = next.run(req).await;
+    let actor = response.extensions().get::<Actor>().copied();
+    tracing::info!(
+        target: "smena::request",
+        %method,
+        route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        account = actor.and_then(Actor::account),
+        role = actor.map(Actor::role_name),
+    );
+    response
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.db.healthy().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/smena.css"),
+    )
+}
+
+/// Starts the background jobs: every minute, offers past their deadline
+/// expire (and their places are backfilled) and families are reminded of
+/// offers about to end; every hour, staged files a day old are swept; and
+/// the outbox is delivered when a mail server is configured.
+pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
+    let (db, base) = (state.db.clone(), state.config.base_url.clone());
+    let files = state.config.files_dir.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        for minute in 0u64.. {
+            tick.tick().await;
+            // Hourly: roster spreadsheets previewed a day ago and never
+            // imported are deleted (they hold pupils' names).
+            if minute % 60 == 0 {
+                let day = std::time::Duration::from_secs(24 * 3600);
+                match crate::store::files::sweep(&db, &files, day).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(files = n, "staged files swept"),
+                    Err(e) => tracing::error!(error = ?e, "sweeping staged files failed"),
+                }
+            }
+            if let Err(e) = crate::allocation::offers::expire_due(&db, &base).await {
+                tracing::error!(error = ?e, "expiring offers failed");
+            }
+            let now = crate::store::now_ms();
+            if let Err(e) = crate::allocation::offers::remind_due(&db, &base, now).await {
+                tracing::error!(error = ?e, "reminding of offers failed");
+            }
+        }
+    });
+    if let Some(mail) = mail {
+        tokio::spawn(crate::notifications::delivery::run(state.db.clone(), mail));
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets requests under way finish and
+/// closes the database.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    mut state: AppState,
+    mail: Option<MailConfig>,
+) -> anyhow::Result<()> {
+    state.config.delivers_mail = mail.is_some();
+    start_jobs(&state, mail);
+    let db = state.db.clone();
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop_requested())
+        .await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

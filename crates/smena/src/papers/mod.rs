@@ -1,0 +1,177 @@
+//! The printed papers: the voucher a placed child travels with, the
+//! consent form a parent signs, the travel manifest for the border, the
+//! roster a chaperone carries offline and the coordinator's programme
+//! report. Typeset by `smena-pdf` in the reader's language; every print is
+//! audited.
+
+mod consent;
+mod report;
+mod session;
+mod voucher;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use smena_pdf::Paper;
+
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::OfferStatus;
+use crate::language::Language;
+use crate::programmes::queries as programmes;
+use crate::store::today;
+use crate::web::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::login::{User, Visitor};
+use crate::web::page::Nav;
+use crate::web::policy::authorize;
+use crate::web::routes::Routes;
+
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/travel-papers", travel_papers)
+        .merge(voucher::routes())
+        .merge(consent::routes())
+        .merge(session::routes())
+        .merge(report::routes())
+}
+
+/// A session on the travel papers page.
+pub struct SessionPapers {
+    id: i64,
+    code: String,
+    camp: String,
+    dates: String,
+    travelling: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "papers/travel_papers.html")]
+struct TravelPapersPage {
+    nav: Nav,
+    programme: String,
+    sessions: Vec<SessionPapers>,
+}
+
+/// Where the coordinator and the chaperones find each session's manifest
+/// and roster.
+async fn travel_papers(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+) -> AppResult<TravelPapersPage> {
+    authorize(&user, Action::Read, Resource::TravelPapers)?;
+    let programme = programmes::newest(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let travelling: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT o.session_id, COUNT(*) FROM offers o JOIN sessions s ON s.id = o.session_id \
+         WHERE s.programme_id = $1 AND o.status = $2 GROUP BY o.session_id",
+    )
+    .bind(programme.id)
+    .bind(OfferStatus::Accepted)
+    .fetch_all(state.db.pool())
+    .await?;
+    Ok(TravelPapersPage {
+        nav: Nav::from(&visitor),
+        sessions: programmes::sessions(&state.db, programme.id)
+            .await?
+            .into_iter()
+            .map(|s| SessionPapers {
+                travelling: travelling
+                    .iter()
+                    .find(|(id, _)| *id == s.id)
+                    .map_or(0, |(_, n)| *n),
+                dates: visitor
+                    .language
+                    .date_range(&s.starts.to_string(), &s.ends.to_string()),
+                id: s.id,
+                code: s.code,
+                camp: s.camp,
+            })
+            .collect(),
+        programme: programme.name,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The language to print in: the one asked for (`?lang=ru`), else the
+/// visitor's (chosen on this device, else the account's, else the browser's).
+fn print_language(visitor: &Visitor, asked: &LangQuery) -> Language {
+    asked
+        .lang
+        .as_deref()
+        .and_then(Language::parse)
+        .unwrap_or(visitor.language)
+}
+
+/// Typesets `paper` off the async threads (a report takes a moment) and
+/// answers with the PDF, shown in the browser, never cached.
+async fn typeset<P: Paper + Send + 'static>(
+    paper: P,
+    lang: Language,
+    file_name: String,
+) -> AppResult<Response> {
+    let labels = lang.labels(P::LABELS);
+    let pdf = tokio::task::spawn_blocking(move || smena_pdf::render(&paper, lang.code(), &labels))
+        .await
+        .map_err(|e| anyhow::anyhow!("the typesetter stopped: {e}"))?
+        .map_err(|e| anyhow::anyhow!("cannot typeset {file_name}: {e}"))?;
+    let disposition = format!("inline; filename=\"{file_name}\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("inline")),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// A name for a download: letters, digits and dashes only.
+fn file_part(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// The text, or "not given" in `lang` when it is empty.
+fn or_not_given(s: String, lang: Language) -> String {
+    if s.trim().is_empty() {
+        lang.text("not-given")
+    } else {
+        s
+    }
+}
+
+/// Today, as printed.
+fn issued(lang: Language) -> String {
+    lang.date(&today().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_only_safe_characters() {
+        assert_eq!(file_part("SKH27-0001"), "SKH27-0001");
+        assert_eq!(file_part("a\"b/c\r\n"), "a-b-c--");
+    }
+}

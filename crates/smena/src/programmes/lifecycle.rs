@@ -1,0 +1,190 @@
+//! A programme's life: a draft opens for applications (its lottery seed is
+//! drawn and the seed's commitment published), then closes. Each step is a
+//! compare-and-set on the programme's status: of two coordinators pressing
+//! the same button at once, one opens the programme and the other is told
+//! it is open already; the seed drawn first is never replaced. Only one
+//! programme takes applications at a time (the database refuses a second).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+use smena_engine::Seed;
+
+use super::queries;
+use super::setup::back;
+use crate::domain::access::{Action, Resource};
+use crate::domain::states::ProgrammeStatus;
+use crate::language::Language;
+use crate::store::{Change, is_unique_violation, now_ms};
+use crate::web::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::login::{User, Visitor};
+use crate::web::policy::authorize;
+use crate::web::routes::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new().post("/coordinator/programmes/{id}/status", set_status)
+}
+
+/// Why a programme did not change its status.
+#[derive(Debug)]
+pub enum Refused {
+    /// It has no session or no scoring table yet.
+    Incomplete,
+    /// Another programme takes applications.
+    AnotherOpen,
+    /// It is not in the status the step starts from (any more).
+    Status(ProgrammeStatus),
+    NotFound,
+}
+
+impl Refused {
+    /// The refusal in `lang`; `to` is the status asked for, as sent.
+    pub fn words(&self, lang: Language, to: &str) -> String {
+        match self {
+            Refused::Incomplete => lang.text("setup-open-needs"),
+            Refused::AnotherOpen => lang.text("setup-another-open"),
+            Refused::Status(now) => lang.text_with(
+                "setup-status-change",
+                &[
+                    ("from", &lang.code_name("status", now.code())),
+                    ("to", &lang.code_name("status", to)),
+                ],
+            ),
+            Refused::NotFound => lang.text("error-not-found"),
+        }
+    }
+}
+
+async fn status(c: &mut Change, id: i64) -> Result<Option<ProgrammeStatus>, sqlx::Error> {
+    let row: Option<(ProgrammeStatus,)> =
+        sqlx::query_as("SELECT status FROM programmes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **c)
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Why a compare-and-set found nothing to change: the status it has now.
+async fn lost(c: &mut Change, id: i64) -> Result<Refused, sqlx::Error> {
+    Ok(status(c, id)
+        .await?
+        .map_or(Refused::NotFound, Refused::Status))
+}
+
+/// Opens a draft for applications with `seed` (drawn by the caller) at
+/// `at`: the commitment is published, the rules frozen.
+pub async fn open(
+    c: &mut Change,
+    id: i64,
+    seed: &Seed,
+    at: i64,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    let (sessions, levels): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM sessions WHERE programme_id = $1), \
+                (SELECT COUNT(*) FROM scoring_rules WHERE programme_id = $1)",
+    )
+    .bind(id)
+    .fetch_one(&mut **c)
+    .await?;
+    if sessions == 0 || levels == 0 {
+        return Ok(Err(match status(c, id).await? {
+            None => Refused::NotFound,
+            Some(ProgrammeStatus::Draft) => Refused::Incomplete,
+            Some(s) => Refused::Status(s),
+        }));
+    }
+    let opened = c
+        .transition(
+            sqlx::query(
+                "UPDATE programmes SET status = $1, seed_hex = $2, commitment_hex = $3, applications_open_at = $4 \
+                 WHERE id = $5 AND status = $6",
+            )
+            .bind(ProgrammeStatus::Open)
+            .bind(seed.to_hex())
+            .bind(seed.commitment().to_hex())
+            .bind(at)
+            .bind(id)
+            .bind(ProgrammeStatus::Draft),
+        )
+        .await;
+    match opened {
+        Ok(true) => {}
+        Ok(false) => return Ok(Err(lost(c, id).await?)),
+        Err(e) if is_unique_violation(&e) => return Ok(Err(Refused::AnotherOpen)),
+        Err(e) => return Err(e),
+    }
+    c.audit_as(Action::Update, Resource::Programme, Some(id), "status open");
+    Ok(Ok(()))
+}
+
+/// Closes an open programme to applications at `at`.
+pub async fn close(c: &mut Change, id: i64, at: i64) -> Result<Result<(), Refused>, sqlx::Error> {
+    let closed = c
+        .transition(
+            sqlx::query(
+                "UPDATE programmes SET status = $1, applications_close_at = $2 WHERE id = $3 AND status = $4",
+            )
+            .bind(ProgrammeStatus::Closed)
+            .bind(at)
+            .bind(id)
+            .bind(ProgrammeStatus::Open),
+        )
+        .await?;
+    if !closed {
+        return Ok(Err(lost(c, id).await?));
+    }
+    c.audit_as(
+        Action::Update,
+        Resource::Programme,
+        Some(id),
+        "status closed",
+    );
+    Ok(Ok(()))
+}
+
+/// A new secret seed for the lottery, from the operating system.
+pub fn draw_seed() -> Result<Seed, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("no random source: {e}")))?;
+    Ok(Seed::from_bytes(bytes))
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    to: String,
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    let permit = authorize(&user, Action::Update, Resource::Programme)?;
+    let lang = visitor.language;
+    let to = ProgrammeStatus::parse(&f.to);
+    let seed = draw_seed()?;
+    let result = state
+        .write(&permit, async |c| {
+            let result = match to {
+                Some(ProgrammeStatus::Open) => open(c, id, &seed, now_ms()).await?,
+                Some(ProgrammeStatus::Closed) => close(c, id, now_ms()).await?,
+                _ => Err(lost(c, id).await?),
+            };
+            if result.is_err() {
+                c.unchanged();
+            }
+            Ok(result)
+        })
+        .await?;
+    queries::forget_open(&state.cache).await;
+    match result {
+        Ok(()) => Ok(back(id, Ok(()))),
+        Err(Refused::NotFound) => Err(AppError::NotFound),
+        Err(refused) => Ok(back(id, Err(refused.words(lang, &f.to)))),
+    }
+}

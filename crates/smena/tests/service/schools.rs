@@ -1,0 +1,216 @@
+//! Schools import their rosters.
+
+use crate::common::{TestApp, client};
+use reqwest::StatusCode;
+
+on_both_databases!(a_school_imports_its_roster,);
+
+async fn a_school_imports_its_roster(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let school = client();
+    app.login(
+        &school,
+        "school@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let import = |bytes: Vec<u8>, name: &'static str| {
+        let school = school.clone();
+        async move {
+            let csrf = app.csrf(&school, "/school/pupils").await;
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+            school
+                .post(app.url(&format!("/school/pupils/import?csrf={csrf}")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = import(
+        b"family_name,given_name,birth_date,class\nPetrova,Aiyyna,2013-04-02,7A\nIvanov,,2012-01-01,8B\n".to_vec(),
+        "pupils.csv",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Nothing was imported") && page.contains("Line 3, column 2 (given_name)"),
+        "{page}"
+    );
+    // A workbook with a formula, a bad date and a pupil listed twice.
+    let workbook = |rows: &[[&str; 4]], formula: bool| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        if formula {
+            sheet.write_formula(2, 3, "=D2").unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    };
+    let header = ["Фамилия", "Имя", "Дата рождения", "Класс"];
+    let broken = workbook(
+        &[
+            header,
+            ["Petrova", "Aiyyna", "2013-04-02", "7A"],
+            ["Ivanov", "Erchim", "31.02.2012", "8B"],
+            ["Petrova", "Aiyyna", "2013-04-02", "7B"],
+        ],
+        true,
+    );
+    let r = import(broken, "pupils.xlsx").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    for expected in [
+        "Row 3, column D (class): a formula",
+        "Row 3, column C (birth_date)",
+        "Row 4: Aiyyna Petrova, 2013-04-02 is listed twice",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    let r = import(vec![0x5a; 10 * 1024 * 1024], "garbage.xlsx").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "10 MB of garbage");
+    assert_eq!(app.count("SELECT COUNT(*) FROM pupils").await, 0);
+
+    // A good workbook is shown first; nothing is written until confirmed.
+    let good = workbook(
+        &[
+            header,
+            ["Petrova", "Aiyyna", "02.04.2013", "7A"],
+            ["Ivanov", "Erchim", "2012-01-01", "8B"],
+        ],
+        false,
+    );
+    let r = import(good, "pupils.xlsx").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Nothing has been imported yet") && page.contains("The file lists 2 pupils"),
+        "{page}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM pupils").await, 0);
+    let field = |name: &str| {
+        page.split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let (file, seal) = (field("file"), field("seal"));
+    let staged = app.files.join(&file[..2]).join(&file);
+    assert!(staged.exists(), "the previewed file waits for confirmation");
+    // A confirmation naming another file, or forged, is refused.
+    let forged = "0".repeat(64);
+    let r = app
+        .post(
+            &school,
+            "/school/pupils/import/confirm",
+            &[("file", forged.as_str()), ("seal", seal.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT COUNT(*) FROM pupils").await, 0);
+    let r = app
+        .post(
+            &school,
+            "/school/pupils/import/confirm",
+            &[("file", file.as_str()), ("seal", seal.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("2 pupils imported"));
+    assert!(!staged.exists(), "the imported spreadsheet is deleted");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM pupils WHERE birth_date = '2013-04-02'")
+            .await,
+        1,
+        "a day-first date is read as such"
+    );
+    let (pupil,): (i64,) = sqlx::query_as("SELECT id FROM pupils WHERE given_name = 'Aiyyna'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            &school,
+            &format!("/school/pupils/{pupil}/nominate"),
+            &[("nominated", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A preview never confirmed is swept once old; documents stay.
+    let r = import(
+        workbook(&[header, ["Sidorov", "Ayal", "2012-05-05", "6A"]], false),
+        "later.xlsx",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    let abandoned = page
+        .split("name=\"file\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let abandoned = app.files.join(&abandoned[..2]).join(&abandoned);
+    assert!(abandoned.exists());
+    let (document,): (String,) = sqlx::query_as("SELECT sha256 FROM documents LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let document = app.files.join(&document[..2]).join(&document);
+    assert!(document.exists());
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let storage = |age| smena::store::files::sweep(&app.db, &app.files, age);
+    assert_eq!(storage(day).await.unwrap(), 0, "a fresh preview is kept");
+    assert!(storage(std::time::Duration::ZERO).await.unwrap() >= 1);
+    assert!(!abandoned.exists() && document.exists());
+
+    // A parent of that pupil applies: the school sees the status.
+    let parent = app.verified_parent("aiyyna.mother@example.org").await;
+    let sakha = app.school_id("Sakha Gymnasium").await.to_string();
+    let r = app
+        .post(
+            &parent,
+            "/children",
+            &[
+                ("given_name", "Aiyyna"),
+                ("family_name", "Petrova"),
+                ("birth_date", "2013-04-02"),
+                ("school_id", &sakha),
+                ("category", ""),
+                ("passport_expires", ""),
+            ],
+        )
+        .await;
+    let child = r.headers()["location"].to_str().unwrap().to_string();
+    app.post(&parent, &format!("{child}/applications"), &[])
+        .await;
+    let (_, page) = app.get(&school, "/school/pupils").await;
+    assert!(
+        page.contains("Petrova Aiyyna") && page.contains("<td>draft</td>"),
+        "{page}"
+    );
+    // Another school's pupils are not reachable.
+    let r = app
+        .post(
+            &parent,
+            &format!("/school/pupils/{pupil}/nominate"),
+            &[("nominated", "no")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
