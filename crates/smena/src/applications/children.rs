@@ -182,6 +182,20 @@ impl ChildForm {
     }
 }
 
+/// Binds a child's details to the next eight placeholders.
+fn bind_details<'q>(q: AnyQuery<'q>, d: &'q ChildDetails) -> AnyQuery<'q> {
+    q.bind(&d.given_name)
+        .bind(&d.family_name)
+        .bind(d.birth_date)
+        .bind(d.school_id)
+        .bind(&d.category)
+        .bind(d.passport_expires)
+        .bind(&d.passport_number)
+        .bind(&d.emergency_contact)
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
 /// Adds a guardian's child; its id.
 pub async fn insert_child(
     c: &mut Change,
@@ -190,25 +204,18 @@ pub async fn insert_child(
 ) -> Result<i64, sqlx::Error> {
     let id = new_id();
     let now = now_ms();
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, \
                                passport_number, emergency_contact, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id)
-    .bind(guardian)
-    .bind(&d.given_name)
-    .bind(&d.family_name)
-    .bind(d.birth_date)
-    .bind(d.school_id)
-    .bind(&d.category)
-    .bind(d.passport_expires)
-    .bind(&d.passport_number)
-    .bind(&d.emergency_contact)
-    .bind(now)
-    .bind(now)
-    .execute(&mut **c)
-    .await?;
+    .bind(guardian);
+    bind_details(q, d)
+        .bind(now)
+        .bind(now)
+        .execute(&mut **c)
+        .await?;
     c.audit_as(Action::Create, Resource::Child, Some(id), "");
     Ok(id)
 }
@@ -455,19 +462,12 @@ async fn update(
     };
     state
         .write(&permit, async |c| {
-            sqlx::query(
+            let q = sqlx::query(
                 "UPDATE children SET given_name = $1, family_name = $2, birth_date = $3, school_id = $4, category = $5, \
                                      passport_expires = $6, passport_number = $7, emergency_contact = $8, updated_at = $9 \
                  WHERE id = $10 AND guardian_id = $11",
-            )
-            .bind(&d.given_name)
-            .bind(&d.family_name)
-            .bind(d.birth_date)
-            .bind(d.school_id)
-            .bind(&d.category)
-            .bind(d.passport_expires)
-            .bind(&d.passport_number)
-            .bind(&d.emergency_contact)
+            );
+            bind_details(q, &d)
             .bind(now_ms())
             .bind(id)
             .bind(user.id)

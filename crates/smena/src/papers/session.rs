@@ -14,7 +14,7 @@ use crate::store::Db;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
-use crate::web::policy::{Permit, authorize};
+use crate::web::policy::authorize;
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -93,22 +93,29 @@ fn given(s: Option<String>, lang: Language) -> String {
 }
 
 /// What a session's manifest and roster start from: the reader may see
-/// travel papers; the session's head, the language and who travels.
+/// travel papers; the print of `paper` is recorded; the session's head, the
+/// language and who travels.
 async fn session_papers(
     state: &AppState,
     user: &User,
     visitor: &Visitor,
     q: &LangQuery,
     id: i64,
-) -> AppResult<(Permit, SessionHead, Language, Vec<Traveller>)> {
+    paper: &str,
+) -> AppResult<(SessionHead, Language, Vec<Traveller>)> {
     let permit = authorize(user, Action::Read, Resource::TravelPapers)?;
     let head = session_head(&state.db, id).await?;
-    Ok((
-        permit,
-        head,
-        print_language(visitor, q),
-        travellers(&state.db, id).await?,
-    ))
+    let travellers = travellers(&state.db, id).await?;
+    state
+        .record_as(
+            &permit,
+            Action::Print,
+            Resource::TravelPapers,
+            Some(id),
+            paper,
+        )
+        .await?;
+    Ok((head, print_language(visitor, q), travellers))
 }
 
 async fn manifest(
@@ -118,7 +125,8 @@ async fn manifest(
     Query(q): Query<LangQuery>,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (permit, head, lang, travellers) = session_papers(&state, &user, &visitor, &q, id).await?;
+    let (head, lang, travellers) =
+        session_papers(&state, &user, &visitor, &q, id, "manifest").await?;
     let children = travellers
         .into_iter()
         .map(|t| smena_pdf::ManifestRow {
@@ -130,15 +138,6 @@ async fn manifest(
             passport_number: given(t.passport_number, lang),
         })
         .collect();
-    state
-        .record_as(
-            &permit,
-            Action::Print,
-            Resource::TravelPapers,
-            Some(id),
-            "manifest",
-        )
-        .await?;
     let paper = smena_pdf::Manifest {
         dates: head.dates(lang),
         programme: head.programme,
@@ -165,7 +164,8 @@ async fn roster(
     Query(q): Query<LangQuery>,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (permit, head, lang, travellers) = session_papers(&state, &user, &visitor, &q, id).await?;
+    let (head, lang, travellers) =
+        session_papers(&state, &user, &visitor, &q, id, "roster").await?;
     let children = travellers
         .into_iter()
         .map(|t| smena_pdf::RosterRow {
@@ -177,15 +177,6 @@ async fn roster(
             emergency_contact: given(t.emergency_contact, lang),
         })
         .collect();
-    state
-        .record_as(
-            &permit,
-            Action::Print,
-            Resource::TravelPapers,
-            Some(id),
-            "roster",
-        )
-        .await?;
     let paper = smena_pdf::Roster {
         dates: head.dates(lang),
         programme: head.programme,
