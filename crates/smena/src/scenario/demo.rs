@@ -456,6 +456,12 @@ async fn families(
             }
             if submitted {
                 submit(c, application, programme, None, at).await?;
+                c.audit_as(
+                    Action::Update,
+                    Resource::Application,
+                    Some(application),
+                    "submitted",
+                );
             }
         }
     }

@@ -219,15 +219,6 @@ impl Change {
         // The log says who did what, like the table: by id, never by name.
         // A bulk change (the demo, an import) is summed up after a few.
         const LOGGED: usize = 20;
-        if entries.len() > LOGGED {
-            tracing::info!(
-                target: "smena::audit",
-                account = self.actor.account(),
-                role = self.actor.role_name(),
-                more = entries.len() - LOGGED,
-                "and more entries of the same change",
-            );
-        }
         for e in entries.iter().take(LOGGED) {
             tracing::info!(
                 target: "smena::audit",
@@ -238,6 +229,15 @@ impl Change {
                 id = e.id,
                 outcome = e.outcome.code(),
                 detail = e.detail.as_str(),
+            );
+        }
+        if entries.len() > LOGGED {
+            tracing::info!(
+                target: "smena::audit",
+                account = self.actor.account(),
+                role = self.actor.role_name(),
+                more = entries.len() - LOGGED,
+                "and more entries of the same change",
             );
         }
         Ok(())
