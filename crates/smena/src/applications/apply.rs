@@ -595,8 +595,24 @@ async fn save(
     let now = now_ms();
     let base = &state.config.base_url;
     // The draft is saved whatever else is wrong, as long as its choices are.
-    let (submitted, errors) = state
+    let saved = state
         .write(&permit, async |c| {
+            // Still a draft? (Another tab may have submitted it a moment
+            // ago.) The row stays locked until this change commits.
+            let draft = c
+                .transition(
+                    sqlx::query(
+                        "UPDATE applications SET updated_at = $1 WHERE id = $2 AND status = $3",
+                    )
+                    .bind(now)
+                    .bind(id)
+                    .bind(ApplicationStatus::Draft),
+                )
+                .await?;
+            if !draft {
+                c.unchanged();
+                return Ok(None);
+            }
             let mut errors = errors;
             if together_shown || (submitting && application.block_ref.is_some()) {
                 let siblings = blocks::siblings(c, child.guardian_id, &application).await?;
@@ -650,18 +666,21 @@ async fn save(
                         ),
                     });
                 }
-                None => {
-                    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
-                        .bind(now)
-                        .bind(id)
-                        .execute(&mut **c)
-                        .await?;
-                    c.audit(Some(id), "draft saved");
-                }
+                None => c.audit(Some(id), "draft saved"),
             }
-            Ok((reference.is_some(), errors))
+            Ok(Some((reference.is_some(), errors)))
         })
         .await?;
+    let Some((submitted, errors)) = saved else {
+        // Submitted meanwhile (a second click, another tab): as received.
+        let now_submitted = queries::application(&state.db, id)
+            .await?
+            .is_some_and(|a| a.status == ApplicationStatus::Submitted);
+        if submitting && now_submitted {
+            return Ok(Redirect::to(&format!("/applications/{id}?done=received")).into_response());
+        }
+        return Err(AppError::Conflict("application-unchangeable", vec![]));
+    };
     if errors.is_empty() {
         // Post/Redirect/Get: reloading the page never sends the form again.
         let done = if submitted { "received" } else { "saved" };
