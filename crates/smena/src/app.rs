@@ -139,7 +139,11 @@ pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
         }
     });
     if let Some(mail) = mail {
-        tokio::spawn(crate::notifications::delivery::run(state.db.clone(), mail));
+        tokio::spawn(crate::notifications::delivery::run(
+            state.db.clone(),
+            mail,
+            state.config.key.clone(),
+        ));
     }
 }
 

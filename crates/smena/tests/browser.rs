@@ -239,6 +239,8 @@ async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
     let link = app.link_in(&app.last_mail("sardana@example.org").await);
     b.open(app, &link).await;
     assert!(b.text().await.contains("confirmed"));
+    b.log_in(app, "sardana@example.org", "a long enough passphrase")
+        .await;
 
     b.open(app, "/children/new").await;
     b.type_in("given_name", "Kyunnei").await;

@@ -16,7 +16,7 @@ register-password-again = The same password again
 register-submit = Register
 register-mismatch = The two passwords are not the same.
 register-check-title = Check your e-mail
-register-check-message = We sent a message to { $email }. Open the link in it to confirm your address; you need a confirmed address to apply.
+register-check-message = We sent a message to { $email }. Open the link in it to confirm your address, then log in; you need a confirmed address to apply.
 
 forgot-title = Forgot your password?
 forgot-short-title = Forgot your password
@@ -49,5 +49,5 @@ change-submit = Change the password
 change-done-message = Your password is changed. You were logged out everywhere else.
 verify-link-invalid = This confirmation link is not valid any more. Log in and ask for a new one from your start page.
 verified-title = E-mail address confirmed
-verified-message = Thank you: your e-mail address is confirmed.
+verified-message = Thank you: your e-mail address is confirmed. You can log in now.
 forgot-sent = If { $email } belongs to an account, we sent it a link to choose a new password.

@@ -141,6 +141,7 @@ audit-detail = Detail
 audit-none = Nothing recorded yet.
 outbox-heading = Outgoing e-mail
 outbox-explain = Messages to families and staff, newest first.
+outbox-secret-hidden = [a one-time link, sent to the recipient only]
 outbox-delivering = They are delivered over SMTP; a message the mail server cannot take now is tried again later, waiting longer each time.
 outbox-no-server = No mail server is configured: messages wait here.
 outbox-to = to { $email }

@@ -16,7 +16,7 @@ register-password-again = 비밀번호 다시 입력
 register-submit = 가입하기
 register-mismatch = 두 비밀번호가 같지 않습니다.
 register-check-title = 이메일을 확인하세요
-register-check-message = { $email }(으)로 메시지를 보냈습니다. 메시지의 링크를 열어 주소를 확인하세요. 확인된 주소가 있어야 신청할 수 있습니다.
+register-check-message = { $email }(으)로 메시지를 보냈습니다. 메시지의 링크를 열어 주소를 확인한 뒤 로그인하세요. 확인된 주소가 있어야 신청할 수 있습니다.
 
 forgot-title = 비밀번호를 잊으셨나요?
 forgot-short-title = 비밀번호 찾기
@@ -49,5 +49,5 @@ change-submit = 비밀번호 변경
 change-done-message = 비밀번호가 바뀌었습니다. 다른 모든 곳에서는 로그아웃되었습니다.
 verify-link-invalid = 이 확인 링크는 더 이상 유효하지 않습니다. 로그인한 뒤 시작 페이지에서 새 링크를 요청하세요.
 verified-title = 이메일 주소가 확인되었습니다
-verified-message = 감사합니다. 이메일 주소가 확인되었습니다.
+verified-message = 감사합니다. 이메일 주소가 확인되었습니다. 이제 로그인할 수 있습니다.
 forgot-sent = { $email }이(가) 계정에 등록된 주소라면 새 비밀번호를 정할 수 있는 링크를 보냈습니다.

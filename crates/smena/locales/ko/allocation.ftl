@@ -131,6 +131,7 @@ audit-detail = 세부 사항
 audit-none = 아직 기록이 없습니다.
 outbox-heading = 보낼 이메일
 outbox-explain = 가족과 직원에게 가는 메시지, 최신순.
+outbox-secret-hidden = [일회용 링크, 받는 사람에게만 보냄]
 outbox-delivering = SMTP로 발송됩니다. 메일 서버가 지금 받지 못한 메시지는 매번 더 오래 기다렸다가 다시 시도합니다.
 outbox-no-server = 메일 서버가 설정되지 않았습니다. 메시지가 여기에서 기다립니다.
 outbox-to = 받는 사람 { $email }

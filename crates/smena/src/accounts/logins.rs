@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{password, queries, throttle, with_login_cookie};
+use super::{password, queries, with_login_cookie};
 use crate::domain::access::{Action, Resource};
 use crate::store::Outcome;
 use crate::web::AppState;
@@ -19,6 +19,16 @@ use crate::web::login::{self, LOGIN_COOKIE, Visitor, set_cookie};
 use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize};
 use crate::web::routes::Routes;
+use crate::web::throttle::{self, Limit};
+
+/// Attempts on one account from one address, then a wait: guessing is
+/// stopped there, and the account's owner elsewhere is not locked out.
+const AT_ONE_ADDRESS: Limit = Limit::per_minutes(5, 15);
+/// Failed attempts from one address on any accounts, then a wait.
+const FROM_ONE_ADDRESS: Limit = Limit::per_minutes(20, 15);
+/// Failed attempts on one account from anywhere before each further
+/// attempt is slowed down.
+const SLOWED_AFTER: i32 = 10;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -60,9 +70,17 @@ async fn log_in(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let email = form.email.trim().to_lowercase();
-    let subjects = [format!("account:{email}"), format!("address:{address}")];
-    throttle::check(&state.db, &subjects[0], throttle::PER_ACCOUNT).await?;
-    throttle::check(&state.db, &subjects[1], throttle::PER_ADDRESS).await?;
+    // Each attempt is counted before the password is checked, atomically:
+    // parallel guesses cannot all pass. A success is taken back.
+    let (here, address, account_anywhere) = (
+        format!("login:{email}|{address}"),
+        format!("login-address:{address}"),
+        format!("login-account:{email}"),
+    );
+    throttle::attempt(&state.db, &here, AT_ONE_ADDRESS).await?;
+    throttle::attempt(&state.db, &address, FROM_ONE_ADDRESS).await?;
+    let (tried, _) = throttle::count(&state.db, &account_anywhere, AT_ONE_ADDRESS.window).await?;
+    tokio::time::sleep(throttle::delay(tried, SLOWED_AFTER)).await;
     let account = queries::by_email(&state.db, &email).await?;
     let ok = password::verify(
         form.password,
@@ -74,7 +92,6 @@ async fn log_in(
     let Some(account) = account.filter(|_| ok) else {
         state
             .write(&permit, async |c| {
-                throttle::record_failure(c, &subjects).await?;
                 c.record(
                     Action::Login,
                     Resource::Account,
@@ -92,9 +109,11 @@ async fn log_in(
         };
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
+    throttle::clear(&state.db, &here).await?;
+    throttle::succeeded(&state.db, &address).await?;
+    throttle::succeeded(&state.db, &account_anywhere).await?;
     let token = state
         .write(&permit, async |c| {
-            throttle::clear(c, &subjects[0]).await?;
             let token = login::start(c, account.id, visitor.login_hash.as_deref()).await?;
             c.audit(Some(account.id), account.role.code());
             Ok(token)

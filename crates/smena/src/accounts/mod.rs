@@ -8,7 +8,6 @@ mod password;
 mod queries;
 mod registration;
 mod reset;
-mod throttle;
 pub mod validate;
 
 use askama::Template;

@@ -111,6 +111,21 @@ pub async fn issue_token(
     Ok(token)
 }
 
+/// Whether a one-time token is valid, unused and for this purpose (read
+/// only: [`use_token`] takes it).
+pub async fn token_valid(db: &Db, token: &str, purpose: Purpose) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT account_id FROM one_time_tokens \
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(token_hash(token))
+    .bind(purpose.code())
+    .bind(now_ms())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.is_some())
+}
+
 /// Uses a one-time token: the account it was for, if it is valid, unused and
 /// for this purpose. It cannot be used again.
 pub async fn use_token(

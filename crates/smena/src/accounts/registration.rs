@@ -10,16 +10,18 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::queries::{self, NewAccount, Purpose};
-use super::{Notice, password, validate, with_login_cookie};
+use super::{Notice, password, validate};
 use crate::domain::access::{Action, Resource, Role};
 use crate::language::Language;
-use crate::store::{Mail, Outcome, now_ms};
+use crate::store::{Mail, Outcome, SECRET, SECRET_PURPOSE, now_ms};
 use crate::web::AppState;
+use crate::web::client::ClientIp;
 use crate::web::error::{AppError, AppResult};
-use crate::web::login::{self, Visitor};
+use crate::web::login::Visitor;
 use crate::web::page::Nav;
 use crate::web::policy::Permit;
 use crate::web::routes::Routes;
+use crate::web::throttle::{self, Limit};
 
 /// How long an e-mail confirmation link works.
 const VERIFY_TTL_MS: i64 = 48 * 3600 * 1000;
@@ -57,12 +59,23 @@ async fn register_page(visitor: Visitor) -> RegisterPage {
     }
 }
 
+/// Registrations from one address (a school's network may be one), then
+/// a wait.
+const FROM_ONE_ADDRESS: Limit = Limit::per_minutes(30, 10);
+
 async fn register(
     State(state): State<AppState>,
+    ClientIp(address): ClientIp,
     visitor: Visitor,
     headers: axum::http::HeaderMap,
     Form(form): Form<RegisterForm>,
 ) -> AppResult<Response> {
+    throttle::attempt(
+        &state.db,
+        &format!("register-from:{address}"),
+        FROM_ONE_ADDRESS,
+    )
+    .await?;
     // The browser's language is the first guess, remembered on the account.
     let language = headers
         .get(header::ACCEPT_LANGUAGE)
@@ -93,7 +106,11 @@ async fn register(
     let hash = password::hash(form.password).await?;
     let base = &state.config.base_url;
     let permit = Permit::anyone(Action::Create, Resource::Account);
-    let token = state
+    // Whether or not the address is registered already, the answer is the
+    // same: the same page, no login (the new account logs in once it has
+    // confirmed its address); the owner of a known address gets an e-mail
+    // instead. Nothing tells a visitor who is registered.
+    state
         .write(&permit, async |c| {
             if let Some(existing) = queries::by_email_in(c, &email).await? {
                 // Say the same as for a new account, so the form does not
@@ -112,6 +129,7 @@ async fn register(
                             ("forgot", &format!("{base}/password/forgot")),
                         ],
                     ),
+                    secret: None,
                 });
                 c.record(
                     Action::Create,
@@ -120,7 +138,7 @@ async fn register(
                     Outcome::Failed,
                     "address already registered",
                 );
-                return Ok(None);
+                return Ok(());
             }
             let id = queries::create(
                 c,
@@ -136,27 +154,19 @@ async fn register(
                 },
             )
             .await?;
-            let link = queries::issue_token(c, id, Purpose::VerifyEmail, VERIFY_TTL_MS).await?;
+            let token = queries::issue_token(c, id, Purpose::VerifyEmail, VERIFY_TTL_MS).await?;
+            let link = format!("{base}/verify-email?token={token}");
             c.send(Mail {
                 to: email.clone(),
                 kind: "email_verification",
                 subject: language.text("email-verification-subject"),
-                body: language.letter(
-                    Some(&name),
-                    "email-verification-body",
-                    &[("link", &format!("{base}/verify-email?token={link}"))],
-                ),
+                body: language.letter(Some(&name), "email-verification-body", &[("link", SECRET)]),
+                secret: Some(state.config.key.seal(SECRET_PURPOSE, link.as_bytes())?),
             });
-            Ok(Some(
-                login::start(c, id, visitor.login_hash.as_deref()).await?,
-            ))
+            Ok(())
         })
         .await?;
-    let page = check_your_email(&visitor, &email);
-    Ok(match token {
-        Some(token) => with_login_cookie(&state, &token, page),
-        None => page.into_response(),
-    })
+    Ok(check_your_email(&visitor, &email).into_response())
 }
 
 fn check_your_email(visitor: &Visitor, email: &str) -> Notice {

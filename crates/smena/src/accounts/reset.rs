@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use super::queries::{self, Purpose};
 use super::registration::TokenQuery;
-use super::{Notice, password, throttle, validate, with_login_cookie};
+use super::{Notice, password, validate, with_login_cookie};
 use crate::domain::access::{Action, Resource};
-use crate::store::Mail;
+use crate::store::{Mail, SECRET, SECRET_PURPOSE};
 use crate::web::AppState;
 use crate::web::client::ClientIp;
 use crate::web::error::{AppError, AppResult};
@@ -22,6 +22,14 @@ use crate::web::login::{self, User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize};
 use crate::web::routes::Routes;
+use crate::web::throttle::{self, Limit};
+
+/// Reset links asked for from one address, then a wait (each sends mail).
+const FORGOT_FROM_ONE_ADDRESS: Limit = Limit::per_minutes(20, 15);
+/// Reset links sent to one address: nobody's mailbox is flooded.
+const FORGOT_TO_ONE_ADDRESS: Limit = Limit::per_minutes(3, 60);
+/// Reset attempts (a link and a new password) from one address.
+const RESETS_FROM_ONE_ADDRESS: Limit = Limit::per_minutes(20, 15);
 
 /// How long a password reset link works.
 const RESET_TTL_MS: i64 = 3600 * 1000;
@@ -74,14 +82,22 @@ async fn forgot(
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
-    // Reset requests count like failed logins: they send e-mail.
-    let subject = format!("reset:{address}");
-    throttle::check(&state.db, &subject, throttle::PER_ADDRESS).await?;
+    throttle::attempt(
+        &state.db,
+        &format!("forgot-from:{address}"),
+        FORGOT_FROM_ONE_ADDRESS,
+    )
+    .await?;
+    throttle::attempt(
+        &state.db,
+        &format!("forgot-to:{email}"),
+        FORGOT_TO_ONE_ADDRESS,
+    )
+    .await?;
     let base = &state.config.base_url;
     let permit = Permit::anyone(Action::Update, Resource::Account);
     state
         .write(&permit, async |c| {
-            throttle::record_failure(c, std::slice::from_ref(&subject)).await?;
             let Some(account) = queries::by_email_in(c, &email).await? else {
                 c.audit(None, "password reset asked for an unknown address");
                 return Ok(());
@@ -89,6 +105,7 @@ async fn forgot(
             let token =
                 queries::issue_token(c, account.id, Purpose::PasswordReset, RESET_TTL_MS).await?;
             let lang = account.language;
+            let link = format!("{base}/password/reset?token={token}");
             c.send(Mail {
                 to: email.clone(),
                 kind: "password_reset",
@@ -96,8 +113,9 @@ async fn forgot(
                 body: lang.letter(
                     Some(&account.full_name),
                     "email-reset-body",
-                    &[("link", &format!("{base}/password/reset?token={token}"))],
+                    &[("link", SECRET)],
                 ),
+                secret: Some(state.config.key.seal(SECRET_PURPOSE, link.as_bytes())?),
             });
             c.audit(Some(account.id), "password reset asked");
             Ok(())
@@ -138,9 +156,22 @@ async fn reset_page(visitor: Visitor, Query(q): Query<TokenQuery>) -> ResetPage 
 
 async fn reset(
     State(state): State<AppState>,
+    ClientIp(address): ClientIp,
     visitor: Visitor,
     Form(form): Form<ResetForm>,
 ) -> AppResult<Response> {
+    throttle::attempt(
+        &state.db,
+        &format!("reset-from:{address}"),
+        RESETS_FROM_ONE_ADDRESS,
+    )
+    .await?;
+    let invalid = || AppError::BadRequest(visitor.language.text("reset-link-invalid"));
+    // The link first: a new password is hashed (slow, on purpose) only for
+    // a link that works.
+    if !queries::token_valid(&state.db, &form.token, Purpose::PasswordReset).await? {
+        return Err(invalid());
+    }
     let retry = |error: String| {
         (
             StatusCode::BAD_REQUEST,
@@ -164,7 +195,7 @@ async fn reset(
         .write(&permit, async |c| {
             let account = queries::use_token(c, &form.token, Purpose::PasswordReset)
                 .await?
-                .ok_or_else(|| AppError::BadRequest(visitor.language.text("reset-link-invalid")))?;
+                .ok_or_else(invalid)?;
             queries::set_password(c, account, &hash).await?;
             c.audit(Some(account), "password reset");
             Ok(())

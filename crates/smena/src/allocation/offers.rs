@@ -173,6 +173,7 @@ pub async fn backfill(c: &mut Change, base_url: &str, programme: i64) -> AppResu
                     ("link", &format!("{base_url}/applications/{}", mover.id)),
                 ],
             ),
+            secret: None,
         });
         c.audit_as(
             Action::Update,
@@ -462,6 +463,7 @@ pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
                                 ("link", &format!("{base_url}/applications/{application}")),
                             ],
                         ),
+                        secret: None,
                     });
                     c.audit(Some(application), "offer reminder sent");
                     Ok(true)
@@ -594,6 +596,7 @@ pub async fn publish(c: &mut Change, base_url: &str, programme: i64, run: i64) -
                     ("link", &format!("{base_url}/applications/{}", f.id)),
                 ],
             ),
+            secret: None,
         });
     }
     c.audit_as(Action::Publish, Resource::Allocation, Some(run), "");

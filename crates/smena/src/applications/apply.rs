@@ -664,6 +664,7 @@ async fn save(
                                 ("link", &format!("{base}/applications/{id}")),
                             ],
                         ),
+                        secret: None,
                     });
                 }
                 None => c.audit(Some(id), "draft saved"),

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use super::{DatabaseArg, Failure};
 use crate::notifications::delivery::{MailConfig, Security, tls_parameters};
 use crate::scenario::demo;
-use crate::store::{Db, redact};
+use crate::store::{Db, ServerKey, redact};
 use crate::web::{AppState, Config};
 
 #[derive(clap::Args)]
@@ -43,6 +43,12 @@ pub struct ServeArgs {
     /// The sender of e-mail (default: noreply@ the base URL's host)
     #[arg(long, value_name = "ADDRESS")]
     mail_from: Option<String>,
+    /// The server's key, 64 hexadecimal digits in a file readable by the
+    /// service alone (default: beside a SQLite file, made there if missing;
+    /// required with PostgreSQL, the same for every replica). SMENA_KEY,
+    /// when set, holds the key itself instead
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<std::path::PathBuf>,
 }
 
 /// The host of the base URL, for Message-IDs and the default sender; an
@@ -82,6 +88,46 @@ fn files_dir(database: &str, given: Option<std::path::PathBuf>) -> std::path::Pa
         }
         (crate::store::Backend::Postgres, _) => std::path::PathBuf::from("smena-files"),
     })
+}
+
+/// The server's key: `SMENA_KEY`, else the key file (beside a SQLite file
+/// by default, made there if missing). The database must have been opened
+/// with the same key before, if at all.
+async fn server_key(
+    db: &Db,
+    database: &str,
+    given: Option<std::path::PathBuf>,
+) -> Result<ServerKey, Failure> {
+    let key = if let Ok(text) = std::env::var("SMENA_KEY") {
+        ServerKey::parse(&text, "SMENA_KEY").map_err(|e| Failure::BadInput(e.to_string()))?
+    } else {
+        let path = match given {
+            Some(path) => path,
+            None => match crate::store::parse_url(database) {
+                (crate::store::Backend::Sqlite, _) => {
+                    let path = database
+                        .trim_start_matches("sqlite://")
+                        .trim_start_matches("sqlite:");
+                    std::path::PathBuf::from(format!(
+                        "{}.key",
+                        path.split('?').next().unwrap_or(path)
+                    ))
+                }
+                (crate::store::Backend::Postgres, _) => {
+                    return Err(Failure::BadInput(
+                        "with PostgreSQL, give the server's key: --key-file FILE or SMENA_KEY \
+                         (the same for every replica)"
+                            .into(),
+                    ));
+                }
+            },
+        };
+        ServerKey::load_or_create(&path).map_err(|e| Failure::BadInput(e.to_string()))?
+    };
+    db.check_key(&key)
+        .await
+        .map_err(|e| Failure::BadInput(format!("{e:#}")))?;
+    Ok(key)
 }
 
 #[derive(clap::Args)]
@@ -127,9 +173,11 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
     logging();
     runtime()?.block_on(async {
         let db = open(&args.database.url).await?;
+        let key = server_key(&db, &args.database.url, args.key_file).await?;
         let listener = listen(args.listen).await?;
         let files = files_dir(&args.database.url, args.files);
-        let mut config = Config::new(&listener.local_addr().map_err(anyhow::Error::from)?, files);
+        let address = listener.local_addr().map_err(anyhow::Error::from)?;
+        let mut config = Config::new(&address, files, key);
         if let Some(base) = args.base_url {
             config.secure_cookies = base.starts_with("https://");
             config.base_url = base.trim_end_matches('/').to_string();
@@ -166,10 +214,12 @@ pub fn demo(args: DemoArgs) -> Result<(), Failure> {
     logging();
     runtime()?.block_on(async {
         let db = open(&args.database).await?;
+        let key = server_key(&db, &args.database, None).await?;
         let files = files_dir(&args.database, None);
         let loaded = demo::load(&db, &files).await?;
         let listener = listen(args.listen).await?;
-        let config = Config::new(&listener.local_addr().map_err(anyhow::Error::from)?, files);
+        let address = listener.local_addr().map_err(anyhow::Error::from)?;
+        let config = Config::new(&address, files, key);
         println!(
             "Smena demo: the Sakha (Yakutia) reference scenario {} {}",
             if loaded { "loaded into" } else { "already in" },

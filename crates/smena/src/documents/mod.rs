@@ -473,6 +473,7 @@ pub async fn review_document(
                     ),
                 ],
             ),
+            secret: None,
         });
     }
     Ok(())

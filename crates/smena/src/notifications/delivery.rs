@@ -17,7 +17,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::store::{Db, now_ms};
+use crate::store::{Db, SECRET, SECRET_PURPOSE, Sealed, ServerKey, now_ms};
 
 /// Where and how mail is sent.
 #[derive(Clone, Debug)]
@@ -137,7 +137,9 @@ pub fn tls_parameters(config: &MailConfig) -> Result<TlsParameters, String> {
 }
 
 /// Sends what is due, for ever.
-pub async fn run(db: Db, config: MailConfig) {
+/// Delivers the outbox for as long as the service runs; `key` opens the
+/// sealed secrets (one-time links) of the messages.
+pub async fn run(db: Db, config: MailConfig, key: ServerKey) {
     let mut builder =
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host).port(config.port);
     if config.security != Security::Plain {
@@ -160,7 +162,7 @@ pub async fn run(db: Db, config: MailConfig) {
     }
     let transport = builder.timeout(Some(Duration::from_secs(20))).build();
     loop {
-        match send_due(&db, &transport, &config).await {
+        match send_due(&db, &transport, &config, &key).await {
             Ok(n) if n > 0 => continue,
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "reading the outbox failed"),
@@ -176,7 +178,23 @@ struct Due {
     recipient: String,
     subject: String,
     body: String,
+    secret: Option<String>,
     attempts: i32,
+}
+
+impl Due {
+    /// The body as sent: the sealed secret, opened, where it stands.
+    fn text(&self, key: &ServerKey) -> Result<String, String> {
+        match &self.secret {
+            None => Ok(self.body.clone()),
+            Some(sealed) => key
+                .open(SECRET_PURPOSE, &Sealed(sealed.clone()))
+                .ok()
+                .and_then(|s| String::from_utf8(s).ok())
+                .map(|secret| self.body.replace(SECRET, &secret))
+                .ok_or_else(|| "its secret cannot be opened with this server's key".to_string()),
+        }
+    }
 }
 
 /// One pass over the due messages; how many were attempted. Taking and
@@ -186,10 +204,11 @@ async fn send_due(
     db: &Db,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     config: &MailConfig,
+    key: &ServerKey,
 ) -> Result<usize, sqlx::Error> {
     let now = now_ms();
     let due: Vec<Due> = sqlx::query_as(
-        "SELECT id, recipient, subject, body, attempts FROM outbox \
+        "SELECT id, recipient, subject, body, secret, attempts FROM outbox \
          WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
          ORDER BY next_attempt_at, id LIMIT $2",
     )
@@ -219,7 +238,10 @@ async fn send_due(
         }
         attempted += 1;
         let attempts = attempts.max(0) as u32 + 1;
-        let outcome = match compose(id, &row.recipient, &row.subject, &row.body, config) {
+        let composed = row
+            .text(key)
+            .and_then(|text| compose(id, &row.recipient, &row.subject, &text, config));
+        let outcome = match composed {
             Ok(message) => transport
                 .send(message)
                 .await
@@ -230,7 +252,10 @@ async fn send_due(
         let mut tx = db.begin_write().await?;
         match &outcome {
             Ok(()) => {
-                sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
+                // The secret is of no more use: wiped.
+                sqlx::query(
+                    "UPDATE outbox SET sent_at = $1, last_error = NULL, secret = NULL WHERE id = $2",
+                )
                     .bind(now_ms())
                     .bind(id)
                     .execute(&mut *tx)
@@ -238,7 +263,9 @@ async fn send_due(
             }
             Err((true, error)) => {
                 tracing::warn!(message = id, error = %error, "mail refused for good");
-                sqlx::query("UPDATE outbox SET failed_at = $1, last_error = $2 WHERE id = $3")
+                sqlx::query(
+                    "UPDATE outbox SET failed_at = $1, last_error = $2, secret = NULL WHERE id = $3",
+                )
                     .bind(now_ms())
                     .bind(error)
                     .bind(id)

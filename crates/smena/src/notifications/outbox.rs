@@ -24,6 +24,16 @@ pub struct Message {
     pub state: &'static str,
 }
 
+impl Message {
+    /// The body as the outbox shows it: a one-time link is never shown
+    /// (it is sealed, and goes only to the recipient).
+    pub fn shown_body(&self, lang: &crate::language::Language) -> String {
+        self.message
+            .body
+            .replace(crate::store::SECRET, &lang.text("outbox-secret-hidden"))
+    }
+}
+
 impl From<Stored> for Message {
     fn from(m: Stored) -> Message {
         let state = if m.sent_at.is_some() {

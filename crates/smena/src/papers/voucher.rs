@@ -200,6 +200,7 @@ async fn issue_vouchers(
                     kind: "voucher_ready",
                     subject: lang.text_with("email-voucher-subject", &args),
                     body: lang.text_with("email-voucher-body", &args),
+                    secret: None,
                 });
             }
             c.audit_as(

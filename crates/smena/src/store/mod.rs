@@ -14,9 +14,13 @@ pub mod cache;
 mod codec;
 pub mod files;
 mod group_commit;
+pub mod keys;
 pub mod write;
 
-pub use write::{Actor, Change, Mail, Outcome, Unaudited, is_unique_violation};
+pub use keys::{Sealed, ServerKey};
+pub use write::{
+    Actor, Change, Mail, Outcome, SECRET, SECRET_PURPOSE, Unaudited, is_unique_violation,
+};
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -125,6 +129,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "one vocabulary",
         include_str!("../../migrations/0008_one_vocabulary.sql"),
     ),
+    (9, "trust", include_str!("../../migrations/0009_trust.sql")),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

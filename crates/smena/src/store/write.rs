@@ -14,6 +14,7 @@
 use sqlx::AnyConnection;
 use sqlx::any::AnyQueryResult;
 
+use super::keys::Sealed;
 use super::{Db, WriteTx, new_id, now_ms};
 use crate::domain::access::{Action, Resource, Role};
 
@@ -87,8 +88,19 @@ pub struct Mail {
     /// What kind of message (`password_reset`, `result_published`…).
     pub kind: &'static str,
     pub subject: String,
+    /// The text; a secret (a one-time link) stands in it as [`SECRET`].
     pub body: String,
+    /// The secret, sealed with the server's key: it is put in the body only
+    /// when the message is sent, and wiped once it is delivered, so that
+    /// nobody reading the outbox (or a copy of the database) can use it.
+    pub secret: Option<Sealed>,
 }
+
+/// Where a message's sealed secret goes in its body.
+pub const SECRET: &str = "⟦secret⟧";
+
+/// What a sealed secret of the outbox is for (the seal's associated data).
+pub const SECRET_PURPOSE: &str = "outbox secret";
 
 /// A change under way: the write transaction (the connection it derefs
 /// to), and the entries and mail to record with it.
@@ -281,14 +293,15 @@ async fn insert_entry(
 
 async fn insert_mail(conn: &mut AnyConnection, m: &Mail, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO outbox (id, recipient, kind, subject, body, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO outbox (id, recipient, kind, subject, body, secret, created_at, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(new_id())
     .bind(&m.to)
     .bind(m.kind)
     .bind(&m.subject)
     .bind(&m.body)
+    .bind(m.secret.as_ref().map(|s| s.0.as_str()))
     .bind(now)
     .bind(now)
     .execute(conn)

@@ -36,6 +36,12 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<crate::store::keys::KeyError> for AppError {
+    fn from(e: crate::store::keys::KeyError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
 impl From<crate::store::Unaudited> for AppError {
     fn from(e: crate::store::Unaudited) -> Self {
         AppError::Internal(e.into())

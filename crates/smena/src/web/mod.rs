@@ -10,6 +10,7 @@ pub mod login;
 pub mod page;
 pub mod policy;
 pub mod routes;
+pub mod throttle;
 
 use crate::domain::access::{Action, Resource};
 use crate::store::{Change, Db, Outcome, cache::Cache};
@@ -110,16 +111,23 @@ pub struct Config {
     /// Whether a mail server delivers the outbox (else messages wait in it,
     /// where the coordinator can read them).
     pub delivers_mail: bool,
+    /// The server's key (kept outside the database).
+    pub key: crate::store::ServerKey,
 }
 
 impl Config {
-    pub fn new(addr: &std::net::SocketAddr, files_dir: std::path::PathBuf) -> Config {
+    pub fn new(
+        addr: &std::net::SocketAddr,
+        files_dir: std::path::PathBuf,
+        key: crate::store::ServerKey,
+    ) -> Config {
         Config {
             base_url: format!("http://{addr}"),
             secure_cookies: false,
             files_dir,
             trusted_proxies: Vec::new(),
             delivers_mail: false,
+            key,
         }
     }
 }

@@ -9,7 +9,7 @@ use reqwest::redirect::Policy;
 use smena::allocation::{offers, runs};
 use smena::domain::access::{Action, Resource};
 use smena::domain::states::RunKind;
-use smena::store::{Actor, Backend, Db, now_ms};
+use smena::store::{Actor, Backend, Db, SECRET, SECRET_PURPOSE, Sealed, ServerKey, now_ms};
 use smena::web::{AppState, Config};
 use sqlx::Connection as _;
 
@@ -21,6 +21,8 @@ pub struct TestApp {
     pub base: String,
     pub files: std::path::PathBuf,
     pub db: Db,
+    /// The server's key (a mail reader's stand-in opens sealed links).
+    pub key: ServerKey,
     pub client: reqwest::Client,
     postgres_db: Option<String>,
     _dir: tempfile::TempDir,
@@ -64,7 +66,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     db.migrate().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let mut config = Config::new(&addr, dir.path().join("files"));
+    let key = ServerKey::generate().unwrap();
+    let mut config = Config::new(&addr, dir.path().join("files"), key.clone());
     // As behind a reverse proxy on the same machine: a test may name the
     // client with X-Forwarded-For.
     config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
@@ -74,6 +77,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         base: format!("http://{addr}"),
         files: dir.path().join("files"),
         db,
+        key,
         client: client(),
         postgres_db,
         _dir: dir,
@@ -191,16 +195,23 @@ impl TestApp {
         .await
     }
 
-    /// The newest message in the outbox to `recipient`.
+    /// The newest message in the outbox to `recipient`, as its recipient
+    /// reads it (a sealed one-time link opened where it stands).
     pub async fn last_mail(&self, recipient: &str) -> String {
-        let (body,): (String,) = sqlx::query_as(
-            "SELECT body FROM outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1",
+        let (body, secret): (String, Option<String>) = sqlx::query_as(
+            "SELECT body, secret FROM outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1",
         )
         .bind(recipient)
         .fetch_one(self.db.pool())
         .await
         .unwrap();
-        body
+        match secret {
+            None => body,
+            Some(sealed) => {
+                let link = self.key.open(SECRET_PURPOSE, &Sealed(sealed)).unwrap();
+                body.replace(SECRET, &String::from_utf8(link).unwrap())
+            }
+        }
     }
 
     /// The path of the first link to this service in a message.
@@ -283,6 +294,43 @@ impl TestApp {
             .await;
         let link = self.link_in(&self.last_mail(email).await);
         assert_eq!(self.get(&c, &link).await.0, StatusCode::OK);
+        let r = self.login(&c, email, "a long enough passphrase").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        c
+    }
+
+    /// A coordinator of its own (created from the command line), logged in.
+    pub async fn coordinator(&self, email: &str) -> reqwest::Client {
+        let hash = smena::accounts::hash_password("coordinator passphrase".into())
+            .await
+            .unwrap();
+        self.db
+            .write(
+                Actor::CommandLine,
+                (Action::Create, Resource::Account),
+                async |c| {
+                    smena::accounts::create_account(
+                        c,
+                        &smena::accounts::NewAccount {
+                            email,
+                            password_hash: &hash,
+                            role: smena::domain::access::Role::Coordinator,
+                            full_name: "Coordinator",
+                            language: smena::language::Language::En,
+                            verified: true,
+                            school_id: None,
+                            camp_id: None,
+                        },
+                    )
+                    .await?;
+                    Ok::<_, anyhow::Error>(())
+                },
+            )
+            .await
+            .unwrap();
+        let c = client();
+        let r = self.login(&c, email, "coordinator passphrase").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
         c
     }
 

@@ -22,6 +22,17 @@ async fn register_confirm_login_logout(app: &TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|v| !v.to_str().unwrap().starts_with("smena_login=")),
+        "registering does not log in (it would tell a new address from a known one)"
+    );
+    assert!(r.text().await.unwrap().contains("Check your e-mail"));
+    let r = app
+        .login(&c, "tuyaara@example.org", "a long enough passphrase")
+        .await;
     let cookie = r
         .headers()
         .get_all("set-cookie")
@@ -33,7 +44,6 @@ async fn register_confirm_login_logout(app: &TestApp) {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    assert!(r.text().await.unwrap().contains("Check your e-mail"));
     let (_, home) = app.get(&c, "/home").await;
     assert!(home.contains("Hello, Туйаара Иванова") && home.contains("not confirmed yet"));
 
@@ -172,6 +182,8 @@ async fn password_reset_closes_old_sessions(app: &TestApp) {
         "the first passphrase",
     )
     .await;
+    app.login(&old, "forgetful@example.org", "the first passphrase")
+        .await;
     assert_eq!(app.get(&old, "/home").await.0, StatusCode::OK);
 
     let c = client();

@@ -49,7 +49,14 @@ async fn e_mail_speaks_the_recipients_language(app: &TestApp) {
         .unwrap();
         assert_eq!(got_subject, subject);
         assert!(body.starts_with(greeting), "{body}");
-        assert!(body.contains("/verify-email?token="), "{body}");
+        assert!(
+            !body.contains("token="),
+            "the link is sealed apart from the body: {body}"
+        );
+        assert!(
+            app.last_mail(email).await.contains("/verify-email?token="),
+            "and put in where it goes when the message is sent"
+        );
         let (stored,): (String,) = sqlx::query_as("SELECT language FROM accounts WHERE email = $1")
             .bind(email)
             .fetch_one(app.db.pool())

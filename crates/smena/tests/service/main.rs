@@ -20,5 +20,6 @@ mod programmes;
 mod races;
 mod scenario;
 mod schools;
+mod security;
 mod store;
 mod web;

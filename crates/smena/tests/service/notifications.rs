@@ -21,7 +21,7 @@ async fn mail_arrives_exactly_once_across_an_outage(app: &TestApp) {
     config.retry_base = Duration::from_millis(200);
     config.poll = Duration::from_millis(100);
     config.lease = Duration::from_secs(1);
-    let sender = tokio::spawn(run(app.db.clone(), config.clone()));
+    let sender = tokio::spawn(run(app.db.clone(), config.clone(), app.key.clone()));
 
     app.register(
         &client(),
@@ -90,7 +90,7 @@ async fn mail_arrives_exactly_once_across_an_outage(app: &TestApp) {
     // The sender restarts (as the service would), then the server returns.
     sender.abort();
     let _ = sender.await;
-    let sender = tokio::spawn(run(app.db.clone(), config));
+    let sender = tokio::spawn(run(app.db.clone(), config, app.key.clone()));
     sink.resume().await;
     let arrived = sink.wait_for(6).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;

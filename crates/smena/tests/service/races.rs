@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::common::{self, TestApp, client};
 use reqwest::StatusCode;
-use smena::domain::access::{Action, Resource, Role};
+use smena::domain::access::{Action, Resource};
 use smena::domain::values::Day;
 use smena::programmes::rules::{GeneralRules, set_rules};
 use smena::programmes::setup::{DEFAULTS, LEVELS, NewProgramme, create_programme};
@@ -56,41 +56,6 @@ async fn at_once(
         answers.push(t.await.unwrap());
     }
     answers
-}
-
-/// A coordinator of its own, logged in.
-async fn coordinator(app: &TestApp) -> reqwest::Client {
-    let hash = smena::accounts::hash_password("coordinator passphrase".into())
-        .await
-        .unwrap();
-    app.db
-        .write(
-            Actor::CommandLine,
-            (Action::Create, Resource::Account),
-            async |c| {
-                smena::accounts::create_account(
-                    c,
-                    &smena::accounts::NewAccount {
-                        email: "race.coordinator@example.org",
-                        password_hash: &hash,
-                        role: Role::Coordinator,
-                        full_name: "Coordinator",
-                        language: smena::language::Language::En,
-                        verified: true,
-                        school_id: None,
-                        camp_id: None,
-                    },
-                )
-                .await?;
-                Ok::<_, anyhow::Error>(())
-            },
-        )
-        .await
-        .unwrap();
-    let c = client();
-    app.login(&c, "race.coordinator@example.org", "coordinator passphrase")
-        .await;
-    c
 }
 
 /// A draft programme ready to open: rules, a camp and a session.
@@ -168,7 +133,7 @@ async fn seed_is_intact(app: &TestApp, programme: i64) -> String {
 /// Eight "open" presses at once: one opens the programme; the seed drawn
 /// by the winner is the one kept, with its commitment.
 async fn a_programme_opens_once(app: &TestApp) {
-    let coordinator = coordinator(app).await;
+    let coordinator = app.coordinator("race.coordinator@example.org").await;
     let programme = ready_programme(app, "RACE1").await;
     let path = format!("/coordinator/programmes/{programme}/status");
     let answers = at_once(
@@ -207,7 +172,7 @@ async fn a_programme_opens_once(app: &TestApp) {
 
 /// Two programmes opened at the same moment: only one takes applications.
 async fn only_one_of_two_programmes_opens(app: &TestApp) {
-    let coordinator = coordinator(app).await;
+    let coordinator = app.coordinator("race.coordinator@example.org").await;
     let (a, b) = (
         ready_programme(app, "RACEA").await,
         ready_programme(app, "RACEB").await,

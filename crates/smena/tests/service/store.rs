@@ -1,6 +1,6 @@
 //! The database under concurrent writers, and the one audited write.
 
-use crate::common::{TestApp, client};
+use crate::common::{TestApp, client_at};
 use reqwest::StatusCode;
 use smena::domain::access::{Action, Resource};
 use smena::store::Actor;
@@ -26,6 +26,7 @@ async fn a_change_and_its_audit_entry_commit_together(app: &TestApp) {
         kind: "audit_test",
         subject: "s".into(),
         body: "b".into(),
+        secret: None,
     };
 
     // The write fails after the audit call: a second camp of the same name.
@@ -115,7 +116,9 @@ async fn fifty_concurrent_writers(app: &TestApp) {
     for i in 0..50 {
         let base = app.base.clone();
         tasks.push(tokio::spawn(async move {
-            let c = client();
+            // Fifty families, each at home (registrations are throttled
+            // per address).
+            let c = client_at(&format!("198.51.100.{i}"));
             let html = c
                 .get(format!("{base}/register"))
                 .send()

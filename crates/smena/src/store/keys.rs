@@ -1,0 +1,238 @@
+//! The server's key: 32 random bytes kept outside the database (a file
+//! readable by the service alone, or an environment variable). It seals
+//! what must be kept only until it is used (a one-time link waiting in the
+//! outbox: authenticated encryption, XChaCha20-Poly1305, with what the
+//! secret is for as associated data), and keys the seals that bind a form to
+//! a login (HMAC-SHA-256). A database checks, at start, that it is opened
+//! with the key it was first opened with: a wrong key is a clear error,
+//! never a silent failure to read what it sealed.
+
+use std::path::Path;
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// The server's key.
+#[derive(Clone)]
+pub struct ServerKey([u8; 32]);
+
+impl std::fmt::Debug for ServerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerKey(…)")
+    }
+}
+
+/// Why a key could not be had or used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read the key file {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("cannot write the key file {0}: {1}")]
+    Write(String, std::io::Error),
+    #[error("the key in {0} is not 64 hexadecimal digits")]
+    Malformed(String),
+    #[error("no random source: {0}")]
+    Random(String),
+    #[error("a sealed value cannot be opened with this key (a wrong key, or changed data)")]
+    Unsealable,
+}
+
+/// A value sealed with the server's key: hex of nonce and ciphertext.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sealed(pub String);
+
+impl ServerKey {
+    /// A new random key.
+    pub fn generate() -> Result<ServerKey, KeyError> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
+        Ok(ServerKey(bytes))
+    }
+
+    /// The key written as 64 hexadecimal digits (a file or a variable).
+    pub fn parse(text: &str, source: &str) -> Result<ServerKey, KeyError> {
+        let bytes = hex::decode(text.trim()).map_err(|_| KeyError::Malformed(source.into()))?;
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| KeyError::Malformed(source.into()))?;
+        Ok(ServerKey(bytes))
+    }
+
+    /// The key in `path`, made there first (readable by its owner alone)
+    /// if there is none.
+    pub fn load_or_create(path: &Path) -> Result<ServerKey, KeyError> {
+        let shown = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => ServerKey::parse(&text, &shown),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = ServerKey::generate()?;
+                write_private(path, &hex::encode(key.0))
+                    .map_err(|e| KeyError::Write(shown.clone(), e))?;
+                Ok(key)
+            }
+            Err(e) => Err(KeyError::Read(shown, e)),
+        }
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(&self.0.into())
+    }
+
+    /// Seals `secret`; `purpose` must be given again to open it.
+    pub fn seal(&self, purpose: &str, secret: &[u8]) -> Result<Sealed, KeyError> {
+        let mut nonce = [0u8; 24];
+        getrandom::fill(&mut nonce).map_err(|e| KeyError::Random(e.to_string()))?;
+        let sealed = self
+            .cipher()
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: secret,
+                    aad: purpose.as_bytes(),
+                },
+            )
+            .map_err(|_| KeyError::Unsealable)?;
+        Ok(Sealed(format!(
+            "{}{}",
+            hex::encode(nonce),
+            hex::encode(sealed)
+        )))
+    }
+
+    /// Opens what [`ServerKey::seal`] sealed for `purpose`.
+    pub fn open(&self, purpose: &str, sealed: &Sealed) -> Result<Vec<u8>, KeyError> {
+        let bytes = hex::decode(&sealed.0).map_err(|_| KeyError::Unsealable)?;
+        if bytes.len() < 24 {
+            return Err(KeyError::Unsealable);
+        }
+        let (nonce, ciphertext) = bytes.split_at(24);
+        let nonce: [u8; 24] = nonce.try_into().map_err(|_| KeyError::Unsealable)?;
+        self.cipher()
+            .decrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: purpose.as_bytes(),
+                },
+            )
+            .map_err(|_| KeyError::Unsealable)
+    }
+
+    /// A keyed MAC of `data` for `purpose`, in hex: whoever lacks the key
+    /// can neither compute nor check it.
+    pub fn mac(&self, purpose: &str, data: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(data);
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// Writes a file only its owner can read (0600 on Unix).
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// What the database remembers of the key it was first opened with.
+const CHECK: &str = "key check";
+
+impl super::Db {
+    /// Refuses a key other than the one this database was first opened
+    /// with (it remembers a MAC of a fixed text, never the key).
+    pub async fn check_key(&self, key: &ServerKey) -> anyhow::Result<()> {
+        let mac = key.mac(CHECK, b"smena");
+        let stored: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM settings WHERE name = 'key_check'")
+                .fetch_optional(self.pool())
+                .await?;
+        match stored {
+            Some((stored,)) if stored == mac => Ok(()),
+            Some(_) => anyhow::bail!(
+                "the server's key is not the one this database was opened with: \
+                 give the key file (--key-file) or SMENA_KEY it was created with"
+            ),
+            None => {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO settings (name, value) VALUES ('key_check', $1) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(&mac)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_secrets_open_only_with_their_key_and_purpose() {
+        let key = ServerKey::generate().unwrap();
+        let sealed = key
+            .seal("outbox link", b"https://x/reset?token=abc")
+            .unwrap();
+        assert!(!sealed.0.contains("abc"));
+        assert_eq!(
+            key.open("outbox link", &sealed).unwrap(),
+            b"https://x/reset?token=abc"
+        );
+        assert!(key.open("another purpose", &sealed).is_err());
+        let other = ServerKey::generate().unwrap();
+        assert!(other.open("outbox link", &sealed).is_err());
+        let mut tampered = sealed.clone();
+        let flipped = if tampered.0.as_bytes()[60] == b'0' {
+            "1"
+        } else {
+            "0"
+        };
+        tampered.0.replace_range(60..61, flipped);
+        assert!(key.open("outbox link", &tampered).is_err());
+    }
+
+    #[test]
+    fn macs_need_the_key() {
+        let (a, b) = (
+            ServerKey::generate().unwrap(),
+            ServerKey::generate().unwrap(),
+        );
+        assert_eq!(a.mac("seal", b"x"), a.mac("seal", b"x"));
+        assert_ne!(a.mac("seal", b"x"), b.mac("seal", b"x"));
+        assert_ne!(a.mac("seal", b"x"), a.mac("other", b"x"));
+    }
+
+    #[test]
+    fn a_key_file_is_made_once_and_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smena.key");
+        let a = ServerKey::load_or_create(&path).unwrap();
+        let b = ServerKey::load_or_create(&path).unwrap();
+        assert_eq!(a.0, b.0);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(dir.path().join("bad.key"), "not hex").unwrap();
+        assert!(ServerKey::load_or_create(&dir.path().join("bad.key")).is_err());
+    }
+}
