@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -45,7 +45,13 @@ pub fn router(state: AppState) -> Router {
         (header::REFERRER_POLICY, "same-origin"),
         // Pages hold children's data: never keep them in a shared cache.
         (header::CACHE_CONTROL, "no-store"),
+        // No page needs the camera, the microphone, the position or payment.
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ),
     ];
+    let secure = state.config.secure_cookies;
     let mut app = routes()
         .into_router()
         .fallback(|| async { error::AppError::NotFound })
@@ -57,6 +63,13 @@ pub fn router(state: AppState) -> Router {
         app = app.layer(SetResponseHeaderLayer::if_not_present(
             name,
             HeaderValue::from_static(value),
+        ));
+    }
+    if secure {
+        // Once a browser has seen the site over HTTPS, never plain HTTP.
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         ));
     }
     app.layer(axum::middleware::from_fn(request_log))

@@ -13,7 +13,7 @@ use crate::domain::access::{Action, Resource};
 use crate::language::Language;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
-use crate::web::login::{LANGUAGE_COOKIE, Visitor, set_cookie};
+use crate::web::login::{Cookie, Visitor, set_cookie};
 use crate::web::policy::authorize;
 use crate::web::routes::Routes;
 
@@ -49,10 +49,7 @@ async fn switch(
             .await?;
     }
     // Only a path on this site: never an open redirect.
-    let back = if form.back.starts_with('/')
-        && !form.back.starts_with("//")
-        && !form.back.contains('\\')
-    {
+    let back = if same_site_path(&form.back) {
         form.back.as_str()
     } else {
         "/"
@@ -61,11 +58,44 @@ async fn switch(
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
-            LANGUAGE_COOKIE,
+            Cookie::Language,
             lang.code(),
             REMEMBERED_SECS,
             state.config.secure_cookies,
         ),
     );
     Ok(response)
+}
+
+/// A path on this site and nothing else: browsers drop tabs and newlines
+/// from a URL and read `\` as `/`, so `/\t/evil.example/` would leave it.
+fn same_site_path(back: &str) -> bool {
+    back.starts_with('/')
+        && !back.starts_with("//")
+        && back.chars().all(|c| c.is_ascii_graphic() && c != '\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn only_same_site_paths_are_followed() {
+        for ok in ["/", "/children/12?tab=documents", "/programmes/3#rules"] {
+            assert!(same_site_path(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/ /evil.example/",
+            "\\\\evil.example",
+            "/\u{3000}/evil.example",
+        ] {
+            assert!(!same_site_path(bad), "{bad:?}");
+        }
+    }
 }

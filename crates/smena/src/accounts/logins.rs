@@ -15,7 +15,7 @@ use crate::store::Outcome;
 use crate::web::AppState;
 use crate::web::client::ClientIp;
 use crate::web::error::AppResult;
-use crate::web::login::{self, LOGIN_COOKIE, Visitor, set_cookie};
+use crate::web::login::{self, Cookie, Visitor, set_cookie};
 use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize};
 use crate::web::routes::Routes;
@@ -136,7 +136,7 @@ async fn log_out(State(state): State<AppState>, visitor: Visitor) -> AppResult<R
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(LOGIN_COOKIE, "", 0, state.config.secure_cookies),
+        set_cookie(Cookie::Login, "", 0, state.config.secure_cookies),
     );
     Ok(response)
 }

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::domain::access::Role;
 use crate::web::AppState;
-use crate::web::login::{LOGIN_COOKIE, LOGIN_TTL_SECS, User, Visitor, set_cookie};
+use crate::web::login::{Cookie, LOGIN_TTL_SECS, User, Visitor, set_cookie};
 use crate::web::page::Nav;
 use crate::web::routes::Routes;
 
@@ -48,7 +48,7 @@ fn with_login_cookie(state: &AppState, token: &str, response: impl IntoResponse)
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
-            LOGIN_COOKIE,
+            Cookie::Login,
             token,
             LOGIN_TTL_SECS,
             state.config.secure_cookies,

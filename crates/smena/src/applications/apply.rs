@@ -391,7 +391,7 @@ async fn view(
 }
 
 /// Records the consents given (once, the first time, with who and when)
-/// and takes back those unticked in a draft.
+/// and marks those unticked in a draft as withdrawn, by whom and when.
 pub async fn set_consents(
     c: &mut Change,
     application: i64,
@@ -405,7 +405,7 @@ pub async fn set_consents(
             .collect();
         let sql = format!(
             "INSERT INTO consents (id, application_id, kind, text_version, given_by, given_at) VALUES {} \
-             ON CONFLICT (application_id, kind) DO NOTHING",
+             ON CONFLICT (application_id, kind) WHERE withdrawn_at IS NULL DO NOTHING",
             rows.join(", ")
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -419,11 +419,16 @@ pub async fn set_consents(
         q.execute(&mut **c).await?;
     }
     for (kind, _) in CONSENTS.iter().filter(|(k, _)| !given.contains(k)) {
-        sqlx::query("DELETE FROM consents WHERE application_id = $1 AND kind = $2")
-            .bind(application)
-            .bind(*kind)
-            .execute(&mut **c)
-            .await?;
+        sqlx::query(
+            "UPDATE consents SET withdrawn_by = $3, withdrawn_at = $4 \
+             WHERE application_id = $1 AND kind = $2 AND withdrawn_at IS NULL",
+        )
+        .bind(application)
+        .bind(*kind)
+        .bind(by)
+        .bind(at)
+        .execute(&mut **c)
+        .await?;
     }
     Ok(())
 }

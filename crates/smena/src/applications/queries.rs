@@ -228,7 +228,7 @@ pub async fn application(db: &Db, id: i64) -> Result<Option<Application>, sqlx::
     let mut conn = db.pool().acquire().await?;
     let choices = choices(&mut conn, id).await?;
     let consents: Vec<(String,)> =
-        sqlx::query_as("SELECT kind FROM consents WHERE application_id = $1 ORDER BY kind")
+        sqlx::query_as("SELECT kind FROM consents WHERE application_id = $1 AND withdrawn_at IS NULL ORDER BY kind")
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;

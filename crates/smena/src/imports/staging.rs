@@ -41,12 +41,12 @@ pub fn refusal(problems: &[Problem], lang: Language) -> Vec<String> {
 
 /// Binds a staged file to the login and the scope (`roster:12`)
 /// that previewed it, so that a confirmation cannot name another file.
-fn seal(visitor: &Visitor, scope: &str, file: &str) -> String {
-    use sha2::Digest as _;
-    hex::encode(sha2::Sha256::digest(format!(
-        "{scope}:{}:{file}",
-        visitor.csrf
-    )))
+/// Keyed with the server's key: a visitor knows every other part.
+fn seal(state: &AppState, visitor: &Visitor, scope: &str, file: &str) -> String {
+    state.config.key.mac(
+        "smena import seal v1",
+        format!("{scope}\n{}\n{file}", visitor.csrf).as_bytes(),
+    )
 }
 
 /// A previewed file waiting for confirmation: what the preview's form sends
@@ -69,7 +69,7 @@ pub async fn stage(
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     Ok(Staged {
-        seal: seal(visitor, scope, &file),
+        seal: seal(state, visitor, scope, &file),
         file,
     })
 }
@@ -83,7 +83,9 @@ pub async fn staged(
     staged: &Staged,
 ) -> AppResult<Vec<u8>> {
     let expired = || AppError::BadRequest(visitor.language.text("import-expired"));
-    if staged.file.len() != 64 || seal(visitor, scope, &staged.file) != staged.seal {
+    if staged.file.len() != 64
+        || !crate::store::same(&seal(state, visitor, scope, &staged.file), &staged.seal)
+    {
         return Err(expired());
     }
     files::load(&state.config.files_dir, &staged.file)

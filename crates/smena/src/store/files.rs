@@ -124,12 +124,21 @@ pub async fn sweep(
     Ok(removed)
 }
 
+/// Format characters that change how a name reads without showing
+/// themselves: bidirectional overrides (`U+202E` makes `exe.pdf` read
+/// `fdp.exe`), zero-width joiners and spaces, the soft hyphen.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
 /// A file name safe to show and to put in a download header.
 pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | ';' | '<' | '>'))
+        .filter(|&c| !c.is_control() && !invisible(c) && !matches!(c, '"' | ';' | '<' | '>'))
         .take(120)
         .collect();
     if cleaned.trim().is_empty() {
@@ -160,6 +169,9 @@ mod tests {
         assert_eq!(clean_name("C:\\x\\паспорт.pdf"), "паспорт.pdf");
         assert_eq!(clean_name("a\"; filename=evil.exe"), "a filename=evil.exe");
         assert_eq!(clean_name(""), "document");
+        assert_eq!(clean_name("passport\u{202E}fdp.exe"), "passportfdp.exe");
+        assert_eq!(clean_name("a\u{200B}b\u{FEFF}\u{2066}c\u{00AD}"), "abc");
+        assert_eq!(clean_name("\u{202E}\u{200F}"), "document");
     }
 
     #[tokio::test]

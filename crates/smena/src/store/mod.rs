@@ -17,7 +17,7 @@ mod group_commit;
 pub mod keys;
 pub mod write;
 
-pub use keys::{Sealed, ServerKey};
+pub use keys::{Sealed, ServerKey, same};
 pub use write::{
     Actor, Change, Mail, Outcome, SECRET, SECRET_PURPOSE, Unaudited, is_unique_violation,
 };
@@ -130,6 +130,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0008_one_vocabulary.sql"),
     ),
     (9, "trust", include_str!("../../migrations/0009_trust.sql")),
+    (
+        10,
+        "withdrawals and assignments",
+        include_str!("../../migrations/0010_withdrawals_and_assignments.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

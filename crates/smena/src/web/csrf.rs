@@ -4,6 +4,7 @@
 //! [`FORM_LIMIT`]) and put back for the route; text with a NUL character is
 //! refused, since no one types it and PostgreSQL cannot store it.
 
+use crate::store::same;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, header};
@@ -128,15 +129,6 @@ fn form_field(encoded: &[u8], name: &str) -> Option<String> {
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
-}
-
-/// Equal without revealing where they differ.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// A request whose `Origin` names another site.

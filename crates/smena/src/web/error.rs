@@ -126,7 +126,11 @@ impl IntoResponse for AppError {
             tracing::error!(error = %format!("{e:#}"), "request failed");
         }
         if let AppError::LoginRequired = self {
-            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
+            let mut response =
+                (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
+            // Kept so that the API can answer 401 instead.
+            response.extensions_mut().insert(ErrorText::LogIn);
+            return response;
         }
         let status = self.status();
         let text = self.text();
@@ -149,6 +153,44 @@ impl IntoResponse for AppError {
         }
         response
     }
+}
+
+/// The same error for a program: JSON `{"error": "..."}`, and 401 where a
+/// page would send the browser to the login form. Any error the router
+/// made itself (an unknown path, a wrong method, a malformed id) is turned
+/// into JSON too, so that a client never has to read HTML.
+pub fn as_json(mut response: Response, lang: Language) -> Response {
+    let text = response.extensions_mut().remove::<ErrorText>();
+    let status = match (response.status(), &text) {
+        (StatusCode::SEE_OTHER, Some(ErrorText::LogIn)) => StatusCode::UNAUTHORIZED,
+        (status, _) => status,
+    };
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !is_error(status) || is_json {
+        return response;
+    }
+    let message = text.map_or_else(
+        || status.canonical_reason().unwrap_or("Error").to_string(),
+        |t| t.message(lang),
+    );
+    let (mut parts, _) = response.into_parts();
+    parts.status = status;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::LOCATION);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let body = serde_json::json!({ "error": message }).to_string();
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// Whether an answer is an error page (rather than, say, a redirect).
+pub fn is_error(status: StatusCode) -> bool {
+    status.is_client_error() || status.is_server_error()
 }
 
 impl std::fmt::Display for AppError {

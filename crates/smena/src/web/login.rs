@@ -19,15 +19,37 @@ use crate::domain::access::Role;
 use crate::language::Language;
 use crate::store::{Actor, Change, Db, now_ms, random_token, token_hash};
 
-/// The cookie holding a login's token.
-pub const LOGIN_COOKIE: &str = "smena_login";
-/// The cookie holding an anonymous visitor's CSRF token.
-pub const CSRF_COOKIE: &str = "smena_csrf";
-/// The cookie remembering the language chosen on this device.
-pub const LANGUAGE_COOKIE: &str = "smena_lang";
-/// A login lasts this long from its last request.
+/// Our cookies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cookie {
+    /// A login's token (HttpOnly).
+    Login,
+    /// An anonymous visitor's CSRF token.
+    Csrf,
+    /// The language chosen on this device.
+    Language,
+}
+
+impl Cookie {
+    /// The cookie's name. Behind HTTPS the login and CSRF cookies carry the
+    /// `__Host-` prefix: a browser then takes them only from this host,
+    /// over HTTPS, for the whole site (no other subdomain can set them).
+    pub fn name(self, secure: bool) -> &'static str {
+        match (self, secure) {
+            (Cookie::Login, false) => "smena_login",
+            (Cookie::Login, true) => "__Host-smena_login",
+            (Cookie::Csrf, false) => "smena_csrf",
+            (Cookie::Csrf, true) => "__Host-smena_csrf",
+            (Cookie::Language, _) => "smena_lang",
+        }
+    }
+}
+
+/// A login lasts this long from its last request…
 pub const LOGIN_TTL_SECS: i64 = 12 * 3600;
 const LOGIN_TTL_MS: i64 = LOGIN_TTL_SECS * 1000;
+/// …and never longer than this from when it started.
+const LOGIN_ABSOLUTE_MS: i64 = 24 * 3600 * 1000;
 /// `last_seen_at` is refreshed at most this often (a write per request would
 /// be wasted work).
 const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
@@ -118,8 +140,12 @@ impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for User {
     }
 }
 
-/// The value of a cookie in the request, if any.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The value of one of our cookies in the request, if any.
+pub fn cookie(headers: &HeaderMap, cookie: Cookie, secure: bool) -> Option<&str> {
+    cookie_named(headers, cookie.name(secure))
+}
+
+fn cookie_named<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -131,9 +157,10 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// A `Set-Cookie` value for one of our cookies.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+pub fn set_cookie(cookie: Cookie, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let name = cookie.name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    let http_only = if name == LOGIN_COOKIE {
+    let http_only = if cookie == Cookie::Login {
         "; HttpOnly"
     } else {
         ""
@@ -156,10 +183,11 @@ async fn load(db: &Db, hash: &str) -> Result<Option<Loaded>, sqlx::Error> {
         "SELECT a.id, a.role, a.email, a.full_name, a.email_verified_at, a.school_id, a.camp_id, a.language, \
                 l.csrf_token, l.last_seen_at \
          FROM logins l JOIN accounts a ON a.id = l.account_id \
-         WHERE l.token_hash = $1 AND l.expires_at > $2",
+         WHERE l.token_hash = $1 AND l.expires_at > $2 AND l.created_at > $3",
     )
     .bind(hash)
     .bind(now_ms())
+    .bind(now_ms() - LOGIN_ABSOLUTE_MS)
     .fetch_optional(db.pool())
     .await
 }
@@ -229,12 +257,15 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         .and_then(|v| v.to_str().ok())
         .and_then(Language::from_accept_language)
         .unwrap_or(Language::En);
-    let chosen = cookie(headers, LANGUAGE_COOKIE).and_then(Language::parse);
+    let secure = state.config.secure_cookies;
+    let chosen = cookie(headers, Cookie::Language, secure).and_then(Language::parse);
     let path = req
         .uri()
         .path_and_query()
         .map_or("/", |p| p.as_str())
         .to_string();
+    // Programs, not browsers, call the API: its errors are JSON.
+    let api = path.starts_with("/api/");
     let mut visitor = Visitor {
         user: None,
         csrf: String::new(),
@@ -242,7 +273,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         language: chosen.unwrap_or(browser_language),
         path,
     };
-    if let Some(token) = cookie(headers, LOGIN_COOKIE) {
+    if let Some(token) = cookie(headers, Cookie::Login, secure) {
         let hash = token_hash(token);
         match load(&state.db, &hash).await {
             Ok(Some(loaded)) => {
@@ -267,7 +298,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     }
     let mut new_anonymous_token = None;
     if visitor.user.is_none() {
-        visitor.csrf = match cookie(headers, CSRF_COOKIE).filter(|t| t.len() == 64) {
+        visitor.csrf = match cookie(headers, Cookie::Csrf, secure).filter(|t| t.len() == 64) {
             Some(t) => t.to_string(),
             None => {
                 let t = random_token();
@@ -290,11 +321,16 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     if let Some(t) = new_anonymous_token {
         response.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &t, LOGIN_TTL_SECS, state.config.secure_cookies),
+            set_cookie(Cookie::Csrf, &t, LOGIN_TTL_SECS, secure),
         );
     }
+    if api {
+        response = super::error::as_json(response, language);
+    }
     // Error pages are written in the visitor's language.
-    if let Some(text) = response.extensions_mut().remove::<ErrorText>() {
+    if let Some(text) = response.extensions_mut().remove::<ErrorText>()
+        && super::error::is_error(response.status())
+    {
         let status = response.status();
         let page = super::page::error_page(status, &text.message(language), language);
         let (mut parts, _) = response.into_parts();
@@ -318,14 +354,22 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_static("a=1; smena_login=abc; b=2"),
         );
-        assert_eq!(cookie(&h, LOGIN_COOKIE), Some("abc"));
-        assert_eq!(cookie(&h, CSRF_COOKIE), None);
+        assert_eq!(cookie(&h, Cookie::Login, false), Some("abc"));
+        assert_eq!(cookie(&h, Cookie::Csrf, false), None);
+        assert_eq!(
+            cookie(&h, Cookie::Login, true),
+            None,
+            "HTTPS reads __Host- only"
+        );
     }
 
     #[test]
     fn login_cookie_is_http_only_and_same_site() {
-        let v = set_cookie(LOGIN_COOKIE, "t", 60, true);
+        let v = set_cookie(Cookie::Login, "t", 60, true);
         let v = v.to_str().unwrap();
         assert!(v.contains("HttpOnly") && v.contains("SameSite=Lax") && v.contains("Secure"));
+        assert!(v.starts_with("__Host-smena_login=t; Path=/;"), "{v}");
+        let v = set_cookie(Cookie::Csrf, "t", 60, false);
+        assert!(!v.to_str().unwrap().contains("HttpOnly"));
     }
 }

@@ -120,6 +120,32 @@ async fn a_school_imports_its_roster(app: &TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // The seal is keyed with the server's key: what the visitor knows (the
+    // scope, their CSRF token, the file) does not make it.
+    let (school_id,): (i64,) =
+        sqlx::query_as("SELECT school_id FROM accounts WHERE email = 'school@demo.smena'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let csrf = app.csrf(&school, "/school/pupils").await;
+    let computable = |file: &str| {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(format!(
+            "roster:{school_id}:{csrf}:{file}"
+        )))
+    };
+    assert_ne!(seal, computable(&file));
+    let r = app
+        .post(
+            &school,
+            "/school/pupils/import/confirm",
+            &[
+                ("file", forged.as_str()),
+                ("seal", computable(&forged).as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(app.count("SELECT COUNT(*) FROM pupils").await, 0);
     let r = app
         .post(

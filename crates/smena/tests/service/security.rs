@@ -5,13 +5,15 @@
 
 use std::sync::Arc;
 
-use crate::common::{SmtpSink, TestApp, client, client_at};
+use crate::common::{PDF, SmtpSink, TestApp, client, client_at};
 use reqwest::StatusCode;
 
 on_both_databases!(
     one_time_links_are_sealed_and_wiped_once_sent,
     forty_parallel_guesses_are_stopped_and_the_owner_still_logs_in,
     registration_answers_alike_for_known_and_new_addresses,
+    the_smaller_holes_are_closed,
+    an_https_site_is_strict,
 );
 
 /// Every byte of the database's files, when it is a SQLite file (the WAL
@@ -235,5 +237,214 @@ async fn registration_answers_alike_for_known_and_new_addresses(app: &TestApp) {
         )
         .await,
         1
+    );
+}
+
+/// The smaller findings: the language switch goes back only to a page of
+/// this site; an uploaded file's name loses invisible format characters; a
+/// consent unticked is recorded as withdrawn; the API answers errors in
+/// JSON; no page may use the camera, the microphone or the position; a
+/// login ends a day after it began, however busy.
+async fn the_smaller_holes_are_closed(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let c = app.verified_parent("careful.parent@example.org").await;
+
+    let r = app
+        .post(
+            &c,
+            "/language",
+            &[("lang", "ru"), ("back", "/\t/evil.example/")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/");
+    let r = app
+        .post(&c, "/language", &[("lang", "en"), ("back", "/children")])
+        .await;
+    assert_eq!(r.headers()["location"], "/children");
+
+    let r = c.get(app.url("/login")).send().await.unwrap();
+    let policy = r.headers()["permissions-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("camera=()") && policy.contains("geolocation=()"),
+        "{policy}"
+    );
+    assert!(
+        r.headers().get("strict-transport-security").is_none(),
+        "plain HTTP (a test, or behind nothing) makes no promise about HTTPS"
+    );
+
+    let child = app
+        .add_child(&c, "Сардаана", "2014-05-01", "2031-01-01")
+        .await;
+    let r = app
+        .upload(
+            &c,
+            &child,
+            "passport",
+            "passport\u{202E}fdp.exe",
+            PDF.to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (name,): (String,) = sqlx::query_as(
+        "SELECT d.original_name FROM documents d JOIN children c ON c.id = d.child_id \
+         WHERE d.kind = 'passport' AND c.given_name = 'Сардаана'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(name, "passportfdp.exe");
+    let (_, page) = app.get(&c, &child).await;
+    assert!(!page.contains('\u{202E}'));
+
+    let r = app.post(&c, &format!("{child}/applications"), &[]).await;
+    let application = r.headers()["location"].to_str().unwrap().to_string();
+    let save = |consents: &'static [&'static str]| {
+        let mut form: Vec<(&str, &str)> = consents.iter().map(|k| (*k, "yes")).collect();
+        form.push(("action", "save"));
+        let (c, application) = (c.clone(), application.clone());
+        async move { app.post(&c, &application, &form).await.status() }
+    };
+    let both: &[&str] = &["consent_participation", "consent_personal_data"];
+    assert_eq!(save(both).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        save(&["consent_participation"]).await,
+        StatusCode::SEE_OTHER
+    );
+    let live = "SELECT COUNT(*) FROM consents x JOIN applications a ON a.id = x.application_id \
+                JOIN children c ON c.id = a.child_id \
+                WHERE c.given_name = 'Сардаана' AND x.withdrawn_at IS NULL";
+    let withdrawn = "SELECT COUNT(*) FROM consents x JOIN applications a ON a.id = x.application_id \
+                     JOIN children c ON c.id = a.child_id \
+                     WHERE c.given_name = 'Сардаана' AND x.kind = 'personal_data' \
+                     AND x.withdrawn_at IS NOT NULL AND x.withdrawn_by IS NOT NULL";
+    assert_eq!(app.count(live).await, 1);
+    assert_eq!(app.count(withdrawn).await, 1, "the withdrawal is on record");
+    assert_eq!(save(both).await, StatusCode::SEE_OTHER);
+    assert_eq!(app.count(live).await, 2, "given again");
+    assert_eq!(
+        app.count(withdrawn).await,
+        1,
+        "the earlier consent and its withdrawal stay"
+    );
+
+    let json = |r: reqwest::Response, status: StatusCode| async move {
+        assert_eq!(r.status(), status, "{}", r.url());
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{:?}",
+            r.headers()
+        );
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            body["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{body}"
+        );
+    };
+    let stranger = client();
+    json(
+        stranger
+            .get(app.url("/api/no-such-thing"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    json(
+        stranger
+            .get(app.url("/api/applications"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    json(
+        stranger
+            .post(app.url("/api/applications"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    json(
+        c.get(app.url("/api/applications/not-a-number"))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    // Pages still send a browser to the login form.
+    let r = stranger.get(app.url("/children")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // A login that has been busy all along still ends a day after it began.
+    assert_eq!(app.get(&c, "/children").await.0, StatusCode::OK);
+    app.execute("UPDATE logins SET created_at = created_at - 25 * 3600 * 1000")
+        .await;
+    let r = c.get(app.url("/children")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/login");
+}
+
+/// Served at an https:// base URL: browsers are told to keep to HTTPS
+/// (HSTS), and the login and CSRF cookies carry the `__Host-` prefix, so no
+/// other host or plain-HTTP page can set them.
+async fn an_https_site_is_strict(app: &TestApp) {
+    use smena::web::{AppState, Config};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = Config::new(&addr, app.files.clone(), app.key.clone());
+    config.base_url = "https://smena.example".into();
+    config.secure_cookies = true;
+    tokio::spawn(smena::app::serve(
+        listener,
+        AppState::new(app.db.clone(), config),
+        None,
+    ));
+    let r = client()
+        .get(format!("http://{addr}/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let hsts = r.headers()["strict-transport-security"].to_str().unwrap();
+    assert!(hsts.contains("max-age=31536000"), "{hsts}");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-smena_csrf=")
+            && cookie.contains("; Secure")
+            && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let token = cookie.split(['=', ';']).nth(1).unwrap();
+    // The login form, sent as a browser behind HTTPS would: it answers with
+    // a `__Host-` login cookie.
+    app.verified_parent("secure.parent@example.org").await;
+    let r = client()
+        .post(format!("http://{addr}/login"))
+        .header("cookie", format!("__Host-smena_csrf={token}"))
+        .form(&[
+            ("csrf", token),
+            ("email", "secure.parent@example.org"),
+            ("password", "a long enough passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-smena_login=") && cookie.contains("HttpOnly"),
+        "{cookie}"
     );
 }
