@@ -17,3 +17,15 @@ DROP TABLE consents;
 ALTER TABLE consents_kept RENAME TO consents;
 CREATE UNIQUE INDEX consents_live ON consents(application_id, kind) WHERE withdrawn_at IS NULL;
 CREATE INDEX consents_application ON consents(application_id);
+
+-- Chaperones assigned to a session by the coordinator: a chaperone sees the
+-- travel papers (passport numbers, emergency contacts) of those sessions
+-- only. Travel groups will refine this to a session's groups.
+CREATE TABLE session_chaperones (
+    session_id BIGINT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    assigned_by BIGINT REFERENCES accounts(id),
+    assigned_at BIGINT NOT NULL,
+    PRIMARY KEY (session_id, account_id)
+);
+CREATE INDEX session_chaperones_account ON session_chaperones(account_id);

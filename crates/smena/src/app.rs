@@ -10,7 +10,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::notifications::delivery::MailConfig;
 use crate::store::Actor;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 use crate::web::{AppState, error, login};
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -19,8 +19,8 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 /// Every route of every feature.
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/healthz", healthz)
-        .get("/static/smena.css", stylesheet)
+        .get("/healthz", Access::Anyone, healthz)
+        .get("/static/smena.css", Access::Anyone, stylesheet)
         .merge(crate::public::router())
         .merge(crate::accounts::router())
         .merge(crate::programmes::router())
@@ -28,6 +28,7 @@ pub fn routes() -> Routes {
         .merge(crate::documents::router())
         .merge(crate::allocation::router())
         .merge(crate::papers::router())
+        .merge(crate::groups::router())
         .merge(crate::exports::router())
         .merge(crate::dashboard::router())
         .merge(crate::schools::router())

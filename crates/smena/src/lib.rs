@@ -32,6 +32,7 @@ pub mod dashboard;
 pub mod documents;
 pub mod domain;
 pub mod exports;
+pub mod groups;
 pub mod imports;
 pub mod language;
 pub mod notifications;

@@ -15,13 +15,13 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{Cookie, Visitor, set_cookie};
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 /// The language cookie lasts a year.
 const REMEMBERED_SECS: i64 = 365 * 24 * 3600;
 
 pub fn routes() -> Routes {
-    Routes::new().post("/language", switch)
+    Routes::new().post("/language", Access::Anyone, switch)
 }
 
 #[derive(Deserialize)]

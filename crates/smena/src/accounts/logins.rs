@@ -18,7 +18,7 @@ use crate::web::error::AppResult;
 use crate::web::login::{self, Cookie, Visitor, set_cookie};
 use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize};
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 use crate::web::throttle::{self, Limit};
 
 /// Attempts on one account from one address, then a wait: guessing is
@@ -32,9 +32,9 @@ const SLOWED_AFTER: i32 = 10;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/login", login_page)
-        .post("/login", log_in)
-        .post("/logout", log_out)
+        .get("/login", Access::Anyone, login_page)
+        .post("/login", Access::Anyone, log_in)
+        .post("/logout", Access::Login, log_out)
 }
 
 #[derive(Template, WebTemplate)]

@@ -19,14 +19,14 @@ use crate::domain::access::Role;
 use crate::web::AppState;
 use crate::web::login::{Cookie, LOGIN_TTL_SECS, User, Visitor, set_cookie};
 use crate::web::page::Nav;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub use password::hash as hash_password;
 pub use queries::{NewAccount, create as create_account};
 
 pub fn router() -> Routes {
     Routes::new()
-        .get("/home", home)
+        .get("/home", Access::Login, home)
         .merge(logins::routes())
         .merge(registration::routes())
         .merge(reset::routes())

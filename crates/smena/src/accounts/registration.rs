@@ -20,7 +20,7 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::Visitor;
 use crate::web::page::Nav;
 use crate::web::policy::Permit;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 use crate::web::throttle::{self, Limit};
 
 /// How long an e-mail confirmation link works.
@@ -28,9 +28,9 @@ const VERIFY_TTL_MS: i64 = 48 * 3600 * 1000;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/register", register_page)
-        .post("/register", register)
-        .get("/verify-email", verify_email)
+        .get("/register", Access::Anyone, register_page)
+        .post("/register", Access::Anyone, register)
+        .get("/verify-email", Access::Anyone, verify_email)
 }
 
 #[derive(Template, WebTemplate)]

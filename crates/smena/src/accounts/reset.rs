@@ -21,7 +21,7 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{self, User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize};
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 use crate::web::throttle::{self, Limit};
 
 /// Reset links asked for from one address, then a wait (each sends mail).
@@ -36,12 +36,20 @@ const RESET_TTL_MS: i64 = 3600 * 1000;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/password/forgot", forgot_page)
-        .post("/password/forgot", forgot)
-        .get("/password/reset", reset_page)
-        .post("/password/reset", reset)
-        .get("/account/password", change_page)
-        .post("/account/password", change)
+        .get("/password/forgot", Access::Anyone, forgot_page)
+        .post("/password/forgot", Access::Anyone, forgot)
+        .get("/password/reset", Access::Anyone, reset_page)
+        .post("/password/reset", Access::Anyone, reset)
+        .get(
+            "/account/password",
+            Access::Policy(Action::Update, Resource::Account),
+            change_page,
+        )
+        .post(
+            "/account/password",
+            Access::Policy(Action::Update, Resource::Account),
+            change,
+        )
 }
 
 #[derive(Template, WebTemplate)]

@@ -23,17 +23,45 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
-        .get("/coordinator/allocation", overview)
-        .post("/coordinator/allocation/runs", start_run)
-        .get("/coordinator/allocation/runs/{id}", review)
-        .post("/coordinator/allocation/runs/{id}/publish", publish)
-        .get("/coordinator/allocation/compare", compare)
-        .post("/applications/{id}/offer", answer)
-        .post("/applications/{id}/withdraw", withdraw)
+        .get(
+            "/coordinator/allocation",
+            Access::Policy(Action::Run, Resource::Allocation),
+            overview,
+        )
+        .post(
+            "/coordinator/allocation/runs",
+            Access::Policy(Action::Run, Resource::Allocation),
+            start_run,
+        )
+        .get(
+            "/coordinator/allocation/runs/{id}",
+            Access::Policy(Action::Run, Resource::Allocation),
+            review,
+        )
+        .post(
+            "/coordinator/allocation/runs/{id}/publish",
+            Access::Policy(Action::Publish, Resource::Allocation),
+            publish,
+        )
+        .get(
+            "/coordinator/allocation/compare",
+            Access::Policy(Action::Run, Resource::Allocation),
+            compare,
+        )
+        .post(
+            "/applications/{id}/offer",
+            Access::Policy(Action::Update, Resource::Application),
+            answer,
+        )
+        .post(
+            "/applications/{id}/withdraw",
+            Access::Policy(Action::Update, Resource::Application),
+            withdraw,
+        )
 }
 
 #[derive(sqlx::FromRow)]

@@ -20,17 +20,41 @@ use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::login::User;
 use crate::web::policy::{authorize, child_in_scope};
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
-        .get("/api/openapi.json", openapi)
-        .get("/api/programmes", list_programmes)
-        .get("/api/programmes/{id}/sessions", programme_sessions)
-        .get("/api/programmes/{id}/result", programme_result)
-        .get("/api/applications", list_applications)
-        .get("/api/applications/{id}", get_application)
-        .post("/api/applications/{id}/offer", answer_offer)
+        .get("/api/openapi.json", Access::Anyone, openapi)
+        .get(
+            "/api/programmes",
+            Access::Policy(Action::Read, Resource::Programme),
+            list_programmes,
+        )
+        .get(
+            "/api/programmes/{id}/sessions",
+            Access::Policy(Action::Read, Resource::Session),
+            programme_sessions,
+        )
+        .get(
+            "/api/programmes/{id}/result",
+            Access::Anyone,
+            programme_result,
+        )
+        .get(
+            "/api/applications",
+            Access::Policy(Action::Read, Resource::Application),
+            list_applications,
+        )
+        .get(
+            "/api/applications/{id}",
+            Access::Policy(Action::Read, Resource::Application),
+            get_application,
+        )
+        .post(
+            "/api/applications/{id}/offer",
+            Access::Policy(Action::Update, Resource::Application),
+            answer_offer,
+        )
 }
 
 #[derive(OpenApi)]

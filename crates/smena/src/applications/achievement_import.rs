@@ -24,17 +24,26 @@ use crate::web::error::AppResult;
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/coordinator/achievements", form)
+        .get(
+            "/coordinator/achievements",
+            Access::Policy(Action::Create, Resource::Achievement),
+            form,
+        )
         .post_upload(
             "/coordinator/achievements/import",
+            Access::Policy(Action::Create, Resource::Achievement),
             preview,
             imports::MAX_BYTES + 64 * 1024,
         )
-        .post("/coordinator/achievements/import/confirm", confirm)
+        .post(
+            "/coordinator/achievements/import/confirm",
+            Access::Policy(Action::Create, Resource::Achievement),
+            confirm,
+        )
 }
 
 /// One row of the file, checked.

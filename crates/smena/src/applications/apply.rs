@@ -27,13 +27,25 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize};
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .post("/children/{id}/applications", start)
-        .get("/applications/{id}", view)
-        .post("/applications/{id}", save)
+        .post(
+            "/children/{id}/applications",
+            Access::Policy(Action::Create, Resource::Application),
+            start,
+        )
+        .get(
+            "/applications/{id}",
+            Access::Policy(Action::Read, Resource::Application),
+            view,
+        )
+        .post(
+            "/applications/{id}",
+            Access::Policy(Action::Update, Resource::Application),
+            save,
+        )
 }
 
 /// The wording families agree to; the version is stored with each consent.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::queries::{self, AchievementRow, Child};
 use crate::documents::{self, DocumentRow};
-use crate::domain::access::{Action, Resource, Role};
+use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::values::Day;
 use crate::language::Language;
 use crate::programmes::queries::{self as programmes, OpenProgramme, RequiredDocument};
@@ -22,19 +22,48 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize};
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/children", list)
-        .post("/children", create)
-        .get("/children/new", new_form)
-        .get("/children/{id}", view)
-        .post("/children/{id}", update)
-        .get("/children/{id}/edit", edit_form)
-        .post("/children/{id}/achievements", add_achievement)
+        .get(
+            "/children",
+            Access::Within(Action::Read, Resource::Child, Scope::Own),
+            list,
+        )
+        .post(
+            "/children",
+            Access::Policy(Action::Create, Resource::Child),
+            create,
+        )
+        .get(
+            "/children/new",
+            Access::Policy(Action::Create, Resource::Child),
+            new_form,
+        )
+        .get(
+            "/children/{id}",
+            Access::Policy(Action::Read, Resource::Child),
+            view,
+        )
+        .post(
+            "/children/{id}",
+            Access::Policy(Action::Update, Resource::Child),
+            update,
+        )
+        .get(
+            "/children/{id}/edit",
+            Access::Policy(Action::Update, Resource::Child),
+            edit_form,
+        )
+        .post(
+            "/children/{id}/achievements",
+            Access::Policy(Action::Update, Resource::Child),
+            add_achievement,
+        )
         .post(
             "/children/{id}/achievements/{achievement}/delete",
+            Access::Policy(Action::Update, Resource::Child),
             delete_achievement,
         )
 }
@@ -259,8 +288,8 @@ async fn list(
     user: User,
     visitor: Visitor,
 ) -> AppResult<ChildrenPage> {
-    authorize(&user, Action::Read, Resource::Child)?;
-    if user.role != Role::Parent {
+    // A family's own children; others find children through applications.
+    if authorize(&user, Action::Read, Resource::Child)?.scope() != Scope::Own {
         return Err(AppError::NotFound);
     }
     Ok(ChildrenPage {

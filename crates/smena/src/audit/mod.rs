@@ -14,10 +14,14 @@ use crate::web::error::AppResult;
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
-    Routes::new().get("/coordinator/audit", audit_page)
+    Routes::new().get(
+        "/coordinator/audit",
+        Access::Policy(Action::Read, Resource::AuditLog),
+        audit_page,
+    )
 }
 
 /// One entry as stored. Codes are kept as text: the log also holds entries

@@ -15,10 +15,14 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
-    Routes::new().get("/camp/placements", placements)
+    Routes::new().get(
+        "/camp/placements",
+        Access::Policy(Action::Read, Resource::Placement),
+        placements,
+    )
 }
 
 /// A child placed in one of the camp's sessions.

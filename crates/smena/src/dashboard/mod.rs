@@ -18,10 +18,14 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
-    Routes::new().get("/coordinator/dashboard", dashboard)
+    Routes::new().get(
+        "/coordinator/dashboard",
+        Access::Policy(Action::Read, Resource::Report),
+        dashboard,
+    )
 }
 
 /// Submitted applications per day (UTC), oldest first.

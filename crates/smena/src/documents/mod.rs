@@ -20,16 +20,33 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize, child_in_scope};
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
         // Files over 10 MB are read to the end and refused with an
         // explanation; bodies over 64 MB are cut off.
-        .post_upload("/children/{id}/documents", upload, files::DRAIN_BYTES)
-        .get("/documents/{id}", download)
-        .get("/coordinator/documents", review_page)
-        .post("/coordinator/documents/{id}/review", review)
+        .post_upload(
+            "/children/{id}/documents",
+            Access::Policy(Action::Create, Resource::Document),
+            upload,
+            files::DRAIN_BYTES,
+        )
+        .get(
+            "/documents/{id}",
+            Access::Policy(Action::Read, Resource::Document),
+            download,
+        )
+        .get(
+            "/coordinator/documents",
+            Access::Policy(Action::Review, Resource::Document),
+            review_page,
+        )
+        .post(
+            "/coordinator/documents/{id}/review",
+            Access::Policy(Action::Review, Resource::Document),
+            review,
+        )
 }
 
 /// The name of a document's kind as the programme's coordinator wrote it

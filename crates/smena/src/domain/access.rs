@@ -93,5 +93,7 @@ coded! {
         School = "school",
         /// Only children placed in the sessions of the user's camp.
         Camp = "camp",
+        /// Only the sessions the user is assigned to (a chaperone).
+        Assigned = "assigned",
     }
 }

@@ -16,15 +16,20 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::policy::{Permit, authorize};
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
         .get(
             "/coordinator/programmes/{id}/exports/{file}",
+            Access::Policy(Action::Read, Resource::Report),
             programme_export,
         )
-        .get("/coordinator/sessions/{id}/exports/{file}", session_export)
+        .get(
+            "/coordinator/sessions/{id}/exports/{file}",
+            Access::Policy(Action::Read, Resource::TravelPapers),
+            session_export,
+        )
 }
 
 /// What can be exported.
@@ -558,6 +563,7 @@ async fn session_export(
     Path((session, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     let permit = authorize(&user, Action::Read, Resource::TravelPapers)?;
+    crate::groups::reach(&state, &user, &permit, session).await?;
     let (_, format) = requested(&file)
         .filter(|(t, _)| *t == Table::Manifest)
         .ok_or(AppError::NotFound)?;

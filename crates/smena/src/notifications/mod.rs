@@ -16,10 +16,14 @@ use crate::web::error::AppResult;
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
-    Routes::new().get("/coordinator/outbox", outbox_page)
+    Routes::new().get(
+        "/coordinator/outbox",
+        Access::Policy(Action::Read, Resource::Outbox),
+        outbox_page,
+    )
 }
 
 #[derive(Template, WebTemplate)]

@@ -13,10 +13,14 @@ use crate::domain::values::Day;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::login::{User, Visitor};
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
-    Routes::new().get("/applications/{id}/consent.pdf", consent_form)
+    Routes::new().get(
+        "/applications/{id}/consent.pdf",
+        Access::Policy(Action::Read, Resource::Application),
+        consent_form,
+    )
 }
 
 #[derive(sqlx::FromRow)]

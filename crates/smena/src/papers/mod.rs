@@ -27,11 +27,15 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
-        .get("/travel-papers", travel_papers)
+        .get(
+            "/travel-papers",
+            Access::Policy(Action::Read, Resource::TravelPapers),
+            travel_papers,
+        )
         .merge(voucher::routes())
         .merge(consent::routes())
         .merge(session::routes())
@@ -45,6 +49,7 @@ pub struct SessionPapers {
     camp: String,
     dates: String,
     travelling: i64,
+    chaperones: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -53,16 +58,19 @@ struct TravelPapersPage {
     nav: Nav,
     programme: String,
     sessions: Vec<SessionPapers>,
+    /// The coordinator assigns chaperones from here.
+    assigns: bool,
 }
 
 /// Where the coordinator and the chaperones find each session's manifest
-/// and roster.
+/// and roster: a chaperone, those of their sessions only.
 async fn travel_papers(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
 ) -> AppResult<TravelPapersPage> {
-    authorize(&user, Action::Read, Resource::TravelPapers)?;
+    let permit = authorize(&user, Action::Read, Resource::TravelPapers)?;
+    let visible = crate::groups::visible_sessions(&state.db, &user, &permit).await?;
     let programme = programmes::newest(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -74,12 +82,20 @@ async fn travel_papers(
     .bind(OfferStatus::Accepted)
     .fetch_all(state.db.pool())
     .await?;
+    let chaperones = crate::groups::chaperones_by_session(&state.db, programme.id).await?;
     Ok(TravelPapersPage {
         nav: Nav::from(&visitor),
+        assigns: authorize(&user, Action::Update, Resource::Session).is_ok(),
         sessions: programmes::sessions(&state.db, programme.id)
             .await?
             .into_iter()
+            .filter(|s| visible.as_ref().is_none_or(|v| v.contains(&s.id)))
             .map(|s| SessionPapers {
+                chaperones: chaperones
+                    .iter()
+                    .filter(|(id, _)| *id == s.id)
+                    .map(|(_, name)| name.clone())
+                    .collect(),
                 travelling: travelling
                     .iter()
                     .find(|(id, _)| *id == s.id)

@@ -16,10 +16,14 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
-    Routes::new().get("/coordinator/programmes/{id}/report.pdf", report)
+    Routes::new().get(
+        "/coordinator/programmes/{id}/report.pdf",
+        Access::Policy(Action::Read, Resource::Report),
+        report,
+    )
 }
 
 /// Shares as "12.5 %" ("12,5 %" in Russian), or a dash when there is

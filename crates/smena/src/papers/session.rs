@@ -15,12 +15,20 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/coordinator/sessions/{id}/manifest.pdf", manifest)
-        .get("/coordinator/sessions/{id}/roster.pdf", roster)
+        .get(
+            "/coordinator/sessions/{id}/manifest.pdf",
+            Access::Policy(Action::Read, Resource::TravelPapers),
+            manifest,
+        )
+        .get(
+            "/coordinator/sessions/{id}/roster.pdf",
+            Access::Policy(Action::Read, Resource::TravelPapers),
+            roster,
+        )
 }
 
 /// A session's head for the manifest and the roster.
@@ -104,6 +112,7 @@ async fn session_papers(
     paper: &str,
 ) -> AppResult<(SessionHead, Language, Vec<Traveller>)> {
     let permit = authorize(user, Action::Read, Resource::TravelPapers)?;
+    crate::groups::reach(state, user, &permit, id).await?;
     let head = session_head(&state.db, id).await?;
     let travellers = travellers(&state.db, id).await?;
     state
@@ -145,7 +154,9 @@ async fn manifest(
         camp: head.camp,
         country: head.country,
         departure: or_not_given(head.departure, lang),
-        chaperones: vec![lang.text("not-assigned")],
+        chaperones: Some(crate::groups::chaperone_names(&state.db, id).await?)
+            .filter(|names| !names.is_empty())
+            .unwrap_or_else(|| vec![lang.text("not-assigned")]),
         children,
         issued: issued(lang),
     };
@@ -184,7 +195,9 @@ async fn roster(
         camp: head.camp,
         departure: or_not_given(head.departure, lang),
         camp_contact: head.contact,
-        chaperones: vec![lang.text("not-assigned")],
+        chaperones: Some(crate::groups::chaperone_names(&state.db, id).await?)
+            .filter(|names| !names.is_empty())
+            .unwrap_or_else(|| vec![lang.text("not-assigned")]),
         checkpoints: [
             "checkpoint-departure",
             "checkpoint-transfer",

@@ -18,13 +18,21 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/applications/{id}/voucher.pdf", voucher)
-        .post("/coordinator/programmes/{id}/vouchers", issue_vouchers)
-        .get("/vouchers/{code}", voucher_check)
+        .get(
+            "/applications/{id}/voucher.pdf",
+            Access::Policy(Action::Read, Resource::Application),
+            voucher,
+        )
+        .post(
+            "/coordinator/programmes/{id}/vouchers",
+            Access::Policy(Action::Publish, Resource::Allocation),
+            issue_vouchers,
+        )
+        .get("/vouchers/{code}", Access::Anyone, voucher_check)
 }
 
 /// An offered place as a voucher and its check page show it.

@@ -18,12 +18,20 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .post("/coordinator/programmes/{id}/camps", add_camp)
-        .post("/coordinator/programmes/{id}/sessions", add_session)
+        .post(
+            "/coordinator/programmes/{id}/camps",
+            Access::Policy(Action::Update, Resource::Programme),
+            add_camp,
+        )
+        .post(
+            "/coordinator/programmes/{id}/sessions",
+            Access::Policy(Action::Create, Resource::Session),
+            add_session,
+        )
 }
 
 /// A host camp abroad.

@@ -21,10 +21,14 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
-    Routes::new().post("/coordinator/programmes/{id}/status", set_status)
+    Routes::new().post(
+        "/coordinator/programmes/{id}/status",
+        Access::Policy(Action::Update, Resource::Programme),
+        set_status,
+    )
 }
 
 /// Why a programme did not change its status.

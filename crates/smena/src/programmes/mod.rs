@@ -21,14 +21,18 @@ use crate::web::error::AppResult;
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub use camps::{NewCamp, NewSession, NotAdded, create_camp, create_session};
 pub use queries::{ProgrammeSummary, SessionRow};
 
 pub fn router() -> Routes {
     Routes::new()
-        .get("/programmes", programmes_page)
+        .get(
+            "/programmes",
+            Access::Policy(Action::Read, Resource::Programme),
+            programmes_page,
+        )
         .merge(setup::routes())
         .merge(rules::routes())
         .merge(camps::routes())

@@ -18,13 +18,25 @@ use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::login::{User, Visitor};
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .post("/coordinator/programmes/{id}/scoring", set_scoring)
-        .post("/coordinator/programmes/{id}/categories", add_category)
-        .post("/coordinator/programmes/{id}/documents", add_document)
+        .post(
+            "/coordinator/programmes/{id}/scoring",
+            Access::Policy(Action::Update, Resource::Programme),
+            set_scoring,
+        )
+        .post(
+            "/coordinator/programmes/{id}/categories",
+            Access::Policy(Action::Update, Resource::Programme),
+            add_category,
+        )
+        .post(
+            "/coordinator/programmes/{id}/documents",
+            Access::Policy(Action::Update, Resource::Programme),
+            add_document,
+        )
 }
 
 /// The general rules and the scoring table, as set in one form.

@@ -21,13 +21,25 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize};
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/coordinator/programmes", list)
-        .post("/coordinator/programmes", create)
-        .get("/coordinator/programmes/{id}", edit)
+        .get(
+            "/coordinator/programmes",
+            Access::Policy(Action::Update, Resource::Programme),
+            list,
+        )
+        .post(
+            "/coordinator/programmes",
+            Access::Policy(Action::Create, Resource::Programme),
+            create,
+        )
+        .get(
+            "/coordinator/programmes/{id}",
+            Access::Policy(Action::Update, Resource::Programme),
+            edit,
+        )
 }
 
 /// The rules a new programme starts with.

@@ -18,13 +18,17 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::Visitor;
 use crate::web::page::Nav;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
-        .get("/", start_page)
-        .get("/public/programmes/{id}", programme_page)
-        .get("/public/programmes/{id}/{file}", export_file)
+        .get("/", Access::Anyone, start_page)
+        .get("/public/programmes/{id}", Access::Anyone, programme_page)
+        .get(
+            "/public/programmes/{id}/{file}",
+            Access::Anyone,
+            export_file,
+        )
 }
 
 #[derive(Template, WebTemplate)]

@@ -135,6 +135,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
                 .map(|(_, id)| *id);
             let camp = camp_ids.first().map(|(_, id)| *id);
             let mut coordinator = 0;
+            let mut chaperone = 0;
             for login in LOGINS {
                 let name = match login.role {
                     Role::Coordinator => "Aitalina Nikolaeva",
@@ -157,10 +158,22 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
                     },
                 )
                 .await?;
-                if login.role == Role::Coordinator {
-                    coordinator = id;
+                match login.role {
+                    Role::Coordinator => coordinator = id,
+                    Role::Chaperone => chaperone = id,
+                    _ => {}
                 }
             }
+            // The chaperone goes with the first camp's first session.
+            let (first,): (i64,) = sqlx::query_as(
+                "SELECT id FROM sessions WHERE programme_id = $1 AND camp_id = $2 \
+                 ORDER BY starts, id LIMIT 1",
+            )
+            .bind(programme)
+            .bind(camp)
+            .fetch_one(&mut **c)
+            .await?;
+            crate::groups::assign(c, first, chaperone).await?;
             families(c, programme, coordinator, &hash, &sha).await?;
             Ok::<_, anyhow::Error>(())
         },

@@ -20,18 +20,31 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
 use crate::web::policy::authorize;
-use crate::web::routes::Routes;
+use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
-        .get("/school/pupils", roster_page)
+        .get(
+            "/school/pupils",
+            Access::Policy(Action::Read, Resource::Roster),
+            roster_page,
+        )
         .post_upload(
             "/school/pupils/import",
+            Access::Policy(Action::Update, Resource::Roster),
             import,
             roster::MAX_BYTES + 64 * 1024,
         )
-        .post("/school/pupils/import/confirm", confirm)
-        .post("/school/pupils/{id}/nominate", nominate)
+        .post(
+            "/school/pupils/import/confirm",
+            Access::Policy(Action::Update, Resource::Roster),
+            confirm,
+        )
+        .post(
+            "/school/pupils/{id}/nominate",
+            Access::Policy(Action::Update, Resource::Roster),
+            nominate,
+        )
 }
 
 #[derive(sqlx::FromRow)]

@@ -51,10 +51,9 @@ pub const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Coordinator, Run, Allocation, Scope::All),
     (Coordinator, Publish, Allocation, Scope::All),
     (Role::Camp, Read, Placement, Scope::Camp),
-    // Chaperones are not yet tied to a session's group (that comes with
-    // groups), so they may print the papers of every session.
     (Coordinator, Read, TravelPapers, Scope::All),
-    (Chaperone, Read, TravelPapers, Scope::All),
+    // Only the sessions the coordinator assigned them to (`groups`).
+    (Chaperone, Read, TravelPapers, Scope::Assigned),
     (Coordinator, Read, Report, Scope::All),
     (Coordinator, Create, Achievement, Scope::All),
     (Coordinator, Update, Account, Scope::Own),

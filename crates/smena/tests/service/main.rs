@@ -16,6 +16,7 @@ mod documents;
 mod language;
 mod notifications;
 mod papers;
+mod policy;
 mod programmes;
 mod races;
 mod scenario;

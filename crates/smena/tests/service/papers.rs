@@ -209,11 +209,116 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     .await;
     let manifest = format!("/coordinator/sessions/{session}/manifest.pdf");
     let roster = format!("/coordinator/sessions/{session}/roster.pdf");
+    let manifest_csv = format!("/coordinator/sessions/{session}/exports/manifest.csv");
+
+    // A chaperone reaches only the sessions the coordinator assigned them
+    // to: taken off this one, its papers are not found (and the attempts
+    // are audited), and the travel papers page does not list it.
+    let (chaperone_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let chaperone_id = chaperone_id.to_string();
+    let manage = format!("/coordinator/sessions/{session}/chaperones");
+    let r = app
+        .post(
+            &coordinator,
+            &manage,
+            &[("action", "remove"), ("account", &chaperone_id)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for path in [&manifest, &roster, &manifest_csv] {
+        assert_eq!(
+            app.get(&chaperone, path).await.0,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let (denied,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE resource = 'travel_papers' AND resource_id = $1 \
+         AND outcome = 'denied'",
+    )
+    .bind(session)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(denied, 3, "each refused attempt is audited");
+    let (_, page) = app.get(&chaperone, "/travel-papers").await;
+    assert!(!page.contains(&manifest), "{page}");
+    // The coordinator assigns the chaperone on the session's page; only a
+    // chaperone's account can be assigned, and only by the coordinator.
+    let (status, page) = app.get(&coordinator, &manage).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Aleksei Vasiliev"), "{page}");
+    let (parent_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'parent@demo.smena'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let r = app
+        .post(
+            &coordinator,
+            &manage,
+            &[("action", "assign"), ("account", &parent_id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("not a chaperone"));
+    for who in [&chaperone, &family] {
+        let r = app
+            .post(
+                who,
+                &manage,
+                &[("action", "assign"), ("account", &chaperone_id)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+    let r = app
+        .post(
+            &coordinator,
+            &manage,
+            &[("action", "assign"), ("account", &chaperone_id)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&coordinator, &manage).await;
+    assert!(page.contains("Remove from this session"), "{page}");
+    // A session the chaperone is not assigned to stays out of reach.
+    let (other,): (i64,) = sqlx::query_as(
+        "SELECT s.id FROM sessions s WHERE NOT EXISTS (SELECT 1 FROM session_chaperones sc \
+         WHERE sc.session_id = s.id) ORDER BY s.starts LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    for path in [
+        format!("/coordinator/sessions/{other}/manifest.pdf"),
+        format!("/coordinator/sessions/{other}/roster.pdf"),
+        format!("/coordinator/sessions/{other}/exports/manifest.xlsx"),
+    ] {
+        assert_eq!(
+            app.get(&chaperone, &path).await.0,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+        assert_eq!(
+            app.get(&coordinator, &path).await.0,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+
     for who in [&coordinator, &chaperone] {
         let (status, text) = paper(app, who, &manifest).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
-            text.contains("Ҕоҕолова") && text.contains("9812345678") && text.contains("송도원"),
+            text.contains("Ҕоҕолова")
+                && text.contains("9812345678")
+                && text.contains("송도원")
+                && text.contains("AlekseiVasiliev"),
             "{text}"
         );
         let (status, text) = paper(app, who, &roster).await;

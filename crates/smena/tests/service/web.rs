@@ -124,6 +124,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
+    let (session,): (i64,) = sqlx::query_as("SELECT id FROM sessions LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
     let before = app.count("SELECT COUNT(*) FROM children").await;
 
     let hostile: Vec<String> = vec![
@@ -193,6 +197,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "status",
         "file",
         "seal",
+        "account",
     ];
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
@@ -274,6 +279,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         ),
         (&parent, format!("/api/applications/{application}/offer")),
         (&anonymous, "/language".into()),
+        (
+            &coordinator,
+            format!("/coordinator/sessions/{session}/chaperones"),
+        ),
         // Last: these end what the others need.
         (&parent, format!("/applications/{application}/withdraw")),
         (&logged_out, "/logout".into()),
@@ -421,8 +430,8 @@ fn post_routes() -> Vec<String> {
     let routes: Vec<String> = smena::app::routes()
         .list()
         .iter()
-        .filter(|(method, _)| *method == "POST")
-        .map(|(_, path)| path.to_string())
+        .filter(|r| r.method == "POST")
+        .map(|r| r.path.to_string())
         .collect();
     assert!(routes.len() > 20, "routes found: {routes:?}");
     routes

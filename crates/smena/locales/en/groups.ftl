@@ -1,0 +1,10 @@
+chaperones-heading = Chaperones
+chaperones-explain = Chaperones assigned to this session see its travel manifest and offline roster (passport numbers, emergency contacts), and no other session's.
+chaperones-none = No chaperone is assigned to this session yet.
+chaperones-no-more = Every chaperone account is already assigned to this session.
+chaperones-choose = Chaperone to assign
+chaperones-assign = Assign
+chaperones-remove = Remove from this session
+chaperones-not-chaperone = That account is not a chaperone's.
+chaperones-manage = assign
+papers-none-assigned = You are not assigned to any session yet: the coordinator assigns chaperones to sessions.
