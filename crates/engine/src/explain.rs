@@ -50,6 +50,14 @@ pub enum Verdict {
     },
     /// Every place of the session is reserved for groups the child is not in.
     AllPlacesReserved { own: Priority },
+    /// Every place of the session is reserved, and the places reserved for
+    /// the child's own group went to children of that group with a higher
+    /// priority (`cutoff`: the lowest admitted on them).
+    ReserveFilled {
+        own: Priority,
+        group: String,
+        cutoff: Priority,
+    },
     /// The session has no places.
     NoPlaces,
     /// The places went to children who already held them before a backfill
@@ -70,6 +78,7 @@ impl Verdict {
             Verdict::SchoolCapReached { .. } => "school_cap_reached",
             Verdict::BlockDoesNotFit { .. } => "block_does_not_fit",
             Verdict::AllPlacesReserved { .. } => "all_places_reserved",
+            Verdict::ReserveFilled { .. } => "reserve_filled",
             Verdict::NoPlaces => "no_places",
             Verdict::HeldByEarlierOffers { .. } => "held_by_earlier_offers",
             Verdict::Unresolved { .. } => "unresolved_blocking_pair",
@@ -139,7 +148,10 @@ fn refusal(al: &Allocation, applicant: ApplicantIdx, s: SessionIdx) -> Verdict {
         }
     }
     if outcome.general_places == 0 {
-        return Verdict::AllPlacesReserved { own };
+        return match reserve {
+            Some((group, cutoff)) => Verdict::ReserveFilled { own, group, cutoff },
+            None => Verdict::AllPlacesReserved { own },
+        };
     }
     // The walk checks room before the school cap: a child below the general
     // cutoff was refused for that, whatever their school.
@@ -183,6 +195,20 @@ fn walk_refusal(al: &Allocation, u: u32, s: SessionIdx) -> Verdict {
     let mut decisions = Vec::new();
     choose(m, s, &units, &mut decisions);
     let ahead = || decisions[..at].iter().zip(&units[..at]);
+    // The reserve of the unit's own group here, when every child of the
+    // unit belongs to it, and the lowest priority admitted on it.
+    let seats = &m.seats[s as usize];
+    let group = m.attrs[u as usize].group;
+    let reserve = seats
+        .reserve_of(group)
+        .filter(|_| m.members(u).iter().all(|&a| m.group[a as usize] == group))
+        .and_then(|ri| {
+            ahead()
+                .filter(|(d, _)| **d == Decision::Reserve(ri as u8))
+                .map(|(_, &v)| m.priority[v as usize])
+                .next_back()
+                .map(|cutoff| (m.group_names[seats.reserves[ri].0 as usize].clone(), cutoff))
+        });
     match decisions[at] {
         Decision::Reserve(_) | Decision::General => Verdict::Unresolved { own },
         Decision::SchoolCap(school) => Verdict::SchoolCapReached {
@@ -238,9 +264,12 @@ fn walk_refusal(al: &Allocation, u: u32, s: SessionIdx) -> Verdict {
                 Some(cutoff) => Verdict::BelowCutoff {
                     own,
                     cutoff,
-                    reserve: None,
+                    reserve,
                 },
-                None => Verdict::AllPlacesReserved { own },
+                None => match reserve {
+                    Some((group, cutoff)) => Verdict::ReserveFilled { own, group, cutoff },
+                    None => Verdict::AllPlacesReserved { own },
+                },
             }
         }
     }

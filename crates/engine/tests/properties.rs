@@ -611,6 +611,215 @@ fn is_stable(
     true
 }
 
+/// The lowest of these priorities (the last admitted).
+fn worst<'a>(ps: impl Iterator<Item = &'a Priority>) -> Option<Priority> {
+    ps.fold(None, |w: Option<Priority>, p| match w {
+        Some(w) if better(p, &w) => Some(w),
+        _ => Some(*p),
+    })
+}
+
+/// Checks what a verdict states about session `s` for child `i` against
+/// the allocation itself, read through the naive rules: who holds the
+/// session's places, on a reserve or a general place, and their priorities.
+fn verdict_facts(
+    inst: &Instance,
+    al: &Allocation,
+    i: usize,
+    s: usize,
+    v: &Verdict,
+) -> Result<(), String> {
+    let us = units(inst, al);
+    let unit = us
+        .iter()
+        .find(|u| u.members.contains(&i))
+        .ok_or("no unit")?;
+    let holders = &held(inst, al, &us)[s];
+    let split = naive_choice(inst, s, holders);
+    let session = &inst.sessions()[s];
+    let apps = inst.applicants();
+    let on_reserve: Vec<&Unit> = holders
+        .iter()
+        .zip(&split)
+        .filter(|(_, d)| **d == Some(true))
+        .map(|(u, _)| u)
+        .collect();
+    let on_general: Vec<&Unit> = holders
+        .iter()
+        .zip(&split)
+        .filter(|(_, d)| **d == Some(false))
+        .map(|(u, _)| u)
+        .collect();
+    let size = |us: &[&Unit]| us.iter().map(|u| u.members.len() as u32).sum::<u32>();
+    let general_places = session.capacity - size(&on_reserve);
+    let own_priority = unit.priority;
+    // The reserve the unit may take here: its group's, with places, when
+    // every child of the unit is in the group.
+    let group = apps[i].reserve_group.as_deref();
+    let my_reserve = session.reserves.iter().find(|r| {
+        r.places > 0
+            && Some(r.group.as_str()) == group
+            && unit
+                .members
+                .iter()
+                .all(|&m| apps[m].reserve_group.as_deref() == group)
+    });
+    let check = |ok: bool, what: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{what}: {v:?}"))
+        }
+    };
+    let same_own = |own: &Priority| check(*own == own_priority, "own priority");
+    match v {
+        Verdict::BelowCutoff {
+            own,
+            cutoff,
+            reserve,
+        } => {
+            same_own(own)?;
+            check(
+                !on_general.is_empty()
+                    && size(&on_general) + unit.members.len() as u32 > general_places,
+                "general places full",
+            )?;
+            check(
+                worst(on_general.iter().map(|u| &u.priority)) == Some(*cutoff),
+                "cutoff is the last admitted on a general place",
+            )?;
+            check(better(cutoff, own), "cutoff above the child")?;
+            match (reserve, my_reserve) {
+                (Some((g, rc)), Some(r)) => {
+                    check(*g == r.group, "the child's own group")?;
+                    let mine: Vec<&Unit> = on_reserve
+                        .iter()
+                        .copied()
+                        .filter(|u| apps[u.members[0]].reserve_group.as_deref() == Some(g.as_str()))
+                        .collect();
+                    check(
+                        worst(mine.iter().map(|u| &u.priority)) == Some(*rc),
+                        "reserve cutoff is the last admitted on it",
+                    )?;
+                    check(better(rc, own), "reserve cutoff above the child")
+                }
+                (None, None) => Ok(()),
+                _ => check(
+                    false,
+                    "a reserve is named exactly when the child's group has one",
+                ),
+            }
+        }
+        Verdict::ReserveFilled {
+            own,
+            group: g,
+            cutoff,
+        } => {
+            same_own(own)?;
+            let r = my_reserve.ok_or_else(|| format!("no reserve of the child's group: {v:?}"))?;
+            check(*g == r.group, "the child's own group")?;
+            check(general_places == 0, "no general place")?;
+            let mine: Vec<&Unit> = on_reserve
+                .iter()
+                .copied()
+                .filter(|u| apps[u.members[0]].reserve_group.as_deref() == Some(g.as_str()))
+                .collect();
+            check(
+                size(&mine) + unit.members.len() as u32 > r.places,
+                "the group's reserve full",
+            )?;
+            check(
+                worst(mine.iter().map(|u| &u.priority)) == Some(*cutoff),
+                "cutoff is the last admitted on the reserve",
+            )?;
+            check(better(cutoff, own), "cutoff above the child")
+        }
+        Verdict::AllPlacesReserved { own } => {
+            same_own(own)?;
+            check(general_places == 0, "no general place")?;
+            check(
+                my_reserve.is_none(),
+                "the child is in none of the reserving groups",
+            )
+        }
+        Verdict::SchoolCapReached {
+            own,
+            school,
+            cap,
+            cutoff,
+        } => {
+            same_own(own)?;
+            check(session.school_cap == Some(*cap), "the session's cap")?;
+            check(
+                unit.members
+                    .iter()
+                    .any(|&m| apps[m].school.as_deref() == Some(school.as_str())),
+                "the child's school",
+            )?;
+            // The school's children on general places ranked above the child.
+            let of_school: Vec<&Unit> = on_general
+                .iter()
+                .copied()
+                .filter(|u| better(&u.priority, own))
+                .filter(|u| {
+                    u.members
+                        .iter()
+                        .any(|&m| apps[m].school.as_deref() == Some(school.as_str()))
+                })
+                .collect();
+            let count = of_school
+                .iter()
+                .flat_map(|u| &u.members)
+                .filter(|&&m| apps[m].school.as_deref() == Some(school.as_str()))
+                .count() as u32;
+            let need = unit
+                .members
+                .iter()
+                .filter(|&&m| apps[m].school.as_deref() == Some(school.as_str()))
+                .count() as u32;
+            check(
+                count + need > *cap,
+                "the school's children above fill the cap",
+            )?;
+            match cutoff {
+                Some(c) => {
+                    check(
+                        worst(of_school.iter().map(|u| &u.priority)) == Some(*c),
+                        "cutoff is the school's last admitted above",
+                    )?;
+                    check(better(c, own), "cutoff above the child")
+                }
+                None => check(
+                    count == 0 && need > *cap,
+                    "no cutoff: none of the school above, more children than the cap",
+                ),
+            }
+        }
+        Verdict::NoPlaces => check(session.capacity == 0, "no places"),
+        Verdict::BlockDoesNotFit {
+            own,
+            children,
+            places_left,
+        } => {
+            same_own(own)?;
+            check(
+                *children == unit.members.len() as u32 && *children > 1,
+                "a block's size",
+            )?;
+            check(places_left < children, "fewer places left than children")
+        }
+        Verdict::Unresolved { own } => {
+            same_own(own)?;
+            check(
+                unit.members.len() > 1 || !al.unresolved().is_empty(),
+                "only with blocks",
+            )
+        }
+        Verdict::HeldByEarlierOffers { .. } => check(false, "only in a backfill"),
+        Verdict::Placed | Verdict::Ineligible(_) => Ok(()),
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(100), ..ProptestConfig::default() })]
 
@@ -669,6 +878,39 @@ proptest! {
         }
     }
 
+    /// Every fact a verdict states (cutoffs, places, groups, caps) is true
+    /// of the allocation, read through the naive rules.
+    #[test]
+    fn every_verdict_states_facts_of_the_allocation(inst in arb_instance(6, 30, 4, RICH), seed in arb_seed()) {
+        let al = allocate(&inst, &seed);
+        for i in 0..inst.applicants().len() {
+            if al.is_withdrawn(i as u32) {
+                continue;
+            }
+            for row in explain(&inst, &al, i as u32) {
+                if let Err(e) = verdict_facts(&inst, &al, i, row.session as usize, &row.verdict) {
+                    prop_assert!(false, "child {i}, session {}: {e}", row.session);
+                }
+            }
+        }
+    }
+
+    /// The same with children applying together.
+    #[test]
+    fn every_verdict_states_facts_with_blocks(inst in arb_instance(6, 30, 4, BLOCKS), seed in arb_seed()) {
+        let al = allocate(&inst, &seed);
+        for i in 0..inst.applicants().len() {
+            if al.is_withdrawn(i as u32) {
+                continue;
+            }
+            for row in explain(&inst, &al, i as u32) {
+                if let Err(e) = verdict_facts(&inst, &al, i, row.session as usize, &row.verdict) {
+                    prop_assert!(false, "child {i}, session {}: {e}", row.session);
+                }
+            }
+        }
+    }
+
     /// The proposal order changes the work done, never the result.
     #[test]
     fn proposal_order_does_not_change_the_result(inst in arb_instance(12, 60, 6, RICH), seed in arb_seed()) {
@@ -676,4 +918,33 @@ proptest! {
         let by_lottery = allocate_with(&inst, &seed, ProposalOrder::Lottery);
         prop_assert_eq!(by_priority.placements(), by_lottery.placements());
     }
+}
+
+/// A child of a group whose reserve takes every place, the reserve filled
+/// by a child of the group ranked higher, is told so with the reserve's
+/// cutoff, not that the places are reserved for groups they are not in.
+#[test]
+fn a_filled_reserve_of_the_childs_own_group_is_named() {
+    let mut session = Session::new("S", 1);
+    session.reserves.push(Reserve {
+        group: "rural".into(),
+        places: 1,
+    });
+    let mut first = Applicant::new("A", Score::points(5), vec![0]);
+    first.reserve_group = Some("rural".into());
+    let mut second = Applicant::new("B", Score::points(3), vec![0]);
+    second.reserve_group = Some("rural".into());
+    let inst = Instance::new(vec![session], vec![first, second]).unwrap();
+    let al = allocate(&inst, &Seed::from_bytes([7; 32]));
+    let rows = explain(&inst, &al, 1);
+    match &rows[0].verdict {
+        Verdict::ReserveFilled { group, cutoff, own } => {
+            assert_eq!(group, "rural");
+            assert_eq!(Some(*cutoff), al.priority(0));
+            assert_eq!(Some(*own), al.priority(1));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(rows[0].verdict.code(), "reserve_filled");
+    verdict_facts(&inst, &al, 1, 0, &rows[0].verdict).unwrap();
 }

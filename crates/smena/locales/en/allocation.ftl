@@ -7,6 +7,7 @@ explain-lottery-decided = The scores were equal, so the lottery decided: the low
 explain-reserve = The places reserved for { $group } went to children of { $group } ranked higher (the last had { $cutoff }).
 explain-school-cap = Not placed in { $session }: at most { $n } children of one school may take its general places, and { $n } children of { $school } ranked higher took them (the last had { $cutoff }; your child has { $own }).
 explain-school-none = Not placed in { $session }: it takes no children of { $school } on its general places.
+explain-school-cap-block = Not placed in { $session }: at most { $n } children of one school may take its general places, and your children of { $school } who apply together are more than that.
 explain-block = Not placed in { $session }: your { $children } children apply together and need { $children } places in the same session; { $left } after the children ranked higher (your children have { $own }).
 explain-block-left = { $n ->
     [0] none were left
@@ -14,6 +15,7 @@ explain-block-left = { $n ->
    *[other] only { $n } were left
 }
 explain-all-reserved = Not placed in { $session }: all its places are reserved for groups your child is not in, and those groups filled them.
+explain-reserve-filled = Not placed in { $session }: every place is reserved, and the places reserved for { $group } went to children of { $group } ranked higher. The last of them had { $cutoff }; your child has { $own }.
 explain-no-places = Not placed in { $session }: the session has no places.
 explain-held = Not placed in { $session }: its places are held by children who were offered them before a withdrawal and keep them (the last had { $cutoff }; your child has { $own }).
 explain-unresolved = Not placed in { $session }, although it would take your child ({ $own }): children who apply together made this case impossible to settle automatically. The coordinator has been told and will review it.
@@ -91,6 +93,7 @@ reason-below_cutoff = places went to children ranked higher
 reason-school_cap_reached = the school's cap was reached
 reason-block_does_not_fit = children applying together did not fit
 reason-all_places_reserved = all places reserved for other groups
+reason-reserve_filled = the reserve for the child's group was filled by children ranked higher
 reason-no_places = the session has no places
 reason-held_by_earlier_offers = places held by earlier offers
 reason-unresolved_blocking_pair = left for the coordinator to review

@@ -7,12 +7,14 @@ explain-lottery-decided = 점수가 같아서 추첨으로 정했습니다. 추�
 explain-reserve = { $group } 할당 자리는 순위가 더 높은 해당 지역 어린이들에게 돌아갔습니다 (마지막: { $cutoff }).
 explain-school-cap = { $session }에 배정되지 않았습니다. 일반 자리에는 한 학교에서 최대 { $n }명까지 배정되는데, { $school }의 순위가 더 높은 어린이 { $n }명이 자리를 차지했습니다 (마지막: { $cutoff }. 자녀: { $own }).
 explain-school-none = { $session }에 배정되지 않았습니다. 이 세션의 일반 자리는 { $school } 어린이를 받지 않습니다.
+explain-school-cap-block = { $session }에 배정되지 않았습니다. 한 학교에서 일반 자리에 최대 { $n }명만 들어갈 수 있는데, 함께 지원한 { $school } 자녀가 그보다 많습니다.
 explain-block = { $session }에 배정되지 않았습니다. 자녀 { $children }명이 함께 신청하여 같은 세션에 { $children }자리가 필요한데, 순위가 더 높은 어린이들이 배정된 뒤 { $left } (자녀: { $own }).
 explain-block-left = { $n ->
     [0] 남은 자리가 없었습니다
    *[other] { $n }자리만 남았습니다
 }
 explain-all-reserved = { $session }에 배정되지 않았습니다. 모든 자리가 자녀가 속하지 않은 할당 대상에게 배정되어 있었고, 그 자리가 모두 찼습니다.
+explain-reserve-filled = { $session }에 배정되지 않았습니다. 모든 자리가 할당 대상에게 배정되어 있었고, { $group } 할당 자리는 순위가 더 높은 해당 어린이들에게 돌아갔습니다. 마지막 어린이: { $cutoff }, 자녀: { $own }.
 explain-no-places = { $session }에 배정되지 않았습니다. 이 세션에는 자리가 없습니다.
 explain-held = { $session }에 배정되지 않았습니다. 신청 취소 전에 자리를 제안받은 어린이들이 자리를 유지합니다 (마지막: { $cutoff }. 자녀: { $own }).
 explain-unresolved = { $session }은(는) 자녀를 받을 수 있었지만 배정되지 않았습니다 ({ $own }). 함께 신청한 어린이들 때문에 이 경우는 자동으로 정할 수 없었습니다. 코디네이터에게 알렸으며 직접 검토합니다.
@@ -81,6 +83,7 @@ reason-below_cutoff = 순위가 더 높은 어린이에게 자리가 돌아감
 reason-school_cap_reached = 학교 상한에 도달함
 reason-block_does_not_fit = 함께 신청한 어린이들이 들어갈 자리가 없음
 reason-all_places_reserved = 모든 자리가 다른 그룹에 할당됨
+reason-reserve_filled = 같은 할당 대상의 더 높은 순위 어린이들이 할당 자리를 채움
 reason-no_places = 세션에 자리가 없음
 reason-held_by_earlier_offers = 먼저 제안된 자리가 유지됨
 reason-unresolved_blocking_pair = 코디네이터 검토 대기

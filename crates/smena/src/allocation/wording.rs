@@ -24,9 +24,9 @@ pub fn outcome(v: &Verdict) -> &'static str {
 /// The priority a child had to beat, where there was one.
 pub fn cutoff(v: &Verdict) -> Option<Priority> {
     match v {
-        Verdict::BelowCutoff { cutoff, .. } | Verdict::HeldByEarlierOffers { cutoff, .. } => {
-            Some(*cutoff)
-        }
+        Verdict::BelowCutoff { cutoff, .. }
+        | Verdict::HeldByEarlierOffers { cutoff, .. }
+        | Verdict::ReserveFilled { cutoff, .. } => Some(*cutoff),
         Verdict::SchoolCapReached { cutoff, .. } => *cutoff,
         _ => None,
     }
@@ -110,7 +110,13 @@ pub fn words(session: &str, choice_rank: u32, v: &Verdict, show_tiers: bool) -> 
                     ("own", d(own)),
                 ],
             ),
-            None => one("explain-school-none", vec![("school", text(school))]),
+            // Nobody of the school above the child: the cap is 0, or the
+            // children applying together are more than it.
+            None if *cap == 0 => one("explain-school-none", vec![("school", text(school))]),
+            None => one(
+                "explain-school-cap-block",
+                vec![("n", text(cap)), ("school", text(school))],
+            ),
         },
         Verdict::BlockDoesNotFit {
             own,
@@ -131,6 +137,18 @@ pub fn words(session: &str, choice_rank: u32, v: &Verdict, show_tiers: bool) -> 
             ],
         ),
         Verdict::AllPlacesReserved { .. } => one("explain-all-reserved", vec![]),
+        Verdict::ReserveFilled { own, group, cutoff } => {
+            let mut s = one(
+                "explain-reserve-filled",
+                vec![
+                    ("group", Arg::Code("reserve-group".into(), group.clone())),
+                    ("cutoff", d(cutoff)),
+                    ("own", d(own)),
+                ],
+            );
+            s.extend(decided_by(own, cutoff));
+            s
+        }
         Verdict::NoPlaces => one("explain-no-places", vec![]),
         Verdict::HeldByEarlierOffers { own, cutoff } => {
             one("explain-held", vec![("cutoff", d(cutoff)), ("own", d(own))])
@@ -228,6 +246,36 @@ mod tests {
             crate::language::words::stored(None, "as stored", Language::Ru),
             "as stored"
         );
+    }
+
+    #[test]
+    fn a_filled_reserve_of_the_childs_group_is_said_so() {
+        let v = Verdict::ReserveFilled {
+            own: priority(10, 40),
+            group: "rural".into(),
+            cutoff: priority(14, 7),
+        };
+        let en = sentence("nairamdal-2027-1", 1, &v, false);
+        assert!(
+            en.starts_with("Not placed in nairamdal-2027-1: every place is reserved")
+                && en.contains("The last of them had score 14, lottery number 7")
+                && en.contains("your child has score 10"),
+            "{en}"
+        );
+        assert!(!en.contains("not in"), "{en}");
+        assert_eq!(cutoff(&v), Some(priority(14, 7)));
+        let capped = Verdict::SchoolCapReached {
+            own: priority(10, 40),
+            school: "School 1".into(),
+            cap: 1,
+            cutoff: None,
+        };
+        let en = sentence("nairamdal-2027-1", 1, &capped, false);
+        assert!(
+            en.contains("at most 1 children") || en.contains("at most 1 child"),
+            "{en}"
+        );
+        assert!(!en.contains("takes no children"), "{en}");
     }
 
     #[test]
