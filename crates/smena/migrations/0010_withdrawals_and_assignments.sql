@@ -29,3 +29,23 @@ CREATE TABLE session_chaperones (
     PRIMARY KEY (session_id, account_id)
 );
 CREATE INDEX session_chaperones_account ON session_chaperones(account_id);
+
+-- A change of a child's identity (names, birth date, passport) asked for
+-- after applications closed: it waits for the coordinator, and until then
+-- the child's place, voucher and manifest keep the details they had. One
+-- waits at a time per child.
+CREATE TABLE identity_changes (
+    id BIGINT PRIMARY KEY,
+    child_id BIGINT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+    given_name TEXT NOT NULL,
+    family_name TEXT NOT NULL,
+    birth_date TEXT NOT NULL,
+    passport_number TEXT,
+    passport_expires TEXT,
+    status TEXT NOT NULL,
+    asked_by BIGINT NOT NULL REFERENCES accounts(id),
+    asked_at BIGINT NOT NULL,
+    decided_by BIGINT REFERENCES accounts(id),
+    decided_at BIGINT
+);
+CREATE UNIQUE INDEX identity_changes_waiting ON identity_changes(child_id) WHERE status = 'pending';

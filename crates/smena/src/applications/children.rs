@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::identity::Saved;
 use super::queries::{self, AchievementRow, Child};
 use crate::documents::{self, DocumentRow};
 use crate::domain::access::{Action, Resource, Scope};
@@ -408,6 +409,15 @@ pub struct ChildPage {
     required: Vec<RequiredDocument>,
     documents: Vec<DocumentRow>,
     application: Option<i64>,
+    /// What the last edit did (a Fluent key), when it needs saying.
+    notice: Option<&'static str>,
+    /// A change of identity waiting for the coordinator.
+    waiting: Option<super::identity::Pending>,
+}
+
+#[derive(Deserialize)]
+struct ViewQuery {
+    notice: Option<String>,
 }
 
 async fn view(
@@ -415,8 +425,14 @@ async fn view(
     user: User,
     visitor: Visitor,
     Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ViewQuery>,
 ) -> AppResult<ChildPage> {
     let (child, permit) = child_for(&state, &user, Action::Read, id).await?;
+    // Only a notice this page knows: the query names it, never words.
+    let notice = [Saved::BackToReview, Saved::Asked]
+        .into_iter()
+        .filter_map(Saved::notice)
+        .find(|n| q.notice.as_deref() == Some(*n));
     state.record(&permit, Some(id), "full record").await?;
     let programme = programmes::open_programme(&state.db).await?;
     let achievements = queries::achievements(&state.db, id).await?;
@@ -447,6 +463,8 @@ async fn view(
         achievements,
         required,
         application,
+        notice,
+        waiting: super::identity::pending_for(&state.db, id).await?,
     })
 }
 
@@ -489,24 +507,16 @@ async fn update(
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
-    state
+    let saved = state
         .write(&permit, async |c| {
-            let q = sqlx::query(
-                "UPDATE children SET given_name = $1, family_name = $2, birth_date = $3, school_id = $4, category = $5, \
-                                     passport_expires = $6, passport_number = $7, emergency_contact = $8, updated_at = $9 \
-                 WHERE id = $10 AND guardian_id = $11",
-            );
-            bind_details(q, &d)
-            .bind(now_ms())
-            .bind(id)
-            .bind(user.id)
-            .execute(&mut **c)
-            .await?;
-            c.audit(Some(id), "details");
-            Ok(())
+            super::identity::save_details(c, id, user.id, &d, user.id).await
         })
         .await?;
-    Ok(Redirect::to(&format!("/children/{id}")).into_response())
+    let to = match saved.notice() {
+        Some(notice) => format!("/children/{id}?notice={notice}"),
+        None => format!("/children/{id}"),
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 #[derive(Deserialize)]

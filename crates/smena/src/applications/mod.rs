@@ -6,6 +6,7 @@ pub mod achievement_import;
 mod apply;
 pub mod blocks;
 pub mod children;
+pub mod identity;
 mod overview;
 pub mod queries;
 
@@ -21,4 +22,5 @@ pub fn router() -> Routes {
         .merge(apply::routes())
         .merge(overview::routes())
         .merge(achievement_import::routes())
+        .merge(identity::routes())
 }

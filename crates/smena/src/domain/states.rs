@@ -53,6 +53,16 @@ coded! {
 }
 
 coded! {
+    /// A change of a child's identity asked for after applications closed:
+    /// it waits for the coordinator's decision.
+    pub enum IdentityChangeStatus {
+        Pending = "pending",
+        Accepted = "accepted",
+        Rejected = "rejected",
+    }
+}
+
+coded! {
     /// One execution of the allocation: a dry run to try rules, or a final
     /// run that can be published.
     pub enum RunKind {

@@ -9,7 +9,7 @@ use sqlx::{Decode, Encode, Type};
 
 use crate::domain::access::{Action, Resource, Role};
 use crate::domain::states::{
-    ApplicationStatus, DocumentStatus, OfferStatus, ProgrammeStatus, RunKind,
+    ApplicationStatus, DocumentStatus, IdentityChangeStatus, OfferStatus, ProgrammeStatus, RunKind,
 };
 use crate::domain::values::Day;
 use crate::language::Language;
@@ -57,6 +57,7 @@ coded_as_text!(
     ApplicationStatus,
     OfferStatus,
     DocumentStatus,
+    IdentityChangeStatus,
     RunKind
 );
 

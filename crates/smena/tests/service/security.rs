@@ -14,6 +14,7 @@ on_both_databases!(
     registration_answers_alike_for_known_and_new_addresses,
     the_smaller_holes_are_closed,
     an_https_site_is_strict,
+    a_childs_identity_cannot_be_swapped_after_submission,
 );
 
 /// Every byte of the database's files, when it is a SQLite file (the WAL
@@ -95,6 +96,18 @@ async fn one_time_links_are_sealed_and_wiped_once_sent(app: &TestApp) {
     config.poll = std::time::Duration::from_millis(100);
     let sender = tokio::spawn(run(app.db.clone(), config, app.key.clone()));
     let sent = sink.wait_for(2).await;
+    // The sender marks a message sent (and wipes its secret) just after
+    // the mail server has taken it.
+    for _ in 0..100 {
+        if app
+            .count("SELECT COUNT(*) FROM outbox WHERE secret IS NOT NULL")
+            .await
+            == 0
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     sender.abort();
     // Quoted-printable lines are joined again, as a mail reader does.
     let unwrapped: Vec<String> = sent
@@ -446,5 +459,249 @@ async fn an_https_site_is_strict(app: &TestApp) {
     assert!(
         cookie.starts_with("__Host-smena_login=") && cookie.contains("HttpOnly"),
         "{cookie}"
+    );
+}
+
+/// A child's details as the edit form sends them, from the database, with
+/// `changes` applied.
+async fn child_form(app: &TestApp, child: i64, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        given_name: String,
+        family_name: String,
+        birth_date: String,
+        school_id: i64,
+        category: Option<String>,
+        passport_expires: Option<String>,
+        passport_number: Option<String>,
+        emergency_contact: Option<String>,
+    }
+    let r: Row = sqlx::query_as(
+        "SELECT given_name, family_name, birth_date, school_id, category, passport_expires, passport_number, \
+         emergency_contact FROM children WHERE id = $1",
+    )
+    .bind(child)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let mut form: Vec<(String, String)> = [
+        ("given_name", r.given_name),
+        ("family_name", r.family_name),
+        ("birth_date", r.birth_date),
+        ("school_id", r.school_id.to_string()),
+        ("category", r.category.unwrap_or_default()),
+        ("passport_expires", r.passport_expires.unwrap_or_default()),
+        ("passport_number", r.passport_number.unwrap_or_default()),
+        ("emergency_contact", r.emergency_contact.unwrap_or_default()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for (k, v) in changes {
+        form.iter_mut().find(|(f, _)| f == k).unwrap().1 = v.to_string();
+    }
+    form
+}
+
+async fn post_form(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    form: &[(String, String)],
+) -> reqwest::Response {
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post(c, path, &form).await
+}
+
+/// After submission a child's identity does not change silently: while
+/// applications are open the documents go back to review; once they have
+/// closed the change waits for the coordinator, and the voucher keeps the
+/// name it had until the coordinator accepts. The audit log keeps what
+/// changed, the passport number masked.
+async fn a_childs_identity_cannot_be_swapped_after_submission(app: &TestApp) {
+    use smena::scenario::demo::PASSWORD;
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let accepted = |child: i64| async move {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM documents WHERE child_id = $1 AND status = 'accepted'",
+        )
+        .bind(child)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        n
+    };
+
+    // Applications open: the documents go back to review.
+    let (child, guardian): (i64, String) = sqlx::query_as(
+        "SELECT c.id, g.email FROM children c JOIN accounts g ON g.id = c.guardian_id \
+         JOIN applications a ON a.child_id = c.id WHERE a.status = 'submitted' \
+         AND EXISTS (SELECT 1 FROM documents d WHERE d.child_id = c.id AND d.status = 'accepted') \
+         ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(accepted(child).await > 0);
+    let family = client();
+    app.login(&family, &guardian, PASSWORD).await;
+    let form = child_form(
+        app,
+        child,
+        &[
+            ("family_name", "Swapped"),
+            ("passport_number", "11 22 334455"),
+        ],
+    )
+    .await;
+    let r = post_form(app, &family, &format!("/children/{child}"), &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.ends_with("notice=identity-back-to-review"), "{to}");
+    assert_eq!(
+        accepted(child).await,
+        0,
+        "every accepted document is checked again"
+    );
+    let (_, page) = app.get(&family, &to).await;
+    assert!(page.contains("checks the documents again"), "{page}");
+    let (detail,): (String,) = sqlx::query_as(
+        "SELECT detail FROM audit_log WHERE resource = 'child' AND resource_id = $1 \
+         AND detail LIKE 'identity changed after submission%'",
+    )
+    .bind(child)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(
+        detail.contains("-> Swapped") && detail.contains("••55") && !detail.contains("334455"),
+        "{detail}"
+    );
+
+    // Applications closed and the result out: the change waits.
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
+        .await;
+    let programme = crate::common::programme_id(app).await;
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/coordinator/programmes/{programme}/status"),
+            &[("to", "closed")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post(
+            &coordinator,
+            "/coordinator/allocation/runs",
+            &[("kind", "final")],
+        )
+        .await;
+    let run = r.headers()["location"].to_str().unwrap().to_string();
+    let r = app.post(&coordinator, &format!("{run}/publish"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (application, placed, guardian): (i64, i64, String) = sqlx::query_as(
+        "SELECT a.id, c.id, g.email FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN children c ON c.id = a.child_id JOIN accounts g ON g.id = c.guardian_id \
+         WHERE o.status = 'offered' AND EXISTS (SELECT 1 FROM documents d WHERE d.child_id = c.id AND d.status = 'accepted') \
+         ORDER BY a.reference LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let family = client();
+    app.login(&family, &guardian, PASSWORD).await;
+    let r = app
+        .post(
+            &family,
+            &format!("/applications/{application}/offer"),
+            &[("decision", "accept")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.post(
+        &coordinator,
+        &format!("/coordinator/programmes/{programme}/vouchers"),
+        &[],
+    )
+    .await;
+    let (code, name): (String, String) = sqlx::query_as(
+        "SELECT o.voucher_code, c.given_name FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN children c ON c.id = a.child_id WHERE a.id = $1",
+    )
+    .bind(application)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let documents_before = accepted(placed).await;
+    let form = child_form(app, placed, &[("given_name", "Impostor")]).await;
+    let r = post_form(app, &family, &format!("/children/{placed}"), &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("notice=identity-asked")
+    );
+    let (now,): (String,) = sqlx::query_as("SELECT given_name FROM children WHERE id = $1")
+        .bind(placed)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(now, name, "the name stays until the coordinator decides");
+    let (_, check) = app.get(&client(), &format!("/vouchers/{code}")).await;
+    assert!(
+        check.contains(&name) && !check.contains("Impostor"),
+        "{check}"
+    );
+    assert_eq!(accepted(placed).await, documents_before);
+    let (_, page) = app.get(&family, &format!("/children/{placed}")).await;
+    assert!(
+        page.contains("waits for the coordinator") && page.contains("Impostor"),
+        "{page}"
+    );
+
+    // The coordinator sees it, and decides.
+    let (status, page) = app.get(&coordinator, "/coordinator/identity-changes").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Impostor") && page.contains(&name), "{page}");
+    let (change,): (i64,) = sqlx::query_as(
+        "SELECT id FROM identity_changes WHERE child_id = $1 AND status = 'pending'",
+    )
+    .bind(placed)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let decide = format!("/coordinator/identity-changes/{change}");
+    assert_eq!(
+        app.post(&family, &decide, &[("decision", "accept")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "a family cannot decide its own change"
+    );
+    let r = app
+        .post(&coordinator, &decide, &[("decision", "accept")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post(&coordinator, &decide, &[("decision", "reject")])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "decided once");
+    let (now,): (String,) = sqlx::query_as("SELECT given_name FROM children WHERE id = $1")
+        .bind(placed)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(now, "Impostor");
+    assert_eq!(accepted(placed).await, 0, "the documents are checked again");
+    assert!(
+        app.last_mail(&guardian)
+            .await
+            .contains("accepted the change"),
+        "the family is told"
     );
 }

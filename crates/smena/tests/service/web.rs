@@ -283,6 +283,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             &coordinator,
             format!("/coordinator/sessions/{session}/chaperones"),
         ),
+        (&coordinator, "/coordinator/identity-changes/1".into()),
         // Last: these end what the others need.
         (&parent, format!("/applications/{application}/withdraw")),
         (&logged_out, "/logout".into()),
