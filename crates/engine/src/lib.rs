@@ -32,6 +32,7 @@ mod instance;
 mod lottery;
 mod market;
 mod mechanism;
+mod receipts;
 mod score;
 mod verify;
 
@@ -45,8 +46,9 @@ pub use instance::{
     Applicant, ApplicantIdx, Block, Instance, InstanceError, MAX_BLOCK_SIZE, MAX_RESERVES, Reserve,
     Session, SessionIdx, SessionRules,
 };
-pub use lottery::{Commitment, HexError, Seed};
+pub use lottery::{Beacon, Commitment, HexError, Seed, drand};
 pub use mechanism::ProposalOrder;
+pub use receipts::{Receipt, ReceiptError, Tree};
 pub use score::{Priority, Score, ScoreError};
 pub use verify::{blocking_pairs, digest, placements_csv, seed_matches};
 

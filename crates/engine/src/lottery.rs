@@ -26,6 +26,51 @@ use thiserror::Error;
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Seed([u8; 32]);
 
+/// The public randomness of the beacon round fixed when applications
+/// opened: 32 bytes that did not exist before the inputs froze.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Beacon([u8; 32]);
+
+impl Beacon {
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Beacon(bytes)
+    }
+
+    pub fn from_hex(text: &str) -> Result<Self, HexError> {
+        parse_hex32(text).map(Beacon)
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+/// The beacon: drand's "quicknet" chain of the League of Entropy, one
+/// round every 3 seconds since its genesis. A round's value appears at its
+/// time and is public (`https://api.drand.sh/<chain>/public/<round>`).
+pub mod drand {
+    /// The quicknet chain's hash, which names it.
+    pub const QUICKNET: &str = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971";
+    /// Unix time of round 1.
+    pub const GENESIS: i64 = 1_692_803_367;
+    /// Seconds between rounds.
+    pub const PERIOD: i64 = 3;
+
+    /// Unix time at which `round` appears.
+    pub fn round_time(round: u64) -> i64 {
+        GENESIS + (round.saturating_sub(1) as i64).saturating_mul(PERIOD)
+    }
+
+    /// The first round that appears at or after Unix time `t`.
+    pub fn round_at(t: i64) -> u64 {
+        if t <= GENESIS {
+            1
+        } else {
+            ((t - GENESIS + PERIOD - 1) / PERIOD) as u64 + 1
+        }
+    }
+}
+
 /// SHA-256 of the seed, published before the seed is revealed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Commitment([u8; 32]);
@@ -49,7 +94,7 @@ fn parse_hex32(text: &str) -> Result<[u8; 32], HexError> {
 }
 
 impl Seed {
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
         Seed(bytes)
     }
 
@@ -63,6 +108,19 @@ impl Seed {
 
     pub fn commitment(&self) -> Commitment {
         Commitment(Sha256::digest(self.0).into())
+    }
+
+    /// The lottery's seed: SHA-256 of the secret seed's 32 bytes, the
+    /// beacon's 32 bytes and the frozen inputs' digest (32 bytes), in that
+    /// order. Nobody knows it before the inputs are frozen and the beacon
+    /// has appeared: not the coordinator, who holds only the secret, nor
+    /// anyone watching the beacon, who lacks the secret.
+    pub fn lottery_seed(secret: &Seed, beacon: &Beacon, inputs_digest: &[u8; 32]) -> Seed {
+        let mut h = Sha256::new();
+        h.update(secret.0);
+        h.update(beacon.0);
+        h.update(inputs_digest);
+        Seed(h.finalize().into())
     }
 
     /// The lottery number of an applicant (or of a block, by its id).
@@ -128,6 +186,34 @@ mod tests {
             rng.set_stream(u64::from_le_bytes(hash[..8].try_into().unwrap()));
             assert_eq!(seed.lottery_number(id), rng.next_u64(), "{id}");
         }
+    }
+
+    #[test]
+    fn the_lottery_seed_binds_secret_beacon_and_inputs() {
+        let secret = Seed::from_bytes([1; 32]);
+        let beacon = Beacon::from_bytes([2; 32]);
+        let digest = [3u8; 32];
+        let seed = Seed::lottery_seed(&secret, &beacon, &digest);
+        let mut bytes = vec![1u8; 32];
+        bytes.extend([2u8; 32]);
+        bytes.extend([3u8; 32]);
+        assert_eq!(seed.0, <[u8; 32]>::from(Sha256::digest(&bytes)));
+        assert_ne!(
+            seed,
+            Seed::lottery_seed(&secret, &Beacon::from_bytes([4; 32]), &digest)
+        );
+        assert_ne!(seed, Seed::lottery_seed(&secret, &beacon, &[5; 32]));
+    }
+
+    #[test]
+    fn drand_rounds_and_times() {
+        // Round 1 at genesis; quicknet round 657413 (a published beacon)
+        // appeared at 1694775603.
+        assert_eq!(drand::round_time(1), drand::GENESIS);
+        assert_eq!(drand::round_time(657_413), 1_694_775_603);
+        assert_eq!(drand::round_at(1_694_775_603), 657_413);
+        assert_eq!(drand::round_at(1_694_775_604), 657_414);
+        assert_eq!(drand::round_at(0), 1);
     }
 
     #[test]

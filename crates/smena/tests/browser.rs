@@ -102,6 +102,23 @@ async fn browser(javascript: bool) -> Browser {
 }
 
 impl Browser {
+    /// Closes applications and enters the beacon's value on the
+    /// programme's page, as the coordinator does.
+    async fn close_applications(&self, app: &TestApp) {
+        self.open(
+            app,
+            &format!("/coordinator/programmes/{}", programme_id(app).await),
+        )
+        .await;
+        self.press("form[action$='/close'] button").await;
+        self.type_in("value", &common::BEACON.to_hex()).await;
+        self.press("form[action$='/beacon'] button").await;
+        assert!(
+            self.text().await.contains(&common::BEACON.to_hex()),
+            "the beacon is entered"
+        );
+    }
+
     async fn open(&self, app: &TestApp, path: &str) {
         self.client.goto(&app.url(path)).await.unwrap();
         self.client
@@ -381,6 +398,7 @@ async fn the_coordinator_verifies_allocates_and_publishes(app: &TestApp) {
         1
     );
 
+    b.close_applications(app).await;
     b.open(app, "/coordinator/allocation").await;
     b.fits_the_phone().await;
     b.press("form input[value='final'] ~ button").await;
@@ -539,11 +557,13 @@ impl Browser {
 /// product's and the command's name, the English language's own name in
 /// the switcher, file formats, the column names a spreadsheet may use (a
 /// file's header is read in English or Russian, whatever the page's
-/// language), and UTC, the international abbreviation, until times are
-/// shown in the programme's zone.
+/// language), UTC, the international abbreviation, until times are
+/// shown in the programme's zone, and the lottery's beacon: drand's
+/// quicknet chain and the field its value is published in.
 const LATIN_ALLOWED: &[&str] = &[
     "Smena",
     "smena",
+    "verify",
     "English",
     "PDF",
     "XLSX",
@@ -556,6 +576,9 @@ const LATIN_ALLOWED: &[&str] = &[
     "level",
     "place",
     "UTC",
+    "drand",
+    "quicknet",
+    "randomness",
 ];
 
 /// Latin-alphabet words in `words` that are not data (codes, e-mail
@@ -630,6 +653,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
     let b = browser(true).await;
     b.log_in(app, "coordinator@demo.smena", demo::PASSWORD)
         .await;
+    b.close_applications(app).await;
     b.open(app, "/coordinator/allocation").await;
     b.press("form input[value='final'] ~ button").await;
     let run = b.path().await;
@@ -687,6 +711,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 "/coordinator/audit".into(),
                 "/coordinator/outbox".into(),
                 "/coordinator/achievements".into(),
+                "/coordinator/identity-changes".into(),
                 "/travel-papers".into(),
             ],
         ),

@@ -1265,6 +1265,24 @@ async fn export_writes_spreadsheets_or_nothing() {
 
     // After the final allocation: placements and the waitlist, as XLSX.
     let db = smena::store::Db::connect(&database).await.unwrap();
+    {
+        use smena::allocation::lottery;
+        use smena::domain::access::{Action, Resource};
+        use smena::store::{Actor, now_ms};
+        let on = (Action::Update, Resource::Programme);
+        db.write(Actor::CommandLine, on, async |c| {
+            lottery::close(c, &db, programme, now_ms(), None).await
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        let beacon = smena_engine::Beacon::from_bytes([7; 32]);
+        db.write(Actor::CommandLine, on, async |c| {
+            lottery::enter_beacon(c, programme, &beacon).await
+        })
+        .await
+        .unwrap();
+    }
     let request = smena::allocation::runs::RunRequest {
         kind: smena::domain::states::RunKind::Final,
         label: "final",

@@ -61,4 +61,4 @@ programme-verify = Check the result yourself
 programme-verify-download = Download the anonymised inputs and the result:
 programme-verify-references = Each application appears under the reference its family received when submitting, with the sessions the child was eligible for.
 programme-verify-tool = Then, with the smena tool (or any implementation of the published rules):
-programme-verify-checks = It checks that the seed matches the commitment and recomputes every placement. The results digest (SHA-256 of placements.csv) is
+programme-verify-checks = It checks each link of the chain, and says which one fails: the secret seed against the commitment, the beacon round against when the inputs froze and the beacon's value against the one you looked up at drand, the inputs against their digest and the receipts' root, the lottery seed, and every placement. The results digest (SHA-256 of placements.csv) is

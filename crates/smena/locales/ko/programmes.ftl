@@ -52,4 +52,4 @@ programme-verify = 결과를 직접 확인하기
 programme-verify-download = 익명 처리된 입력과 결과를 내려받으세요:
 programme-verify-references = 각 신청서는 가족이 제출할 때 받은 번호로, 어린이가 지원할 수 있었던 세션과 함께 나옵니다.
 programme-verify-tool = 그다음 smena 도구(또는 공개된 규칙을 구현한 어떤 프로그램)로 실행하세요:
-programme-verify-checks = 시드가 약속값과 맞는지 확인하고 모든 배정을 다시 계산합니다. 결과 요약값(placements.csv의 SHA-256)은 다음과 같습니다:
+programme-verify-checks = 체인의 각 고리를 확인하고 어느 고리가 틀렸는지 알려 줍니다: 비밀 시드와 약속값, 비콘 라운드와 입력 고정 시각, 비콘 값과 drand에서 직접 확인한 값, 입력과 그 해시 및 영수증 루트, 추첨 시드, 그리고 모든 배정. 결과 해시(placements.csv의 SHA-256):

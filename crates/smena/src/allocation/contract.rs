@@ -43,6 +43,82 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// A field of a written CSV file, quoted when it must be.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes an instance as the two input files with every column the
+/// contract reads (session dates, ages and passport rules; children's birth
+/// dates, passports and whether their documents are verified), so that
+/// [`parse`] reads back the same instance. The service keeps this full form
+/// of the frozen inputs to itself: it holds personal data.
+pub fn write_full(instance: &Instance) -> (String, String) {
+    use std::fmt::Write as _;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let mut sessions = String::from(
+        "session_id,capacity,school_cap,reserves,starts,ends,min_age,max_age,passport_months\n",
+    );
+    for s in instance.sessions() {
+        let reserves = crate::domain::values::reserves_text(&s.reserves, ";");
+        let r = &s.rules;
+        let _ = writeln!(
+            sessions,
+            "{},{},{},{},{},{},{},{},{}",
+            field(&s.id),
+            s.capacity,
+            opt(s.school_cap.map(|c| c.to_string())),
+            field(&reserves),
+            opt(r.starts.map(|d| d.to_string())),
+            opt(r.ends.map(|d| d.to_string())),
+            opt(r.min_age.map(|a| a.to_string())),
+            opt(r.max_age.map(|a| a.to_string())),
+            opt(r.passport_months.map(|m| m.to_string())),
+        );
+    }
+    let k = instance
+        .applicants()
+        .iter()
+        .map(|a| a.choices.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let mut applicants = String::from("applicant_id,score,");
+    for i in 1..=k {
+        let _ = write!(applicants, "choice_{i},");
+    }
+    applicants.push_str(
+        "tier,school,reserve_group,block,birth_date,passport_expires,documents_verified\n",
+    );
+    for a in instance.applicants() {
+        let _ = write!(applicants, "{},{},", field(&a.id), a.score);
+        for i in 0..k {
+            let choice = a
+                .choices
+                .get(i)
+                .map(|&c| field(&instance.sessions()[c as usize].id))
+                .unwrap_or_default();
+            let _ = write!(applicants, "{choice},");
+        }
+        let _ = writeln!(
+            applicants,
+            "{},{},{},{},{},{},{}",
+            a.tier,
+            field(a.school.as_deref().unwrap_or_default()),
+            field(a.reserve_group.as_deref().unwrap_or_default()),
+            field(a.block.as_deref().unwrap_or_default()),
+            opt(a.birth_date.map(|d| d.to_string())),
+            opt(a.passport_expires.map(|d| d.to_string())),
+            if a.documents_verified { "yes" } else { "no" },
+        );
+    }
+    (sessions, applicants)
+}
+
 /// Parsed inputs, with where each row came from.
 pub struct Inputs {
     pub instance: Instance,
@@ -641,4 +717,37 @@ pub fn parse_placements(file: &str, bytes: &[u8]) -> Result<Vec<PublishedRow>, I
         });
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_full_form_reads_back_as_the_same_instance() {
+        let sessions = "session_id,capacity,school_cap,reserves,starts,ends,min_age,max_age,passport_months\n\
+                        s1,3,1,rural:1,2027-07-01,2027-07-21,9,15,6\ns2,2,,,,,,,\n";
+        let applicants = "applicant_id,score,choice_1,choice_2,tier,school,reserve_group,block,birth_date,passport_expires,documents_verified\n\
+                          A1,12.5,s1,s2,1,school-1,rural,B1,2013-04-02,2031-01-01,yes\n\
+                          A2,3,s1,s2,0,school-2,,B1,2014-05-06,,no\nA3,0,,,0,,,,,,yes\n";
+        let inputs = parse(
+            "s",
+            sessions.as_bytes(),
+            "a",
+            applicants.as_bytes(),
+            &|_| {},
+        )
+        .unwrap();
+        let (s, a) = write_full(&inputs.instance);
+        let again = parse("s", s.as_bytes(), "a", a.as_bytes(), &|_| {}).unwrap();
+        assert_eq!(write_full(&again.instance), (s.clone(), a.clone()));
+        assert!(
+            a.contains("A1,12.5,s1,s2,1,school-1,rural,B1,2013-04-02,2031-01-01,yes"),
+            "{a}"
+        );
+        assert!(
+            s.contains("s1,3,1,rural:1,2027-07-01,2027-07-21,9,15,6"),
+            "{s}"
+        );
+    }
 }

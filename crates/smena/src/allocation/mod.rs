@@ -5,6 +5,7 @@
 //! "The allocation contract") and explanations in words.
 
 pub mod contract;
+pub mod lottery;
 pub mod offers;
 mod routes;
 pub mod runs;

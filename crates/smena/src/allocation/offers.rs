@@ -39,7 +39,7 @@ struct PublishedRow {
 
 async fn published(c: &mut Change, programme: i64) -> AppResult<Option<Published>> {
     let Some(r): Option<PublishedRow> = sqlx::query_as(
-        "SELECT r.sessions_csv, r.applicants_csv, p.seed_hex, p.offer_days FROM allocation_runs r \
+        "SELECT r.sessions_csv, r.applicants_csv, COALESCE(r.seed_hex, p.seed_hex) AS seed_hex, p.offer_days FROM allocation_runs r \
          JOIN programmes p ON p.id = r.programme_id \
          WHERE r.programme_id = $1 AND r.published_at IS NOT NULL ORDER BY r.published_at DESC LIMIT 1",
     )
@@ -503,6 +503,14 @@ pub async fn publish(c: &mut Change, base_url: &str, programme: i64, run: i64) -
     if kind != RunKind::Final {
         return Err(AppError::Invalid("publish-only-final", vec![]));
     }
+    let (status,): (ProgrammeStatus,) =
+        sqlx::query_as("SELECT status FROM programmes WHERE id = $1")
+            .bind(programme)
+            .fetch_one(&mut **c)
+            .await?;
+    if matches!(status, ProgrammeStatus::Draft | ProgrammeStatus::Open) {
+        return Err(AppError::Invalid("publish-while-open", vec![]));
+    }
     let now = now_ms();
     let published = c
         .transition(
@@ -518,11 +526,10 @@ pub async fn publish(c: &mut Change, base_url: &str, programme: i64, run: i64) -
     let status_set = published
         && c.transition(
             sqlx::query(
-                "UPDATE programmes SET status = $1, seed_revealed = 1 WHERE id = $2 AND status IN ($3, $4)",
+                "UPDATE programmes SET status = $1, seed_revealed = 1 WHERE id = $2 AND status = $3",
             )
             .bind(ProgrammeStatus::Published)
             .bind(programme)
-            .bind(ProgrammeStatus::Open)
             .bind(ProgrammeStatus::Closed),
         )
         .await?;

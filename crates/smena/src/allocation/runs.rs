@@ -13,11 +13,11 @@
 use std::fmt::Write as _;
 
 use smena_engine::{
-    Allocation, Applicant, Instance, Reserve, Score, Seed, Session, SessionRules, allocate, digest,
+    Allocation, Applicant, Instance, Reserve, Score, Session, SessionRules, allocate, digest,
     explain, placements_csv,
 };
 
-use super::{contract, wording};
+use super::{contract, lottery, wording};
 use crate::applications::queries as applications;
 use crate::documents;
 use crate::domain::access::{Action, Resource};
@@ -51,7 +51,6 @@ pub struct Built {
     pub applications: Vec<i64>,
     /// Session id per engine session.
     pub sessions: Vec<i64>,
-    pub seed: Seed,
     /// The anonymised export.
     pub sessions_csv: String,
     pub applicants_csv: String,
@@ -69,7 +68,6 @@ fn csv_field(s: &str) -> String {
 struct ProgrammeRow {
     school_cap: Option<i32>,
     passport_months: i32,
-    seed_hex: Option<String>,
     max_choices: i32,
 }
 
@@ -100,14 +98,12 @@ struct Submitted {
 
 pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<Built> {
     let p: ProgrammeRow = sqlx::query_as(
-        "SELECT school_cap, passport_months, seed_hex, max_choices FROM programmes WHERE id = $1",
+        "SELECT school_cap, passport_months, max_choices FROM programmes WHERE id = $1",
     )
     .bind(programme)
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let seed = Seed::from_hex(p.seed_hex.as_deref().unwrap_or(""))
-        .map_err(|_| AppError::Invalid("run-no-seed", vec![]))?;
     let school_cap = overrides
         .school_cap
         .unwrap_or(p.school_cap.map(|c| c.max(0) as u32));
@@ -279,9 +275,73 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
         instance,
         applications: application_ids,
         sessions: session_ids,
-        seed,
         sessions_csv,
         applicants_csv,
+    })
+}
+
+/// The inputs frozen when applications closed, as the engine sees them:
+/// what every final run allocates, whatever changed since.
+pub async fn from_frozen(db: &Db, programme: i64) -> AppResult<Built> {
+    let frozen = lottery::frozen(db, programme)
+        .await?
+        .ok_or(AppError::Invalid("run-before-close", vec![]))?;
+    let inputs = contract::parse(
+        "sessions.csv",
+        frozen.private_sessions_csv.as_bytes(),
+        "applicants.csv",
+        frozen.private_applicants_csv.as_bytes(),
+        &|_| {},
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("the frozen inputs do not read back: {e}")))?;
+    let sessions: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, code FROM sessions WHERE programme_id = $1")
+            .bind(programme)
+            .fetch_all(db.pool())
+            .await?;
+    let applications: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
+        "SELECT id, reference FROM applications WHERE programme_id = $1 AND reference IS NOT NULL",
+    )
+    .bind(programme)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|(id, reference)| (reference, id))
+    .collect();
+    let missing = |what: &str, id: &str| {
+        AppError::Internal(anyhow::anyhow!(
+            "the frozen inputs name {what} {id}, which is gone"
+        ))
+    };
+    let session_ids = inputs
+        .instance
+        .sessions()
+        .iter()
+        .map(|s| {
+            sessions
+                .iter()
+                .find(|(_, code)| *code == s.id)
+                .map(|(id, _)| *id)
+                .ok_or_else(|| missing("session", &s.id))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let application_ids = inputs
+        .instance
+        .applicants()
+        .iter()
+        .map(|a| {
+            applications
+                .get(&a.id)
+                .copied()
+                .ok_or_else(|| missing("application", &a.id))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Built {
+        instance: inputs.instance,
+        applications: application_ids,
+        sessions: session_ids,
+        sessions_csv: frozen.sessions_csv,
+        applicants_csv: frozen.applicants_csv,
     })
 }
 
@@ -328,8 +388,11 @@ pub struct RunRequest<'a> {
     pub overrides: &'a Overrides,
 }
 
-/// Runs the engine on the programme's applications and stores the run,
-/// with its anonymised inputs and result; returns its id. A final run is
+/// Runs the engine and stores the run, with its anonymised inputs and
+/// result; returns its id. No run happens before applications close and
+/// the beacon is entered: every run draws with the lottery seed. A final
+/// run allocates exactly the frozen inputs; a dry run, the programme's
+/// data as it is now with the coordinator's changes. A final run is
 /// refused once a result is published.
 pub async fn run(
     db: &Db,
@@ -337,8 +400,12 @@ pub async fn run(
     programme: i64,
     request: &RunRequest<'_>,
 ) -> AppResult<i64> {
-    let built = build(db, programme, request.overrides).await?;
-    let allocation = allocate(&built.instance, &built.seed);
+    let seed = lottery::lottery_seed(db, programme).await?;
+    let built = match request.kind {
+        RunKind::Final => from_frozen(db, programme).await?,
+        RunKind::DryRun => build(db, programme, request.overrides).await?,
+    };
+    let allocation = allocate(&built.instance, &seed);
     let export = contract::parse(
         "sessions.csv",
         built.sessions_csv.as_bytes(),
@@ -347,7 +414,7 @@ pub async fn run(
         &|_| {},
     )
     .map_err(|e| AppError::Internal(anyhow::anyhow!("the export does not read back: {e}")))?;
-    let export_allocation = allocate(&export.instance, &built.seed);
+    let export_allocation = allocate(&export.instance, &seed);
     let published = placements_csv(&export.instance, &export_allocation);
     // The export must give the same places as the service's run.
     for (i, p) in allocation.placements().iter().enumerate() {
@@ -379,8 +446,8 @@ pub async fn run(
         let id = new_id();
         sqlx::query(
             "INSERT INTO allocation_runs (id, programme_id, kind, label, created_at, created_by, applicants, placed, inputs_digest, \
-                                          results_digest, sessions_csv, applicants_csv, placements_csv) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                                          results_digest, sessions_csv, applicants_csv, placements_csv, seed_hex) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(id)
         .bind(programme)
@@ -395,6 +462,7 @@ pub async fn run(
         .bind(&built.sessions_csv)
         .bind(&built.applicants_csv)
         .bind(&published)
+        .bind(seed.to_hex())
         .execute(&mut **c)
         .await?;
         store_result(c, id, &built, &allocation).await?;

@@ -179,6 +179,9 @@ pub struct ApplicationPage {
     /// Names of the siblings in the same block, for the guardian.
     together_with: String,
     max_together: usize,
+    /// Applications have closed and this one is in the frozen inputs: its
+    /// receipt can be downloaded.
+    receipt: bool,
 }
 
 /// The place offered to the child, if any.
@@ -264,10 +267,16 @@ async fn page(
         .as_ref()
         .map_or(application.choices.len() as i32, |p| p.max_choices)
         .max(1) as usize;
-    let (programme_name,): (String,) = sqlx::query_as("SELECT name FROM programmes WHERE id = $1")
-        .bind(application.programme_id)
-        .fetch_one(state.db.pool())
-        .await?;
+    let (programme_name, programme_status): (String, ProgrammeStatus) =
+        sqlx::query_as("SELECT name, status FROM programmes WHERE id = $1")
+            .bind(application.programme_id)
+            .fetch_one(state.db.pool())
+            .await?;
+    let receipt = application.reference.is_some()
+        && matches!(
+            programme_status,
+            ProgrammeStatus::Closed | ProgrammeStatus::Published
+        );
     let sessions = programmes::sessions(&state.db, application.programme_id)
         .await?
         .into_iter()
@@ -341,6 +350,7 @@ async fn page(
     }
     Ok(ApplicationPage {
         nav: Nav::from(visitor),
+        receipt,
         editable,
         application,
         child,

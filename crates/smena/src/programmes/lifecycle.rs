@@ -1,5 +1,7 @@
-//! A programme's life: a draft opens for applications (its lottery seed is
-//! drawn and the seed's commitment published), then closes. Each step is a
+//! A programme's life: a draft opens for applications (its secret lottery
+//! seed is drawn, the seed's commitment published and the beacon round
+//! fixed); closing it freezes the allocation's inputs (`allocation::lottery`,
+//! which owns that step). Each step is a
 //! compare-and-set on the programme's status: of two coordinators pressing
 //! the same button at once, one opens the programme and the other is told
 //! it is open already; the seed drawn first is never replaced. Only one
@@ -9,7 +11,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
-use smena_engine::Seed;
+use smena_engine::{Seed, drand};
 
 use super::queries;
 use super::setup::back;
@@ -40,6 +42,9 @@ pub enum Refused {
     AnotherOpen,
     /// It is not in the status the step starts from (any more).
     Status(ProgrammeStatus),
+    /// The beacon round has already appeared (or is not a round): its value
+    /// would be known before the inputs freeze.
+    BeaconPast(u64),
     NotFound,
 }
 
@@ -54,6 +59,13 @@ impl Refused {
                 &[
                     ("from", &lang.code_name("status", now.code())),
                     ("to", &lang.code_name("status", to)),
+                ],
+            ),
+            Refused::BeaconPast(round) => lang.text_with(
+                "setup-beacon-past",
+                &[
+                    ("round", &round.to_string()),
+                    ("time", &beacon_time(*round)),
                 ],
             ),
             Refused::NotFound => lang.text("error-not-found"),
@@ -71,20 +83,48 @@ async fn status(c: &mut Change, id: i64) -> Result<Option<ProgrammeStatus>, sqlx
 }
 
 /// Why a compare-and-set found nothing to change: the status it has now.
-async fn lost(c: &mut Change, id: i64) -> Result<Refused, sqlx::Error> {
+pub async fn lost(c: &mut Change, id: i64) -> Result<Refused, sqlx::Error> {
     Ok(status(c, id)
         .await?
         .map_or(Refused::NotFound, Refused::Status))
 }
 
+/// When a beacon round appears, in UTC (`2027-06-01 09:00:03 UTC`).
+pub fn beacon_time(round: u64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(drand::round_time(round))
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Whether `round` appears after `at` (milliseconds): its value cannot be
+/// known at `at`.
+pub fn beacon_in_future(round: u64, at: i64) -> bool {
+    round > 0 && drand::round_time(round).saturating_mul(1000) > at
+}
+
 /// Opens a draft for applications with `seed` (drawn by the caller) at
-/// `at`: the commitment is published, the rules frozen.
+/// `at`: the commitment is published, the beacon round fixed (it must
+/// appear later), the rules frozen.
 pub async fn open(
     c: &mut Change,
     id: i64,
     seed: &Seed,
+    beacon_round: u64,
     at: i64,
 ) -> Result<Result<(), Refused>, sqlx::Error> {
+    if !beacon_in_future(beacon_round, at) {
+        return Ok(Err(Refused::BeaconPast(beacon_round)));
+    }
     let (sessions, levels): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM sessions WHERE programme_id = $1), \
                 (SELECT COUNT(*) FROM scoring_rules WHERE programme_id = $1)",
@@ -102,13 +142,14 @@ pub async fn open(
     let opened = c
         .transition(
             sqlx::query(
-                "UPDATE programmes SET status = $1, seed_hex = $2, commitment_hex = $3, applications_open_at = $4 \
-                 WHERE id = $5 AND status = $6",
+                "UPDATE programmes SET status = $1, seed_hex = $2, commitment_hex = $3, applications_open_at = $4, \
+                 beacon_round = $5 WHERE id = $6 AND status = $7",
             )
             .bind(ProgrammeStatus::Open)
             .bind(seed.to_hex())
             .bind(seed.commitment().to_hex())
             .bind(at)
+            .bind(beacon_round as i64)
             .bind(id)
             .bind(ProgrammeStatus::Draft),
         )
@@ -119,31 +160,11 @@ pub async fn open(
         Err(e) if is_unique_violation(&e) => return Ok(Err(Refused::AnotherOpen)),
         Err(e) => return Err(e),
     }
-    c.audit_as(Action::Update, Resource::Programme, Some(id), "status open");
-    Ok(Ok(()))
-}
-
-/// Closes an open programme to applications at `at`.
-pub async fn close(c: &mut Change, id: i64, at: i64) -> Result<Result<(), Refused>, sqlx::Error> {
-    let closed = c
-        .transition(
-            sqlx::query(
-                "UPDATE programmes SET status = $1, applications_close_at = $2 WHERE id = $3 AND status = $4",
-            )
-            .bind(ProgrammeStatus::Closed)
-            .bind(at)
-            .bind(id)
-            .bind(ProgrammeStatus::Open),
-        )
-        .await?;
-    if !closed {
-        return Ok(Err(lost(c, id).await?));
-    }
     c.audit_as(
         Action::Update,
         Resource::Programme,
         Some(id),
-        "status closed",
+        format!("status open; beacon round {beacon_round}"),
     );
     Ok(Ok(()))
 }
@@ -159,6 +180,15 @@ pub fn draw_seed() -> Result<Seed, AppError> {
 #[derive(Deserialize)]
 struct StatusForm {
     to: String,
+    /// The beacon round to fix when opening (a drand quicknet round).
+    #[serde(default)]
+    beacon_round: String,
+}
+
+/// The round offered by default: one that appears some 60 days from now,
+/// after applications will have closed.
+pub fn default_beacon_round(now_ms: i64) -> u64 {
+    drand::round_at(now_ms / 1000 + 60 * 24 * 3600)
 }
 
 async fn set_status(
@@ -171,12 +201,17 @@ async fn set_status(
     let permit = authorize(&user, Action::Update, Resource::Programme)?;
     let lang = visitor.language;
     let to = ProgrammeStatus::parse(&f.to);
+    let round = match f.beacon_round.trim() {
+        "" => default_beacon_round(now_ms()),
+        text => text
+            .parse::<u64>()
+            .map_err(|_| AppError::Invalid("setup-beacon-round-number", vec![]))?,
+    };
     let seed = draw_seed()?;
     let result = state
         .write(&permit, async |c| {
             let result = match to {
-                Some(ProgrammeStatus::Open) => open(c, id, &seed, now_ms()).await?,
-                Some(ProgrammeStatus::Closed) => close(c, id, now_ms()).await?,
+                Some(ProgrammeStatus::Open) => open(c, id, &seed, round, now_ms()).await?,
                 _ => Err(lost(c, id).await?),
             };
             if result.is_err() {

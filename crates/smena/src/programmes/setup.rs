@@ -179,6 +179,23 @@ struct Head {
     rural_coefficient_milli: i32,
     passport_months: i32,
     offer_days: i32,
+    beacon_round: Option<i64>,
+    beacon_hex: Option<String>,
+}
+
+impl Head {
+    /// When the beacon round appears, in UTC.
+    fn beacon_time(&self) -> String {
+        self.beacon_round
+            .map(|r| super::lifecycle::beacon_time(r.max(0) as u64))
+            .unwrap_or_default()
+    }
+
+    /// Whether the announced round has not appeared yet.
+    fn beacon_to_come(&self) -> bool {
+        self.beacon_round
+            .is_some_and(|r| super::lifecycle::beacon_in_future(r.max(0) as u64, now_ms()))
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -198,6 +215,10 @@ struct EditPage {
     sessions: Vec<SessionLine>,
     required: Vec<RequiredDocument>,
     errors: Vec<String>,
+    /// The beacon round offered when opening.
+    default_round: u64,
+    /// The drand chain the beacon comes from.
+    beacon_chain: &'static str,
 }
 
 /// The achievement levels of the scoring table, highest first.
@@ -224,7 +245,7 @@ async fn edit(
     authorize(&user, Action::Update, Resource::Programme)?;
     let head: Head = sqlx::query_as(
         "SELECT name, code, status, commitment_hex, max_choices, school_cap, rural_coefficient_milli, passport_months, \
-                offer_days FROM programmes WHERE id = $1",
+                offer_days, beacon_round, beacon_hex FROM programmes WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(state.db.pool())
@@ -281,6 +302,8 @@ async fn edit(
         sessions,
         required: queries::required_documents(&state.db, id).await?,
         errors: q.error.into_iter().collect(),
+        default_round: super::lifecycle::default_beacon_round(now_ms()),
+        beacon_chain: smena_engine::drand::QUICKNET,
     })
 }
 

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::allocation::lottery::{self, Chain, FinalRun};
 use crate::allocation::runs::{self, SessionFill};
 use crate::domain::states::ApplicationStatus;
 use crate::programmes::queries::{
@@ -69,6 +70,10 @@ struct ProgrammePage {
     submitted: i64,
     required: Vec<RequiredDocument>,
     published: Option<Published>,
+    chain: Option<Chain>,
+    /// (frozen at, inputs digest, receipts root), once applications closed.
+    frozen: Option<(i64, String, String)>,
+    final_runs: Vec<FinalRun>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -146,8 +151,18 @@ async fn programme_page(
         }
         _ => None,
     };
+    let frozen = lottery::frozen(&state.db, id)
+        .await?
+        .map(|f| (f.frozen_at, f.inputs_digest, f.receipts_root));
     Ok(ProgrammePage {
         nav: Nav::from(&visitor),
+        chain: lottery::chain(&state.db, id).await?,
+        final_runs: if frozen.is_some() {
+            lottery::final_runs(&state.db, id).await?
+        } else {
+            Vec::new()
+        },
+        frozen,
         sessions,
         reserves,
         rules: programmes::rules(&state.db, id).await?,
@@ -160,38 +175,47 @@ async fn programme_page(
     })
 }
 
-/// The published run's anonymised files: sessions.csv, applicants.csv and
-/// placements.csv (the allocation contract), downloadable by anyone.
+/// The programme's public files: once applications have closed, the
+/// frozen inputs (sessions.csv, applicants.csv) and the lottery's record
+/// (lottery.txt); once the result is published, placements.csv.
 async fn export_file(
     State(state): State<AppState>,
     Path((id, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
-    #[derive(sqlx::FromRow)]
-    struct Files {
-        sessions_csv: String,
-        applicants_csv: String,
-        placements_csv: String,
-    }
-    let files: Files = sqlx::query_as(
-        "SELECT r.sessions_csv, r.applicants_csv, r.placements_csv FROM allocation_runs r JOIN programmes p ON p.id = r.programme_id \
-         WHERE r.programme_id = $1 AND r.published_at IS NOT NULL AND p.seed_revealed = 1",
-    )
-    .bind(id)
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let body = match file.as_str() {
-        "sessions.csv" => files.sessions_csv,
-        "applicants.csv" => files.applicants_csv,
-        "placements.csv" => files.placements_csv,
+    let (body, kind) = match file.as_str() {
+        "sessions.csv" | "applicants.csv" => {
+            let frozen = lottery::frozen(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let body = if file == "sessions.csv" {
+                frozen.sessions_csv
+            } else {
+                frozen.applicants_csv
+            };
+            (body, "text/csv; charset=utf-8")
+        }
+        "placements.csv" => {
+            let (placements,): (String,) = sqlx::query_as(
+                "SELECT r.placements_csv FROM allocation_runs r JOIN programmes p ON p.id = r.programme_id \
+                 WHERE r.programme_id = $1 AND r.published_at IS NOT NULL AND p.seed_revealed = 1",
+            )
+            .bind(id)
+            .fetch_optional(state.db.pool())
+            .await?
+            .ok_or(AppError::NotFound)?;
+            (placements, "text/csv; charset=utf-8")
+        }
+        "lottery.txt" => (
+            lottery::record(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+            "text/plain; charset=utf-8",
+        ),
         _ => return Err(AppError::NotFound),
     };
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }

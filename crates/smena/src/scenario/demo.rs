@@ -556,7 +556,9 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
     }
     let now = now_ms();
     let seed = lifecycle::draw_seed()?;
-    if let Err(refused) = lifecycle::open(c, id, &seed, now - 21 * DAY_MS).await? {
+    // The beacon round: one that appears a day after applications close.
+    let round = smena_engine::drand::round_at((now + 31 * DAY_MS) / 1000);
+    if let Err(refused) = lifecycle::open(c, id, &seed, round, now - 21 * DAY_MS).await? {
         return Err(anyhow::anyhow!("the programme cannot open: {refused:?}").into());
     }
     // When applications close (the programme's deadlines come later).

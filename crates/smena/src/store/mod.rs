@@ -135,6 +135,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "withdrawals and assignments",
         include_str!("../../migrations/0010_withdrawals_and_assignments.sql"),
     ),
+    (
+        11,
+        "lottery chain",
+        include_str!("../../migrations/0011_lottery_chain.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -406,14 +406,77 @@ impl TestApp {
         tx.commit().await.unwrap();
     }
 
+    /// Closes applications and enters the beacon's value through the
+    /// coordinator's pages.
+    pub async fn close_applications(&self, coordinator: &reqwest::Client, programme: i64) {
+        let r = self
+            .post(
+                coordinator,
+                &format!("/coordinator/programmes/{programme}/close"),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(
+            !r.headers()["location"].to_str().unwrap().contains("error="),
+            "{:?}",
+            r.headers()["location"]
+        );
+        let r = self
+            .post(
+                coordinator,
+                &format!("/coordinator/programmes/{programme}/beacon"),
+                &[("value", &BEACON.to_hex())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(sql).fetch_one(self.db.pool()).await.unwrap();
         n
     }
 }
 
-/// A final run of the programme, made from the command line; its id.
+/// Closes applications (the inputs freeze) and enters a beacon value, as
+/// the coordinator does, from the command line; what has happened already
+/// is left as it is.
+pub async fn close_and_draw(db: &Db, programme: i64) {
+    use smena::allocation::lottery;
+    let (status, beacon): (String, Option<String>) =
+        sqlx::query_as("SELECT status, beacon_hex FROM programmes WHERE id = $1")
+            .bind(programme)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    if status == "open" {
+        db.write(
+            Actor::CommandLine,
+            (Action::Update, Resource::Programme),
+            async |c| lottery::close(c, db, programme, now_ms(), None).await,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    }
+    if beacon.is_none() {
+        db.write(
+            Actor::CommandLine,
+            (Action::Update, Resource::Programme),
+            async |c| lottery::enter_beacon(c, programme, &BEACON).await,
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// The beacon value the tests enter.
+pub const BEACON: smena_engine::Beacon = smena_engine::Beacon::from_bytes([0x42; 32]);
+
+/// A final run of the programme, made from the command line (closing
+/// applications and entering the beacon first); its id.
 pub async fn final_run(db: &Db, programme: i64) -> i64 {
+    close_and_draw(db, programme).await;
     let request = runs::RunRequest {
         kind: RunKind::Final,
         label: "Final",

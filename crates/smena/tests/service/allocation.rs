@@ -21,6 +21,8 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
     .await;
     let (status, page) = app.get(&coordinator, "/coordinator/allocation").await;
     assert_eq!(status, StatusCode::OK);
+    let programme = crate::common::programme_id(app).await;
+    app.close_applications(&coordinator, programme).await;
     let first_session = page
         .split("name=\"places_")
         .nth(1)
@@ -147,7 +149,9 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
         applicants_csv.lines().skip(1).any(|l| !l.ends_with(',')),
         "the demo's sibling blocks are in the export"
     );
-    let (seed,): (String,) = sqlx::query_as("SELECT seed_hex FROM programmes")
+    // The lottery seed, drawn from the secret seed, the beacon and the
+    // frozen inputs.
+    let (seed,): (String,) = sqlx::query_as("SELECT lottery_seed_hex FROM programmes")
         .fetch_one(app.db.pool())
         .await
         .unwrap();
@@ -300,40 +304,127 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
         "{page}"
     );
     let dir = tempfile::tempdir().unwrap();
-    for file in ["sessions.csv", "applicants.csv", "placements.csv"] {
+    for file in [
+        "sessions.csv",
+        "applicants.csv",
+        "placements.csv",
+        "lottery.txt",
+    ] {
         let r = anonymous
             .get(app.url(&format!("/public/programmes/{programme}/{file}")))
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.status(), StatusCode::OK, "{file}");
         std::fs::write(dir.path().join(file), r.bytes().await.unwrap()).unwrap();
     }
-    let (commitment,): (String,) = sqlx::query_as("SELECT commitment_hex FROM programmes")
+    let p = |f: &str| dir.path().join(f).display().to_string();
+    let beacon = crate::common::BEACON.to_hex();
+    // `smena verify` on the chain: exit status and what it said.
+    let verify = |record: &str, applicants: &str, placements: &str, beacon: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_smena"))
+            .args([
+                "verify",
+                "--record",
+                &p(record),
+                "--sessions",
+                &p("sessions.csv"),
+                "--applicants",
+                &p(applicants),
+                "--placements",
+                &p(placements),
+                "--beacon",
+                beacon,
+            ])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (code, said) = verify("lottery.txt", "applicants.csv", "placements.csv", &beacon);
+    assert_eq!(code, Some(0), "{said}");
+    for link in ["commitment:", "beacon:", "inputs:", "seed:", "placements:"] {
+        assert!(said.contains(link), "{link} checked: {said}");
+    }
+    // Tampering with any link fails, naming it.
+    let record = std::fs::read_to_string(dir.path().join("lottery.txt")).unwrap();
+    let replace_line = |name: &str, value: &str| -> String {
+        record
+            .lines()
+            .map(|l| {
+                if l.starts_with(&format!("{name}:")) {
+                    format!("{name}: {value}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let other = "ab".repeat(32);
+    let (round,): (i64,) = sqlx::query_as("SELECT beacon_round FROM programmes")
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    let p = |f: &str| dir.path().join(f).display().to_string();
-    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_smena"))
-        .args([
-            "verify",
-            "--sessions",
-            &p("sessions.csv"),
-            "--applicants",
-            &p("applicants.csv"),
-            "--seed",
-            &seed,
-            "--commitment",
-            &commitment,
-            "--placements",
-            &p("placements.csv"),
-        ])
-        .output()
-        .unwrap();
+    for (name, value, link) in [
+        ("commitment", other.clone(), "commitment"),
+        (
+            "beacon_round",
+            (round - 100_000_000).max(1).to_string(),
+            "beacon",
+        ),
+        ("inputs_digest", other.clone(), "inputs"),
+        ("receipts_root", other.clone(), "inputs"),
+        ("lottery_seed", other.clone(), "seed"),
+    ] {
+        std::fs::write(dir.path().join("tampered.txt"), replace_line(name, &value)).unwrap();
+        let (code, said) = verify("tampered.txt", "applicants.csv", "placements.csv", &beacon);
+        assert_eq!(code, Some(1), "{name}: {said}");
+        assert!(
+            said.contains(&format!("the {link} link fails")),
+            "{name} names {link}: {said}"
+        );
+    }
+    let (code, said) = verify("lottery.txt", "applicants.csv", "placements.csv", &other);
     assert!(
-        verify.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verify.stderr)
+        code == Some(1) && said.contains("the beacon link fails"),
+        "{said}"
+    );
+    let applicants = std::fs::read_to_string(dir.path().join("applicants.csv")).unwrap();
+    let second = applicants.lines().nth(1).unwrap();
+    let changed = second.replacen(',', ",9", 1);
+    std::fs::write(
+        dir.path().join("tampered.csv"),
+        applicants.replacen(second, &changed, 1),
+    )
+    .unwrap();
+    let (code, said) = verify("lottery.txt", "tampered.csv", "placements.csv", &beacon);
+    assert!(
+        code == Some(1) && said.contains("the inputs link fails"),
+        "{said}"
+    );
+    let placements = std::fs::read_to_string(dir.path().join("placements.csv")).unwrap();
+    let row = placements
+        .lines()
+        .find(|l| l.ends_with(",1"))
+        .unwrap()
+        .to_string();
+    let moved = format!("{},,", row.split(',').next().unwrap());
+    std::fs::write(
+        dir.path().join("moved.csv"),
+        placements.replacen(&row, &moved, 1),
+    )
+    .unwrap();
+    let (code, said) = verify("lottery.txt", "applicants.csv", "moved.csv", &beacon);
+    assert!(
+        code == Some(1) && said.contains("the placements link fails"),
+        "{said}"
     );
 
     // The demo parent's submitted application shows the result and its reasons.

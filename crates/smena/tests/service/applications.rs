@@ -377,6 +377,8 @@ async fn siblings_apply_together_as_a_block(app: &TestApp) {
         smena::scenario::demo::PASSWORD,
     )
     .await;
+    app.close_applications(&coordinator, programme_id(app).await)
+        .await;
     let r = app
         .post(
             &coordinator,

@@ -26,6 +26,8 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page.matches("<svg").count(), 2, "{page}");
     assert!(page.contains("appear once there is a final allocation"));
+    app.close_applications(&coordinator, programme_id(app).await)
+        .await;
     let r = app
         .post(
             &coordinator,

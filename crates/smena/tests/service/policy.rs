@@ -209,9 +209,7 @@ async fn arrange(app: &TestApp) -> Records {
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
         .await;
-    let status = format!("/coordinator/programmes/{programme}/status");
-    let r = app.post(&coordinator, &status, &[("to", "closed")]).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.close_applications(&coordinator, programme).await;
     let r = app
         .post(
             &coordinator,

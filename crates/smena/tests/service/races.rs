@@ -154,7 +154,7 @@ async fn a_programme_opens_once(app: &TestApp) {
     assert_eq!(won.len(), 1, "{answers:?}");
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM audit_log WHERE resource = 'programme' AND detail = 'status open'"
+            "SELECT COUNT(*) FROM audit_log WHERE resource = 'programme' AND detail LIKE 'status open%'"
         )
         .await,
         1

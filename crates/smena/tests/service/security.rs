@@ -15,6 +15,7 @@ on_both_databases!(
     the_smaller_holes_are_closed,
     an_https_site_is_strict,
     a_childs_identity_cannot_be_swapped_after_submission,
+    the_lottery_is_unknowable_before_the_inputs_freeze,
 );
 
 /// Every byte of the database's files, when it is a SQLite file (the WAL
@@ -585,14 +586,7 @@ async fn a_childs_identity_cannot_be_swapped_after_submission(app: &TestApp) {
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
         .await;
     let programme = crate::common::programme_id(app).await;
-    let r = app
-        .post(
-            &coordinator,
-            &format!("/coordinator/programmes/{programme}/status"),
-            &[("to", "closed")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.close_applications(&coordinator, programme).await;
     let r = app
         .post(
             &coordinator,
@@ -703,5 +697,211 @@ async fn a_childs_identity_cannot_be_swapped_after_submission(app: &TestApp) {
             .await
             .contains("accepted the change"),
         "the family is told"
+    );
+}
+
+/// The lottery is unknowable before the inputs freeze: no run, dry or
+/// final, while applications are open, and no page shows a lottery number;
+/// at closing the inputs freeze and each family's receipt verifies with
+/// `smena verify`; the beacon is entered once, after closing; every final
+/// run is listed publicly, one is published and a second is refused.
+async fn the_lottery_is_unknowable_before_the_inputs_freeze(app: &TestApp) {
+    use smena::scenario::demo::PASSWORD;
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let programme = crate::common::programme_id(app).await;
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
+        .await;
+    let (application, guardian): (i64, String) = sqlx::query_as(
+        "SELECT a.id, g.email FROM applications a JOIN children c ON c.id = a.child_id \
+         JOIN accounts g ON g.id = c.guardian_id WHERE a.status = 'submitted' ORDER BY a.reference LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let family = client();
+    app.login(&family, &guardian, PASSWORD).await;
+
+    // Open: no run, no beacon, no receipt, no lottery number anywhere.
+    for kind in ["dry_run", "final"] {
+        let r = app
+            .post(
+                &coordinator,
+                "/coordinator/allocation/runs",
+                &[("kind", kind)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{kind}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("No allocation runs while applications are open")
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM allocation_runs").await, 0);
+    let beacon_path = format!("/coordinator/programmes/{programme}/beacon");
+    let r = app
+        .post(&coordinator, &beacon_path, &[("value", &"11".repeat(32))])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let receipt_path = format!("/applications/{application}/receipt.txt");
+    assert_eq!(
+        app.get(&family, &receipt_path).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let numbered = |page: &str| {
+        page.match_indices("lottery number").any(|(i, m)| {
+            page[i + m.len()..]
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit())
+        })
+    };
+    let anonymous = client();
+    let pages: Vec<(&reqwest::Client, String)> = vec![
+        (&anonymous, "/".into()),
+        (&anonymous, format!("/public/programmes/{programme}")),
+        (
+            &anonymous,
+            format!("/public/programmes/{programme}/lottery.txt"),
+        ),
+        (&family, format!("/applications/{application}")),
+        (&family, "/home".into()),
+        (&family, format!("/api/applications/{application}")),
+        (&coordinator, "/coordinator/allocation".into()),
+        (&coordinator, "/coordinator/applications".into()),
+        (&coordinator, "/coordinator/dashboard".into()),
+        (&coordinator, format!("/coordinator/programmes/{programme}")),
+        (&coordinator, format!("/api/programmes/{programme}/result")),
+    ];
+    for (who, path) in &pages {
+        let (_, page) = app.get(who, path).await;
+        assert!(!numbered(&page), "{path} shows a lottery number");
+    }
+    for file in [
+        "sessions.csv",
+        "applicants.csv",
+        "placements.csv",
+        "lottery.txt",
+    ] {
+        let (status, _) = app
+            .get(&client(), &format!("/public/programmes/{programme}/{file}"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{file} before closing");
+    }
+
+    // Closed: the inputs are frozen and published; the family's receipt
+    // verifies, and a changed one does not.
+    app.close_applications(&coordinator, programme).await;
+    let r = app
+        .post(&coordinator, &beacon_path, &[("value", &"11".repeat(32))])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CONFLICT,
+        "the beacon is entered once"
+    );
+    let (_, page) = app
+        .get(&client(), &format!("/public/programmes/{programme}"))
+        .await;
+    let (digest,): (String,) = sqlx::query_as("SELECT inputs_digest FROM frozen_inputs")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(page.contains(&digest), "the digest is published at closing");
+    let (status, receipt) = app.get(&family, &receipt_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.get(&app.parent_of_nobody().await, &receipt_path)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, record) = app
+        .get(
+            &client(),
+            &format!("/public/programmes/{programme}/lottery.txt"),
+        )
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("receipt.txt"), &receipt).unwrap();
+    std::fs::write(dir.path().join("lottery.txt"), &record).unwrap();
+    let check = |receipt: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_smena"))
+            .args(["verify", "--receipt"])
+            .arg(dir.path().join(receipt))
+            .arg("--record")
+            .arg(dir.path().join("lottery.txt"))
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (code, said) = check("receipt.txt");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("VERIFIED: application"), "{said}");
+    let row = receipt.lines().find(|l| l.starts_with("row: ")).unwrap();
+    let changed = receipt.replacen(row, &format!("{row}x"), 1);
+    std::fs::write(dir.path().join("changed.txt"), changed).unwrap();
+    let (code, said) = check("changed.txt");
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("NOT VERIFIED"), "{said}");
+
+    // Final runs: every one listed publicly; one published, a second refused.
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let r = app
+            .post(
+                &coordinator,
+                "/coordinator/allocation/runs",
+                &[("kind", "final")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        runs.push(r.headers()["location"].to_str().unwrap().to_string());
+    }
+    let (_, page) = app
+        .get(&client(), &format!("/public/programmes/{programme}"))
+        .await;
+    for run in &runs {
+        let id = run.rsplit('/').next().unwrap();
+        assert!(
+            page.contains(&format!("run {id} at")),
+            "{run} listed: {page}"
+        );
+    }
+    // Publishing is refused while applications are open (as if reopened).
+    app.execute("UPDATE programmes SET status = 'open'").await;
+    let r = app
+        .post(&coordinator, &format!("{}/publish", runs[0]), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("while applications are open")
+    );
+    app.execute("UPDATE programmes SET status = 'closed'").await;
+    let r = app
+        .post(&coordinator, &format!("{}/publish", runs[0]), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post(&coordinator, &format!("{}/publish", runs[1]), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "one result is published");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM allocation_runs WHERE published_at IS NOT NULL")
+            .await,
+        1
     );
 }

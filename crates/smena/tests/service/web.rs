@@ -284,6 +284,14 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             format!("/coordinator/sessions/{session}/chaperones"),
         ),
         (&coordinator, "/coordinator/identity-changes/1".into()),
+        (
+            &coordinator,
+            format!("/coordinator/programmes/{programme}/beacon"),
+        ),
+        (
+            &coordinator,
+            format!("/coordinator/programmes/{programme}/close"),
+        ),
         // Last: these end what the others need.
         (&parent, format!("/applications/{application}/withdraw")),
         (&logged_out, "/logout".into()),
