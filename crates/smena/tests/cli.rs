@@ -1271,10 +1271,15 @@ async fn export_writes_spreadsheets_or_nothing() {
         use smena::store::{Actor, now_ms};
         let on = (Action::Update, Resource::Programme);
         db.write(Actor::CommandLine, on, async |c| {
-            lottery::close(c, &db, programme, now_ms(), None).await
+            lottery::close(c, programme, now_ms(), None).await
         })
         .await
         .unwrap()
+        .unwrap();
+        db.write(Actor::CommandLine, on, async |c| {
+            lottery::freeze(c, &db, programme).await
+        })
+        .await
         .unwrap();
         let beacon = smena_engine::Beacon::from_bytes([7; 32]);
         db.write(Actor::CommandLine, on, async |c| {

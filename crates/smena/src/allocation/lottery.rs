@@ -5,7 +5,9 @@
 //! 1. Opening applications publishes the commitment of the secret seed and
 //!    fixes the beacon round, a drand round that has not appeared yet
 //!    (`programmes::lifecycle`).
-//! 2. Closing applications freezes the inputs: the anonymised export and
+//! 2. Closing applications freezes the inputs (in the change that follows
+//!    the closing one, so that it reads every submission committed before
+//!    the close): the anonymised export and
 //!    its digest are published with the root of a Merkle tree over its
 //!    rows, from which each family's receipt proves its application is in
 //!    them unchanged. No run, dry or final, happens before.
@@ -87,13 +89,13 @@ fn rows(applicants_csv: &str) -> impl Iterator<Item = &str> {
     applicants_csv.lines().skip(1)
 }
 
-/// Closes an open programme to applications at `at` and freezes its
-/// inputs. If the beacon round fixed at opening has already appeared (the
-/// programme closed late), `new_round`, still to come, replaces it: the
-/// beacon must be unknown when the inputs freeze.
+/// Closes an open programme to applications at `at`. If the beacon round
+/// fixed at opening has already appeared (the programme closed late),
+/// `new_round`, still to come, replaces it: the beacon must be unknown when
+/// the inputs freeze ([`freeze`], the next change: it reads what this one
+/// committed, so no submission is left out).
 pub async fn close(
     c: &mut Change,
-    db: &Db,
     programme: i64,
     at: i64,
     new_round: Option<u64>,
@@ -131,8 +133,43 @@ pub async fn close(
             .execute(&mut **c)
             .await?;
     }
-    // Submissions wait on the programme's row, which this change holds:
-    // every submitted application is committed and read here.
+    let moved = match announced {
+        Some(r) if r != round => format!("; beacon round {r} had appeared, replaced by {round}"),
+        None => format!("; beacon round {round}"),
+        _ => String::new(),
+    };
+    c.audit_as(
+        Action::Update,
+        Resource::Programme,
+        Some(programme),
+        format!("status closed{moved}"),
+    );
+    Ok(Ok(()))
+}
+
+/// Freezes the inputs of a closed programme, once (again, it changes
+/// nothing): the anonymised export, its digest and the receipts' root, and
+/// the full inputs kept privately for final runs. Made in a change after
+/// the closing one, it reads every submission committed before the close.
+pub async fn freeze(c: &mut Change, db: &Db, programme: i64) -> AppResult<()> {
+    let (status, closed_at): (ProgrammeStatus, Option<i64>) =
+        sqlx::query_as("SELECT status, applications_close_at FROM programmes WHERE id = $1")
+            .bind(programme)
+            .fetch_optional(&mut **c)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    if matches!(status, ProgrammeStatus::Draft | ProgrammeStatus::Open) {
+        return Err(AppError::Invalid("beacon-before-close", vec![]));
+    }
+    let exists: Option<(i64,)> =
+        sqlx::query_as("SELECT programme_id FROM frozen_inputs WHERE programme_id = $1")
+            .bind(programme)
+            .fetch_optional(&mut **c)
+            .await?;
+    if exists.is_some() {
+        c.unchanged();
+        return Ok(());
+    }
     let built = runs::build(db, programme, &Overrides::default()).await?;
     let (private_sessions, private_applicants) = contract::write_full(&built.instance);
     let inputs_digest =
@@ -144,7 +181,7 @@ pub async fn close(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(programme)
-    .bind(at)
+    .bind(closed_at.unwrap_or_else(now_ms))
     .bind(&built.sessions_csv)
     .bind(&built.applicants_csv)
     .bind(&inputs_digest)
@@ -153,21 +190,16 @@ pub async fn close(
     .bind(&private_applicants)
     .execute(&mut **c)
     .await?;
-    let moved = match announced {
-        Some(r) if r != round => format!("; beacon round {r} had appeared, replaced by {round}"),
-        None => format!("; beacon round {round}"),
-        _ => String::new(),
-    };
     c.audit_as(
         Action::Update,
         Resource::Programme,
         Some(programme),
         format!(
-            "status closed; inputs frozen: {} applications, digest {inputs_digest}{moved}",
+            "inputs frozen: {} applications, digest {inputs_digest}",
             built.applications.len()
         ),
     );
-    Ok(Ok(()))
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -193,7 +225,7 @@ async fn close_applications(
     };
     let result = state
         .write(&permit, async |c| {
-            let result = close(c, &state.db, id, now_ms(), new_round).await?;
+            let result = close(c, id, now_ms(), new_round).await?;
             if result.is_err() {
                 c.unchanged();
             }
@@ -201,6 +233,11 @@ async fn close_applications(
         })
         .await?;
     queries::forget_open(&state.cache).await;
+    if result.is_ok() {
+        state
+            .write(&permit, async |c| freeze(c, &state.db, id).await)
+            .await?;
+    }
     match result {
         Ok(()) => Ok(back(id, Ok(()))),
         Err(Refused::NotFound) => Err(AppError::NotFound),
@@ -274,6 +311,10 @@ async fn beacon(
     let permit = authorize(&user, Action::Update, Resource::Programme)?;
     let value = Beacon::from_hex(&f.value.trim().to_ascii_lowercase())
         .map_err(|_| AppError::Invalid("beacon-not-hex", vec![]))?;
+    // Frozen already, unless the closing change's successor never ran.
+    state
+        .write(&permit, async |c| freeze(c, &state.db, id).await)
+        .await?;
     state
         .write(&permit, async |c| enter_beacon(c, id, &value).await)
         .await?;

@@ -450,13 +450,17 @@ pub async fn close_and_draw(db: &Db, programme: i64) {
             .await
             .unwrap();
     if status == "open" {
-        db.write(
-            Actor::CommandLine,
-            (Action::Update, Resource::Programme),
-            async |c| lottery::close(c, db, programme, now_ms(), None).await,
-        )
+        let on = (Action::Update, Resource::Programme);
+        db.write(Actor::CommandLine, on, async |c| {
+            lottery::close(c, programme, now_ms(), None).await
+        })
         .await
         .unwrap()
+        .unwrap();
+        db.write(Actor::CommandLine, on, async |c| {
+            lottery::freeze(c, db, programme).await
+        })
+        .await
         .unwrap();
     }
     if beacon.is_none() {

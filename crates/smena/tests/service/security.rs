@@ -811,6 +811,16 @@ async fn the_lottery_is_unknowable_before_the_inputs_freeze(app: &TestApp) {
         .await
         .unwrap();
     assert!(page.contains(&digest), "the digest is published at closing");
+    let (frozen,): (String,) = sqlx::query_as("SELECT applicants_csv FROM frozen_inputs")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        frozen.lines().count() as i64 - 1,
+        app.count("SELECT COUNT(*) FROM applications WHERE status = 'submitted'")
+            .await,
+        "every submitted application is in the frozen inputs"
+    );
     let (status, receipt) = app.get(&family, &receipt_path).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
