@@ -140,6 +140,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lottery chain",
         include_str!("../../migrations/0011_lottery_chain.sql"),
     ),
+    (
+        12,
+        "mail claims",
+        include_str!("../../migrations/0012_mail_claims.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

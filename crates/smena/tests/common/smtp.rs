@@ -9,11 +9,19 @@ pub struct SmtpSink {
     child: Option<std::process::Child>,
     /// `smtps` or `starttls`, with the certificate authority's PEM file.
     tls: Option<(&'static str, std::path::PathBuf)>,
+    /// How long the server takes over each message.
+    delay: std::time::Duration,
 }
 
 #[allow(dead_code)]
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
+        SmtpSink::start_slow(std::time::Duration::ZERO).await
+    }
+
+    /// A server that takes `delay` over each message before accepting it
+    /// (other connections are served meanwhile).
+    pub async fn start_slow(delay: std::time::Duration) -> SmtpSink {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -24,6 +32,7 @@ impl SmtpSink {
             dir: tempfile::tempdir().unwrap(),
             child: None,
             tls: None,
+            delay,
         };
         sink.resume().await;
         sink
@@ -117,6 +126,7 @@ impl SmtpSink {
             dir,
             child: None,
             tls: Some((mode, certs)),
+            delay: std::time::Duration::ZERO,
         };
         sink.resume().await;
         sink
@@ -136,6 +146,7 @@ impl SmtpSink {
         };
         let mut command = std::process::Command::new(python);
         command
+            .env("SMTP_SINK_DELAY", self.delay.as_secs_f64().to_string())
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py"))
             .arg(self.port.to_string())
             .arg(self.dir.path().join("mail"));

@@ -3,7 +3,181 @@
 use crate::common::{SmtpSink, TestApp, client};
 use reqwest::StatusCode;
 
-on_both_databases!(mail_arrives_exactly_once_across_an_outage,);
+on_both_databases!(
+    mail_arrives_exactly_once_across_an_outage,
+    a_stalled_mail_server_is_given_up_on_and_delivery_goes_on,
+    two_senders_and_a_slow_server_deliver_every_message_once,
+);
+
+/// Puts `n` plain messages in the outbox, ids from `first`.
+async fn queue_messages(app: &TestApp, first: i64, n: i64) {
+    let mut tx = app.db.begin_write().await.unwrap();
+    for id in first..first + n {
+        sqlx::query(
+            "INSERT INTO outbox (id, recipient, kind, subject, body, created_at, next_attempt_at) \
+             VALUES ($1, $2, 'test', $3, $4, 0, 0)",
+        )
+        .bind(id)
+        .bind(format!("family{id}@example.org"))
+        .bind(format!("Message {id}"))
+        .bind(format!("Body {id}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// The Message-IDs of what arrived, each once, and how many arrived.
+fn distinct_ids(arrived: &[String]) -> (usize, usize) {
+    let mut ids: Vec<&str> = arrived
+        .iter()
+        .map(|m| m.lines().find(|l| l.starts_with("Message-ID:")).unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    (ids.len(), arrived.len())
+}
+
+/// A mail server that accepts connections and never answers, until told
+/// to: then new connections are passed to `upstream` (the real server).
+/// Counts the connections it held silent.
+struct Staller {
+    port: u16,
+    stalling: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    held: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Staller {
+    async fn start(upstream: u16) -> Staller {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stalling = std::sync::Arc::new(AtomicBool::new(true));
+        let held = std::sync::Arc::new(AtomicUsize::new(0));
+        let (s, h) = (stalling.clone(), held.clone());
+        let task = tokio::spawn(async move {
+            let mut silent = Vec::new();
+            while let Ok((mut socket, _)) = listener.accept().await {
+                if s.load(Ordering::SeqCst) {
+                    h.fetch_add(1, Ordering::SeqCst);
+                    silent.push(socket);
+                } else {
+                    tokio::spawn(async move {
+                        let mut server = tokio::net::TcpStream::connect(("127.0.0.1", upstream))
+                            .await
+                            .unwrap();
+                        let _ = tokio::io::copy_bidirectional(&mut socket, &mut server).await;
+                    });
+                }
+            }
+        });
+        Staller {
+            port,
+            stalling,
+            held,
+            task,
+        }
+    }
+}
+
+/// A server that takes the connection and never answers: the sender gives
+/// up after its timeout, drops the connection, records the reason and
+/// tries again later; once the server answers, every message arrives, and
+/// none twice.
+async fn a_stalled_mail_server_is_given_up_on_and_delivery_goes_on(app: &TestApp) {
+    use smena::notifications::delivery::{MailConfig, run};
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+    let sink = SmtpSink::start().await;
+    let staller = Staller::start(sink.port).await;
+    let mut config = MailConfig::from_url(
+        &format!("smtp://127.0.0.1:{}", staller.port),
+        "Smena <noreply@smena.test>",
+        "smena.test",
+    )
+    .unwrap();
+    config.retry_base = Duration::from_millis(200);
+    config.poll = Duration::from_millis(50);
+    config.lease = Duration::from_secs(1);
+    config.send_timeout = Duration::from_millis(400);
+    config.connections = 2;
+    queue_messages(app, 1000, 20).await;
+    let sender = tokio::spawn(run(app.db.clone(), config, app.key.clone()));
+    let mut given_up = 0;
+    for _ in 0..100 {
+        given_up = app
+            .count("SELECT COUNT(*) FROM outbox WHERE last_error LIKE '%did not answer within%' AND sent_at IS NULL")
+            .await;
+        if given_up >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        given_up >= 2,
+        "each sender gave up on the silent server and said why"
+    );
+    assert!(staller.held.load(Ordering::SeqCst) >= 2);
+    assert_eq!(sink.messages().len(), 0);
+
+    // The server answers again: delivery goes on by itself.
+    staller.stalling.store(false, Ordering::SeqCst);
+    sink.wait_for(20).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        distinct_ids(&sink.messages()),
+        (20, 20),
+        "every message once"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+            .await,
+        0
+    );
+    sender.abort();
+    staller.task.abort();
+}
+
+/// Two senders (two replicas) share one outbox and a server that takes
+/// 100 ms per message: each holds messages far longer than a lease, which
+/// is renewed, so neither takes a message the other holds and every
+/// message arrives exactly once.
+async fn two_senders_and_a_slow_server_deliver_every_message_once(app: &TestApp) {
+    use smena::notifications::delivery::{MailConfig, run};
+    use std::time::Duration;
+    let sink = SmtpSink::start_slow(Duration::from_millis(100)).await;
+    let mut config = MailConfig::from_url(
+        &format!("smtp://127.0.0.1:{}", sink.port),
+        "Smena <noreply@smena.test>",
+        "smena.test",
+    )
+    .unwrap();
+    config.poll = Duration::from_millis(50);
+    config.lease = Duration::from_secs(1);
+    config.send_timeout = Duration::from_secs(1);
+    config.connections = 2;
+    assert_eq!(config.effective_lease(), Duration::from_secs(3));
+    queue_messages(app, 5000, 200).await;
+    let first = tokio::spawn(run(app.db.clone(), config.clone(), app.key.clone()));
+    let second = tokio::spawn(run(app.db.clone(), config, app.key.clone()));
+    sink.wait_for(200).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        distinct_ids(&sink.messages()),
+        (200, 200),
+        "every message once"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL OR attempts <> 1")
+            .await,
+        0,
+        "each sent at the first attempt"
+    );
+    first.abort();
+    second.abort();
+}
 
 /// The outbox is delivered to a real SMTP server on loopback. The server
 /// stops; the service keeps answering and keeps the messages; the sender
@@ -21,6 +195,7 @@ async fn mail_arrives_exactly_once_across_an_outage(app: &TestApp) {
     config.retry_base = Duration::from_millis(200);
     config.poll = Duration::from_millis(100);
     config.lease = Duration::from_secs(1);
+    config.send_timeout = Duration::from_millis(300);
     let sender = tokio::spawn(run(app.db.clone(), config.clone(), app.key.clone()));
 
     app.register(

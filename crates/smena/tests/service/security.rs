@@ -95,6 +95,7 @@ async fn one_time_links_are_sealed_and_wiped_once_sent(app: &TestApp) {
     )
     .unwrap();
     config.poll = std::time::Duration::from_millis(100);
+    config.send_timeout = std::time::Duration::from_secs(5);
     let sender = tokio::spawn(run(app.db.clone(), config, app.key.clone()));
     let sent = sink.wait_for(2).await;
     // The sender marks a message sent (and wipes its secret) just after
