@@ -171,10 +171,8 @@ pub async fn serve(
     state.config.delivers_mail = mail.is_some();
     start_jobs(&state, mail);
     let db = state.db.clone();
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop_requested())
-        .await?;
+    let limits = crate::web::server::Limits::from_open_files();
+    crate::web::server::serve(listener, router(state), limits, stop_requested()).await;
     db.close().await;
     Ok(())
 }

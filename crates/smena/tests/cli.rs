@@ -1315,3 +1315,205 @@ async fn export_writes_spreadsheets_or_nothing() {
         assert_eq!(sheet.height() as i64, rows + 1, "{what}");
     }
 }
+
+/// The server's peak resident memory (VmHWM) and now (VmRSS), in KiB.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap()
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// More idle connections than the server may open files (`ulimit -n 256`
+/// for it) never keep out a request that is actually sent: `/healthz`
+/// answers within a second, again and again, while they are held; the log
+/// says what cap the server set itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_beyond_the_open_files_limit_leave_healthz_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let log = dir.path().join("stderr.log");
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 256 && exec '{}' serve --listen 127.0.0.1:{port} --database '{}'",
+            env!("CARGO_BIN_EXE_smena"),
+            dir.path().join("flood.db").display()
+        ))
+        .env("SMENA_LOG", "info")
+        .stderr(std::fs::File::create(&log).unwrap());
+    let (mut server, base, _) = started(command, port).await;
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        said.contains("accepting connections")
+            && said.contains("max_connections=192")
+            && said.contains("open_files_limit=256"),
+        "{said}"
+    );
+    let mut idle = Vec::new();
+    for _ in 0..400 {
+        idle.push(
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .unwrap(),
+        );
+    }
+    for _ in 0..5 {
+        let c = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(1))
+            .build()
+            .unwrap();
+        let r = c.get(format!("{base}/healthz")).send().await;
+        assert!(
+            matches!(&r, Ok(r) if r.status() == 200),
+            "/healthz under a flood of idle connections: {r:?}"
+        );
+        // The flood goes on: as many again, newer than the answer.
+        for _ in 0..100 {
+            if let Ok(s) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+                idle.push(s);
+            }
+        }
+    }
+    // The oldest idle connections were closed to make room.
+    let mut closed = 0;
+    for s in idle.iter().take(100) {
+        let mut buf = [0u8; 1];
+        if let Ok(Ok(0)) =
+            tokio::time::timeout(std::time::Duration::from_millis(50), s.peek(&mut buf)).await
+        {
+            closed += 1;
+        }
+    }
+    assert!(closed > 50, "only {closed} of the oldest were closed");
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(said.contains("connections at their cap"), "{said}");
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+/// Forty uploads of 9.9 MB at once by one parent, three times over: two
+/// at a time are stored (streamed to disk), the rest are told to wait
+/// (429 with Retry-After) without breaking the connection, and the
+/// server's memory grows by far less than one upload's worth, where
+/// holding the uploads would take 400 MB.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_uploads_stream_to_disk_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_smena"));
+    command
+        .args([
+            "demo",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database",
+        ])
+        .arg(dir.path().join("demo.db"))
+        .env("SMENA_LOG", "warn")
+        .stderr(std::process::Stdio::null());
+    let (mut server, base, c) = started(command, port).await;
+    let login = c.get(format!("{base}/login")).send().await.unwrap();
+    let csrf = csrf_of(&login.text().await.unwrap());
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "parent@demo.smena"),
+            ("password", "smena-demo-2027"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let children = c.get(format!("{base}/children")).send().await.unwrap();
+    let children = children.text().await.unwrap();
+    let at = children.find("href=\"/children/").unwrap() + 16;
+    let child: String = children[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let page = c
+        .get(format!("{base}/children/{child}"))
+        .send()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page.text().await.unwrap());
+    let (before, _) = memory_kib(server.id());
+    let (mut stored, mut waited) = (0, 0);
+    for round in 0..3u8 {
+        let mut sending = Vec::new();
+        for i in 0..40u8 {
+            let mut scan = b"%PDF-1.4\n".to_vec();
+            scan.resize(9_900_000, round * 40 + i);
+            let form = reqwest::multipart::Form::new()
+                .text("kind", "medical")
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(scan).file_name(format!("scan{i}.pdf")),
+                );
+            let request = c
+                .post(format!("{base}/children/{child}/documents?csrf={csrf}"))
+                .multipart(form);
+            sending.push(tokio::spawn(request.send()));
+        }
+        for s in sending {
+            let r = s
+                .await
+                .unwrap()
+                .expect("an answer, not a broken connection");
+            match r.status().as_u16() {
+                303 => stored += 1,
+                429 => {
+                    assert!(r.headers().contains_key("retry-after"));
+                    assert!(r.text().await.unwrap().contains("several files"));
+                    waited += 1;
+                }
+                other => panic!("upload answered {other}"),
+            }
+        }
+    }
+    let (peak, now) = memory_kib(server.id());
+    eprintln!(
+        "uploads: {stored} stored, {waited} told to wait; memory {before} KiB before, peak {peak} KiB, now {now} KiB"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        stored >= 3 && waited >= 60,
+        "{stored} stored, {waited} told to wait"
+    );
+    assert!(
+        peak.saturating_sub(before) < 64 * 1024,
+        "memory grew from {before} KiB to a peak of {peak} KiB (now {now} KiB)"
+    );
+    // Every stored scan is on disk, whole.
+    let files = walk(&dir.path().join("demo.db.files"));
+    assert!(
+        files.iter().filter(|(_, size)| *size == 9_900_000).count() >= stored,
+        "{files:?}"
+    );
+}
+
+/// Every file under `dir` with its size.
+fn walk(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                found.extend(walk(&path));
+            } else if let Ok(m) = e.metadata() {
+                found.push((path, m.len()));
+            }
+        }
+    }
+    found
+}

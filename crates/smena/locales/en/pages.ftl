@@ -95,3 +95,5 @@ audit-resource-achievement = achievements
 audit-outcome-ok = done
 audit-outcome-denied = refused
 audit-outcome-failed = failed
+error-uploads-busy = You are already sending several files. Wait until they have arrived, then send this one again.
+error-service-busy = The service is very busy right now. Please try again in a minute.

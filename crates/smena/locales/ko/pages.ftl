@@ -89,3 +89,5 @@ audit-resource-achievement = 성과
 audit-outcome-ok = 완료
 audit-outcome-denied = 거부됨
 audit-outcome-failed = 실패
+error-uploads-busy = 이미 여러 파일을 보내는 중입니다. 업로드가 끝난 뒤 이 파일을 다시 보내 주세요.
+error-service-busy = 지금 서비스가 매우 바쁩니다. 1분 후에 다시 시도해 주세요.

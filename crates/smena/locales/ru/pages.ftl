@@ -97,3 +97,5 @@ audit-resource-achievement = достижения
 audit-outcome-ok = выполнено
 audit-outcome-denied = отказано
 audit-outcome-failed = не удалось
+error-uploads-busy = Вы уже отправляете несколько файлов. Дождитесь, пока они загрузятся, и отправьте этот файл ещё раз.
+error-service-busy = Сервис сейчас сильно загружен. Попробуйте ещё раз через минуту.

@@ -365,6 +365,7 @@ pub async fn preview(
 ) -> AppResult<Response> {
     authorize(&user, Action::Create, Resource::Achievement)?;
     let lang = visitor.language;
+    let _slot = state.uploads.take_or_drain(user.id, &mut multipart).await?;
     let bytes = imports::receive(&mut multipart, lang).await?;
     let rows = match examine(&state.db, bytes.clone(), lang).await? {
         Ok(rows) => rows,

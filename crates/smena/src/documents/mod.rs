@@ -178,14 +178,17 @@ fn too_large() -> AppError {
     )
 }
 
-/// Reads the form: the kind of document and the file (read to the end even
-/// when too large, so the family gets the explanation, not a broken
-/// connection).
+/// Reads the form: the kind of document and the file, streamed to disk as
+/// it arrives (read to the end even when too large, so the family gets the
+/// explanation, not a broken connection).
 async fn receive(
     multipart: &mut Multipart,
-) -> AppResult<(Option<String>, Option<(String, Vec<u8>)>)> {
+    dir: &std::path::Path,
+) -> AppResult<(Option<String>, Option<(String, files::Receiving)>)> {
     let mut kind = None;
     let mut file = None;
+    let internal =
+        |e: std::io::Error| AppError::Internal(anyhow::Error::from(e).context("storing an upload"));
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -197,18 +200,15 @@ async fn receive(
             Some("kind") => kind = field.text().await.ok(),
             Some("file") => {
                 let name = files::clean_name(field.file_name().unwrap_or(""));
-                let mut data = Vec::new();
+                let mut incoming = files::Receiving::start(dir).await.map_err(internal)?;
                 let mut oversize = false;
                 let mut field = field;
                 loop {
                     match field.chunk().await {
                         Ok(Some(chunk)) => {
-                            if !oversize && data.len() + chunk.len() > files::MAX_BYTES {
-                                oversize = true;
-                                data = Vec::new();
-                            }
+                            oversize = oversize || incoming.size() + chunk.len() > files::MAX_BYTES;
                             if !oversize {
-                                data.extend_from_slice(&chunk);
+                                incoming.write(&chunk).await.map_err(internal)?;
                             }
                         }
                         Ok(None) => break,
@@ -219,7 +219,7 @@ async fn receive(
                 if oversize {
                     return Err(too_large());
                 }
-                file = Some((name, data));
+                file = Some((name, incoming));
             }
             _ => {}
         }
@@ -235,7 +235,9 @@ async fn upload(
 ) -> AppResult<Response> {
     let permit = authorize(&user, Action::Create, Resource::Document)?;
     child_within(&state, &user, &permit, child).await?;
-    let (kind, file) = receive(&mut multipart).await?;
+    // Taken before the body is stored: beyond the cap, 429.
+    let _slot = state.uploads.take_or_drain(user.id, &mut multipart).await?;
+    let (kind, file) = receive(&mut multipart, &state.config.files_dir).await?;
     let programme = programmes::open_programme(&state.db)
         .await?
         .ok_or_else(|| AppError::Invalid("upload-no-programme", vec![]))?;
@@ -254,19 +256,21 @@ async fn upload(
             ],
         ));
     }
-    let (name, bytes) = file
-        .filter(|(_, b)| !b.is_empty())
+    let (name, incoming) = file
+        .filter(|(_, f)| f.size() > 0)
         .ok_or_else(|| AppError::Invalid("upload-choose-file", vec![]))?;
-    let content_type =
-        files::detect(&bytes).ok_or_else(|| AppError::Invalid("upload-not-a-scan", vec![]))?;
-    let sha256 = files::store(&state.config.files_dir, &bytes)
+    let content_type = files::detect(incoming.head())
+        .ok_or_else(|| AppError::Invalid("upload-not-a-scan", vec![]))?;
+    let size = incoming.size() as i64;
+    let sha256 = incoming
+        .finish()
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let upload = Upload {
         kind,
         name,
         content_type,
-        size: bytes.len() as i64,
+        size,
         sha256,
     };
     state

@@ -146,6 +146,7 @@ async fn import(
     authorize(&user, Action::Update, Resource::Roster)?;
     let school = school_of(&user)?;
     let lang = visitor.language;
+    let _slot = state.uploads.take_or_drain(user.id, &mut multipart).await?;
     let bytes = imports::receive(&mut multipart, lang).await?;
     let data = bytes.clone();
     let read = imports::off_thread(move || roster::read(&data, &today().to_string())).await?;

@@ -51,6 +51,96 @@ pub async fn store(dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
     Ok(sha)
 }
 
+/// A file being received: written to a temporary file as its pieces
+/// arrive and hashed on the way, so an upload never needs memory for more
+/// than the piece at hand. Finished, it moves under its SHA-256 as
+/// `store` would put it; dropped unfinished, the temporary file goes.
+pub struct Receiving {
+    dir: PathBuf,
+    temp: PathBuf,
+    file: Option<tokio::fs::File>,
+    hasher: Sha256,
+    size: usize,
+    head: Vec<u8>,
+}
+
+/// The first bytes kept, for `detect`.
+const HEAD: usize = 16;
+
+impl Receiving {
+    pub async fn start(dir: &Path) -> std::io::Result<Receiving> {
+        // A shard of its own, which the sweep also looks into.
+        let incoming = dir.join("in");
+        tokio::fs::create_dir_all(&incoming).await?;
+        let temp = incoming.join(format!("upload.tmp{}", crate::store::new_id()));
+        let file = tokio::fs::File::create(&temp).await?;
+        Ok(Receiving {
+            dir: dir.to_path_buf(),
+            temp,
+            file: Some(file),
+            hasher: Sha256::new(),
+            size: 0,
+            head: Vec::with_capacity(HEAD),
+        })
+    }
+
+    pub async fn write(&mut self, piece: &[u8]) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt as _;
+        if self.head.len() < HEAD {
+            let take = (HEAD - self.head.len()).min(piece.len());
+            self.head.extend_from_slice(&piece[..take]);
+        }
+        self.hasher.update(piece);
+        self.size += piece.len();
+        match self.file.as_mut() {
+            Some(file) => file.write_all(piece).await,
+            None => Err(std::io::Error::other("the upload is finished")),
+        }
+    }
+
+    /// Bytes received so far.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The first bytes, enough for `detect`.
+    pub fn head(&self) -> &[u8] {
+        &self.head
+    }
+
+    /// Makes the file durable under its SHA-256, which it returns.
+    pub async fn finish(mut self) -> std::io::Result<String> {
+        use tokio::io::AsyncWriteExt as _;
+        let sha = hex::encode(std::mem::take(&mut self.hasher).finalize());
+        let Some(mut file) = self.file.take() else {
+            return Err(std::io::Error::other("the upload is finished"));
+        };
+        file.flush().await?;
+        file.sync_all().await?;
+        drop(file);
+        let path = path_for(&self.dir, &sha);
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            // The same bytes are stored already.
+            tokio::fs::remove_file(&self.temp).await?;
+        } else {
+            if let Some(parent) = path.parent() {
+                tokio::fs::create_dir_all(parent).await?;
+            }
+            tokio::fs::rename(&self.temp, &path).await?;
+        }
+        self.temp = PathBuf::new();
+        Ok(sha)
+    }
+}
+
+impl Drop for Receiving {
+    fn drop(&mut self) {
+        if !self.temp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
 pub async fn load(dir: &Path, sha: &str) -> std::io::Result<Vec<u8>> {
     if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(std::io::Error::new(

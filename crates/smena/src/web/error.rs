@@ -26,6 +26,9 @@ pub enum AppError {
     Conflict(&'static str, Vec<(&'static str, String)>),
     /// Too many attempts; try again after this many seconds.
     TooManyRequests(u64),
+    /// Too much at once (429): the Fluent text `key`; try again after this
+    /// many seconds.
+    Busy(&'static str, u64),
     /// A bug or an outage; details go to the log, not to the user.
     Internal(anyhow::Error),
 }
@@ -62,7 +65,7 @@ impl AppError {
             AppError::BadRequest(_) | AppError::Invalid(..) => StatusCode::BAD_REQUEST,
             AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(..) => StatusCode::CONFLICT,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests(_) | AppError::Busy(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -82,6 +85,7 @@ impl AppError {
             }
             AppError::Refused(key) => ErrorText::Key(key, Vec::new()),
             AppError::TooManyRequests(secs) => ErrorText::TooMany(secs.div_ceil(60).max(1)),
+            AppError::Busy(key, _) => ErrorText::Key(key, Vec::new()),
             AppError::Internal(_) => ErrorText::Internal,
         }
     }
@@ -146,7 +150,7 @@ impl IntoResponse for AppError {
         )
             .into_response();
         response.extensions_mut().insert(text);
-        if let AppError::TooManyRequests(secs) = self
+        if let AppError::TooManyRequests(secs) | AppError::Busy(_, secs) = self
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

@@ -10,7 +10,9 @@ pub mod login;
 pub mod page;
 pub mod policy;
 pub mod routes;
+pub mod server;
 pub mod throttle;
+pub mod uploads;
 
 use crate::domain::access::{Action, Resource};
 use crate::store::{Change, Db, Outcome, cache::Cache};
@@ -25,6 +27,8 @@ pub struct AppState {
     pub config: Config,
     /// Values that cannot change while cached (the open programme).
     pub cache: Cache,
+    /// Uploads under way.
+    pub uploads: uploads::Uploads,
 }
 
 impl AppState {
@@ -33,6 +37,7 @@ impl AppState {
             db,
             config,
             cache: Cache::default(),
+            uploads: uploads::Uploads::default(),
         }
     }
 
