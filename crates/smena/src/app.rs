@@ -171,7 +171,7 @@ pub async fn serve(
     state.config.delivers_mail = mail.is_some();
     start_jobs(&state, mail);
     let db = state.db.clone();
-    let limits = crate::web::server::Limits::from_open_files();
+    let limits = crate::web::server::Limits::from_open_files(state.config.header_timeout);
     crate::web::server::serve(listener, router(state), limits, stop_requested()).await;
     db.close().await;
     Ok(())

@@ -1517,3 +1517,142 @@ fn walk(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
     }
     found
 }
+
+/// A connection that sends nothing, one that sends half its headers, and
+/// a keep-alive connection left idle after its answer are all closed once
+/// `--header-timeout` has passed; a connection still within it is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_slow_and_idle_connections_are_closed_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_smena"));
+    command
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--header-timeout",
+            "2",
+            "--database",
+        ])
+        .arg(dir.path().join("timeout.db"))
+        .stderr(std::process::Stdio::null());
+    let (mut server, _, _) = started(command, port).await;
+    let connect = || tokio::net::TcpStream::connect(("127.0.0.1", port));
+    let silent = connect().await.unwrap();
+    let mut slow = connect().await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut idle = connect().await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    while !answer.ends_with(b"\r\n\r\nok") {
+        let mut piece = [0u8; 4096];
+        let n = idle.read(&mut piece).await.unwrap();
+        assert!(n > 0, "closed before the answer");
+        answer.extend_from_slice(&piece[..n]);
+    }
+    assert!(answer.starts_with(b"HTTP/1.1 200"));
+    // Within the timeout all three are open.
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    let mut byte = [0u8; 1];
+    for (what, s) in [("silent", &silent), ("slow", &slow), ("idle", &idle)] {
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(100), s.peek(&mut byte))
+                .await
+                .is_err(),
+            "the {what} connection was closed too early"
+        );
+    }
+    // Past it, each is closed by the server.
+    for (what, mut s) in [("silent", silent), ("slow", slow), ("idle", idle)] {
+        let mut rest = Vec::new();
+        let closed =
+            tokio::time::timeout(std::time::Duration::from_secs(4), s.read_to_end(&mut rest)).await;
+        assert!(
+            matches!(closed, Ok(Ok(_)) | Ok(Err(_))),
+            "the {what} connection is still open"
+        );
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+/// `smena audit verify`: entries written before the chain existed are
+/// chained once when the database is migrated; the intact log is
+/// confirmed with its head; an entry changed behind the service's back
+/// (its guard removed first) is named, with exit status 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_verify_names_the_entry_changed_behind_the_services_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("audit.db");
+    let database = file.display().to_string();
+    assert!(
+        smena(&["migrate", "--database", &database])
+            .status
+            .success()
+    );
+    // As an earlier version left it: entries outside any chain, and no
+    // guard on the table.
+    let db = smena::store::Db::connect(&database).await.unwrap();
+    let mut tx = db.begin_write().await.unwrap();
+    for sql in [
+        "DROP TRIGGER audit_log_no_update",
+        "DROP TRIGGER audit_log_no_delete",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    for (id, at) in [(11i64, 5i64), (10, 7)] {
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, actor_role, action, resource, outcome, detail) \
+             VALUES ($1, $2, 'coordinator', 'update', 'programme', 'ok', 'earlier')",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    sqlx::query("UPDATE audit_chain SET seq = -1")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    db.close().await;
+
+    let out = smena(&["audit", "verify", "--database", &database]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("the audit log is intact: 2 entries, head "),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let db = smena::store::Db::connect(&database).await.unwrap();
+    let mut tx = db.begin_write().await.unwrap();
+    let guarded = sqlx::query("UPDATE audit_log SET detail = 'forged' WHERE id = 10")
+        .execute(&mut *tx)
+        .await;
+    assert!(guarded.is_err(), "the guard refuses the change");
+    drop(tx);
+    let mut tx = db.begin_write().await.unwrap();
+    for sql in [
+        "DROP TRIGGER audit_log_no_update",
+        "UPDATE audit_log SET detail = 'forged' WHERE id = 10",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    db.close().await;
+    let out = smena(&["audit", "verify", "--database", &database]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("audit entry 2 (id 10): its contents do not match its hash"),
+        "{}",
+        text(&out.stderr)
+    );
+}

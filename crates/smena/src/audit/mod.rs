@@ -53,6 +53,9 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
 struct AuditPage {
     nav: Nav,
     entries: Vec<Entry>,
+    /// The chain's head, which the programme may publish: a log rewritten
+    /// behind the service's back no longer ends at it.
+    head: crate::store::chain::Head,
 }
 
 async fn audit_page(
@@ -64,5 +67,6 @@ async fn audit_page(
     Ok(AuditPage {
         nav: Nav::from(&visitor),
         entries: recent(&state.db, 500).await?,
+        head: crate::store::chain::head(&state.db).await?,
     })
 }

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::allocation::contract::{self, Inputs};
 
 mod allocate;
+mod audit;
 mod commit;
 mod export;
 mod generate;
@@ -49,6 +50,8 @@ enum Command {
     Import(import::Args),
     /// Export applications, placements, the waitlist or a session's manifest to XLSX or CSV
     Export(export::Args),
+    /// The audit log: `smena audit verify` checks its hash chain
+    Audit(audit::Args),
 }
 
 /// How a command failed, which decides the exit status.
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
+        Command::Audit(args) => audit::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

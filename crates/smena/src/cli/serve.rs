@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// when set, holds the key itself instead
     #[arg(long, value_name = "FILE")]
     key_file: Option<std::path::PathBuf>,
+    /// Seconds a client has to send a request's headers; also how long an
+    /// idle keep-alive connection stays open
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    header_timeout: u64,
 }
 
 /// The host of the base URL, for Message-IDs and the default sender; an
@@ -183,6 +187,7 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
             config.base_url = base.trim_end_matches('/').to_string();
         }
         config.trusted_proxies = args.trusted_proxies;
+        config.header_timeout = std::time::Duration::from_secs(args.header_timeout);
         let mut mail = None;
         if let Some(smtp) = &args.smtp {
             let domain = mail_domain(&config.base_url);

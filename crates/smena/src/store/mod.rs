@@ -11,6 +11,7 @@
 //! read-only connections of their own).
 
 pub mod cache;
+pub mod chain;
 mod codec;
 pub mod files;
 mod group_commit;
@@ -145,6 +146,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "mail claims",
         include_str!("../../migrations/0012_mail_claims.sql"),
     ),
+    (
+        13,
+        "audit chain",
+        include_str!("../../migrations/0013_audit_chain.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
@@ -249,6 +255,12 @@ impl Db {
             .run(self.writer.as_ref().map_or(&self.pool, |w| w.pool()))
             .await
             .context("cannot apply the database migrations")?;
+        chain::chain_earlier_entries(self)
+            .await
+            .context("cannot chain the audit log's earlier entries")?;
+        chain::protect(self)
+            .await
+            .context("cannot protect the audit log")?;
         Ok(())
     }
 

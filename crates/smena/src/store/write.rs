@@ -221,9 +221,13 @@ impl Change {
         }
         let now = now_ms();
         let entries = std::mem::take(&mut self.entries);
+        // The chain's head is held from here to the commit: entries take
+        // their places in the order changes commit.
+        let mut head = super::chain::lock_head(&mut self.tx).await?;
         for e in &entries {
-            insert_entry(&mut self.tx, self.actor, e, now).await?;
+            insert_entry(&mut self.tx, self.actor, e, now, &mut head).await?;
         }
+        super::chain::set_head(&mut self.tx, &head).await?;
         for m in std::mem::take(&mut self.mail) {
             insert_mail(&mut self.tx, &m, now).await?;
         }
@@ -272,20 +276,38 @@ async fn insert_entry(
     actor: Actor,
     e: &Entry,
     now: i64,
+    head: &mut super::chain::Head,
 ) -> Result<(), sqlx::Error> {
+    let link = super::chain::Link {
+        seq: None,
+        id: new_id(),
+        at: now,
+        actor_id: actor.account(),
+        actor_role: actor.role_name().to_string(),
+        action: e.action.code().to_string(),
+        resource: e.resource.code().to_string(),
+        resource_id: e.id,
+        outcome: e.outcome.code().to_string(),
+        detail: e.detail.clone(),
+        hash: None,
+    };
+    head.seq += 1;
+    head.head = super::chain::hash(&head.head, head.seq, &link);
     sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_id, actor_role, action, resource, resource_id, outcome, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_log (id, at, actor_id, actor_role, action, resource, resource_id, outcome, detail, seq, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
-    .bind(new_id())
-    .bind(now)
-    .bind(actor.account())
-    .bind(actor.role_name())
-    .bind(e.action)
-    .bind(e.resource)
-    .bind(e.id)
-    .bind(e.outcome.code())
-    .bind(&e.detail)
+    .bind(link.id)
+    .bind(link.at)
+    .bind(link.actor_id)
+    .bind(&link.actor_role)
+    .bind(&link.action)
+    .bind(&link.resource)
+    .bind(link.resource_id)
+    .bind(&link.outcome)
+    .bind(&link.detail)
+    .bind(head.seq)
+    .bind(&head.head)
     .execute(conn)
     .await?;
     Ok(())

@@ -118,6 +118,9 @@ pub struct Config {
     pub delivers_mail: bool,
     /// The server's key (kept outside the database).
     pub key: crate::store::ServerKey,
+    /// Time for a request's headers to arrive, and for an idle keep-alive
+    /// connection to stay open.
+    pub header_timeout: std::time::Duration,
 }
 
 impl Config {
@@ -133,6 +136,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             delivers_mail: false,
             key,
+            header_timeout: std::time::Duration::from_secs(10),
         }
     }
 }

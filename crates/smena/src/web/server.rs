@@ -39,7 +39,7 @@ impl Limits {
     /// Limits derived from the process's open-files limit (soft): a
     /// quarter of it, at least 64, is kept for the database, the files
     /// being stored and the mail server.
-    pub fn from_open_files() -> Limits {
+    pub fn from_open_files(header_timeout: Duration) -> Limits {
         let open_files = open_files_limit();
         let max_connections = match open_files {
             Some(n) => n.saturating_sub((n / 4).max(64)).max(8) as usize,
@@ -48,7 +48,7 @@ impl Limits {
         Limits {
             max_connections,
             open_files,
-            header_timeout: Duration::from_secs(10),
+            header_timeout,
         }
     }
 }
@@ -295,7 +295,7 @@ mod tests {
 
     #[test]
     fn the_cap_stays_below_the_open_files_limit() {
-        let limits = Limits::from_open_files();
+        let limits = Limits::from_open_files(Duration::from_secs(10));
         if let Some(n) = limits.open_files {
             assert!((limits.max_connections as u64) < n);
         }

@@ -12,6 +12,7 @@ mod accounts;
 mod allocation;
 mod api;
 mod applications;
+mod audit;
 mod documents;
 mod language;
 mod notifications;
