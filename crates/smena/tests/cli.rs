@@ -1500,6 +1500,17 @@ async fn concurrent_uploads_stream_to_disk_in_bounded_memory() {
         files.iter().filter(|(_, size)| *size == 9_900_000).count() >= stored,
         "{files:?}"
     );
+    // Children's scans and the database are the service's alone.
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.path().join("demo.db.files")), 0o700);
+    for (file, _) in &files {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+        assert_eq!(mode(file.parent().unwrap()), 0o700, "{}", file.display());
+    }
+    for name in ["demo.db", "demo.db-wal", "demo.db-shm"] {
+        assert_eq!(mode(&dir.path().join(name)), 0o600, "{name}");
+    }
 }
 
 /// Every file under `dir` with its size.

@@ -82,6 +82,12 @@ pub struct DemoArgs {
 
 /// Uploaded documents go beside the SQLite file (`smena.db.files/`), or to
 /// `./smena-files` for PostgreSQL.
+/// The files folder, made the service's alone (0700).
+fn private_files(files: &std::path::Path) -> Result<(), Failure> {
+    crate::store::files::make_private(files)
+        .map_err(|e| Failure::BadInput(format!("the files folder {}: {e}", files.display())))
+}
+
 fn files_dir(database: &str, given: Option<std::path::PathBuf>) -> std::path::PathBuf {
     given.unwrap_or_else(|| match crate::store::parse_url(database) {
         (crate::store::Backend::Sqlite, _) => {
@@ -180,6 +186,7 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         let key = server_key(&db, &args.database.url, args.key_file).await?;
         let listener = listen(args.listen).await?;
         let files = files_dir(&args.database.url, args.files);
+        private_files(&files)?;
         let address = listener.local_addr().map_err(anyhow::Error::from)?;
         let mut config = Config::new(&address, files, key);
         if let Some(base) = args.base_url {
@@ -221,6 +228,7 @@ pub fn demo(args: DemoArgs) -> Result<(), Failure> {
         let db = open(&args.database).await?;
         let key = server_key(&db, &args.database, None).await?;
         let files = files_dir(&args.database, None);
+        private_files(&files)?;
         let loaded = demo::load(&db, &files).await?;
         let listener = listen(args.listen).await?;
         let address = listener.local_addr().map_err(anyhow::Error::from)?;

@@ -24,6 +24,41 @@ pub fn detect(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Creates `dir` (and its parents) readable by the service alone (0700).
+async fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = tokio::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    builder.mode(0o700);
+    builder.create(dir).await
+}
+
+/// A new file readable by the service alone (0600).
+async fn private_file(path: &Path) -> std::io::Result<tokio::fs::File> {
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path).await
+}
+
+/// Makes the files folder the service's alone (0700), created if missing:
+/// scans of children's documents are kept there. An older folder made
+/// readable by others is closed at start.
+pub fn make_private(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -41,12 +76,17 @@ pub async fn store(dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
         return Ok(sha);
     }
     if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent).await?;
+        private_dir(parent).await?;
     }
     let temp = path.with_extension(format!("tmp{}", crate::store::new_id()));
-    tokio::fs::write(&temp, bytes).await?;
-    let file = tokio::fs::File::open(&temp).await?;
+    let mut file = private_file(&temp).await?;
+    {
+        use tokio::io::AsyncWriteExt as _;
+        file.write_all(bytes).await?;
+        file.flush().await?;
+    }
     file.sync_all().await?;
+    drop(file);
     tokio::fs::rename(&temp, &path).await?;
     Ok(sha)
 }
@@ -71,9 +111,9 @@ impl Receiving {
     pub async fn start(dir: &Path) -> std::io::Result<Receiving> {
         // A shard of its own, which the sweep also looks into.
         let incoming = dir.join("in");
-        tokio::fs::create_dir_all(&incoming).await?;
+        private_dir(&incoming).await?;
         let temp = incoming.join(format!("upload.tmp{}", crate::store::new_id()));
-        let file = tokio::fs::File::create(&temp).await?;
+        let file = private_file(&temp).await?;
         Ok(Receiving {
             dir: dir.to_path_buf(),
             temp,
@@ -124,7 +164,7 @@ impl Receiving {
             tokio::fs::remove_file(&self.temp).await?;
         } else {
             if let Some(parent) = path.parent() {
-                tokio::fs::create_dir_all(parent).await?;
+                private_dir(parent).await?;
             }
             tokio::fs::rename(&self.temp, &path).await?;
         }

@@ -168,6 +168,39 @@ pub fn parse_url(database: &str) -> (Backend, String) {
     }
 }
 
+/// The SQLite file is the service's alone (0600): created so before SQLite
+/// opens it (its WAL and shared-memory files take the same mode), and an
+/// older file readable by others is closed, with its WAL.
+fn private_sqlite_file(url: &str) -> std::io::Result<()> {
+    let path = url.trim_start_matches("sqlite://");
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let file = format!("{path}{suffix}");
+                    if std::path::Path::new(&file).exists() {
+                        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 impl Db {
     pub async fn connect(database: &str) -> anyhow::Result<Db> {
         install_default_drivers();
@@ -186,6 +219,10 @@ impl Db {
                     })
                 })
         };
+        if backend == Backend::Sqlite {
+            private_sqlite_file(&url)
+                .with_context(|| format!("cannot make {} private", redact(database)))?;
+        }
         let opened = match backend {
             Backend::Sqlite => {
                 // The writing connection first: it creates the file and
