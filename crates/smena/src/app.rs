@@ -169,6 +169,9 @@ pub async fn serve(
     mail: Option<MailConfig>,
 ) -> anyhow::Result<()> {
     state.config.delivers_mail = mail.is_some();
+    // Personal data is kept encrypted: nothing is served before the data
+    // keys are open (the command line has usually opened them already).
+    state.db.unlock(&state.config.key).await?;
     start_jobs(&state, mail);
     let db = state.db.clone();
     let limits = crate::web::server::Limits::from_open_files(state.config.header_timeout);

@@ -1052,6 +1052,18 @@ async fn serve_delivers_mail_over_tls_only_to_a_trusted_server() {
     );
 }
 
+/// The SQLite file `database`, migrated and unlocked with the key file
+/// beside it (made there if missing), as `smena serve` would open it.
+async fn opened(database: &str) -> smena::store::Db {
+    let db = smena::store::Db::connect(database).await.unwrap();
+    db.migrate().await.unwrap();
+    let key =
+        smena::store::ServerKey::load_or_create(std::path::Path::new(&format!("{database}.key")))
+            .unwrap();
+    db.unlock(&key).await.unwrap();
+    db
+}
+
 /// How many rows `table` of the SQLite file `database` has now.
 async fn count_rows(database: &str, table: &str) -> i64 {
     let db = smena::store::Db::connect(database).await.unwrap();
@@ -1069,8 +1081,7 @@ async fn count_rows(database: &str, table: &str) -> i64 {
 async fn import_roster_checks_then_writes_only_with_yes() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("smena.db").display().to_string();
-    let db = smena::store::Db::connect(&database).await.unwrap();
-    db.migrate().await.unwrap();
+    let db = opened(&database).await;
     smena::scenario::demo::load(&db, &dir.path().join("files"))
         .await
         .unwrap();
@@ -1126,8 +1137,7 @@ async fn import_roster_checks_then_writes_only_with_yes() {
 async fn import_achievements_checks_then_writes_only_with_yes() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("smena.db").display().to_string();
-    let db = smena::store::Db::connect(&database).await.unwrap();
-    db.migrate().await.unwrap();
+    let db = opened(&database).await;
     smena::scenario::demo::load(&db, &dir.path().join("files"))
         .await
         .unwrap();
@@ -1200,8 +1210,7 @@ async fn import_achievements_checks_then_writes_only_with_yes() {
 async fn export_writes_spreadsheets_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("smena.db").display().to_string();
-    let db = smena::store::Db::connect(&database).await.unwrap();
-    db.migrate().await.unwrap();
+    let db = opened(&database).await;
     smena::scenario::demo::load(&db, &dir.path().join("files"))
         .await
         .unwrap();
@@ -1264,7 +1273,7 @@ async fn export_writes_spreadsheets_or_nothing() {
     assert!(csv_text.contains("songdowon-2027-"));
 
     // After the final allocation: placements and the waitlist, as XLSX.
-    let db = smena::store::Db::connect(&database).await.unwrap();
+    let db = opened(&database).await;
     {
         use smena::allocation::lottery;
         use smena::domain::access::{Action, Resource};

@@ -97,4 +97,4 @@ audit-outcome-denied = refused
 audit-outcome-failed = failed
 error-uploads-busy = You are already sending several files. Wait until they have arrived, then send this one again.
 error-service-busy = The service is very busy right now. Please try again in a minute.
-audit-chain-head = The log is a hash chain of { $n } entries (checked by smena audit verify); its head, which may be published:
+audit-chain-head = The log is a hash chain of { $n } entries; its head, which may be published:

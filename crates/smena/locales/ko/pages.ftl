@@ -91,4 +91,4 @@ audit-outcome-denied = 거부됨
 audit-outcome-failed = 실패
 error-uploads-busy = 이미 여러 파일을 보내는 중입니다. 업로드가 끝난 뒤 이 파일을 다시 보내 주세요.
 error-service-busy = 지금 서비스가 매우 바쁩니다. 1분 후에 다시 시도해 주세요.
-audit-chain-head = 로그는 항목 { $n }개의 해시 체인입니다(smena audit verify로 확인). 공개할 수 있는 체인의 끝:
+audit-chain-head = 로그는 항목 { $n }개의 해시 체인입니다. 공개할 수 있는 체인의 끝:

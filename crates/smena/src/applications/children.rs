@@ -212,17 +212,24 @@ impl ChildForm {
     }
 }
 
-/// Binds a child's details to the next eight placeholders.
-fn bind_details<'q>(q: AnyQuery<'q>, d: &'q ChildDetails) -> AnyQuery<'q> {
+/// Binds a child's details to the next eight placeholders: the passport
+/// number and emergency contact as given, already encrypted.
+fn bind_details<'q>(
+    q: AnyQuery<'q>,
+    d: &'q ChildDetails,
+    sealed: &'q (Option<String>, Option<String>),
+) -> AnyQuery<'q> {
     q.bind(&d.given_name)
         .bind(&d.family_name)
         .bind(d.birth_date)
         .bind(d.school_id)
         .bind(&d.category)
         .bind(d.passport_expires)
-        .bind(&d.passport_number)
-        .bind(&d.emergency_contact)
+        .bind(&sealed.0)
+        .bind(&sealed.1)
 }
+
+use crate::store::keys::{CONTACT, PASSPORT};
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
@@ -234,6 +241,10 @@ pub async fn insert_child(
 ) -> Result<i64, sqlx::Error> {
     let id = new_id();
     let now = now_ms();
+    let sealed = (
+        c.protect(PASSPORT, d.passport_number.as_deref())?,
+        c.protect(CONTACT, d.emergency_contact.as_deref())?,
+    );
     let q = sqlx::query(
         "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, \
                                passport_number, emergency_contact, created_at, updated_at) \
@@ -241,7 +252,7 @@ pub async fn insert_child(
     )
     .bind(id)
     .bind(guardian);
-    bind_details(q, d)
+    bind_details(q, d, &sealed)
         .bind(now)
         .bind(now)
         .execute(&mut **c)

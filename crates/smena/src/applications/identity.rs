@@ -45,6 +45,8 @@ pub fn routes() -> Routes {
         )
 }
 
+use crate::store::keys::{CONTACT, KeyError, Keyring, PASSPORT};
+
 /// The details that say who the child is.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Identity {
@@ -56,6 +58,12 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// With its passport number opened (it is kept encrypted).
+    pub fn revealed(mut self, keys: &Keyring) -> Result<Identity, KeyError> {
+        self.passport_number = keys.reveal_opt(PASSPORT, self.passport_number.as_deref())?;
+        Ok(self)
+    }
+
     pub fn of(d: &ChildDetails) -> Identity {
         Identity {
             given_name: d.given_name.clone(),
@@ -217,7 +225,7 @@ pub async fn save_details(
         .fetch_optional(&mut **c)
         .await?
         .ok_or(AppError::NotFound)?;
-        (row.identity, row.updated_at)
+        (row.identity.revealed(c.keys()?)?, row.updated_at)
     };
     let wanted = Identity::of(d);
     let changes = before.changes(&wanted);
@@ -233,6 +241,8 @@ pub async fn save_details(
         &wanted
     };
     let now = now_ms().max(updated_at + 1);
+    let passport = c.protect(PASSPORT, kept.passport_number.as_deref())?;
+    let contact = c.protect(CONTACT, d.emergency_contact.as_deref())?;
     let saved = c
         .transition(
             sqlx::query(
@@ -243,11 +253,11 @@ pub async fn save_details(
             .bind(&kept.given_name)
             .bind(&kept.family_name)
             .bind(kept.birth_date)
-            .bind(&kept.passport_number)
+            .bind(&passport)
             .bind(kept.passport_expires)
             .bind(d.school_id)
             .bind(&d.category)
-            .bind(&d.emergency_contact)
+            .bind(&contact)
             .bind(now)
             .bind(child)
             .bind(guardian)
@@ -284,6 +294,7 @@ pub async fn save_details(
                 .bind(IdentityChangeStatus::Pending)
                 .execute(&mut **c)
                 .await?;
+            let wanted_passport = c.protect(PASSPORT, wanted.passport_number.as_deref())?;
             sqlx::query(
                 "INSERT INTO identity_changes (id, child_id, given_name, family_name, birth_date, passport_number, \
                  passport_expires, status, asked_by, asked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -293,7 +304,7 @@ pub async fn save_details(
             .bind(&wanted.given_name)
             .bind(&wanted.family_name)
             .bind(wanted.birth_date)
-            .bind(&wanted.passport_number)
+            .bind(&wanted_passport)
             .bind(wanted.passport_expires)
             .bind(IdentityChangeStatus::Pending)
             .bind(asked_by)
@@ -340,14 +351,22 @@ pub struct Pending {
 
 /// The change of the child's identity waiting for a decision, if any.
 pub async fn pending_for(db: &Db, child: i64) -> Result<Option<Pending>, sqlx::Error> {
-    sqlx::query_as(
+    let pending: Option<Pending> = sqlx::query_as(
         "SELECT id, child_id, given_name, family_name, birth_date, passport_number, passport_expires, asked_at \
          FROM identity_changes WHERE child_id = $1 AND status = $2",
     )
     .bind(child)
     .bind(IdentityChangeStatus::Pending)
     .fetch_optional(db.pool())
-    .await
+    .await?;
+    Ok(pending.map(|p| p.revealed(db.keys()?)).transpose()?)
+}
+
+impl Pending {
+    fn revealed(mut self, keys: &Keyring) -> Result<Pending, KeyError> {
+        self.wanted = self.wanted.revealed(keys)?;
+        Ok(self)
+    }
 }
 
 /// A waiting change beside the details it would replace.
@@ -393,9 +412,10 @@ async fn page(
         .bind(change.child_id)
         .fetch_one(state.db.pool())
         .await?;
+        let keys = state.db.keys()?;
         waiting.push(Waiting {
-            change,
-            now: now.identity,
+            change: change.revealed(keys)?,
+            now: now.identity.revealed(keys)?,
             guardian: now.guardian,
         });
     }
@@ -464,6 +484,7 @@ pub async fn decide_change(
     .bind(id)
     .fetch_one(&mut **c)
     .await?;
+    let change = change.revealed(c.keys()?)?;
     #[derive(sqlx::FromRow)]
     struct Family {
         #[sqlx(flatten)]
@@ -472,7 +493,7 @@ pub async fn decide_change(
         full_name: String,
         language: Language,
     }
-    let family: Family = sqlx::query_as(
+    let mut family: Family = sqlx::query_as(
         "SELECT c.given_name, c.family_name, c.birth_date, c.passport_number, c.passport_expires, \
                 g.email, g.full_name, g.language \
          FROM children c JOIN accounts g ON g.id = c.guardian_id WHERE c.id = $1",
@@ -480,11 +501,13 @@ pub async fn decide_change(
     .bind(change.child_id)
     .fetch_one(&mut **c)
     .await?;
+    family.identity = family.identity.revealed(c.keys()?)?;
     let child = change.child_id;
     let changes = family.identity.changes(&change.wanted).join("; ");
     let (subject, body) = match decision {
         Decision::Accept => {
             let w = &change.wanted;
+            let passport = c.protect(PASSPORT, w.passport_number.as_deref())?;
             sqlx::query(
                 "UPDATE children SET given_name = $1, family_name = $2, birth_date = $3, passport_number = $4, \
                  passport_expires = $5, updated_at = $6 WHERE id = $7",
@@ -492,7 +515,7 @@ pub async fn decide_change(
             .bind(&w.given_name)
             .bind(&w.family_name)
             .bind(w.birth_date)
-            .bind(&w.passport_number)
+            .bind(&passport)
             .bind(w.passport_expires)
             .bind(now_ms())
             .bind(child)

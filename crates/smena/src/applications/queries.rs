@@ -31,6 +31,15 @@ pub struct Child {
 }
 
 impl Child {
+    /// The child with its passport number and emergency contact opened
+    /// (they are kept encrypted).
+    pub fn revealed(mut self, db: &Db) -> Result<Child, crate::store::keys::KeyError> {
+        use crate::store::keys::{CONTACT, PASSPORT};
+        self.passport_number = db.reveal_opt(PASSPORT, self.passport_number.as_deref())?;
+        self.emergency_contact = db.reveal_opt(CONTACT, self.emergency_contact.as_deref())?;
+        Ok(self)
+    }
+
     pub fn name(&self) -> String {
         format!("{} {}", self.given_name, self.family_name)
     }
@@ -57,23 +66,28 @@ pub async fn visible_child(
         "SELECT {CHILD_COLUMNS} FROM {CHILD_TABLES} WHERE c.id = $1 AND {}",
         child_in_scope(2, 3, 4)
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let child: Option<Child> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(scope.code())
         .bind(user.id)
         .bind(user.school_id.unwrap_or(-1))
         .fetch_optional(db.pool())
-        .await
+        .await?;
+    Ok(child.map(|c| c.revealed(db)).transpose()?)
 }
 
 pub async fn children_of(db: &Db, guardian: i64) -> Result<Vec<Child>, sqlx::Error> {
     let sql = format!(
         "SELECT {CHILD_COLUMNS} FROM {CHILD_TABLES} WHERE c.guardian_id = $1 ORDER BY c.given_name, c.id"
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let children: Vec<Child> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(guardian)
         .fetch_all(db.pool())
-        .await
+        .await?;
+    Ok(children
+        .into_iter()
+        .map(|c| c.revealed(db))
+        .collect::<Result<_, _>>()?)
 }
 
 /// (id, "School — District") for the school picker.
@@ -141,6 +155,13 @@ pub async fn application_and_child(
         .bind(user.school_id.unwrap_or(-1))
         .fetch_optional(db.pool())
         .await?;
+    let both = match both {
+        Some(mut b) => {
+            b.child = b.child.revealed(db)?;
+            Some(b)
+        }
+        None => None,
+    };
     Ok(both.map(|b| {
         (
             Application {

@@ -26,6 +26,10 @@ pub struct Args {
     programme: Option<String>,
     #[command(flatten)]
     database: DatabaseArg,
+    /// The server's key (as for `smena serve`): a manifest's passport
+    /// numbers and emergency contacts are kept encrypted
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -49,6 +53,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let reading = Progress::stage("reading");
     let sheet = runtime()?.block_on(async {
         let db = open(&args.database.url).await?;
+        if table == Table::Manifest {
+            super::serve::server_key(&db, &args.database.url, args.key_file.clone()).await?;
+        }
         let programme: Option<(i64,)> = match &args.programme {
             Some(p) => {
                 sqlx::query_as("SELECT id FROM programmes WHERE code = $1 OR CAST(id AS TEXT) = $1")

@@ -103,7 +103,7 @@ fn files_dir(database: &str, given: Option<std::path::PathBuf>) -> std::path::Pa
 /// The server's key: `SMENA_KEY`, else the key file (beside a SQLite file
 /// by default, made there if missing). The database must have been opened
 /// with the same key before, if at all.
-async fn server_key(
+pub(super) async fn server_key(
     db: &Db,
     database: &str,
     given: Option<std::path::PathBuf>,
@@ -134,7 +134,9 @@ async fn server_key(
         };
         ServerKey::load_or_create(&path).map_err(|e| Failure::BadInput(e.to_string()))?
     };
-    db.check_key(&key)
+    // Checks the key, then opens the data keys personal data is kept
+    // encrypted with.
+    db.unlock(&key)
         .await
         .map_err(|e| Failure::BadInput(format!("{e:#}")))?;
     Ok(key)

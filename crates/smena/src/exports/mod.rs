@@ -160,6 +160,8 @@ pub enum ExportError {
     NotFound(String),
 }
 
+use crate::store::keys::{CONTACT, KeyError, PASSPORT};
+
 fn date_of_ms(ms: Option<i64>) -> String {
     ms.and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok())
         .map(|t| t.date().to_string())
@@ -377,24 +379,28 @@ pub async fn sheet(
             .bind(OfferStatus::Accepted)
             .fetch_all(pool)
             .await?;
+            let keys = db.keys().map_err(sqlx::Error::from)?;
             let rows = lines
                 .into_iter()
                 .map(|l| {
-                    vec![
+                    Ok(vec![
                         l.reference.unwrap_or_default(),
                         l.family_name,
                         l.given_name,
                         l.birth_date.to_string(),
-                        l.passport_number.unwrap_or_default(),
+                        keys.reveal_opt(PASSPORT, l.passport_number.as_deref())?
+                            .unwrap_or_default(),
                         l.passport_expires
                             .map(|d| d.to_string())
                             .unwrap_or_default(),
                         l.guardian,
                         l.guardian_email,
-                        l.emergency_contact.unwrap_or_default(),
-                    ]
+                        keys.reveal_opt(CONTACT, l.emergency_contact.as_deref())?
+                            .unwrap_or_default(),
+                    ])
                 })
-                .collect();
+                .collect::<Result<_, KeyError>>()
+                .map_err(sqlx::Error::from)?;
             Ok(Sheet {
                 title: format!("Manifest {code}"),
                 session: Some(code),

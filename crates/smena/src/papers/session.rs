@@ -81,8 +81,12 @@ impl Traveller {
     }
 }
 
+/// The session's travellers, with their passport numbers and emergency
+/// contacts opened (they are kept encrypted).
 async fn travellers(db: &Db, session: i64) -> Result<Vec<Traveller>, sqlx::Error> {
-    sqlx::query_as(
+    use crate::store::keys::{CONTACT, PASSPORT};
+    let keys = db.keys()?;
+    let found: Vec<Traveller> = sqlx::query_as(
         "SELECT a.reference, c.given_name, c.family_name, c.birth_date, c.passport_number, c.passport_expires, \
                 c.emergency_contact, g.full_name AS guardian, g.email AS guardian_email \
          FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
@@ -92,7 +96,15 @@ async fn travellers(db: &Db, session: i64) -> Result<Vec<Traveller>, sqlx::Error
     .bind(session)
     .bind(OfferStatus::Accepted)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    found
+        .into_iter()
+        .map(|mut t| {
+            t.passport_number = keys.reveal_opt(PASSPORT, t.passport_number.as_deref())?;
+            t.emergency_contact = keys.reveal_opt(CONTACT, t.emergency_contact.as_deref())?;
+            Ok(t)
+        })
+        .collect()
 }
 
 /// The text, or "not given" when there is none.

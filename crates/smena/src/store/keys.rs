@@ -37,6 +37,10 @@ pub enum KeyError {
     Random(String),
     #[error("a sealed value cannot be opened with this key (a wrong key, or changed data)")]
     Unsealable,
+    #[error(
+        "personal data cannot be read or written before the server's key has unlocked the database"
+    )]
+    Locked,
 }
 
 /// A value sealed with the server's key: hex of nonce and ciphertext.
@@ -186,6 +190,189 @@ impl super::Db {
                 Ok(())
             }
         }
+    }
+}
+
+/// A passport number as sealed (in `children` and `identity_changes`).
+pub const PASSPORT: &str = "children.passport_number";
+/// An emergency contact as sealed.
+pub const CONTACT: &str = "children.emergency_contact";
+
+/// A value that cannot be opened is a failure to read the row.
+impl From<KeyError> for sqlx::Error {
+    fn from(e: KeyError) -> sqlx::Error {
+        sqlx::Error::Decode(Box::new(e))
+    }
+}
+
+/// What a data key is sealed for when the server's key wraps it.
+const DATA_KEY: &str = "data key";
+/// How an encrypted value begins: `enc1:KEY_ID:SEALED`.
+const PREFIX: &str = "enc1:";
+
+/// The data keys, unwrapped: personal data is sealed with the newest and
+/// opened with the one its value names.
+pub struct Keyring {
+    current: (i64, ServerKey),
+    keys: std::collections::HashMap<i64, ServerKey>,
+}
+
+impl Keyring {
+    pub fn protect_opt(
+        &self,
+        column: &str,
+        plain: Option<&str>,
+    ) -> Result<Option<String>, KeyError> {
+        plain.map(|p| self.protect(column, p)).transpose()
+    }
+
+    pub fn reveal_opt(
+        &self,
+        column: &str,
+        stored: Option<&str>,
+    ) -> Result<Option<String>, KeyError> {
+        stored.map(|s| self.reveal(column, s)).transpose()
+    }
+
+    /// `plain` sealed for `column` (which must be named again to open it,
+    /// so a value cannot be moved to another column unseen).
+    pub fn protect(&self, column: &str, plain: &str) -> Result<String, KeyError> {
+        let (id, key) = &self.current;
+        Ok(format!(
+            "{PREFIX}{id}:{}",
+            key.seal(column, plain.as_bytes())?.0
+        ))
+    }
+
+    pub fn reveal(&self, column: &str, stored: &str) -> Result<String, KeyError> {
+        let rest = stored.strip_prefix(PREFIX).ok_or(KeyError::Unsealable)?;
+        let (id, sealed) = rest.split_once(':').ok_or(KeyError::Unsealable)?;
+        let key = id
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| self.keys.get(&id))
+            .ok_or(KeyError::Unsealable)?;
+        let plain = key.open(column, &Sealed(sealed.to_string()))?;
+        String::from_utf8(plain).map_err(|_| KeyError::Unsealable)
+    }
+}
+
+/// The columns kept encrypted, as (table, column).
+const ENCRYPTED: &[(&str, &str)] = &[
+    ("children", "passport_number"),
+    ("children", "emergency_contact"),
+    ("identity_changes", "passport_number"),
+];
+
+impl super::Db {
+    /// Checks the server's key (`check_key`), opens the data keys with it
+    /// (making the first one if there is none), and encrypts any personal
+    /// data an earlier version left in clear. Until then personal data can
+    /// be neither read nor written: never silently in clear.
+    pub async fn unlock(&self, key: &ServerKey) -> anyhow::Result<()> {
+        self.check_key(key).await?;
+        if self.keyring.get().is_some() {
+            return Ok(());
+        }
+        let mut wrapped: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, wrapped FROM data_keys ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
+        if wrapped.is_empty() {
+            let data_key = ServerKey::generate()?;
+            let id = super::new_id();
+            let sealed = key.seal(DATA_KEY, &data_key.0)?;
+            let mut tx = self.begin_write().await?;
+            sqlx::query("INSERT INTO data_keys (id, wrapped, created_at) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(&sealed.0)
+                .bind(super::now_ms())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            wrapped.push((id, sealed.0));
+        }
+        let mut keys = std::collections::HashMap::new();
+        for (id, sealed) in &wrapped {
+            let bytes = key.open(DATA_KEY, &Sealed(sealed.clone()))?;
+            let bytes: [u8; 32] = bytes.try_into().map_err(|_| KeyError::Unsealable)?;
+            keys.insert(*id, ServerKey(bytes));
+        }
+        let (newest, _) = wrapped[wrapped.len() - 1];
+        let current = (newest, keys[&newest].clone());
+        let _ = self.keyring.set(Keyring { current, keys });
+        self.encrypt_what_is_in_clear().await
+    }
+
+    /// The data keys, once unlocked.
+    pub fn keys(&self) -> Result<&Keyring, KeyError> {
+        self.keyring.get().ok_or(KeyError::Locked)
+    }
+
+    /// `plain` encrypted for `column` (see [`Keyring::protect`]).
+    pub fn protect(&self, column: &str, plain: &str) -> Result<String, KeyError> {
+        self.keys()?.protect(column, plain)
+    }
+
+    pub fn protect_opt(
+        &self,
+        column: &str,
+        plain: Option<&str>,
+    ) -> Result<Option<String>, KeyError> {
+        plain.map(|p| self.protect(column, p)).transpose()
+    }
+
+    /// What `protect` encrypted.
+    pub fn reveal(&self, column: &str, stored: &str) -> Result<String, KeyError> {
+        self.keys()?.reveal(column, stored)
+    }
+
+    pub fn reveal_opt(
+        &self,
+        column: &str,
+        stored: Option<&str>,
+    ) -> Result<Option<String>, KeyError> {
+        stored.map(|s| self.reveal(column, s)).transpose()
+    }
+
+    /// Values written in clear by versions before encryption, encrypted in
+    /// place.
+    async fn encrypt_what_is_in_clear(&self) -> anyhow::Result<()> {
+        let mut changed = 0;
+        let mut tx = self.begin_write().await?;
+        for &(table, column) in ENCRYPTED {
+            let select = format!(
+                "SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL AND {column} NOT LIKE 'enc1:%'"
+            );
+            let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(select))
+                .fetch_all(&mut *tx)
+                .await?;
+            let update = format!("UPDATE {table} SET {column} = $1 WHERE id = $2");
+            for (id, plain) in rows {
+                let purpose = if column == "passport_number" {
+                    PASSPORT
+                } else {
+                    CONTACT
+                };
+                let sealed = self.protect(purpose, &plain)?;
+                sqlx::query(sqlx::AssertSqlSafe(update.clone()))
+                    .bind(sealed)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                changed += 1;
+            }
+        }
+        tx.commit().await?;
+        if changed > 0 {
+            // SQLite overwrites what it frees (secure_delete), so the clear
+            // text leaves the file when these pages are checkpointed.
+            tracing::info!(
+                values = changed,
+                "personal data left in clear by an earlier version is now encrypted"
+            );
+        }
+        Ok(())
     }
 }
 

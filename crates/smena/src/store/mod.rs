@@ -46,6 +46,8 @@ pub struct Db {
     backend: Backend,
     /// SQLite: the one writing connection and its queue.
     writer: Option<std::sync::Arc<group_commit::Writer>>,
+    /// The data keys, once `unlock` has opened them with the server's key.
+    keyring: std::sync::Arc<std::sync::OnceLock<keys::Keyring>>,
 }
 
 /// A write transaction: on SQLite every writer takes its turn in one queue.
@@ -151,6 +153,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit chain",
         include_str!("../../migrations/0013_audit_chain.sql"),
     ),
+    (
+        14,
+        "data keys",
+        include_str!("../../migrations/0014_data_keys.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
@@ -212,7 +219,8 @@ impl Db {
                     Box::pin(async move {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                             PRAGMA secure_delete = ON;",
                         )
                         .await?;
                         Ok(())
@@ -259,6 +267,7 @@ impl Db {
             pool,
             backend,
             writer,
+            keyring: Default::default(),
         })
     }
 

@@ -113,6 +113,8 @@ pub struct Change {
     mail: Vec<Mail>,
     unchanged: bool,
     backend: super::Backend,
+    /// The database's data keys: personal data is written encrypted.
+    keyring: std::sync::Arc<std::sync::OnceLock<super::keys::Keyring>>,
 }
 
 impl std::ops::Deref for Change {
@@ -173,6 +175,21 @@ impl Change {
             outcome,
             detail: detail.into(),
         });
+    }
+
+    /// `plain` encrypted for `column`, as personal data is stored (see
+    /// `keys::Keyring::protect`).
+    pub fn protect(
+        &self,
+        column: &str,
+        plain: Option<&str>,
+    ) -> Result<Option<String>, super::keys::KeyError> {
+        self.keys()?.protect_opt(column, plain)
+    }
+
+    /// The data keys (personal data is stored encrypted).
+    pub fn keys(&self) -> Result<&super::keys::Keyring, super::keys::KeyError> {
+        self.keyring.get().ok_or(super::keys::KeyError::Locked)
     }
 
     /// Sends an e-mail with the change.
@@ -354,6 +371,7 @@ impl Db {
             mail: Vec::new(),
             unchanged: false,
             backend: self.backend,
+            keyring: self.keyring.clone(),
         };
         let out = change(&mut c).await?;
         match c.finish().await {

@@ -67,6 +67,9 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let key = ServerKey::generate().unwrap();
+    // As `smena serve` does before it serves: a test may write children
+    // (the demo) through the database straight away.
+    db.unlock(&key).await.unwrap();
     let mut config = Config::new(&addr, dir.path().join("files"), key.clone());
     // As behind a reverse proxy on the same machine: a test may name the
     // client with X-Forwarded-For.
@@ -337,6 +340,48 @@ impl TestApp {
     /// A logged-in parent with no children.
     pub async fn parent_of_nobody(&self) -> reqwest::Client {
         self.verified_parent("nobody.at.camp@example.org").await
+    }
+
+    /// Every file in which the database keeps its data on disk: the SQLite
+    /// file and its WAL, or (read as root) the PostgreSQL database's
+    /// directory and the server's WAL.
+    #[allow(dead_code)]
+    pub async fn raw_database_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        if self.postgres_db.is_none() {
+            for name in ["smena.db", "smena.db-wal"] {
+                let path = self._dir.path().join(name);
+                if path.exists() {
+                    found.push(path);
+                }
+            }
+            return found;
+        }
+        let (data,): (String,) =
+            sqlx::query_as("SELECT setting FROM pg_settings WHERE name = 'data_directory'")
+                .fetch_one(self.db.pool())
+                .await
+                .unwrap();
+        let (oid,): (String,) = sqlx::query_as(
+            "SELECT CAST(oid AS TEXT) FROM pg_database WHERE datname = current_database()",
+        )
+        .fetch_one(self.db.pool())
+        .await
+        .unwrap();
+        let data = std::path::Path::new(&data);
+        walk(&data.join("base").join(oid), &mut found);
+        walk(&data.join("pg_wal"), &mut found);
+        found
     }
 
     pub async fn school_id(&self, name: &str) -> i64 {

@@ -18,6 +18,7 @@ mod language;
 mod notifications;
 mod papers;
 mod policy;
+mod privacy;
 mod programmes;
 mod races;
 mod scenario;

@@ -52,11 +52,14 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     .unwrap();
     {
         let mut tx = app.db.begin_write().await.unwrap();
+        use smena::store::keys::{CONTACT, PASSPORT};
         sqlx::query(
-            "UPDATE children SET given_name = 'Айыына', family_name = 'Ҕоҕолова', passport_number = '98 12 345678', \
-             emergency_contact = 'Бабушка +7 914 111-22-33' WHERE id = $1",
+            "UPDATE children SET given_name = 'Айыына', family_name = 'Ҕоҕолова', passport_number = $2, \
+             emergency_contact = $3 WHERE id = $1",
         )
         .bind(child)
+        .bind(app.db.protect(PASSPORT, "98 12 345678").unwrap())
+        .bind(app.db.protect(CONTACT, "Бабушка +7 914 111-22-33").unwrap())
         .execute(&mut *tx)
         .await
         .unwrap();
@@ -490,6 +493,10 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
             .fetch_one(app.db.pool())
             .await
             .unwrap();
+    let number = app
+        .db
+        .reveal_opt(smena::store::keys::PASSPORT, number.as_deref())
+        .unwrap();
     assert_eq!(number.as_deref(), Some("98 12 345678"), "nothing was saved");
 
     // The spreadsheets: the coordinator's, the manifest also the chaperone's.

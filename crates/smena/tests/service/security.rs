@@ -493,8 +493,20 @@ async fn child_form(app: &TestApp, child: i64, changes: &[(&str, &str)]) -> Vec<
         ("school_id", r.school_id.to_string()),
         ("category", r.category.unwrap_or_default()),
         ("passport_expires", r.passport_expires.unwrap_or_default()),
-        ("passport_number", r.passport_number.unwrap_or_default()),
-        ("emergency_contact", r.emergency_contact.unwrap_or_default()),
+        (
+            "passport_number",
+            app.db
+                .reveal_opt(smena::store::keys::PASSPORT, r.passport_number.as_deref())
+                .unwrap()
+                .unwrap_or_default(),
+        ),
+        (
+            "emergency_contact",
+            app.db
+                .reveal_opt(smena::store::keys::CONTACT, r.emergency_contact.as_deref())
+                .unwrap()
+                .unwrap_or_default(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
