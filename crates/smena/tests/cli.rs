@@ -780,6 +780,30 @@ async fn started(
     panic!("the server does not answer on {base}");
 }
 
+/// Logs `c` in as the demo parent; the id of the parent's first child.
+async fn as_demo_parent(c: &reqwest::Client, base: &str) -> String {
+    let login = c.get(format!("{base}/login")).send().await.unwrap();
+    let csrf = csrf_of(&login.text().await.unwrap());
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "parent@demo.smena"),
+            ("password", "smena-demo-2027"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "the demo parent logs in");
+    let children = c.get(format!("{base}/children")).send().await.unwrap();
+    let children = children.text().await.unwrap();
+    let at = children.find("href=\"/children/").unwrap() + 16;
+    children[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}
+
 /// The CSRF token of the form on `page`.
 fn csrf_of(page: &str) -> String {
     let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
@@ -806,40 +830,7 @@ async fn the_demo_logs_who_did_what_without_personal_data() {
         .env("SMENA_LOG", "info")
         .stderr(std::fs::File::create(&log).unwrap());
     let (mut server, base, c) = started(command, port).await;
-    let login = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_of(&login);
-    let csrf = csrf.as_str();
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf", csrf),
-            ("email", "parent@demo.smena"),
-            ("password", "smena-demo-2027"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "the demo parent logs in");
-    let children = c
-        .get(format!("{base}/children"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let at = children.find("href=\"/children/").unwrap() + 16;
-    let id: String = children[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let id = as_demo_parent(&c, &base).await;
     let page = c
         .get(format!("{base}/children/{id}"))
         .send()
@@ -1429,26 +1420,7 @@ async fn concurrent_uploads_stream_to_disk_in_bounded_memory() {
         .env("SMENA_LOG", "warn")
         .stderr(std::process::Stdio::null());
     let (mut server, base, c) = started(command, port).await;
-    let login = c.get(format!("{base}/login")).send().await.unwrap();
-    let csrf = csrf_of(&login.text().await.unwrap());
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", "parent@demo.smena"),
-            ("password", "smena-demo-2027"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let children = c.get(format!("{base}/children")).send().await.unwrap();
-    let children = children.text().await.unwrap();
-    let at = children.find("href=\"/children/").unwrap() + 16;
-    let child: String = children[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let child = as_demo_parent(&c, &base).await;
     let page = c
         .get(format!("{base}/children/{child}"))
         .send()

@@ -35,8 +35,9 @@ impl Child {
     /// (they are kept encrypted).
     pub fn revealed(mut self, db: &Db) -> Result<Child, crate::store::keys::KeyError> {
         use crate::store::keys::{CONTACT, PASSPORT};
-        self.passport_number = db.reveal_opt(PASSPORT, self.passport_number.as_deref())?;
-        self.emergency_contact = db.reveal_opt(CONTACT, self.emergency_contact.as_deref())?;
+        let keys = db.keys()?;
+        self.passport_number = keys.reveal_opt(PASSPORT, self.passport_number.as_deref())?;
+        self.emergency_contact = keys.reveal_opt(CONTACT, self.emergency_contact.as_deref())?;
         Ok(self)
     }
 

@@ -304,35 +304,10 @@ impl super::Db {
         self.encrypt_what_is_in_clear().await
     }
 
-    /// The data keys, once unlocked.
+    /// The data keys, once unlocked: what reads or writes personal data
+    /// goes through them (`protect`, `reveal`).
     pub fn keys(&self) -> Result<&Keyring, KeyError> {
         self.keyring.get().ok_or(KeyError::Locked)
-    }
-
-    /// `plain` encrypted for `column` (see [`Keyring::protect`]).
-    pub fn protect(&self, column: &str, plain: &str) -> Result<String, KeyError> {
-        self.keys()?.protect(column, plain)
-    }
-
-    pub fn protect_opt(
-        &self,
-        column: &str,
-        plain: Option<&str>,
-    ) -> Result<Option<String>, KeyError> {
-        plain.map(|p| self.protect(column, p)).transpose()
-    }
-
-    /// What `protect` encrypted.
-    pub fn reveal(&self, column: &str, stored: &str) -> Result<String, KeyError> {
-        self.keys()?.reveal(column, stored)
-    }
-
-    pub fn reveal_opt(
-        &self,
-        column: &str,
-        stored: Option<&str>,
-    ) -> Result<Option<String>, KeyError> {
-        stored.map(|s| self.reveal(column, s)).transpose()
     }
 
     /// Values written in clear by versions before encryption, encrypted in
@@ -354,7 +329,7 @@ impl super::Db {
                 } else {
                     CONTACT
                 };
-                let sealed = self.protect(purpose, &plain)?;
+                let sealed = self.keys()?.protect(purpose, &plain)?;
                 sqlx::query(sqlx::AssertSqlSafe(update.clone()))
                     .bind(sealed)
                     .bind(id)

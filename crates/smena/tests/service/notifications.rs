@@ -9,6 +9,26 @@ on_both_databases!(
     two_senders_and_a_slow_server_deliver_every_message_once,
 );
 
+/// Delivery to the server on `port` at a test's pace: retries after 200 ms,
+/// a lease of 1 s (or three send timeouts, if longer), looks every 100 ms.
+fn quick_mail(
+    port: u16,
+    send_timeout: std::time::Duration,
+) -> smena::notifications::delivery::MailConfig {
+    use std::time::Duration;
+    let mut config = smena::notifications::delivery::MailConfig::from_url(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Smena <noreply@smena.test>",
+        "smena.test",
+    )
+    .unwrap();
+    config.retry_base = Duration::from_millis(200);
+    config.poll = Duration::from_millis(100);
+    config.lease = Duration::from_secs(1);
+    config.send_timeout = send_timeout;
+    config
+}
+
 /// Puts `n` plain messages in the outbox, ids from `first`.
 async fn queue_messages(app: &TestApp, first: i64, n: i64) {
     let mut tx = app.db.begin_write().await.unwrap();
@@ -87,21 +107,13 @@ impl Staller {
 /// tries again later; once the server answers, every message arrives, and
 /// none twice.
 async fn a_stalled_mail_server_is_given_up_on_and_delivery_goes_on(app: &TestApp) {
-    use smena::notifications::delivery::{MailConfig, run};
+    use smena::notifications::delivery::run;
     use std::sync::atomic::Ordering;
     use std::time::Duration;
     let sink = SmtpSink::start().await;
     let staller = Staller::start(sink.port).await;
-    let mut config = MailConfig::from_url(
-        &format!("smtp://127.0.0.1:{}", staller.port),
-        "Smena <noreply@smena.test>",
-        "smena.test",
-    )
-    .unwrap();
-    config.retry_base = Duration::from_millis(200);
+    let mut config = quick_mail(staller.port, Duration::from_millis(400));
     config.poll = Duration::from_millis(50);
-    config.lease = Duration::from_secs(1);
-    config.send_timeout = Duration::from_millis(400);
     config.connections = 2;
     queue_messages(app, 1000, 20).await;
     let sender = tokio::spawn(run(app.db.clone(), config, app.key.clone()));
@@ -145,18 +157,11 @@ async fn a_stalled_mail_server_is_given_up_on_and_delivery_goes_on(app: &TestApp
 /// is renewed, so neither takes a message the other holds and every
 /// message arrives exactly once.
 async fn two_senders_and_a_slow_server_deliver_every_message_once(app: &TestApp) {
-    use smena::notifications::delivery::{MailConfig, run};
+    use smena::notifications::delivery::run;
     use std::time::Duration;
     let sink = SmtpSink::start_slow(Duration::from_millis(100)).await;
-    let mut config = MailConfig::from_url(
-        &format!("smtp://127.0.0.1:{}", sink.port),
-        "Smena <noreply@smena.test>",
-        "smena.test",
-    )
-    .unwrap();
+    let mut config = quick_mail(sink.port, Duration::from_secs(1));
     config.poll = Duration::from_millis(50);
-    config.lease = Duration::from_secs(1);
-    config.send_timeout = Duration::from_secs(1);
     config.connections = 2;
     assert_eq!(config.effective_lease(), Duration::from_secs(3));
     queue_messages(app, 5000, 200).await;
@@ -183,19 +188,10 @@ async fn two_senders_and_a_slow_server_deliver_every_message_once(app: &TestApp)
 /// stops; the service keeps answering and keeps the messages; the sender
 /// restarts; the server comes back; every message arrives exactly once.
 async fn mail_arrives_exactly_once_across_an_outage(app: &TestApp) {
-    use smena::notifications::delivery::{MailConfig, run};
+    use smena::notifications::delivery::run;
     use std::time::Duration;
     let mut sink = SmtpSink::start().await;
-    let mut config = MailConfig::from_url(
-        &format!("smtp://127.0.0.1:{}", sink.port),
-        "Smena <noreply@smena.test>",
-        "smena.test",
-    )
-    .unwrap();
-    config.retry_base = Duration::from_millis(200);
-    config.poll = Duration::from_millis(100);
-    config.lease = Duration::from_secs(1);
-    config.send_timeout = Duration::from_millis(300);
+    let config = quick_mail(sink.port, Duration::from_millis(300));
     let sender = tokio::spawn(run(app.db.clone(), config.clone(), app.key.clone()));
 
     app.register(

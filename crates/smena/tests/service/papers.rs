@@ -58,8 +58,8 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
              emergency_contact = $3 WHERE id = $1",
         )
         .bind(child)
-        .bind(app.db.protect(PASSPORT, "98 12 345678").unwrap())
-        .bind(app.db.protect(CONTACT, "Бабушка +7 914 111-22-33").unwrap())
+        .bind(app.db.keys().unwrap().protect(PASSPORT, "98 12 345678").unwrap())
+        .bind(app.db.keys().unwrap().protect(CONTACT, "Бабушка +7 914 111-22-33").unwrap())
         .execute(&mut *tx)
         .await
         .unwrap();
@@ -495,6 +495,8 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
             .unwrap();
     let number = app
         .db
+        .keys()
+        .unwrap()
         .reveal_opt(smena::store::keys::PASSPORT, number.as_deref())
         .unwrap();
     assert_eq!(number.as_deref(), Some("98 12 345678"), "nothing was saved");

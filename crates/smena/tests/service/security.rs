@@ -496,6 +496,8 @@ async fn child_form(app: &TestApp, child: i64, changes: &[(&str, &str)]) -> Vec<
         (
             "passport_number",
             app.db
+                .keys()
+                .unwrap()
                 .reveal_opt(smena::store::keys::PASSPORT, r.passport_number.as_deref())
                 .unwrap()
                 .unwrap_or_default(),
@@ -503,6 +505,8 @@ async fn child_form(app: &TestApp, child: i64, changes: &[(&str, &str)]) -> Vec<
         (
             "emergency_contact",
             app.db
+                .keys()
+                .unwrap()
                 .reveal_opt(smena::store::keys::CONTACT, r.emergency_contact.as_deref())
                 .unwrap()
                 .unwrap_or_default(),
