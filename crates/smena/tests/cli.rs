@@ -780,6 +780,19 @@ async fn started(
     panic!("the server does not answer on {base}");
 }
 
+/// `smena demo` or `smena serve` on `port` with the SQLite file `database`.
+fn listening(command: &str, port: u16, database: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_smena"));
+    c.args([
+        command,
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--database",
+    ])
+    .arg(database);
+    c
+}
+
 /// Logs `c` in as the demo parent; the id of the parent's first child.
 async fn as_demo_parent(c: &reqwest::Client, base: &str) -> String {
     let login = c.get(format!("{base}/login")).send().await.unwrap();
@@ -1408,15 +1421,8 @@ async fn idle_connections_beyond_the_open_files_limit_leave_healthz_answering() 
 async fn concurrent_uploads_stream_to_disk_in_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_smena"));
+    let mut command = listening("demo", port, &dir.path().join("demo.db"));
     command
-        .args([
-            "demo",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database",
-        ])
-        .arg(dir.path().join("demo.db"))
         .env("SMENA_LOG", "warn")
         .stderr(std::process::Stdio::null());
     let (mut server, base, c) = started(command, port).await;
@@ -1518,17 +1524,9 @@ async fn silent_slow_and_idle_connections_are_closed_after_the_header_timeout() 
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_smena"));
+    let mut command = listening("serve", port, &dir.path().join("timeout.db"));
     command
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--header-timeout",
-            "2",
-            "--database",
-        ])
-        .arg(dir.path().join("timeout.db"))
+        .args(["--header-timeout", "2"])
         .stderr(std::process::Stdio::null());
     let (mut server, _, _) = started(command, port).await;
     let connect = || tokio::net::TcpStream::connect(("127.0.0.1", port));

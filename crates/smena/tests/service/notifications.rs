@@ -48,6 +48,14 @@ async fn queue_messages(app: &TestApp, first: i64, n: i64) {
     tx.commit().await.unwrap();
 }
 
+/// Waits for `n` messages, and a while longer for a late copy: each of
+/// the `n` arrived, and none twice.
+async fn each_arrives_once(sink: &SmtpSink, n: usize) {
+    sink.wait_for(n).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(distinct_ids(&sink.messages()), (n, n), "every message once");
+}
+
 /// The Message-IDs of what arrived, each once, and how many arrived.
 fn distinct_ids(arrived: &[String]) -> (usize, usize) {
     let mut ids: Vec<&str> = arrived
@@ -136,13 +144,7 @@ async fn a_stalled_mail_server_is_given_up_on_and_delivery_goes_on(app: &TestApp
 
     // The server answers again: delivery goes on by itself.
     staller.stalling.store(false, Ordering::SeqCst);
-    sink.wait_for(20).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(
-        distinct_ids(&sink.messages()),
-        (20, 20),
-        "every message once"
-    );
+    each_arrives_once(&sink, 20).await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
             .await,
@@ -167,13 +169,7 @@ async fn two_senders_and_a_slow_server_deliver_every_message_once(app: &TestApp)
     queue_messages(app, 5000, 200).await;
     let first = tokio::spawn(run(app.db.clone(), config.clone(), app.key.clone()));
     let second = tokio::spawn(run(app.db.clone(), config, app.key.clone()));
-    sink.wait_for(200).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(
-        distinct_ids(&sink.messages()),
-        (200, 200),
-        "every message once"
-    );
+    each_arrives_once(&sink, 200).await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL OR attempts <> 1")
             .await,
