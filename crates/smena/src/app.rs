@@ -172,6 +172,14 @@ pub async fn serve(
     // Personal data is kept encrypted: nothing is served before the data
     // keys are open (the command line has usually opened them already).
     state.db.unlock(&state.config.key).await?;
+    let keys = state.db.keys()?;
+    match crate::store::files::encrypt_clear_files(&state.config.files_dir, keys).await? {
+        0 => {}
+        n => tracing::info!(
+            files = n,
+            "stored files left in clear by an earlier version are now encrypted"
+        ),
+    }
     start_jobs(&state, mail);
     let db = state.db.clone();
     let limits = crate::web::server::Limits::from_open_files(state.config.header_timeout);

@@ -184,6 +184,7 @@ fn too_large() -> AppError {
 async fn receive(
     multipart: &mut Multipart,
     dir: &std::path::Path,
+    keys: &crate::store::keys::Keyring,
 ) -> AppResult<(Option<String>, Option<(String, files::Receiving)>)> {
     let mut kind = None;
     let mut file = None;
@@ -200,7 +201,7 @@ async fn receive(
             Some("kind") => kind = field.text().await.ok(),
             Some("file") => {
                 let name = files::clean_name(field.file_name().unwrap_or(""));
-                let mut incoming = files::Receiving::start(dir).await.map_err(internal)?;
+                let mut incoming = files::Receiving::start(dir, keys).await.map_err(internal)?;
                 let mut oversize = false;
                 let mut field = field;
                 loop {
@@ -237,7 +238,7 @@ async fn upload(
     child_within(&state, &user, &permit, child).await?;
     // Taken before the body is stored: beyond the cap, 429.
     let _slot = state.uploads.take_or_drain(user.id, &mut multipart).await?;
-    let (kind, file) = receive(&mut multipart, &state.config.files_dir).await?;
+    let (kind, file) = receive(&mut multipart, &state.config.files_dir, state.db.keys()?).await?;
     let programme = programmes::open_programme(&state.db)
         .await?
         .ok_or_else(|| AppError::Invalid("upload-no-programme", vec![]))?;
@@ -304,7 +305,7 @@ async fn download(
     .await?
     .ok_or(AppError::NotFound)?;
     child_within(&state, &user, &permit, doc.child_id).await?;
-    let bytes = files::load(&state.config.files_dir, &doc.sha256)
+    let bytes = files::load(&state.config.files_dir, state.db.keys()?, &doc.sha256)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     state

@@ -65,7 +65,7 @@ pub async fn stage(
     scope: &str,
     bytes: &[u8],
 ) -> AppResult<Staged> {
-    let file = files::store(&state.config.files_dir, bytes)
+    let file = files::store(&state.config.files_dir, state.db.keys()?, bytes)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     Ok(Staged {
@@ -88,7 +88,7 @@ pub async fn staged(
     {
         return Err(expired());
     }
-    files::load(&state.config.files_dir, &staged.file)
+    files::load(&state.config.files_dir, state.db.keys()?, &staged.file)
         .await
         .map_err(|_| expired())
 }

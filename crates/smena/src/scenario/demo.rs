@@ -90,7 +90,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
         return Ok(false);
     }
     let hash = hash_password(PASSWORD.to_string()).await?;
-    let sha = files::store(files_dir, DEMO_PDF).await?;
+    let sha = files::store(files_dir, db.keys()?, DEMO_PDF).await?;
     db.write(
         Actor::CommandLine,
         (Action::Create, Resource::Programme),

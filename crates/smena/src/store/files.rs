@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::store::keys::{FILE_CHUNK, FILE_MAGIC, FileSealer, Keyring};
+
 /// Largest file accepted.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 /// Largest upload read to its end in order to answer "too large" politely.
@@ -67,38 +69,26 @@ fn path_for(dir: &Path, sha: &str) -> PathBuf {
     dir.join(&sha[..2]).join(sha)
 }
 
-/// Stores the bytes (once per content) and returns their SHA-256. Written to
-/// a temporary name and renamed, so a crash never leaves half a file.
-pub async fn store(dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
-    let sha = sha256_hex(bytes);
-    let path = path_for(dir, &sha);
-    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        return Ok(sha);
-    }
-    if let Some(parent) = path.parent() {
-        private_dir(parent).await?;
-    }
-    let temp = path.with_extension(format!("tmp{}", crate::store::new_id()));
-    let mut file = private_file(&temp).await?;
-    {
-        use tokio::io::AsyncWriteExt as _;
-        file.write_all(bytes).await?;
-        file.flush().await?;
-    }
-    file.sync_all().await?;
-    drop(file);
-    tokio::fs::rename(&temp, &path).await?;
-    Ok(sha)
+/// Stores the bytes (once per content), encrypted, and returns their
+/// SHA-256. Written to a temporary name and renamed, so a crash never
+/// leaves half a file.
+pub async fn store(dir: &Path, keys: &Keyring, bytes: &[u8]) -> std::io::Result<String> {
+    let mut receiving = Receiving::start(dir, keys).await?;
+    receiving.write(bytes).await?;
+    receiving.finish().await
 }
 
-/// A file being received: written to a temporary file as its pieces
-/// arrive and hashed on the way, so an upload never needs memory for more
-/// than the piece at hand. Finished, it moves under its SHA-256 as
-/// `store` would put it; dropped unfinished, the temporary file goes.
+/// A file being received: encrypted and written to a temporary file as its
+/// pieces arrive, and hashed on the way, so an upload never needs memory
+/// for more than one chunk. Finished, it moves under the SHA-256 of its
+/// content; dropped unfinished, the temporary file goes.
 pub struct Receiving {
     dir: PathBuf,
     temp: PathBuf,
     file: Option<tokio::fs::File>,
+    sealer: FileSealer,
+    /// Content not yet sealed (less than a chunk).
+    pending: Vec<u8>,
     hasher: Sha256,
     size: usize,
     head: Vec<u8>,
@@ -107,24 +97,33 @@ pub struct Receiving {
 /// The first bytes kept, for `detect`.
 const HEAD: usize = 16;
 
+fn key_error(e: crate::store::keys::KeyError) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
 impl Receiving {
-    pub async fn start(dir: &Path) -> std::io::Result<Receiving> {
+    pub async fn start(dir: &Path, keys: &Keyring) -> std::io::Result<Receiving> {
+        use tokio::io::AsyncWriteExt as _;
         // A shard of its own, which the sweep also looks into.
         let incoming = dir.join("in");
         private_dir(&incoming).await?;
         let temp = incoming.join(format!("upload.tmp{}", crate::store::new_id()));
-        let file = private_file(&temp).await?;
+        let mut file = private_file(&temp).await?;
+        let sealer = keys.file_sealer().map_err(key_error)?;
+        file.write_all(sealer.header()).await?;
         Ok(Receiving {
             dir: dir.to_path_buf(),
             temp,
             file: Some(file),
+            sealer,
+            pending: Vec::with_capacity(FILE_CHUNK),
             hasher: Sha256::new(),
             size: 0,
             head: Vec::with_capacity(HEAD),
         })
     }
 
-    pub async fn write(&mut self, piece: &[u8]) -> std::io::Result<()> {
+    pub async fn write(&mut self, mut piece: &[u8]) -> std::io::Result<()> {
         use tokio::io::AsyncWriteExt as _;
         if self.head.len() < HEAD {
             let take = (HEAD - self.head.len()).min(piece.len());
@@ -132,13 +131,23 @@ impl Receiving {
         }
         self.hasher.update(piece);
         self.size += piece.len();
-        match self.file.as_mut() {
-            Some(file) => file.write_all(piece).await,
-            None => Err(std::io::Error::other("the upload is finished")),
+        let Some(file) = self.file.as_mut() else {
+            return Err(std::io::Error::other("the upload is finished"));
+        };
+        while !piece.is_empty() {
+            let take = (FILE_CHUNK - self.pending.len()).min(piece.len());
+            self.pending.extend_from_slice(&piece[..take]);
+            piece = &piece[take..];
+            if self.pending.len() == FILE_CHUNK {
+                let sealed = self.sealer.seal(&self.pending, false).map_err(key_error)?;
+                self.pending.clear();
+                file.write_all(&sealed).await?;
+            }
         }
+        Ok(())
     }
 
-    /// Bytes received so far.
+    /// Content bytes received so far.
     pub fn size(&self) -> usize {
         self.size
     }
@@ -148,19 +157,28 @@ impl Receiving {
         &self.head
     }
 
-    /// Makes the file durable under its SHA-256, which it returns.
-    pub async fn finish(mut self) -> std::io::Result<String> {
+    /// Makes the file durable under the SHA-256 of its content, which it
+    /// returns.
+    pub async fn finish(self) -> std::io::Result<String> {
+        self.finish_at(false).await
+    }
+
+    /// `finish`, `replace`-ing a file already under that name (in one
+    /// rename: never a moment without it).
+    async fn finish_at(mut self, replace: bool) -> std::io::Result<String> {
         use tokio::io::AsyncWriteExt as _;
         let sha = hex::encode(std::mem::take(&mut self.hasher).finalize());
         let Some(mut file) = self.file.take() else {
             return Err(std::io::Error::other("the upload is finished"));
         };
+        let last = self.sealer.seal(&self.pending, true).map_err(key_error)?;
+        file.write_all(&last).await?;
         file.flush().await?;
         file.sync_all().await?;
         drop(file);
         let path = path_for(&self.dir, &sha);
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            // The same bytes are stored already.
+        if !replace && tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            // The same content is stored already.
             tokio::fs::remove_file(&self.temp).await?;
         } else {
             if let Some(parent) = path.parent() {
@@ -181,14 +199,59 @@ impl Drop for Receiving {
     }
 }
 
-pub async fn load(dir: &Path, sha: &str) -> std::io::Result<Vec<u8>> {
+/// The content stored under `sha`, opened and checked against its name.
+/// A file an earlier version stored in clear (until `encrypt_clear_files`
+/// has run over it) is read as it is, and checked the same way.
+pub async fn load(dir: &Path, keys: &Keyring, sha: &str) -> std::io::Result<Vec<u8>> {
     if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "not a content address",
         ));
     }
-    tokio::fs::read(path_for(dir, sha)).await
+    let bytes = tokio::fs::read(path_for(dir, sha)).await?;
+    let content = if bytes.starts_with(FILE_MAGIC) {
+        keys.open_file(&bytes).map_err(key_error)?
+    } else {
+        bytes
+    };
+    if sha256_hex(&content) != sha {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the stored file {sha} does not match its content address"),
+        ));
+    }
+    Ok(content)
+}
+
+/// Encrypts in place every stored file an earlier version kept in clear
+/// (checked against its name first); how many. Run at start.
+pub async fn encrypt_clear_files(dir: &Path, keys: &Keyring) -> std::io::Result<usize> {
+    let Ok(mut shards) = tokio::fs::read_dir(dir).await else {
+        return Ok(0); // nothing stored yet
+    };
+    let mut encrypted = 0;
+    while let Some(shard) = shards.next_entry().await? {
+        if !shard.file_type().await?.is_dir() {
+            continue;
+        }
+        let mut files = tokio::fs::read_dir(shard.path()).await?;
+        while let Some(file) = files.next_entry().await? {
+            let name = file.file_name().to_string_lossy().into_owned();
+            if name.len() != 64 || name.contains('.') {
+                continue; // temporary files and the like
+            }
+            let bytes = tokio::fs::read(file.path()).await?;
+            if bytes.starts_with(FILE_MAGIC) || sha256_hex(&bytes) != name {
+                continue;
+            }
+            let mut receiving = Receiving::start(dir, keys).await?;
+            receiving.write(&bytes).await?;
+            receiving.finish_at(true).await?;
+            encrypted += 1;
+        }
+    }
+    Ok(encrypted)
 }
 
 /// Removes a stored file that no document refers to (a staged roster
@@ -305,12 +368,52 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn stores_once_by_content() {
+    async fn stores_once_by_content_encrypted_and_refuses_changes() {
         let dir = tempfile::tempdir().unwrap();
-        let a = store(dir.path(), b"%PDF-1.4 x").await.unwrap();
-        let b = store(dir.path(), b"%PDF-1.4 x").await.unwrap();
+        let keys = Keyring::fresh().unwrap();
+        let a = store(dir.path(), &keys, b"%PDF-1.4 x").await.unwrap();
+        let b = store(dir.path(), &keys, b"%PDF-1.4 x").await.unwrap();
         assert_eq!(a, b);
-        assert_eq!(load(dir.path(), &a).await.unwrap(), b"%PDF-1.4 x");
-        assert!(load(dir.path(), "../../etc/passwd").await.is_err());
+        assert_eq!(load(dir.path(), &keys, &a).await.unwrap(), b"%PDF-1.4 x");
+        assert!(load(dir.path(), &keys, "../../etc/passwd").await.is_err());
+
+        // Several chunks, an exact multiple of a chunk, and nothing at all.
+        for n in [3 * FILE_CHUNK + 17, 2 * FILE_CHUNK, 0] {
+            let content: Vec<u8> = (0..n).map(|i| (i % 253) as u8).collect();
+            let sha = store(dir.path(), &keys, &content).await.unwrap();
+            let path = path_for(dir.path(), &sha);
+            let on_disk = std::fs::read(&path).unwrap();
+            assert!(on_disk.starts_with(FILE_MAGIC));
+            assert_eq!(load(dir.path(), &keys, &sha).await.unwrap(), content);
+            // Cut short by a whole chunk, or changed: refused.
+            if n > FILE_CHUNK {
+                std::fs::write(
+                    &path,
+                    &on_disk[..on_disk.len() - (n % FILE_CHUNK).max(1) - 16],
+                )
+                .unwrap();
+                assert!(load(dir.path(), &keys, &sha).await.is_err(), "cut short");
+                let mut changed = on_disk.clone();
+                changed[100] ^= 1;
+                std::fs::write(&path, &changed).unwrap();
+                assert!(load(dir.path(), &keys, &sha).await.is_err(), "changed");
+                std::fs::write(&path, &on_disk).unwrap();
+            }
+            // Another keyring cannot open it.
+            let other = Keyring::fresh().unwrap();
+            assert!(load(dir.path(), &other, &sha).await.is_err());
+        }
+
+        // A file an earlier version stored in clear is read, then encrypted.
+        let clear = b"%PDF-1.4 stored in clear".to_vec();
+        let sha = sha256_hex(&clear);
+        let path = path_for(dir.path(), &sha);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &clear).unwrap();
+        assert_eq!(load(dir.path(), &keys, &sha).await.unwrap(), clear);
+        assert_eq!(encrypt_clear_files(dir.path(), &keys).await.unwrap(), 1);
+        assert!(std::fs::read(&path).unwrap().starts_with(FILE_MAGIC));
+        assert_eq!(load(dir.path(), &keys, &sha).await.unwrap(), clear);
+        assert_eq!(encrypt_clear_files(dir.path(), &keys).await.unwrap(), 0);
     }
 }

@@ -218,6 +218,67 @@ pub struct Keyring {
 }
 
 impl Keyring {
+    /// A keyring of one fresh data key, held nowhere else (for tests).
+    pub fn fresh() -> Result<Keyring, KeyError> {
+        let key = ServerKey::generate()?;
+        Ok(Keyring {
+            current: (1, key.clone()),
+            keys: std::collections::HashMap::from([(1, key)]),
+        })
+    }
+
+    /// A sealer for a new file, under the newest data key.
+    pub fn file_sealer(&self) -> Result<FileSealer, KeyError> {
+        let (id, key) = &self.current;
+        let mut prefix = [0u8; 16];
+        getrandom::fill(&mut prefix).map_err(|e| KeyError::Random(e.to_string()))?;
+        let mut header = Vec::with_capacity(FILE_HEADER);
+        header.extend_from_slice(FILE_MAGIC);
+        header.extend_from_slice(&id.to_le_bytes());
+        header.extend_from_slice(&prefix);
+        Ok(FileSealer {
+            cipher: key.cipher(),
+            header,
+            prefix,
+            counter: 0,
+        })
+    }
+
+    /// The content of a file `FileSealer` wrote, whole: every chunk opened
+    /// in order, the last one marked last.
+    pub fn open_file(&self, bytes: &[u8]) -> Result<Vec<u8>, KeyError> {
+        if bytes.len() < FILE_HEADER || &bytes[..8] != FILE_MAGIC {
+            return Err(KeyError::Unsealable);
+        }
+        let header = &bytes[..FILE_HEADER];
+        let id = i64::from_le_bytes(header[8..16].try_into().map_err(|_| KeyError::Unsealable)?);
+        let prefix: [u8; 16] = header[16..].try_into().map_err(|_| KeyError::Unsealable)?;
+        let cipher = self.keys.get(&id).ok_or(KeyError::Unsealable)?.cipher();
+        let mut plain = Vec::with_capacity(bytes.len());
+        let mut rest = &bytes[FILE_HEADER..];
+        let mut counter = 0u64;
+        loop {
+            let take = rest.len().min(FILE_CHUNK + TAG);
+            let (chunk, after) = rest.split_at(take);
+            let last = after.is_empty();
+            let opened = cipher
+                .decrypt(
+                    &XNonce::from(chunk_nonce(&prefix, counter, last)),
+                    Payload {
+                        msg: chunk,
+                        aad: header,
+                    },
+                )
+                .map_err(|_| KeyError::Unsealable)?;
+            plain.extend_from_slice(&opened);
+            if last {
+                return Ok(plain);
+            }
+            rest = after;
+            counter += 1;
+        }
+    }
+
     pub fn protect_opt(
         &self,
         column: &str,
@@ -255,6 +316,57 @@ impl Keyring {
         let plain = key.open(column, &Sealed(sealed.to_string()))?;
         String::from_utf8(plain).map_err(|_| KeyError::Unsealable)
     }
+}
+
+/// How an encrypted file begins: these bytes, the data key's id (8 bytes,
+/// little-endian) and a 16-byte random nonce prefix. Chunks follow, each
+/// at most `FILE_CHUNK` bytes of content sealed with the nonce prefix and
+/// the chunk's number (its top bit set on the last chunk, so a file cut
+/// short is refused), the header as associated data.
+pub const FILE_MAGIC: &[u8; 8] = b"SMENAE01";
+const FILE_HEADER: usize = 8 + 8 + 16;
+/// Content per chunk of an encrypted file.
+pub const FILE_CHUNK: usize = 64 * 1024;
+const TAG: usize = 16;
+const LAST: u64 = 1 << 63;
+
+/// Seals a file chunk by chunk (see [`FILE_MAGIC`]).
+pub struct FileSealer {
+    cipher: XChaCha20Poly1305,
+    header: Vec<u8>,
+    prefix: [u8; 16],
+    counter: u64,
+}
+
+impl FileSealer {
+    /// The bytes the file begins with.
+    pub fn header(&self) -> &[u8] {
+        &self.header
+    }
+
+    /// The next chunk (at most `FILE_CHUNK` bytes), sealed; `last` for the
+    /// final one (which may be empty).
+    pub fn seal(&mut self, chunk: &[u8], last: bool) -> Result<Vec<u8>, KeyError> {
+        let nonce = chunk_nonce(&self.prefix, self.counter, last);
+        self.counter += 1;
+        self.cipher
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: chunk,
+                    aad: &self.header,
+                },
+            )
+            .map_err(|_| KeyError::Unsealable)
+    }
+}
+
+fn chunk_nonce(prefix: &[u8; 16], counter: u64, last: bool) -> [u8; 24] {
+    let mut nonce = [0u8; 24];
+    nonce[..16].copy_from_slice(prefix);
+    let n = if last { counter | LAST } else { counter };
+    nonce[16..].copy_from_slice(&n.to_be_bytes());
+    nonce
 }
 
 /// The columns kept encrypted, as (table, column).

@@ -28,6 +28,19 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// Every file below `dir`, into `found`.
+#[allow(dead_code)]
+pub fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            walk(&path, found);
+        } else {
+            found.push(path);
+        }
+    }
+}
+
 pub fn admin_url() -> String {
     std::env::var("SMENA_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
@@ -347,16 +360,6 @@ impl TestApp {
     /// directory and the server's WAL.
     #[allow(dead_code)]
     pub async fn raw_database_files(&self) -> Vec<std::path::PathBuf> {
-        fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).unwrap().flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    walk(&path, found);
-                } else {
-                    found.push(path);
-                }
-            }
-        }
         let mut found = Vec::new();
         if self.postgres_db.is_none() {
             for name in ["smena.db", "smena.db-wal"] {

@@ -3,7 +3,70 @@
 use crate::common::TestApp;
 use reqwest::StatusCode;
 
-on_both_databases!(passport_numbers_and_emergency_contacts_never_reach_the_disk_in_clear,);
+on_both_databases!(
+    passport_numbers_and_emergency_contacts_never_reach_the_disk_in_clear,
+    scans_are_stored_encrypted_and_read_back_whole,
+);
+
+/// A scan uploaded through the page is downloaded byte for byte, and is
+/// nowhere in the files folder in clear; a stored file changed on disk is
+/// refused rather than served.
+async fn scans_are_stored_encrypted_and_read_back_whole(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let parent = app.verified_parent("scan.canary@example.org").await;
+    let child = app
+        .add_child(&parent, "Kesha", "2013-05-01", "2030-01-01")
+        .await;
+    let mut scan = b"%PDF-1.4\n% CANARYSCAN7716 health certificate\n".to_vec();
+    scan.extend((0..200_000u32).map(|i| (i % 251) as u8));
+    let r = app
+        .upload(&parent, &child, "medical", "scan.pdf", scan.clone())
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (id, sha): (i64, String) = sqlx::query_as(
+        "SELECT id, sha256 FROM documents ORDER BY uploaded_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let back = parent
+        .get(app.url(&format!("/documents/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), StatusCode::OK);
+    assert_eq!(
+        back.bytes().await.unwrap().as_ref(),
+        scan.as_slice(),
+        "whole"
+    );
+
+    let mut stored = Vec::new();
+    crate::common::walk(&app.files, &mut stored);
+    assert!(!stored.is_empty());
+    for file in &stored {
+        let bytes = std::fs::read(file).unwrap();
+        assert!(
+            !bytes.windows(14).any(|w| w == b"CANARYSCAN7716"),
+            "the scan in clear in {}",
+            file.display()
+        );
+    }
+    // Changed on disk: refused, not served.
+    let path = app.files.join(&sha[..2]).join(&sha);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&path, bytes).unwrap();
+    let back = parent
+        .get(app.url(&format!("/documents/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
 
 /// A passport number and an emergency contact typed into the child's form
 /// are read back on the page, and stored encrypted: neither appears in the
