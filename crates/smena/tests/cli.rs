@@ -1648,3 +1648,155 @@ async fn audit_verify_names_the_entry_changed_behind_the_services_back() {
         text(&out.stderr)
     );
 }
+
+/// The backup drill: while `smena serve` runs on the database and audited
+/// changes keep coming, `smena backup` writes an encrypted snapshot (no
+/// e-mail address or SQLite header readable in it); `smena restore` puts
+/// it into a new file, checks the audit chain and counts; the service
+/// starts on it and the demo parent logs in. Another key restores nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_while_serving_restores_into_a_working_database() {
+    use smena::domain::access::{Action, Resource};
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live.db");
+    let database = live.display().to_string();
+    let db = opened(&database).await;
+    smena::scenario::demo::load(&db, &dir.path().join("live.db.files"))
+        .await
+        .unwrap();
+    let port = free_port();
+    let mut command = listening("serve", port, &live);
+    command.stderr(std::process::Stdio::null());
+    let (mut server, _, _) = started(command, port).await;
+    let audited = || async {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        n
+    };
+    let before = audited().await;
+    // A write load through the audited write, from another process's
+    // point of view (its own connections), during the backup.
+    let writing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let load = {
+        let (db, writing) = (db.clone(), writing.clone());
+        tokio::spawn(async move {
+            let mut i = 0;
+            while writing.load(std::sync::atomic::Ordering::SeqCst) {
+                db.write(
+                    smena::store::Actor::CommandLine,
+                    (Action::Update, Resource::Programme),
+                    async |c| {
+                        c.audit(None, format!("drill {i}"));
+                        Ok::<_, anyhow::Error>(())
+                    },
+                )
+                .await
+                .unwrap();
+                i += 1;
+            }
+            i
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let out = dir.path().join("backup.smena");
+    let backed = {
+        let (database, out) = (database.clone(), out.clone());
+        tokio::task::spawn_blocking(move || {
+            smena(&[
+                "backup",
+                "--database",
+                &database,
+                "--out",
+                &out.display().to_string(),
+            ])
+        })
+        .await
+        .unwrap()
+    };
+    writing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let written = load.await.unwrap();
+    assert_eq!(backed.status.code(), Some(0), "{}", text(&backed.stderr));
+    assert!(written > 0);
+    let after = audited().await;
+    db.close().await;
+    let _ = server.kill();
+    let _ = server.wait();
+
+    let sealed = std::fs::read(&out).unwrap();
+    for clear in [&b"parent@demo.smena"[..], b"SQLite format 3"] {
+        assert!(!sealed.windows(clear.len()).any(|w| w == clear), "in clear");
+    }
+    let key = format!("{database}.key");
+    let other = dir.path().join("other.key");
+    std::fs::write(&other, "ab".repeat(32)).unwrap();
+    let wrong = dir.path().join("wrong.db");
+    let refused = smena(&[
+        "restore",
+        "--from",
+        &out.display().to_string(),
+        "--database",
+        &wrong.display().to_string(),
+        "--key-file",
+        &other.display().to_string(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("cannot be opened with this key"));
+    assert!(!wrong.exists());
+
+    let restored = dir.path().join("restored.db");
+    let done = smena(&[
+        "restore",
+        "--from",
+        &out.display().to_string(),
+        "--database",
+        &restored.display().to_string(),
+        "--key-file",
+        &key,
+    ]);
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done.stderr));
+    let said = text(&done.stdout);
+    assert!(said.contains("the audit log is intact"), "{said}");
+    let entries: i64 = said
+        .split("intact: ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        before < entries && entries <= after,
+        "a snapshot taken during the load: {before} < {entries} <= {after}"
+    );
+    let verified = smena(&[
+        "audit",
+        "verify",
+        "--database",
+        &restored.display().to_string(),
+    ]);
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        text(&verified.stderr)
+    );
+
+    let port = free_port();
+    let mut command = listening("serve", port, &restored);
+    command
+        .args([
+            "--files",
+            &dir.path().join("live.db.files").display().to_string(),
+        ])
+        .stderr(std::process::Stdio::null());
+    let (mut server, base, c) = started(command, port).await;
+    let child = as_demo_parent(&c, &base).await;
+    let page = c
+        .get(format!("{base}/children/{child}/edit"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "the child's record opens with the key");
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -11,6 +11,7 @@ use crate::allocation::contract::{self, Inputs};
 
 mod allocate;
 mod audit;
+mod backup;
 mod commit;
 mod export;
 mod generate;
@@ -52,6 +53,10 @@ enum Command {
     Export(export::Args),
     /// The audit log: `smena audit verify` checks its hash chain
     Audit(audit::Args),
+    /// Write an encrypted backup of a SQLite database while the service runs
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a new SQLite file, and check it
+    Restore(backup::RestoreArgs),
 }
 
 /// How a command failed, which decides the exit status.
@@ -90,6 +95,8 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Backup(args) => backup::backup(args),
+        Command::Restore(args) => backup::restore(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

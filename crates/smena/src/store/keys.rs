@@ -124,6 +124,55 @@ impl ServerKey {
             .map_err(|_| KeyError::Unsealable)
     }
 
+    /// A sealer for a new file under this key, which the file names as
+    /// `id` (a data key's id; 0 for the server's key itself).
+    pub fn file_sealer(&self, id: i64) -> Result<FileSealer, KeyError> {
+        let mut prefix = [0u8; 16];
+        getrandom::fill(&mut prefix).map_err(|e| KeyError::Random(e.to_string()))?;
+        let mut header = Vec::with_capacity(FILE_HEADER);
+        header.extend_from_slice(FILE_MAGIC);
+        header.extend_from_slice(&id.to_le_bytes());
+        header.extend_from_slice(&prefix);
+        Ok(FileSealer {
+            cipher: self.cipher(),
+            header,
+            prefix,
+            counter: 0,
+        })
+    }
+
+    /// The content of a file a `FileSealer` of this key wrote, whole: every
+    /// chunk opened in order, the last one marked last.
+    pub fn open_file(&self, bytes: &[u8]) -> Result<Vec<u8>, KeyError> {
+        file_key_id(bytes)?;
+        let header = &bytes[..FILE_HEADER];
+        let prefix: [u8; 16] = header[16..].try_into().map_err(|_| KeyError::Unsealable)?;
+        let cipher = self.cipher();
+        let mut plain = Vec::with_capacity(bytes.len());
+        let mut rest = &bytes[FILE_HEADER..];
+        let mut counter = 0u64;
+        loop {
+            let take = rest.len().min(FILE_CHUNK + TAG);
+            let (chunk, after) = rest.split_at(take);
+            let last = after.is_empty();
+            let opened = cipher
+                .decrypt(
+                    &XNonce::from(chunk_nonce(&prefix, counter, last)),
+                    Payload {
+                        msg: chunk,
+                        aad: header,
+                    },
+                )
+                .map_err(|_| KeyError::Unsealable)?;
+            plain.extend_from_slice(&opened);
+            if last {
+                return Ok(plain);
+            }
+            rest = after;
+            counter += 1;
+        }
+    }
+
     /// A keyed MAC of `data` for `purpose`, in hex: whoever lacks the key
     /// can neither compute nor check it.
     pub fn mac(&self, purpose: &str, data: &[u8]) -> String {
@@ -230,53 +279,16 @@ impl Keyring {
     /// A sealer for a new file, under the newest data key.
     pub fn file_sealer(&self) -> Result<FileSealer, KeyError> {
         let (id, key) = &self.current;
-        let mut prefix = [0u8; 16];
-        getrandom::fill(&mut prefix).map_err(|e| KeyError::Random(e.to_string()))?;
-        let mut header = Vec::with_capacity(FILE_HEADER);
-        header.extend_from_slice(FILE_MAGIC);
-        header.extend_from_slice(&id.to_le_bytes());
-        header.extend_from_slice(&prefix);
-        Ok(FileSealer {
-            cipher: key.cipher(),
-            header,
-            prefix,
-            counter: 0,
-        })
+        key.file_sealer(*id)
     }
 
-    /// The content of a file `FileSealer` wrote, whole: every chunk opened
-    /// in order, the last one marked last.
+    /// The content of a file `FileSealer` wrote under one of these keys.
     pub fn open_file(&self, bytes: &[u8]) -> Result<Vec<u8>, KeyError> {
-        if bytes.len() < FILE_HEADER || &bytes[..8] != FILE_MAGIC {
-            return Err(KeyError::Unsealable);
-        }
-        let header = &bytes[..FILE_HEADER];
-        let id = i64::from_le_bytes(header[8..16].try_into().map_err(|_| KeyError::Unsealable)?);
-        let prefix: [u8; 16] = header[16..].try_into().map_err(|_| KeyError::Unsealable)?;
-        let cipher = self.keys.get(&id).ok_or(KeyError::Unsealable)?.cipher();
-        let mut plain = Vec::with_capacity(bytes.len());
-        let mut rest = &bytes[FILE_HEADER..];
-        let mut counter = 0u64;
-        loop {
-            let take = rest.len().min(FILE_CHUNK + TAG);
-            let (chunk, after) = rest.split_at(take);
-            let last = after.is_empty();
-            let opened = cipher
-                .decrypt(
-                    &XNonce::from(chunk_nonce(&prefix, counter, last)),
-                    Payload {
-                        msg: chunk,
-                        aad: header,
-                    },
-                )
-                .map_err(|_| KeyError::Unsealable)?;
-            plain.extend_from_slice(&opened);
-            if last {
-                return Ok(plain);
-            }
-            rest = after;
-            counter += 1;
-        }
+        let id = file_key_id(bytes)?;
+        self.keys
+            .get(&id)
+            .ok_or(KeyError::Unsealable)?
+            .open_file(bytes)
     }
 
     pub fn protect_opt(
@@ -359,6 +371,15 @@ impl FileSealer {
             )
             .map_err(|_| KeyError::Unsealable)
     }
+}
+
+/// The id of the key an encrypted file names (after checking it is one).
+fn file_key_id(bytes: &[u8]) -> Result<i64, KeyError> {
+    if bytes.len() < FILE_HEADER || &bytes[..8] != FILE_MAGIC {
+        return Err(KeyError::Unsealable);
+    }
+    let id: [u8; 8] = bytes[8..16].try_into().map_err(|_| KeyError::Unsealable)?;
+    Ok(i64::from_le_bytes(id))
 }
 
 fn chunk_nonce(prefix: &[u8; 16], counter: u64, last: bool) -> [u8; 24] {

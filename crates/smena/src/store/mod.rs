@@ -10,6 +10,7 @@
 //! one writing connection and share commits, see `group_commit`; readers use
 //! read-only connections of their own).
 
+pub mod backup;
 pub mod cache;
 pub mod chain;
 mod codec;

@@ -293,6 +293,14 @@ macro_rules! on_both_databases {
 pub const PDF: &[u8] = b"%PDF-1.4\n%minimal\ntrailer<<>>\n%%EOF\n";
 
 impl TestApp {
+    /// The PostgreSQL database's URL (None on SQLite).
+    #[allow(dead_code)]
+    pub fn postgres_url(&self) -> Option<String> {
+        let name = self.postgres_db.as_ref()?;
+        let admin = admin_url();
+        Some(format!("{}/{name}", admin.rsplit_once('/')?.0))
+    }
+
     /// "sqlite" or "postgres".
     #[allow(dead_code)]
     pub fn backend(&self) -> &'static str {

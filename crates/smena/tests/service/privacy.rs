@@ -150,3 +150,101 @@ async fn passport_numbers_and_emergency_contacts_never_reach_the_disk_in_clear(a
         "the family name (kept in clear) is found in {files:?}: the search can see plain text"
     );
 }
+
+/// PostgreSQL's backup, as the README gives it: `pg_dump --format=custom`
+/// of the live database, `pg_restore --no-owner` into a new one; the
+/// restored database opens with the same key, its audit chain verifies,
+/// its counts are the original's, and a child's passport number opens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_is_backed_up_with_pg_dump_and_restored_with_pg_restore() {
+    let app = crate::common::spawn_app(smena::store::Backend::Postgres).await;
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let url = app.postgres_url().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("smena.dump");
+    let out = std::process::Command::new("pg_dump")
+        .args(["--format=custom", "--file"])
+        .arg(&dump)
+        .arg(&url)
+        .output()
+        .expect("pg_dump (postgresql-client)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let restored_name = format!("{}_restored", url.rsplit('/').next().unwrap());
+    let admin = crate::common::admin_url();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE {restored_name}"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let restored_url = format!("{}/{restored_name}", admin.rsplit_once('/').unwrap().0);
+    let out = std::process::Command::new("pg_restore")
+        .args(["--no-owner", "--exit-on-error", "--dbname"])
+        .arg(&restored_url)
+        .arg(&dump)
+        .output()
+        .expect("pg_restore");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let restored = smena::store::Db::connect(&restored_url).await.unwrap();
+    restored.migrate().await.unwrap();
+    restored.unlock(&app.key).await.unwrap();
+    let head = smena::store::chain::verify(&restored)
+        .await
+        .unwrap()
+        .expect("the restored audit chain verifies");
+    assert_eq!(
+        head,
+        smena::store::chain::verify(&app.db).await.unwrap().unwrap()
+    );
+    for table in [
+        "children",
+        "applications",
+        "documents",
+        "audit_log",
+        "data_keys",
+    ] {
+        let count = |db: &smena::store::Db| {
+            let sql = format!("SELECT COUNT(*) FROM {table}");
+            let pool = db.pool().clone();
+            async move {
+                let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                n
+            }
+        };
+        assert_eq!(count(&restored).await, count(&app.db).await, "{table}");
+    }
+    let (sealed,): (String,) = sqlx::query_as(
+        "SELECT passport_number FROM children WHERE passport_number IS NOT NULL LIMIT 1",
+    )
+    .fetch_one(restored.pool())
+    .await
+    .unwrap();
+    let keys = restored.keys().unwrap();
+    assert!(keys.reveal(smena::store::keys::PASSPORT, &sealed).is_ok());
+    restored.close().await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {restored_name} WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    app.finish().await;
+}
