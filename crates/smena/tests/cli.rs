@@ -1800,3 +1800,151 @@ async fn backup_while_serving_restores_into_a_working_database() {
     let _ = server.kill();
     let _ = server.wait();
 }
+
+/// `smena keys rotate` while `smena serve` runs: the data keys are
+/// re-wrapped and a reset link waiting in the outbox re-sealed under a new
+/// key; the service goes on answering and takes the new key up by itself;
+/// restarted, it opens with the new key (the child's passport number
+/// still reads) and the old key, kept as `.previous`, is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_key_rotates_without_stopping_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live.db");
+    let database = live.display().to_string();
+    let db = opened(&database).await;
+    smena::scenario::demo::load(&db, &dir.path().join("live.db.files"))
+        .await
+        .unwrap();
+    db.close().await;
+    let port = free_port();
+    let log = dir.path().join("serve.log");
+    let mut command = listening("serve", port, &live);
+    command
+        .env("SMENA_LOG", "info")
+        .stderr(std::fs::File::create(&log).unwrap());
+    let (mut server, base, c) = started(command, port).await;
+    let anonymous = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let forgot = anonymous
+        .get(format!("{base}/password/forgot"))
+        .send()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&forgot.text().await.unwrap());
+    let r = anonymous
+        .post(format!("{base}/password/forgot"))
+        .form(&[("csrf", csrf.as_str()), ("email", "parent@demo.smena")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let child = as_demo_parent(&c, &base).await;
+    let passport_shown = || async {
+        let page = c
+            .get(format!("{base}/children/{child}/edit"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let page = page.text().await.unwrap();
+        let at = page.find("id=\"passport_number\"").unwrap();
+        page[at..]
+            .split("value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let passport = passport_shown().await;
+    assert!(!passport.is_empty());
+
+    let key_file = format!("{database}.key");
+    let old = std::fs::read_to_string(&key_file).unwrap();
+    let rotated = smena(&["keys", "rotate", "--database", &database]);
+    assert_eq!(rotated.status.code(), Some(0), "{}", text(&rotated.stderr));
+    assert!(
+        text(&rotated.stdout)
+            .contains("1 data keys re-wrapped, 1 links waiting in the outbox re-sealed"),
+        "{}",
+        text(&rotated.stdout)
+    );
+    let new = std::fs::read_to_string(&key_file).unwrap();
+    assert_ne!(new.trim(), old.trim());
+    assert_eq!(
+        std::fs::read_to_string(format!("{key_file}.previous"))
+            .unwrap()
+            .trim(),
+        old.trim()
+    );
+    assert!(!std::path::Path::new(&format!("{key_file}.new")).exists());
+
+    // No downtime: it answers, and takes the new key up by itself.
+    assert_eq!(passport_shown().await, passport);
+    let mut taken = false;
+    for _ in 0..100 {
+        if std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("the server's key was rotated")
+        {
+            taken = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(taken, "{}", std::fs::read_to_string(&log).unwrap());
+    assert_eq!(passport_shown().await, passport);
+    let _ = server.kill();
+    let _ = server.wait();
+
+    // The link waiting in the outbox opens with the new key only.
+    let db = smena::store::Db::connect(&database).await.unwrap();
+    let (sealed,): (String,) =
+        sqlx::query_as("SELECT secret FROM outbox WHERE secret IS NOT NULL LIMIT 1")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    db.close().await;
+    let sealed = smena::store::Sealed(sealed);
+    let purpose = smena::store::write::SECRET_PURPOSE;
+    let new_key = smena::store::ServerKey::parse(&new, "new").unwrap();
+    let old_key = smena::store::ServerKey::parse(&old, "old").unwrap();
+    assert!(new_key.open(purpose, &sealed).is_ok());
+    assert!(old_key.open(purpose, &sealed).is_err());
+
+    // Restarted: the new key opens the database; the old one is refused.
+    let port = free_port();
+    let mut command = listening("serve", port, &live);
+    command.stderr(std::process::Stdio::null());
+    let (mut server, base2, c2) = started(command, port).await;
+    let child2 = as_demo_parent(&c2, &base2).await;
+    assert_eq!(child2, child);
+    let page = c2
+        .get(format!("{base2}/children/{child}/edit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&passport));
+    let _ = server.kill();
+    let _ = server.wait();
+    let refused = Command::new(env!("CARGO_BIN_EXE_smena"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            &database,
+            "--key-file",
+        ])
+        .arg(format!("{key_file}.previous"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("not the one this database was opened with"));
+}

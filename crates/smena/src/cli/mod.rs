@@ -16,6 +16,7 @@ mod commit;
 mod export;
 mod generate;
 mod import;
+mod keys;
 mod progress;
 mod serve;
 mod verify;
@@ -57,6 +58,8 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into a new SQLite file, and check it
     Restore(backup::RestoreArgs),
+    /// The server's key: `smena keys rotate` makes a new one without downtime
+    Keys(keys::Args),
 }
 
 /// How a command failed, which decides the exit status.
@@ -97,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::Audit(args) => audit::run(args),
         Command::Backup(args) => backup::backup(args),
         Command::Restore(args) => backup::restore(args),
+        Command::Keys(args) => keys::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -100,39 +100,85 @@ fn files_dir(database: &str, given: Option<std::path::PathBuf>) -> std::path::Pa
     })
 }
 
+/// Where the server's key is kept: `SMENA_KEY` (None), else the key file
+/// given, else beside a SQLite file.
+pub(super) fn key_file(
+    database: &str,
+    given: Option<std::path::PathBuf>,
+) -> Result<Option<std::path::PathBuf>, Failure> {
+    if std::env::var("SMENA_KEY").is_ok() {
+        return Ok(None);
+    }
+    match (given, crate::store::parse_url(database)) {
+        (Some(path), _) => Ok(Some(path)),
+        (None, (crate::store::Backend::Sqlite, _)) => {
+            let path = database
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            Ok(Some(std::path::PathBuf::from(format!(
+                "{}.key",
+                path.split('?').next().unwrap_or(path)
+            ))))
+        }
+        (None, (crate::store::Backend::Postgres, _)) => Err(Failure::BadInput(
+            "with PostgreSQL, give the server's key: --key-file FILE or SMENA_KEY \
+             (the same for every replica)"
+                .into(),
+        )),
+    }
+}
+
+/// The key a rotation writes first, beside the key file.
+pub(super) fn next_key_file(path: &std::path::Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}.new", path.display()))
+}
+
+/// The file `.previous` beside the key file (what backups made before a
+/// rotation need).
+pub(super) fn previous_key_file(path: &std::path::Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}.previous", path.display()))
+}
+
+/// After a rotation's commit: the key file becomes `.previous`, and the
+/// new key (`.new`) takes its place.
+pub(super) fn put_new_key_in_place(path: &std::path::Path) -> std::io::Result<()> {
+    std::fs::rename(path, previous_key_file(path))?;
+    std::fs::rename(next_key_file(path), path)
+}
+
 /// The server's key: `SMENA_KEY`, else the key file (beside a SQLite file
 /// by default, made there if missing). The database must have been opened
-/// with the same key before, if at all.
+/// with the same key before, if at all. A rotation cut short after its
+/// commit left the new key beside the file: it is taken and put in place.
 pub(super) async fn server_key(
     db: &Db,
     database: &str,
     given: Option<std::path::PathBuf>,
 ) -> Result<ServerKey, Failure> {
-    let key = if let Ok(text) = std::env::var("SMENA_KEY") {
-        ServerKey::parse(&text, "SMENA_KEY").map_err(|e| Failure::BadInput(e.to_string()))?
-    } else {
-        let path = match given {
-            Some(path) => path,
-            None => match crate::store::parse_url(database) {
-                (crate::store::Backend::Sqlite, _) => {
-                    let path = database
-                        .trim_start_matches("sqlite://")
-                        .trim_start_matches("sqlite:");
-                    std::path::PathBuf::from(format!(
-                        "{}.key",
-                        path.split('?').next().unwrap_or(path)
-                    ))
+    let key = match key_file(database, given)? {
+        None => {
+            let text = std::env::var("SMENA_KEY").unwrap_or_default();
+            ServerKey::parse(&text, "SMENA_KEY").map_err(|e| Failure::BadInput(e.to_string()))?
+        }
+        Some(path) => {
+            let key =
+                ServerKey::load_or_create(&path).map_err(|e| Failure::BadInput(e.to_string()))?;
+            let next = next_key_file(&path);
+            let known = db.key_matches(&key).await.map_err(anyhow::Error::from)?;
+            if !known && next.exists() {
+                let new = ServerKey::load_or_create(&next)
+                    .map_err(|e| Failure::BadInput(e.to_string()))?;
+                if db.key_matches(&new).await.map_err(anyhow::Error::from)? {
+                    put_new_key_in_place(&path).map_err(anyhow::Error::from)?;
+                    tracing::info!(file = %path.display(), "the rotated key, left beside the key file, is now in it");
+                    new
+                } else {
+                    key
                 }
-                (crate::store::Backend::Postgres, _) => {
-                    return Err(Failure::BadInput(
-                        "with PostgreSQL, give the server's key: --key-file FILE or SMENA_KEY \
-                         (the same for every replica)"
-                            .into(),
-                    ));
-                }
-            },
-        };
-        ServerKey::load_or_create(&path).map_err(|e| Failure::BadInput(e.to_string()))?
+            } else {
+                key
+            }
+        }
     };
     // Checks the key, then opens the data keys personal data is kept
     // encrypted with.
@@ -185,7 +231,16 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
     logging();
     runtime()?.block_on(async {
         let db = open(&args.database.url).await?;
-        let key = server_key(&db, &args.database.url, args.key_file).await?;
+        let key = server_key(&db, &args.database.url, args.key_file.clone()).await?;
+        // A rotation (`smena keys rotate`) is taken up without a restart.
+        if let Some(path) = key_file(&args.database.url, args.key_file)? {
+            tokio::spawn(crate::store::keys::follow_key_file(
+                db.clone(),
+                key.clone(),
+                path,
+                std::time::Duration::from_secs(5),
+            ));
+        }
         let listener = listen(args.listen).await?;
         let files = files_dir(&args.database.url, args.files);
         private_files(&files)?;

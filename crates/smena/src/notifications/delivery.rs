@@ -397,11 +397,16 @@ async fn sender(
             }
         };
         let attempts = due.attempts.max(1) as u32;
-        let composed = due
-            .text(&key)
-            .and_then(|text| compose(due.id, &due.recipient, &due.subject, &text, &config));
+        // A link that cannot be opened is tried again later: just after a
+        // key rotation it is sealed with the key this process takes up
+        // within seconds.
+        let composed = match due.text(&key) {
+            Err(e) => Err(Failure::Transient(e)),
+            Ok(text) => compose(due.id, &due.recipient, &due.subject, &text, &config)
+                .map_err(Failure::Refused),
+        };
         let result = match composed {
-            Err(e) => Err(Failure::Refused(e)),
+            Err(e) => Err(e),
             Ok(message) => {
                 let sent = tokio::time::timeout(
                     config.send_timeout,

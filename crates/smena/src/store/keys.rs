@@ -14,9 +14,17 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// The server's key.
+/// The server's key. Clones share it: when the key file changes (a
+/// rotation) every part of the running service takes the new key at once,
+/// and keeps the one before to open what was sealed with it meanwhile.
 #[derive(Clone)]
-pub struct ServerKey([u8; 32]);
+pub struct ServerKey(std::sync::Arc<std::sync::RwLock<Pair>>);
+
+#[derive(Clone, Copy)]
+struct Pair {
+    current: [u8; 32],
+    previous: Option<[u8; 32]>,
+}
 
 impl std::fmt::Debug for ServerKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -52,7 +60,45 @@ impl ServerKey {
     pub fn generate() -> Result<ServerKey, KeyError> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
-        Ok(ServerKey(bytes))
+        Ok(ServerKey::from_bytes(bytes))
+    }
+
+    fn from_bytes(current: [u8; 32]) -> ServerKey {
+        ServerKey(std::sync::Arc::new(std::sync::RwLock::new(Pair {
+            current,
+            previous: None,
+        })))
+    }
+
+    fn pair(&self) -> Pair {
+        match self.0.read() {
+            Ok(pair) => *pair,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+
+    /// The key written as 64 hexadecimal digits.
+    pub fn hex(&self) -> String {
+        hex::encode(self.pair().current)
+    }
+
+    /// Whether `other` holds the same (current) key.
+    pub fn is(&self, other: &ServerKey) -> bool {
+        self.pair().current == other.pair().current
+    }
+
+    /// Takes `new` as the key from now on, keeping this one to open what
+    /// it sealed (every clone sees the change).
+    pub fn replace_with(&self, new: &ServerKey) {
+        let new = new.pair().current;
+        let mut pair = match self.0.write() {
+            Ok(pair) => pair,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if pair.current != new {
+            pair.previous = Some(pair.current);
+            pair.current = new;
+        }
     }
 
     /// The key written as 64 hexadecimal digits (a file or a variable).
@@ -61,7 +107,7 @@ impl ServerKey {
         let bytes: [u8; 32] = bytes
             .try_into()
             .map_err(|_| KeyError::Malformed(source.into()))?;
-        Ok(ServerKey(bytes))
+        Ok(ServerKey::from_bytes(bytes))
     }
 
     /// The key in `path`, made there first (readable by its owner alone)
@@ -72,8 +118,7 @@ impl ServerKey {
             Ok(text) => ServerKey::parse(&text, &shown),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = ServerKey::generate()?;
-                write_private(path, &hex::encode(key.0))
-                    .map_err(|e| KeyError::Write(shown.clone(), e))?;
+                write_private(path, &key.hex()).map_err(|e| KeyError::Write(shown.clone(), e))?;
                 Ok(key)
             }
             Err(e) => Err(KeyError::Read(shown, e)),
@@ -81,7 +126,15 @@ impl ServerKey {
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new(&self.0.into())
+        XChaCha20Poly1305::new(&self.pair().current.into())
+    }
+
+    /// The current key's cipher, then the previous one's.
+    fn ciphers(&self) -> impl Iterator<Item = XChaCha20Poly1305> {
+        let pair = self.pair();
+        std::iter::once(pair.current)
+            .chain(pair.previous)
+            .map(|k| XChaCha20Poly1305::new(&k.into()))
     }
 
     /// Seals `secret`; `purpose` must be given again to open it.
@@ -105,7 +158,8 @@ impl ServerKey {
         )))
     }
 
-    /// Opens what [`ServerKey::seal`] sealed for `purpose`.
+    /// Opens what [`ServerKey::seal`] sealed for `purpose` (with this key
+    /// or, just after a rotation, the one before).
     pub fn open(&self, purpose: &str, sealed: &Sealed) -> Result<Vec<u8>, KeyError> {
         let bytes = hex::decode(&sealed.0).map_err(|_| KeyError::Unsealable)?;
         if bytes.len() < 24 {
@@ -113,15 +167,19 @@ impl ServerKey {
         }
         let (nonce, ciphertext) = bytes.split_at(24);
         let nonce: [u8; 24] = nonce.try_into().map_err(|_| KeyError::Unsealable)?;
-        self.cipher()
-            .decrypt(
-                &XNonce::from(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: purpose.as_bytes(),
-                },
-            )
-            .map_err(|_| KeyError::Unsealable)
+        self.ciphers()
+            .find_map(|cipher| {
+                cipher
+                    .decrypt(
+                        &XNonce::from(nonce),
+                        Payload {
+                            msg: ciphertext,
+                            aad: purpose.as_bytes(),
+                        },
+                    )
+                    .ok()
+            })
+            .ok_or(KeyError::Unsealable)
     }
 
     /// A sealer for a new file under this key, which the file names as
@@ -176,7 +234,7 @@ impl ServerKey {
     /// A keyed MAC of `data` for `purpose`, in hex: whoever lacks the key
     /// can neither compute nor check it.
     pub fn mac(&self, purpose: &str, data: &[u8]) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0)
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.pair().current)
             .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
@@ -238,6 +296,102 @@ impl super::Db {
                 tx.commit().await?;
                 Ok(())
             }
+        }
+    }
+}
+
+impl super::Db {
+    /// Whether `key` is the key this database was opened with (reads only).
+    pub async fn key_matches(&self, key: &ServerKey) -> Result<bool, sqlx::Error> {
+        let stored: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM settings WHERE name = 'key_check'")
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(stored.is_some_and(|(mac,)| mac == key.mac(CHECK, b"smena")))
+    }
+
+    /// Rotates the server's key, in one transaction: every data key is
+    /// re-wrapped and every link waiting in the outbox re-sealed under
+    /// `new`, which becomes the key the database checks. The personal data
+    /// itself is not touched. How many data keys and links.
+    pub async fn rotate_key(
+        &self,
+        old: &ServerKey,
+        new: &ServerKey,
+    ) -> anyhow::Result<(usize, usize)> {
+        if !self.key_matches(old).await? {
+            anyhow::bail!("the key given is not the one this database was opened with");
+        }
+        let mut tx = self.begin_write().await?;
+        let wrapped: Vec<(i64, String)> = sqlx::query_as("SELECT id, wrapped FROM data_keys")
+            .fetch_all(&mut *tx)
+            .await?;
+        for (id, sealed) in &wrapped {
+            let data_key = old.open(DATA_KEY, &Sealed(sealed.clone()))?;
+            let rewrapped = new.seal(DATA_KEY, &data_key)?;
+            sqlx::query("UPDATE data_keys SET wrapped = $1 WHERE id = $2")
+                .bind(&rewrapped.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let links: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, secret FROM outbox WHERE secret IS NOT NULL")
+                .fetch_all(&mut *tx)
+                .await?;
+        for (id, sealed) in &links {
+            let link = old.open(super::SECRET_PURPOSE, &Sealed(sealed.clone()))?;
+            let resealed = new.seal(super::SECRET_PURPOSE, &link)?;
+            sqlx::query("UPDATE outbox SET secret = $1 WHERE id = $2")
+                .bind(&resealed.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE settings SET value = $1 WHERE name = 'key_check'")
+            .bind(new.mac(CHECK, b"smena"))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((wrapped.len(), links.len()))
+    }
+}
+
+/// Follows the key file of a running service: when a rotation has put a
+/// new key there (one this database now checks), every part of the
+/// service takes it within `every`, keeping the old one to open what it
+/// sealed meanwhile. A key the database does not know is ignored, said
+/// once.
+pub async fn follow_key_file(
+    db: super::Db,
+    key: ServerKey,
+    path: std::path::PathBuf,
+    every: std::time::Duration,
+) {
+    let mut warned = false;
+    loop {
+        tokio::time::sleep(every).await;
+        let Ok(text) = tokio::fs::read_to_string(&path).await else {
+            continue;
+        };
+        let Ok(candidate) = ServerKey::parse(&text, "") else {
+            continue;
+        };
+        if candidate.is(&key) {
+            continue;
+        }
+        match db.key_matches(&candidate).await {
+            Ok(true) => {
+                key.replace_with(&candidate);
+                warned = false;
+                tracing::info!(file = %path.display(), "the server's key was rotated: the new key is in use");
+            }
+            Ok(false) if !warned => {
+                warned = true;
+                tracing::warn!(file = %path.display(), "the key file holds a key this database does not know: ignored");
+            }
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "checking the key file failed"),
         }
     }
 }
@@ -414,7 +568,7 @@ impl super::Db {
         if wrapped.is_empty() {
             let data_key = ServerKey::generate()?;
             let id = super::new_id();
-            let sealed = key.seal(DATA_KEY, &data_key.0)?;
+            let sealed = key.seal(DATA_KEY, &data_key.pair().current)?;
             let mut tx = self.begin_write().await?;
             sqlx::query("INSERT INTO data_keys (id, wrapped, created_at) VALUES ($1, $2, $3)")
                 .bind(id)
@@ -429,7 +583,7 @@ impl super::Db {
         for (id, sealed) in &wrapped {
             let bytes = key.open(DATA_KEY, &Sealed(sealed.clone()))?;
             let bytes: [u8; 32] = bytes.try_into().map_err(|_| KeyError::Unsealable)?;
-            keys.insert(*id, ServerKey(bytes));
+            keys.insert(*id, ServerKey::from_bytes(bytes));
         }
         let (newest, _) = wrapped[wrapped.len() - 1];
         let current = (newest, keys[&newest].clone());
@@ -494,7 +648,9 @@ mod tests {
         let sealed = key
             .seal("outbox link", b"https://x/reset?token=abc")
             .unwrap();
-        assert!(!sealed.0.contains("abc"));
+        // Neither the text nor its hexadecimal form (random hex may well
+        // hold "abc" by chance, so that is not what is looked for).
+        assert!(!sealed.0.contains("token") && !sealed.0.contains(&hex::encode("token=abc")));
         assert_eq!(
             key.open("outbox link", &sealed).unwrap(),
             b"https://x/reset?token=abc"
@@ -529,7 +685,7 @@ mod tests {
         let path = dir.path().join("smena.key");
         let a = ServerKey::load_or_create(&path).unwrap();
         let b = ServerKey::load_or_create(&path).unwrap();
-        assert_eq!(a.0, b.0);
+        assert!(a.is(&b));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
