@@ -169,15 +169,20 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
         session_ids.push(r.id);
     }
 
-    // Submitted applications, in reference order.
+    // Submitted applications with their consents, in reference order.
     let rows: Vec<Submitted> = sqlx::query_as(
         "SELECT a.id, a.reference, a.block_ref, c.id AS child, c.birth_date, c.passport_expires, c.category, c.school_id, d.kind \
          FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
          JOIN districts d ON d.id = s.district_id \
-         WHERE a.programme_id = $1 AND a.status = $2 AND a.reference IS NOT NULL ORDER BY a.reference",
+         WHERE a.programme_id = $1 AND a.status = $2 AND a.reference IS NOT NULL \
+         AND (SELECT COUNT(*) FROM consents k WHERE k.application_id = a.id AND k.withdrawn_at IS NULL) >= $3 \
+         ORDER BY a.reference",
     )
     .bind(programme)
     .bind(ApplicationStatus::Submitted)
+    // No child is allocated without every consent live (one withdrawn
+    // after submission leaves the application out).
+    .bind(crate::applications::consents::REQUIRED as i64)
     .fetch_all(db.pool())
     .await?;
     let required: Vec<String> = programmes::required_documents(db, programme)

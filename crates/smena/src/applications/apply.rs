@@ -165,6 +165,10 @@ pub struct ApplicationPage {
     /// Session id chosen at each rank ("" when empty), as typed.
     chosen: Vec<String>,
     consents: Vec<(&'static str, &'static str, bool)>,
+    /// Every consent given and withdrawn, oldest first.
+    consent_history: Vec<super::consents::ConsentEvent>,
+    /// A submitted application's live consents may be withdrawn.
+    consents_withdrawable: bool,
     breakdown: Breakdown,
     missing_documents: Vec<String>,
     errors: Vec<String>,
@@ -292,6 +296,8 @@ async fn page(
         .iter()
         .map(|(k, t)| (*k, *t, application.consents.iter().any(|c| c == k)))
         .collect();
+    let consent_history = super::consents::history(&state.db, application.id).await?;
+    let consents_withdrawable = application.status == ApplicationStatus::Submitted;
     let rules = programmes::rules(&state.db, application.programme_id).await?;
     let achievements: Vec<_> = queries::achievements(&state.db, child.id)
         .await?
@@ -358,6 +364,8 @@ async fn page(
         sessions,
         chosen,
         consents,
+        consent_history,
+        consents_withdrawable,
         breakdown,
         missing_documents,
         errors,

@@ -6,6 +6,7 @@ pub mod achievement_import;
 mod apply;
 pub mod blocks;
 pub mod children;
+pub mod consents;
 pub mod identity;
 mod overview;
 pub mod queries;
@@ -23,4 +24,5 @@ pub fn router() -> Routes {
         .merge(overview::routes())
         .merge(achievement_import::routes())
         .merge(identity::routes())
+        .merge(consents::routes())
 }

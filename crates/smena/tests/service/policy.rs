@@ -67,6 +67,7 @@ impl Records {
             .replace("{file}", file)
             .replace("{code}", &self.voucher)
             .replace("{achievement}", &self.achievement.to_string())
+            .replace("{kind}", "personal_data")
             + &query
     }
 }

@@ -248,3 +248,108 @@ async fn postgres_is_backed_up_with_pg_dump_and_restored_with_pg_restore() {
     .unwrap();
     app.finish().await;
 }
+
+on_both_databases!(a_consent_withdrawn_after_submission_is_kept_and_goes_to_the_coordinator,);
+
+/// Consents are events: a family withdraws one after submitting; the row
+/// stays (given and withdrawn, by whom), the application shows the
+/// history, the coordinators are e-mailed and see it listed, another
+/// family cannot do it for them, and the allocation leaves the
+/// application out.
+async fn a_consent_withdrawn_after_submission_is_kept_and_goes_to_the_coordinator(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let family = crate::common::client();
+    let r = app
+        .login(
+            &family,
+            "parent@demo.smena",
+            smena::scenario::demo::PASSWORD,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (id, programme): (i64, i64) = sqlx::query_as(
+        "SELECT a.id, a.programme_id FROM applications a JOIN children c ON c.id = a.child_id \
+         JOIN accounts g ON g.id = c.guardian_id \
+         WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted' ORDER BY a.id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let consents = || async {
+        let (all, live): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), SUM(CASE WHEN withdrawn_at IS NULL THEN 1 ELSE 0 END) FROM consents \
+             WHERE application_id = $1",
+        )
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        (all, live)
+    };
+    assert_eq!(consents().await, (2, 2));
+    let (_, page) = app.get(&family, &format!("/applications/{id}")).await;
+    assert!(
+        page.contains("Consents given and withdrawn") && page.contains("Withdraw this consent")
+    );
+
+    // Another family cannot.
+    let stranger = app.parent_of_nobody().await;
+    let path = format!("/applications/{id}/consents/personal_data/withdraw");
+    let r = app.post(&stranger, &path, &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(consents().await, (2, 2));
+
+    let r = app.post(&family, &path, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(consents().await, (2, 1), "withdrawn, not deleted");
+    let r = app.post(&family, &path, &[]).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "again: nothing more happens"
+    );
+    assert_eq!(consents().await, (2, 1));
+    let (_, page) = app.get(&family, &format!("/applications/{id}")).await;
+    assert!(page.contains("withdrawn"), "the history shows it");
+
+    let mail = app.last_mail("coordinator@demo.smena").await;
+    assert!(
+        mail.contains("withdrew the consent to processing of personal data"),
+        "{mail}"
+    );
+    let coordinator = crate::common::client();
+    app.login(
+        &coordinator,
+        "coordinator@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let (status, list) = app
+        .get(&coordinator, "/coordinator/consent-withdrawals")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains(&format!("/applications/{id}")), "{list}");
+    let (status, _) = app.get(&family, "/coordinator/consent-withdrawals").await;
+    assert_ne!(status, StatusCode::OK);
+
+    // Left out of the allocation.
+    crate::common::close_and_draw(&app.db, programme).await;
+    let run = crate::common::final_run(&app.db, programme).await;
+    let placed = sqlx::query_as::<_, (i64,)>(
+        "SELECT COUNT(*) FROM placements WHERE run_id = $1 AND application_id = $2",
+    )
+    .bind(run)
+    .bind(id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(placed.0, 0);
+    let others = sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM placements WHERE run_id = $1")
+        .bind(run)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(others.0 > 0, "the others are allocated");
+}

@@ -285,6 +285,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         ),
         (&coordinator, "/coordinator/identity-changes/1".into()),
         (
+            &parent,
+            format!("/applications/{application}/consents/participation/withdraw"),
+        ),
+        (
             &coordinator,
             format!("/coordinator/programmes/{programme}/beacon"),
         ),
@@ -421,7 +425,9 @@ fn pattern(path: &str) -> String {
         .unwrap_or("")
         .split('/')
         .map(|seg| {
+            // A consent's kind is a path parameter too.
             if seg.starts_with('{')
+                || seg == "participation"
                 || (!seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
             {
                 "*"
