@@ -1716,6 +1716,21 @@ async fn backup_while_serving_restores_into_a_working_database() {
         .unwrap()
     };
     writing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let nowhere = dir.path().join("no such folder").join("b.smena");
+    let refused = smena(&[
+        "backup",
+        "--database",
+        &database,
+        "--out",
+        &nowhere.display().to_string(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("does not exist"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(!nowhere.parent().unwrap().exists());
     let written = load.await.unwrap();
     assert_eq!(backed.status.code(), Some(0), "{}", text(&backed.stderr));
     assert!(written > 0);

@@ -23,6 +23,9 @@ pub async fn backup(db: &Db, key: &ServerKey, out: &Path) -> anyhow::Result<u64>
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        anyhow::bail!("the folder {} does not exist", parent.display());
+    }
     let work = parent.join(format!(".smena-backup-{}", super::new_id()));
     super::files::make_private(&work)
         .with_context(|| format!("cannot make a private folder in {}", parent.display()))?;
