@@ -1068,6 +1068,19 @@ async fn opened(database: &str) -> smena::store::Db {
     db
 }
 
+/// `live.db` in `dir` holding the reference scenario (scans beside it, in
+/// `live.db.files`), opened as `smena serve` would: its path, URL and
+/// handle.
+async fn demo_database(dir: &tempfile::TempDir) -> (std::path::PathBuf, String, smena::store::Db) {
+    let live = dir.path().join("live.db");
+    let database = live.display().to_string();
+    let db = opened(&database).await;
+    smena::scenario::demo::load(&db, &dir.path().join("live.db.files"))
+        .await
+        .unwrap();
+    (live, database, db)
+}
+
 /// How many rows `table` of the SQLite file `database` has now.
 async fn count_rows(database: &str, table: &str) -> i64 {
     let db = smena::store::Db::connect(database).await.unwrap();
@@ -1658,12 +1671,7 @@ async fn audit_verify_names_the_entry_changed_behind_the_services_back() {
 async fn backup_while_serving_restores_into_a_working_database() {
     use smena::domain::access::{Action, Resource};
     let dir = tempfile::tempdir().unwrap();
-    let live = dir.path().join("live.db");
-    let database = live.display().to_string();
-    let db = opened(&database).await;
-    smena::scenario::demo::load(&db, &dir.path().join("live.db.files"))
-        .await
-        .unwrap();
+    let (live, database, db) = demo_database(&dir).await;
     let port = free_port();
     let mut command = listening("serve", port, &live);
     command.stderr(std::process::Stdio::null());
@@ -1824,12 +1832,7 @@ async fn backup_while_serving_restores_into_a_working_database() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_servers_key_rotates_without_stopping_the_service() {
     let dir = tempfile::tempdir().unwrap();
-    let live = dir.path().join("live.db");
-    let database = live.display().to_string();
-    let db = opened(&database).await;
-    smena::scenario::demo::load(&db, &dir.path().join("live.db.files"))
-        .await
-        .unwrap();
+    let (live, database, db) = demo_database(&dir).await;
     db.close().await;
     let port = free_port();
     let log = dir.path().join("serve.log");

@@ -227,31 +227,40 @@ pub async fn load(dir: &Path, keys: &Keyring, sha: &str) -> std::io::Result<Vec<
 /// Encrypts in place every stored file an earlier version kept in clear
 /// (checked against its name first); how many. Run at start.
 pub async fn encrypt_clear_files(dir: &Path, keys: &Keyring) -> std::io::Result<usize> {
-    let Ok(mut shards) = tokio::fs::read_dir(dir).await else {
-        return Ok(0); // nothing stored yet
-    };
     let mut encrypted = 0;
+    for file in stored_files(dir).await? {
+        let name = file.file_name().to_string_lossy().into_owned();
+        if name.len() != 64 || name.contains('.') {
+            continue; // temporary files and the like
+        }
+        let bytes = tokio::fs::read(file.path()).await?;
+        if bytes.starts_with(FILE_MAGIC) || sha256_hex(&bytes) != name {
+            continue;
+        }
+        let mut receiving = Receiving::start(dir, keys).await?;
+        receiving.write(&bytes).await?;
+        receiving.finish_at(true).await?;
+        encrypted += 1;
+    }
+    Ok(encrypted)
+}
+
+/// Every file in the shards of `dir` (none if nothing is stored yet).
+async fn stored_files(dir: &Path) -> std::io::Result<Vec<tokio::fs::DirEntry>> {
+    let mut found = Vec::new();
+    let Ok(mut shards) = tokio::fs::read_dir(dir).await else {
+        return Ok(found);
+    };
     while let Some(shard) = shards.next_entry().await? {
         if !shard.file_type().await?.is_dir() {
             continue;
         }
         let mut files = tokio::fs::read_dir(shard.path()).await?;
         while let Some(file) = files.next_entry().await? {
-            let name = file.file_name().to_string_lossy().into_owned();
-            if name.len() != 64 || name.contains('.') {
-                continue; // temporary files and the like
-            }
-            let bytes = tokio::fs::read(file.path()).await?;
-            if bytes.starts_with(FILE_MAGIC) || sha256_hex(&bytes) != name {
-                continue;
-            }
-            let mut receiving = Receiving::start(dir, keys).await?;
-            receiving.write(&bytes).await?;
-            receiving.finish_at(true).await?;
-            encrypted += 1;
+            found.push(file);
         }
     }
-    Ok(encrypted)
+    Ok(found)
 }
 
 /// Removes a stored file that no document refers to (a staged roster
@@ -291,27 +300,18 @@ pub async fn sweep(
             .into_iter()
             .map(|(s,)| s)
             .collect();
-    let Ok(mut shards) = tokio::fs::read_dir(dir).await else {
-        return Ok(0); // nothing stored yet
-    };
     let cutoff = std::time::SystemTime::now()
         .checked_sub(age)
         .unwrap_or(std::time::UNIX_EPOCH);
     let mut removed = 0;
-    while let Some(shard) = shards.next_entry().await? {
-        if !shard.file_type().await?.is_dir() {
-            continue;
-        }
-        let mut files = tokio::fs::read_dir(shard.path()).await?;
-        while let Some(file) = files.next_entry().await? {
-            let name = file.file_name().to_string_lossy().into_owned();
-            let sha = name.split('.').next().unwrap_or("");
-            let old = file.metadata().await?.modified().is_ok_and(|m| m <= cutoff);
-            let temporary = name.contains(".tmp");
-            if old && (temporary || !used.contains(sha)) {
-                tokio::fs::remove_file(file.path()).await?;
-                removed += 1;
-            }
+    for file in stored_files(dir).await? {
+        let name = file.file_name().to_string_lossy().into_owned();
+        let sha = name.split('.').next().unwrap_or("");
+        let old = file.metadata().await?.modified().is_ok_and(|m| m <= cutoff);
+        let temporary = name.contains(".tmp");
+        if old && (temporary || !used.contains(sha)) {
+            tokio::fs::remove_file(file.path()).await?;
+            removed += 1;
         }
     }
     Ok(removed)
