@@ -22,5 +22,5 @@ function request()
   local body = "csrf=" .. csrf .. "&idem=rush-" .. app .. "&action=submit&choice_1=" .. session
     .. "&consent_participation=yes&consent_personal_data=yes"
   return wrk.format("POST", "/applications/" .. app,
-    { ["Cookie"] = "smena_session=" .. token, ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+    { ["Cookie"] = "smena_login=" .. token, ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
 end

@@ -27,6 +27,10 @@ POSTGRES_ADMIN="${SMENA_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgr
 
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1; }
 cargo build --release -q -p smena --bin smena --example rush_prep
+# One server's key for the preparation and the service (required with
+# PostgreSQL; personal data is encrypted with it).
+SMENA_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+export SMENA_KEY
 BIN=target/release/smena
 PREP=target/release/examples/rush_prep
 work=$(mktemp -d)

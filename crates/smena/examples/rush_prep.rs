@@ -20,6 +20,9 @@ async fn main() -> anyhow::Result<()> {
     let (database, families, out) = (&args[1], args[2].parse::<usize>()?, &args[3]);
     let db = Db::connect(database).await?;
     db.migrate().await?;
+    // The key `smena serve` will be given (bench/rush.sh sets SMENA_KEY).
+    let key = smena::store::ServerKey::parse(&std::env::var("SMENA_KEY")?, "SMENA_KEY")?;
+    db.unlock(&key).await?;
     let files = std::env::temp_dir().join(format!("smena-rush-files-{}", std::process::id()));
     smena::scenario::demo::load(&db, &files).await?;
     let (programme,): (i64,) = sqlx::query_as("SELECT id FROM programmes")
