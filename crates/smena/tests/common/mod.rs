@@ -378,6 +378,12 @@ impl TestApp {
             }
             return found;
         }
+        // Written out to the database's own files first: WAL segments are
+        // recycled under a busy server, the data pages stay.
+        sqlx::query("CHECKPOINT")
+            .execute(self.db.pool())
+            .await
+            .unwrap();
         let (data,): (String,) =
             sqlx::query_as("SELECT setting FROM pg_settings WHERE name = 'data_directory'")
                 .fetch_one(self.db.pool())

@@ -120,7 +120,9 @@ async fn a_stalled_mail_server_is_given_up_on_and_delivery_goes_on(app: &TestApp
     use std::time::Duration;
     let sink = SmtpSink::start().await;
     let staller = Staller::start(sink.port).await;
-    let mut config = quick_mail(staller.port, Duration::from_millis(400));
+    // Long enough that a send to the answering server never times out on
+    // a loaded machine (a timed-out send the server did accept goes again).
+    let mut config = quick_mail(staller.port, Duration::from_secs(2));
     config.poll = Duration::from_millis(50);
     config.connections = 2;
     queue_messages(app, 1000, 20).await;
