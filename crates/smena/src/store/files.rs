@@ -233,8 +233,13 @@ pub async fn encrypt_clear_files(dir: &Path, keys: &Keyring) -> std::io::Result<
         if name.len() != 64 || name.contains('.') {
             continue; // temporary files and the like
         }
+        // Only the first bytes of an encrypted file are read: this runs at
+        // every start, over every scan.
+        if starts_with_magic(&file.path()).await? {
+            continue;
+        }
         let bytes = tokio::fs::read(file.path()).await?;
-        if bytes.starts_with(FILE_MAGIC) || sha256_hex(&bytes) != name {
+        if sha256_hex(&bytes) != name {
             continue;
         }
         let mut receiving = Receiving::start(dir, keys).await?;
@@ -243,6 +248,21 @@ pub async fn encrypt_clear_files(dir: &Path, keys: &Keyring) -> std::io::Result<
         encrypted += 1;
     }
     Ok(encrypted)
+}
+
+/// Whether the file begins as an encrypted one does.
+async fn starts_with_magic(path: &Path) -> std::io::Result<bool> {
+    use tokio::io::AsyncReadExt as _;
+    let mut head = [0u8; 8];
+    let mut file = tokio::fs::File::open(path).await?;
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]).await? {
+            0 => return Ok(false),
+            n => filled += n,
+        }
+    }
+    Ok(&head == FILE_MAGIC)
 }
 
 /// Every file in the shards of `dir` (none if nothing is stored yet).
