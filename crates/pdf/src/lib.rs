@@ -1,5 +1,6 @@
 //! Smena's printed documents — the voucher, the parental consent form, the
-//! travel manifest, the offline roster and the programme report — typeset
+//! travel manifest, the offline roster, the programme report and a family's
+//! data summary — typeset
 //! in-process with typst and returned as PDF bytes.
 //!
 //! This crate does no I/O and knows no language: the caller gives the data
@@ -124,6 +125,34 @@ impl Paper for ConsentForm {
         "consent-sign-place-date",
         "consent-signature",
         "consent-text-version",
+        "issued-on",
+    ];
+}
+
+/// A family's data in words: the summary that opens its data export
+/// (the machine-readable copy is beside it in JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct FamilySummary {
+    pub guardian: String,
+    pub email: String,
+    pub sections: Vec<SummarySection>,
+    pub issued: String,
+}
+
+/// A heading and its (name, value) lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummarySection {
+    pub heading: String,
+    pub lines: Vec<(String, String)>,
+}
+
+impl Paper for FamilySummary {
+    const TEMPLATE: &'static str = include_str!("../templates/family.typ");
+    const LABELS: &'static [&'static str] = &[
+        "family-data-title",
+        "family-data-intro",
+        "field-guardian",
+        "field-email",
         "issued-on",
     ];
 }

@@ -340,6 +340,42 @@ fn templates_use_exactly_their_listed_labels() {
     check::<Manifest>("manifest", &style);
     check::<Roster>("roster", &style);
     check::<ProgrammeReport>("report", &style);
+    check::<FamilySummary>("family", &style);
+}
+
+#[test]
+fn family_summary_lists_its_sections() {
+    let summary = FamilySummary {
+        guardian: "Сардаана Ноговицына".into(),
+        email: "parent@example.ru".into(),
+        sections: vec![
+            SummarySection {
+                heading: "Айаал Ноговицын".into(),
+                lines: vec![
+                    ("Дата рождения".into(), "14.05.2013".into()),
+                    ("Паспорт".into(), "4510 123456".into()),
+                ],
+            },
+            SummarySection {
+                heading: "Заявка SKH27-000123".into(),
+                lines: vec![("Баллы".into(), "17,5".into())],
+            },
+        ],
+        issued: "2027-06-01".into(),
+    };
+    let pdf = render(&summary, "ru", &labels::<FamilySummary>()).expect("summary renders");
+    let text = look_at("family", &pdf);
+    assert_has(
+        "family",
+        &text,
+        &[
+            "Сардаана Ноговицына",
+            "Айаал Ноговицын",
+            "4510 123456",
+            "Заявка SKH27-000123",
+            "[family-data-intro]",
+        ],
+    );
 }
 
 #[test]

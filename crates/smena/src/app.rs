@@ -36,6 +36,7 @@ pub fn routes() -> Routes {
         .merge(crate::audit::router())
         .merge(crate::notifications::router())
         .merge(crate::api::router())
+        .merge(crate::privacy::router())
 }
 
 pub fn router(state: AppState) -> Router {
@@ -124,8 +125,9 @@ async fn stylesheet() -> impl IntoResponse {
 
 /// Starts the background jobs: every minute, offers past their deadline
 /// expire (and their places are backfilled) and families are reminded of
-/// offers about to end; every hour, staged files a day old are swept; and
-/// the outbox is delivered when a mail server is configured.
+/// offers about to end; every hour, staged files a day old are swept;
+/// every day, programmes past their retention date are purged; and the
+/// outbox is delivered when a mail server is configured.
 pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
     let (db, base) = (state.db.clone(), state.config.base_url.clone());
     let files = state.config.files_dir.clone();
@@ -141,6 +143,18 @@ pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(files = n, "staged files swept"),
                     Err(e) => tracing::error!(error = ?e, "sweeping staged files failed"),
+                }
+            }
+            // Daily (and at start): programmes past their retention date
+            // are purged, delivered messages wiped.
+            if minute % (24 * 60) == 0 {
+                let mail_days = crate::privacy::purge::MAIL_KEPT_DAYS;
+                match crate::privacy::purge::run_due(&db, &files, Actor::Service, mail_days).await {
+                    Ok((purged, wiped)) if !purged.is_empty() || wiped > 0 => {
+                        tracing::info!(programmes = purged.len(), messages = wiped, "purged")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "purging failed"),
                 }
             }
             if let Err(e) = crate::allocation::offers::expire_due(&db, &base).await {

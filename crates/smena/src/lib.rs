@@ -8,7 +8,8 @@
 //! - The features, each owning its routes, queries, domain types and
 //!   templates' data: `programmes`, `accounts`, `audit`, `notifications`,
 //!   `imports`, `documents`, `applications`, `schools`, `allocation`,
-//!   `camps`, `dashboard`, `papers`, `exports`, `public`, `api`. A feature
+//!   `camps`, `dashboard`, `papers`, `exports`, `public`, `api`, `privacy`
+//!   (a family's data export and deletion, the purge). A feature
 //!   uses another only where the domain says so (allocation reads
 //!   applications), never the other way round.
 //! - The kernel, which imports no feature: `web` (state, logins, CSRF, the
@@ -37,6 +38,7 @@ pub mod imports;
 pub mod language;
 pub mod notifications;
 pub mod papers;
+pub mod privacy;
 pub mod programmes;
 pub mod public;
 pub mod scenario;

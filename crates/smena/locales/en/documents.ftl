@@ -25,7 +25,7 @@ consent-sign-place-date = Place and date
 consent-signature = Signature of the parent or guardian
 consent-text-version = Consent text version
 consent-participation = I am the parent or legal guardian of this child. I agree that the child travels abroad with the programme's group and its chaperones for the session they are placed in, and I will accept or decline a placement by its deadline.
-consent-personal-data = I agree that the programme processes the child's personal data for this application, gives the host camp only what it needs, and deletes the data when the programme's retention period ends.
+consent-personal-data = I agree that the programme processes the child's personal data for this application, gives the host camp only what it needs, and deletes the data after { $until } (the programme's retention date).
 consent-rules = I have read the camp's rules and will explain them to my child.
 
 manifest-title = Travel manifest

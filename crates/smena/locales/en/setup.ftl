@@ -91,3 +91,7 @@ setup-place-order = Place { $place } cannot earn more than place { $better } ({ 
 setup-open-needs = Add at least one session and the scoring table before opening applications.
 setup-another-open = Another programme is taking applications; close it first.
 setup-status-change = A programme that is "{ $from }" cannot become "{ $to }".
+setup-field-retain-until = Personal data kept until
+setup-retain-until-hint = After this day the children's and families' data of this programme is deleted; families read the date in the consent they give.
+retention-past = The retention date { $date } has passed: give a day after today.
+retention-too-far = The retention date { $date } is more than ten years away: children's data is not kept that long.

@@ -25,7 +25,7 @@ consent-sign-place-date = 장소 및 날짜
 consent-signature = 부모 또는 보호자 서명
 consent-text-version = 동의서 문안 버전
 consent-participation = 나는 이 어린이의 부모 또는 법정 보호자입니다. 어린이가 배정된 기수에 프로그램 단체 및 인솔자와 함께 해외로 여행하는 것에 동의하며, 기한 내에 배정을 수락하거나 거절하겠습니다.
-consent-personal-data = 프로그램이 이 신청을 위해 어린이의 개인정보를 처리하고, 캠프에는 필요한 정보만 제공하며, 프로그램의 보존 기간이 끝나면 삭제하는 것에 동의합니다.
+consent-personal-data = 프로그램이 이 신청을 위해 어린이의 개인정보를 처리하고, 캠프에는 필요한 정보만 제공하며, { $until } 이후(프로그램의 보존 기한) 삭제하는 것에 동의합니다.
 consent-rules = 캠프 규칙을 읽었으며 자녀에게 설명하겠습니다.
 
 manifest-title = 출국자 명단

@@ -91,3 +91,7 @@ setup-place-order = { $place }위는 { $better }위보다 많이 받을 수 없�
 setup-open-needs = 신청을 열기 전에 세션을 하나 이상과 점수표를 추가하세요.
 setup-another-open = 다른 프로그램이 신청을 받고 있습니다. 먼저 그 프로그램을 마감하세요.
 setup-status-change = "{ $from }" 상태의 프로그램은 "{ $to }" 상태가 될 수 없습니다.
+setup-field-retain-until = 개인정보 보존 기한
+setup-retain-until-hint = 이 날이 지나면 이 프로그램의 어린이와 가족 정보가 삭제됩니다. 가족은 동의서에서 이 날짜를 봅니다.
+retention-past = 보존 기한 { $date }이(가) 이미 지났습니다. 오늘 이후의 날짜를 입력하세요.
+retention-too-far = 보존 기한 { $date }이(가) 10년을 넘습니다. 어린이 정보는 그렇게 오래 보관하지 않습니다.

@@ -49,12 +49,18 @@ pub fn routes() -> Routes {
 }
 
 /// The wording families agree to; the version is stored with each consent.
-pub const CONSENT_VERSION: &str = "2027-1";
+pub const CONSENT_VERSION: &str = "2027-2";
 /// (kind, the key of its wording in the Fluent files).
 pub const CONSENTS: &[(&str, &str)] = &[
     ("participation", "consent-participation"),
     ("personal_data", "consent-personal-data"),
 ];
+
+/// A consent's wording in `lang`, with the day the programme's personal
+/// data is deleted (`retain_until`, YYYY-MM-DD).
+pub fn consent_wording(lang: Language, key: &str, retain_until: &str) -> String {
+    lang.text_with(key, &[("until", &lang.date(retain_until))])
+}
 
 /// A session and whether this child may take it.
 pub struct SessionChoice {
@@ -164,7 +170,8 @@ pub struct ApplicationPage {
     sessions: Vec<SessionChoice>,
     /// Session id chosen at each rank ("" when empty), as typed.
     chosen: Vec<String>,
-    consents: Vec<(&'static str, &'static str, bool)>,
+    /// (kind, wording, given).
+    consents: Vec<(&'static str, String, bool)>,
     /// Every consent given and withdrawn, oldest first.
     consent_history: Vec<super::consents::ConsentEvent>,
     /// A submitted application's live consents may be withdrawn.
@@ -271,8 +278,8 @@ async fn page(
         .as_ref()
         .map_or(application.choices.len() as i32, |p| p.max_choices)
         .max(1) as usize;
-    let (programme_name, programme_status): (String, ProgrammeStatus) =
-        sqlx::query_as("SELECT name, status FROM programmes WHERE id = $1")
+    let (programme_name, programme_status, retain_until): (String, ProgrammeStatus, String) =
+        sqlx::query_as("SELECT name, status, retain_until FROM programmes WHERE id = $1")
             .bind(application.programme_id)
             .fetch_one(state.db.pool())
             .await?;
@@ -294,7 +301,13 @@ async fn page(
     chosen.resize(max_choices.max(chosen.len()), String::new());
     let consents = CONSENTS
         .iter()
-        .map(|(k, t)| (*k, *t, application.consents.iter().any(|c| c == k)))
+        .map(|(k, t)| {
+            (
+                *k,
+                consent_wording(lang, t, &retain_until),
+                application.consents.iter().any(|c| c == k),
+            )
+        })
         .collect();
     let consent_history = super::consents::history(&state.db, application.id).await?;
     let consents_withdrawable = application.status == ApplicationStatus::Submitted;

@@ -118,6 +118,16 @@ impl Identity {
     }
 }
 
+/// The names of the fields that changed (the audit entry's detail; the
+/// values are its personal words, which the purge deletes).
+fn fields(changes: &[String]) -> String {
+    changes
+        .iter()
+        .map(|c| c.split(':').next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// All but the last two characters hidden: enough to tell two numbers
 /// apart in the audit log, not to use one.
 fn mask_tail(s: Option<&str>) -> String {
@@ -273,7 +283,8 @@ pub async fn save_details(
             Ok(Saved::Saved)
         }
         Stage::Unsubmitted => {
-            c.audit(Some(child), format!("details; {}", changes.join("; ")));
+            c.audit(Some(child), format!("details; {}", fields(&changes)));
+            c.personal_words(changes.join("; "));
             Ok(Saved::Saved)
         }
         Stage::Submitted => {
@@ -282,9 +293,10 @@ pub async fn save_details(
                 Some(child),
                 format!(
                     "identity changed after submission; {}; documents back to review: {back}",
-                    changes.join("; ")
+                    fields(&changes)
                 ),
             );
+            c.personal_words(changes.join("; "));
             Ok(Saved::BackToReview)
         }
         Stage::Frozen => {
@@ -315,9 +327,10 @@ pub async fn save_details(
                 Some(child),
                 format!(
                     "identity change asked after applications closed; {}",
-                    changes.join("; ")
+                    fields(&changes)
                 ),
             );
+            c.personal_words(changes.join("; "));
             Ok(Saved::Asked)
         }
     }
@@ -503,7 +516,8 @@ pub async fn decide_change(
     .await?;
     family.identity = family.identity.revealed(c.keys()?)?;
     let child = change.child_id;
-    let changes = family.identity.changes(&change.wanted).join("; ");
+    let changes = family.identity.changes(&change.wanted);
+    let (changed, changes) = (fields(&changes), changes.join("; "));
     let (subject, body) = match decision {
         Decision::Accept => {
             let w = &change.wanted;
@@ -527,9 +541,10 @@ pub async fn decide_change(
                 Resource::Child,
                 Some(child),
                 format!(
-                    "identity change {id} accepted; {changes}; documents back to review: {back}"
+                    "identity change {id} accepted; {changed}; documents back to review: {back}"
                 ),
             );
+            c.personal_words(changes);
             (
                 "email-identity-accepted-subject",
                 "email-identity-accepted-body",
@@ -540,8 +555,9 @@ pub async fn decide_change(
                 Action::Update,
                 Resource::Child,
                 Some(child),
-                format!("identity change {id} rejected; {changes}"),
+                format!("identity change {id} rejected; {changed}"),
             );
+            c.personal_words(changes);
             (
                 "email-identity-rejected-subject",
                 "email-identity-rejected-body",

@@ -14,7 +14,8 @@ pub mod queries;
 use crate::web::routes::Routes;
 
 pub use apply::{
-    CONSENT_VERSION, CONSENTS, load as load_application, set_consents, start_draft, submit,
+    CONSENT_VERSION, CONSENTS, consent_wording, load as load_application, set_consents,
+    start_draft, submit,
 };
 
 pub fn router() -> Routes {

@@ -36,12 +36,14 @@ pub struct Entry {
     pub resource_id: Option<i64>,
     pub outcome: String,
     pub detail: String,
+    /// Words about a person, until the purge deletes them.
+    pub words: Option<String>,
 }
 
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT at, actor_id, actor_role, action, resource, resource_id, outcome, detail \
-         FROM audit_log ORDER BY at DESC, id LIMIT $1",
+        "SELECT l.at, l.actor_id, l.actor_role, l.action, l.resource, l.resource_id, l.outcome, l.detail, p.words \
+         FROM audit_log l LEFT JOIN audit_personal p ON p.entry_id = l.id ORDER BY l.at DESC, l.id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db.pool())

@@ -18,6 +18,7 @@ mod generate;
 mod import;
 mod keys;
 mod progress;
+mod purge;
 mod serve;
 mod verify;
 
@@ -60,6 +61,8 @@ enum Command {
     Restore(backup::RestoreArgs),
     /// The server's key: `smena keys rotate` makes a new one without downtime
     Keys(keys::Args),
+    /// Delete the personal data of programmes past their retention date (the service does it daily)
+    Purge(purge::Args),
 }
 
 /// How a command failed, which decides the exit status.
@@ -101,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Backup(args) => backup::backup(args),
         Command::Restore(args) => backup::restore(args),
         Command::Keys(args) => keys::run(args),
+        Command::Purge(args) => purge::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

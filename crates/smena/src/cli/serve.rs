@@ -80,15 +80,15 @@ pub struct DemoArgs {
     database: String,
 }
 
-/// Uploaded documents go beside the SQLite file (`smena.db.files/`), or to
-/// `./smena-files` for PostgreSQL.
 /// The files folder, made the service's alone (0700).
 fn private_files(files: &std::path::Path) -> Result<(), Failure> {
     crate::store::files::make_private(files)
         .map_err(|e| Failure::BadInput(format!("the files folder {}: {e}", files.display())))
 }
 
-fn files_dir(database: &str, given: Option<std::path::PathBuf>) -> std::path::PathBuf {
+/// Uploaded documents go beside the SQLite file (`smena.db.files/`), or to
+/// `./smena-files` for PostgreSQL.
+pub(super) fn files_dir(database: &str, given: Option<std::path::PathBuf>) -> std::path::PathBuf {
     given.unwrap_or_else(|| match crate::store::parse_url(database) {
         (crate::store::Backend::Sqlite, _) => {
             let path = database

@@ -44,6 +44,9 @@ coded! {
         Import = "import",
         Login = "login",
         Logout = "logout",
+        /// Deleting personal data past its retention date, or a family's
+        /// account at its request.
+        Purge = "purge",
     }
 }
 
@@ -78,6 +81,8 @@ coded! {
         Report = "report",
         /// Children's achievements imported from a spreadsheet.
         Achievement = "achievement",
+        /// Everything held on a family, as its data export gives it.
+        FamilyData = "family_data",
     }
 }
 

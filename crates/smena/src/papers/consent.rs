@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use super::{LangQuery, file_part, issued, print_language, typeset};
-use crate::applications::{CONSENT_VERSION, load_application};
+use crate::applications::{CONSENT_VERSION, consent_wording, load_application};
 use crate::domain::access::{Action, Resource};
 use crate::domain::states::OfferStatus;
 use crate::domain::values::Day;
@@ -29,6 +29,7 @@ struct Head {
     programme: String,
     full_name: String,
     email: String,
+    retain_until: String,
 }
 
 /// A session as the form lists it.
@@ -50,7 +51,7 @@ async fn consent_form(
     let (application, child, permit) = load_application(&state, &user, Action::Read, id).await?;
     let lang = print_language(&visitor, &q);
     let head: Head = sqlx::query_as(
-        "SELECT a.reference, p.name AS programme, g.full_name, g.email FROM applications a \
+        "SELECT a.reference, p.name AS programme, g.full_name, g.email, p.retain_until FROM applications a \
          JOIN programmes p ON p.id = a.programme_id JOIN accounts g ON g.id = $2 WHERE a.id = $1",
     )
     .bind(id)
@@ -116,7 +117,7 @@ async fn consent_form(
             "consent-rules",
         ]
         .iter()
-        .map(|k| lang.text(k))
+        .map(|k| consent_wording(lang, k, &head.retain_until))
         .collect(),
         text_version: CONSENT_VERSION.to_string(),
         issued: issued(lang),

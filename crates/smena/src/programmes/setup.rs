@@ -9,11 +9,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::fields::{code, text};
+use super::fields::{code, date, text};
 use super::queries::{self, RequiredDocument, SessionRow};
 use super::scoring::Rules;
 use crate::domain::access::{Action, Resource};
 use crate::domain::states::ProgrammeStatus;
+use crate::domain::values::Day;
 use crate::language::Language;
 use crate::store::{Change, new_id, now_ms};
 use crate::web::AppState;
@@ -65,6 +66,9 @@ pub struct NewProgramme {
     pub name: String,
     /// The prefix of its public references (`SKH27`).
     pub code: String,
+    /// Until when its personal data is kept (shown in the consent text);
+    /// the purge deletes it after this day.
+    pub retain_until: Day,
 }
 
 /// Creates a draft programme with the default rules; its id.
@@ -72,8 +76,8 @@ pub async fn create_programme(c: &mut Change, p: &NewProgramme) -> Result<i64, s
     let id = new_id();
     sqlx::query(
         "INSERT INTO programmes (id, name, status, max_choices, school_cap, rural_coefficient_milli, passport_months, \
-                                 offer_days, created_at, code) \
-         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9)",
+                                 offer_days, created_at, code, retain_until) \
+         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
     .bind(&p.name)
@@ -84,6 +88,7 @@ pub async fn create_programme(c: &mut Change, p: &NewProgramme) -> Result<i64, s
     .bind(DEFAULTS.offer_days)
     .bind(now_ms())
     .bind(&p.code)
+    .bind(p.retain_until)
     .execute(&mut **c)
     .await?;
     for (place, percent) in DEFAULTS.place_percents {
@@ -96,7 +101,12 @@ pub async fn create_programme(c: &mut Change, p: &NewProgramme) -> Result<i64, s
         .execute(&mut **c)
         .await?;
     }
-    c.audit_as(Action::Create, Resource::Programme, Some(id), "");
+    c.audit_as(
+        Action::Create,
+        Resource::Programme,
+        Some(id),
+        format!("personal data kept until {}", p.retain_until),
+    );
     Ok(id)
 }
 
@@ -106,6 +116,8 @@ struct ListPage {
     nav: Nav,
     programmes: Vec<queries::ProgrammeSummary>,
     errors: Vec<String>,
+    /// What was typed (kept when the form comes back with errors).
+    typed: NewProgrammeForm,
 }
 
 async fn list(State(state): State<AppState>, user: User, visitor: Visitor) -> AppResult<ListPage> {
@@ -114,22 +126,41 @@ async fn list(State(state): State<AppState>, user: User, visitor: Visitor) -> Ap
         nav: Nav::from(&visitor),
         programmes: queries::programmes(&state.db).await?,
         errors: vec![],
+        typed: NewProgrammeForm {
+            retain_until: crate::store::retention::suggested(now_ms()).to_string(),
+            ..NewProgrammeForm::default()
+        },
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct NewProgrammeForm {
     name: String,
     code: String,
+    #[serde(default)]
+    retain_until: String,
 }
 
 impl NewProgrammeForm {
     fn parse(&self, lang: Language) -> Result<NewProgramme, Vec<String>> {
         let name = text(&self.name, "programme-name", 200, lang);
         let code = code(&self.code, "programme-code", lang);
-        match (name, code) {
-            (Ok(name), Ok(code)) => Ok(NewProgramme { name, code }),
-            (name, code) => Err(name.err().into_iter().chain(code.err()).collect()),
+        let retain_until = date(&self.retain_until, "retain-until", lang).and_then(|day| {
+            crate::store::retention::check(day, now_ms())
+                .map_err(|key| lang.text_with(key, &[("date", &lang.date(&day.to_string()))]))
+        });
+        match (name, code, retain_until) {
+            (Ok(name), Ok(code), Ok(retain_until)) => Ok(NewProgramme {
+                name,
+                code,
+                retain_until,
+            }),
+            (name, code, retain_until) => Err(name
+                .err()
+                .into_iter()
+                .chain(code.err())
+                .chain(retain_until.err())
+                .collect()),
         }
     }
 }
@@ -148,6 +179,7 @@ async fn create(
                 nav: Nav::from(&visitor),
                 programmes: queries::programmes(&state.db).await?,
                 errors,
+                typed: f,
             };
             return Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response());
         }

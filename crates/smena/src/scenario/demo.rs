@@ -490,6 +490,7 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
         &NewProgramme {
             name: "Summer 2027: international children's camps".into(),
             code: "SKH27".into(),
+            retain_until: crate::store::retention::suggested(now_ms()),
         },
     )
     .await?;

@@ -27,14 +27,41 @@ pub struct Link {
     pub resource_id: Option<i64>,
     pub outcome: String,
     pub detail: String,
+    /// The salted digest of the entry's personal words (kept apart in
+    /// `audit_personal`, see [`personal_digest`]); hashed when present.
+    pub personal_digest: Option<String>,
     pub hash: Option<String>,
+    /// The personal words and their salt, while the purge has not
+    /// deleted them (read for checking, never hashed themselves).
+    #[sqlx(default)]
+    pub salt: Option<String>,
+    #[sqlx(default)]
+    pub words: Option<String>,
+}
+
+/// The columns a [`Link`] is read from (`l` the log, `p` the personal
+/// words joined to it).
+const LINK_COLUMNS: &str = "l.seq, l.id, l.at, l.actor_id, l.actor_role, l.action, l.resource, l.resource_id, \
+     l.outcome, l.detail, l.personal_digest, l.hash, p.salt, p.words \
+     FROM audit_log l LEFT JOIN audit_personal p ON p.entry_id = l.id";
+
+/// The digest of an entry's personal words under their salt: SHA-256
+/// (hex) of the salt, a newline and the words. The salt is random and
+/// deleted with the words, so the digest cannot be tested against a guess.
+pub fn personal_digest(salt: &str, words: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(salt.as_bytes());
+    h.update(b"\n");
+    h.update(words.as_bytes());
+    hex::encode(h.finalize())
 }
 
 /// SHA-256 (hex) of the previous hash, a newline and the entry's fields
 /// as a JSON array: unambiguous, and easy to recompute in any language.
 pub fn hash(prev: &str, seq: i64, l: &Link) -> String {
     use sha2::{Digest, Sha256};
-    let fields = serde_json::json!([
+    let mut fields = serde_json::json!([
         seq,
         l.id,
         l.at,
@@ -46,6 +73,10 @@ pub fn hash(prev: &str, seq: i64, l: &Link) -> String {
         l.outcome,
         l.detail
     ]);
+    // Entries without personal words hash as they did before there were any.
+    if let (Some(digest), Some(array)) = (&l.personal_digest, fields.as_array_mut()) {
+        array.push(serde_json::Value::from(digest.as_str()));
+    }
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(b"\n");
@@ -93,10 +124,9 @@ pub(super) async fn chain_earlier_entries(db: &Db) -> Result<(), sqlx::Error> {
     if head.seq >= 0 {
         return Ok(()); // dropped: nothing to do
     }
-    let earlier: Vec<Link> = sqlx::query_as(
-        "SELECT seq, id, at, actor_id, actor_role, action, resource, resource_id, outcome, detail, hash \
-         FROM audit_log WHERE seq IS NULL ORDER BY at, id",
-    )
+    let earlier: Vec<Link> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {LINK_COLUMNS} WHERE l.seq IS NULL ORDER BY l.at, l.id"
+    )))
     .fetch_all(&mut *tx)
     .await?;
     head.seq = 0;
@@ -180,10 +210,9 @@ pub async fn verify(db: &Db) -> Result<Result<Head, Broken>, sqlx::Error> {
     let mut expected = 1i64;
     const PAGE: i64 = 10_000;
     loop {
-        let page: Vec<Link> = sqlx::query_as(
-            "SELECT seq, id, at, actor_id, actor_role, action, resource, resource_id, outcome, detail, hash \
-             FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2",
-        )
+        let page: Vec<Link> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {LINK_COLUMNS} WHERE l.seq >= $1 ORDER BY l.seq LIMIT $2"
+        )))
         .bind(expected)
         .bind(PAGE)
         .fetch_all(db.pool())
@@ -204,6 +233,17 @@ pub async fn verify(db: &Db) -> Result<Result<Head, Broken>, sqlx::Error> {
                     seq: Some(seq),
                     id: Some(link.id),
                     reason: "its contents do not match its hash (changed)",
+                }));
+            }
+            // Personal words may be gone (purged), never different.
+            if let (Some(digest), Some(salt), Some(words)) =
+                (&link.personal_digest, &link.salt, &link.words)
+                && personal_digest(salt, words) != *digest
+            {
+                return Ok(Err(Broken {
+                    seq: Some(seq),
+                    id: Some(link.id),
+                    reason: "its personal words do not match their digest (changed)",
                 }));
             }
             prev = recomputed;
@@ -243,7 +283,10 @@ mod tests {
             resource_id: Some(9),
             outcome: "ok".into(),
             detail: detail.into(),
+            personal_digest: None,
             hash: None,
+            salt: None,
+            words: None,
         }
     }
 
@@ -258,5 +301,17 @@ mod tests {
         let mut other = link("x");
         other.actor_id = None;
         assert_ne!(a, hash(GENESIS, 1, &other));
+        let mut personal = link("x");
+        personal.personal_digest = Some(personal_digest("s", "Иванов"));
+        assert_ne!(a, hash(GENESIS, 1, &personal));
+        // The words themselves are not hashed: deleting them keeps the chain.
+        personal.words = Some("Иванов".into());
+        let with_words = hash(GENESIS, 1, &personal);
+        personal.words = None;
+        assert_eq!(with_words, hash(GENESIS, 1, &personal));
+        assert_ne!(
+            personal_digest("s", "Иванов"),
+            personal_digest("t", "Иванов")
+        );
     }
 }

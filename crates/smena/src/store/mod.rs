@@ -17,6 +17,7 @@ mod codec;
 pub mod files;
 mod group_commit;
 pub mod keys;
+pub mod retention;
 pub mod write;
 
 pub use keys::{Sealed, ServerKey, same};
@@ -159,6 +160,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "data keys",
         include_str!("../../migrations/0014_data_keys.sql"),
     ),
+    (
+        15,
+        "retention",
+        include_str!("../../migrations/0015_retention.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
@@ -280,6 +286,62 @@ impl Db {
         self.backend
     }
 
+    /// Rewrites the database so that deleted rows leave its files, not
+    /// only its indexes: SQLite (secure_delete already zeroes freed pages)
+    /// is vacuumed on the writing connection and its WAL emptied;
+    /// PostgreSQL rewrites `tables` (VACUUM FULL holds each one's lock
+    /// for a moment).
+    pub async fn compact(&self, tables: &[&str]) -> Result<(), sqlx::Error> {
+        match &self.writer {
+            Some(writer) => {
+                for statement in [
+                    "PRAGMA wal_checkpoint(TRUNCATE)",
+                    "VACUUM",
+                    "PRAGMA wal_checkpoint(TRUNCATE)",
+                ] {
+                    sqlx::query(statement).execute(writer.pool()).await?;
+                }
+            }
+            None => {
+                // VACUUM FULL keeps rows that a transaction begun before
+                // the deletion could still see: wait (a minute at most)
+                // until every such transaction, in any database of the
+                // server, has ended.
+                let (now,): (i64,) =
+                    sqlx::query_as("SELECT CAST(txid_current() % 4294967296 AS BIGINT)")
+                        .fetch_one(&self.pool)
+                        .await?;
+                for waited in 0.. {
+                    let (older,): (i64,) = sqlx::query_as(
+                        "SELECT COUNT(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() \
+                         AND (age(backend_xmin) >= age(CAST(CAST($1 AS TEXT) AS xid)) \
+                              OR age(backend_xid) >= age(CAST(CAST($1 AS TEXT) AS xid)))",
+                    )
+                    .bind(now)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    if older == 0 {
+                        break;
+                    }
+                    if waited == 600 {
+                        tracing::warn!(
+                            transactions = older,
+                            "transactions older than the purge still run: deleted rows they can see stay until the next compaction"
+                        );
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                for table in tables {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM FULL {table}")))
+                        .execute(&self.pool)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Applies the migrations not yet applied (each in its transaction).
     pub async fn migrate(&self) -> anyhow::Result<()> {
         let migrations: Vec<Migration> = MIGRATIONS
@@ -308,6 +370,9 @@ impl Db {
         chain::protect(self)
             .await
             .context("cannot protect the audit log")?;
+        retention::fill_missing(self)
+            .await
+            .context("cannot set the retention dates of earlier programmes")?;
         Ok(())
     }
 

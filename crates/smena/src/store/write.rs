@@ -78,6 +78,9 @@ struct Entry {
     id: Option<i64>,
     outcome: Outcome,
     detail: String,
+    /// Words about a person (names before and after a change): kept
+    /// apart so that the purge can delete them (see store/chain.rs).
+    personal: Option<String>,
 }
 
 /// An e-mail a change sends: it goes into the outbox with the change, so
@@ -174,7 +177,17 @@ impl Change {
             id,
             outcome,
             detail: detail.into(),
+            personal: None,
         });
+    }
+
+    /// Adds words about a person (names before and after a change) to
+    /// the entry recorded last: they are shown with it until the purge
+    /// deletes them; its detail stays.
+    pub fn personal_words(&mut self, words: impl Into<String>) {
+        if let Some(e) = self.entries.last_mut() {
+            e.personal = Some(words.into());
+        }
     }
 
     /// `plain` encrypted for `column`, as personal data is stored (see
@@ -295,6 +308,14 @@ async fn insert_entry(
     now: i64,
     head: &mut super::chain::Head,
 ) -> Result<(), sqlx::Error> {
+    let personal = match &e.personal {
+        Some(words) => {
+            let mut salt = [0u8; 16];
+            getrandom::fill(&mut salt).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+            Some((hex::encode(salt), words.as_str()))
+        }
+        None => None,
+    };
     let link = super::chain::Link {
         seq: None,
         id: new_id(),
@@ -306,13 +327,19 @@ async fn insert_entry(
         resource_id: e.id,
         outcome: e.outcome.code().to_string(),
         detail: e.detail.clone(),
+        personal_digest: personal
+            .as_ref()
+            .map(|(salt, words)| super::chain::personal_digest(salt, words)),
         hash: None,
+        salt: None,
+        words: None,
     };
     head.seq += 1;
     head.head = super::chain::hash(&head.head, head.seq, &link);
     sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_id, actor_role, action, resource, resource_id, outcome, detail, seq, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO audit_log (id, at, actor_id, actor_role, action, resource, resource_id, outcome, detail, seq, hash, \
+                                personal_digest) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(link.id)
     .bind(link.at)
@@ -325,8 +352,17 @@ async fn insert_entry(
     .bind(&link.detail)
     .bind(head.seq)
     .bind(&head.head)
-    .execute(conn)
+    .bind(&link.personal_digest)
+    .execute(&mut *conn)
     .await?;
+    if let Some((salt, words)) = personal {
+        sqlx::query("INSERT INTO audit_personal (entry_id, salt, words) VALUES ($1, $2, $3)")
+            .bind(link.id)
+            .bind(salt)
+            .bind(words)
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -61,6 +61,9 @@ pub const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Parent, Update, Account, Scope::Own),
     (Role::Camp, Update, Account, Scope::Own),
     (Chaperone, Update, Account, Scope::Own),
+    (Parent, Export, FamilyData, Scope::Own),
+    (Coordinator, Read, FamilyData, Scope::All),
+    (Parent, Purge, Account, Scope::Own),
 ];
 
 /// The scope the table grants, if any.

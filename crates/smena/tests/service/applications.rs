@@ -190,7 +190,7 @@ async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("SELECT COUNT(*) FROM applications a JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Айыына'").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'application_received' AND recipient = 'new.parent@example.org'").await, 1);
-    let consents = app.count("SELECT COUNT(*) FROM consents x JOIN applications a ON a.id = x.application_id JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Айыына' AND x.text_version = '2027-1'").await;
+    let consents = app.count("SELECT COUNT(*) FROM consents x JOIN applications a ON a.id = x.application_id JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Айыына' AND x.text_version = '2027-2'").await;
     assert_eq!(consents, 2, "consents recorded with the wording's version");
     let (_, page) = app.get(&c, &application).await;
     assert!(page.contains("Status: <strong>submitted</strong>"));

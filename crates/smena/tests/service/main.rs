@@ -21,6 +21,7 @@ mod policy;
 mod privacy;
 mod programmes;
 mod races;
+mod retention;
 mod scenario;
 mod schools;
 mod security;

@@ -61,6 +61,7 @@ impl Records {
         };
         let query = match p {
             "/coordinator/allocation/compare" => format!("?a={}&b={}", self.run, self.run),
+            "/coordinator/family-data.zip" => "?email=parent%40demo.smena".into(),
             _ => String::new(),
         };
         p.replace("{id}", &id.to_string())

@@ -50,7 +50,11 @@ async fn the_coordinator_sets_up_a_programme(app: &TestApp) {
         .post(
             &c,
             "/coordinator/programmes",
-            &[("name", "Summer 2028"), ("code", "SKH28")],
+            &[
+                ("name", "Summer 2028"),
+                ("code", "SKH28"),
+                ("retain_until", "2029-12-31"),
+            ],
         )
         .await;
     let page = r.headers()["location"].to_str().unwrap().to_string();

@@ -70,6 +70,7 @@ async fn ready_programme(app: &TestApp, code: &str) -> i64 {
                     &NewProgramme {
                         name: format!("Programme {code}"),
                         code: code.into(),
+                        retain_until: smena::store::retention::suggested(smena::store::now_ms()),
                     },
                 )
                 .await?;

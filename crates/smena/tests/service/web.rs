@@ -297,6 +297,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             format!("/coordinator/programmes/{programme}/close"),
         ),
         // Last: these end what the others need.
+        (&parent, "/family/deletion".into()),
         (&parent, format!("/applications/{application}/withdraw")),
         (&logged_out, "/logout".into()),
     ];
