@@ -1833,6 +1833,10 @@ async fn backup_while_serving_restores_into_a_working_database() {
 async fn the_servers_key_rotates_without_stopping_the_service() {
     let dir = tempfile::tempdir().unwrap();
     let (live, database, db) = demo_database(&dir).await;
+    let (school,): (i64,) = sqlx::query_as("SELECT id FROM schools ORDER BY id LIMIT 1")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
     db.close().await;
     let port = free_port();
     let log = dir.path().join("serve.log");
@@ -1880,9 +1884,49 @@ async fn the_servers_key_rotates_without_stopping_the_service() {
     let passport = passport_shown().await;
     assert!(!passport.is_empty());
 
+    // Under load: the family keeps adding children with passport numbers
+    // (each encrypted under the data key) while the key rotates.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let loader = {
+        let (c, base, stop) = (c.clone(), base.clone(), stop.clone());
+        tokio::spawn(async move {
+            let page = c.get(format!("{base}/children/new")).send().await.unwrap();
+            let csrf = csrf_of(&page.text().await.unwrap());
+            let mut saved = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || i < 5 {
+                let number = format!("ROT{i:06}");
+                let r = c
+                    .post(format!("{base}/children"))
+                    .form(&[
+                        ("csrf", csrf.as_str()),
+                        ("given_name", &format!("Load{i}")),
+                        ("family_name", "Rotationova"),
+                        ("birth_date", "2013-05-01"),
+                        ("school_id", &school.to_string()),
+                        ("category", ""),
+                        ("passport_expires", "2031-01-01"),
+                        ("passport_number", &number),
+                        ("emergency_contact", ""),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 303, "a save during the rotation");
+                saved.push(number);
+                i += 1;
+            }
+            saved
+        })
+    };
     let key_file = format!("{database}.key");
     let old = std::fs::read_to_string(&key_file).unwrap();
-    let rotated = smena(&["keys", "rotate", "--database", &database]);
+    let rotated = {
+        let database = database.clone();
+        tokio::task::spawn_blocking(move || smena(&["keys", "rotate", "--database", &database]))
+            .await
+            .unwrap()
+    };
     assert_eq!(rotated.status.code(), Some(0), "{}", text(&rotated.stderr));
     assert!(
         text(&rotated.stdout)
@@ -1915,8 +1959,43 @@ async fn the_servers_key_rotates_without_stopping_the_service() {
     }
     assert!(taken, "{}", std::fs::read_to_string(&log).unwrap());
     assert_eq!(passport_shown().await, passport);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let saved = loader.await.unwrap();
     let _ = server.kill();
     let _ = server.wait();
+    // Nothing written during the rotation is lost or unreadable: every
+    // child saved is there, its passport number opens with the new key.
+    let db = smena::store::Db::connect(&database).await.unwrap();
+    db.unlock(
+        &smena::store::ServerKey::parse(&std::fs::read_to_string(&key_file).unwrap(), "new")
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let stored: Vec<(String,)> = sqlx::query_as(
+        "SELECT passport_number FROM children WHERE family_name = 'Rotationova' ORDER BY given_name",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let mut opened: Vec<String> = stored
+        .iter()
+        .map(|(p,)| {
+            db.keys()
+                .unwrap()
+                .reveal(smena::store::keys::PASSPORT, p)
+                .unwrap()
+        })
+        .collect();
+    db.close().await;
+    opened.sort();
+    let mut saved = saved;
+    saved.sort();
+    assert!(saved.len() >= 5);
+    assert_eq!(
+        opened, saved,
+        "every child saved during the rotation, readable"
+    );
 
     // The link waiting in the outbox opens with the new key only.
     let db = smena::store::Db::connect(&database).await.unwrap();

@@ -213,6 +213,7 @@ struct Head {
     offer_days: i32,
     beacon_round: Option<i64>,
     beacon_hex: Option<String>,
+    retain_until: String,
 }
 
 impl Head {
@@ -276,7 +277,7 @@ async fn edit(
 ) -> AppResult<EditPage> {
     authorize(&user, Action::Update, Resource::Programme)?;
     let head: Head = sqlx::query_as(
-        "SELECT name, code, status, commitment_hex, max_choices, school_cap, rural_coefficient_milli, passport_months, \
+        "SELECT name, code, status, commitment_hex, retain_until, max_choices, school_cap, rural_coefficient_milli, passport_months, \
                 offer_days, beacon_round, beacon_hex FROM programmes WHERE id = $1",
     )
     .bind(id)
