@@ -111,6 +111,9 @@ impl Browser {
         )
         .await;
         self.press("form[action$='/close'] button").await;
+        // Asked again, with the pre-flight list: confirmed.
+        assert!(self.path().await.ends_with("/close"));
+        self.press("form[action$='/close'] button.danger").await;
         self.type_in("value", &common::BEACON.to_hex()).await;
         self.press("form[action$='/beacon'] button").await;
         assert!(
@@ -410,6 +413,10 @@ async fn the_coordinator_verifies_allocates_and_publishes(app: &TestApp) {
     );
     b.fits_the_phone().await;
     b.press("form[action$='/publish'] button").await;
+    // Asked again: what will happen, on a page that fits the phone.
+    assert!(b.text().await.contains("families are offered a place"));
+    b.fits_the_phone().await;
+    b.press("form[action$='/publish'] button.danger").await;
     assert!(b.text().await.contains("published"));
     assert!(app.count("SELECT COUNT(*) FROM offers").await > 0);
     b.open(
@@ -658,6 +665,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
     b.press("form input[value='final'] ~ button").await;
     let run = b.path().await;
     b.press("form[action$='/publish'] button").await;
+    b.press("form[action$='/publish'] button.danger").await;
     b.press("form[action='/logout'] button").await;
 
     let programme = programme_id(app).await;

@@ -2045,3 +2045,50 @@ async fn the_servers_key_rotates_without_stopping_the_service() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(text(&refused.stderr).contains("not the one this database was opened with"));
 }
+
+/// `smena purge` lists what is past its retention date and deletes it
+/// only with --yes; then the audit chain still verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purge_lists_then_deletes_only_with_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_live, database, db) = demo_database(&dir).await;
+    let none = smena(&["purge", "--database", &database]);
+    assert_eq!(none.status.code(), Some(0), "{}", text(&none.stderr));
+    assert!(text(&none.stdout).contains("no programme is past its retention date"));
+    let mut tx = db.begin_write().await.unwrap();
+    sqlx::query("UPDATE programmes SET retain_until = '2020-01-01'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    db.close().await;
+    let children = count_rows(&database, "children").await;
+    let listed = smena(&["purge", "--database", &database]);
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+    assert!(
+        text(&listed.stdout).contains("due: programme") && text(&listed.stdout).contains("--yes"),
+        "{}",
+        text(&listed.stdout)
+    );
+    assert_eq!(
+        count_rows(&database, "children").await,
+        children,
+        "nothing deleted without --yes"
+    );
+    let done = smena(&["purge", "--database", &database, "--yes"]);
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done.stderr));
+    assert!(
+        text(&done.stdout).contains("purged programme"),
+        "{}",
+        text(&done.stdout)
+    );
+    assert!(count_rows(&database, "children").await < children);
+    assert_eq!(count_rows(&database, "applications").await, 0);
+    let verified = smena(&["audit", "verify", "--database", &database]);
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        text(&verified.stderr)
+    );
+}

@@ -29,12 +29,13 @@ use super::runs::{self, Overrides};
 use crate::domain::access::{Action, Resource};
 use crate::domain::states::{ProgrammeStatus, RunKind};
 use crate::programmes::lifecycle::{self, Refused, beacon_in_future, beacon_time};
-use crate::programmes::queries;
 use crate::programmes::setup::back;
+use crate::programmes::{preflight, queries};
 use crate::store::{Change, Db, now_ms};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
+use crate::web::page::{Confirm, Nav};
 use crate::web::policy::authorize;
 use crate::web::routes::{Access, Routes};
 
@@ -206,6 +207,8 @@ pub async fn freeze(c: &mut Change, db: &Db, programme: i64) -> AppResult<()> {
 struct CloseForm {
     #[serde(default)]
     beacon_round: String,
+    #[serde(default)]
+    confirm: String,
 }
 
 async fn close_applications(
@@ -216,6 +219,22 @@ async fn close_applications(
     Form(f): Form<CloseForm>,
 ) -> AppResult<Response> {
     let permit = authorize(&user, Action::Update, Resource::Programme)?;
+    if f.confirm != "yes" {
+        // Asked again, with what is still open.
+        let lang = visitor.language;
+        let found = preflight::check(&state.db, id, preflight::Step::Close).await?;
+        return Ok(Confirm {
+            nav: Nav::from(&visitor),
+            title: lang.text("close-confirm-title"),
+            what: vec![lang.text("close-confirm-what")],
+            checks: preflight::listed(&found, lang),
+            action: format!("/coordinator/programmes/{id}/close"),
+            fields: vec![("beacon_round".into(), f.beacon_round.trim().to_string())],
+            button: lang.text("close-confirm-button"),
+            back: format!("/coordinator/programmes/{id}"),
+        }
+        .into_response());
+    }
     let new_round = match f.beacon_round.trim() {
         "" => None,
         text => Some(

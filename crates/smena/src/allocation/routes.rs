@@ -16,12 +16,13 @@ use crate::domain::access::{Action, Resource};
 use crate::domain::states::{ApplicationStatus, ProgrammeStatus, RunKind};
 use crate::domain::values::parse_reserves;
 use crate::language::{Language, words};
+use crate::programmes::preflight::{self, Step};
 use crate::programmes::queries as programmes;
 use crate::store::Db;
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
-use crate::web::page::Nav;
+use crate::web::page::{Confirm, Nav};
 use crate::web::policy::authorize;
 use crate::web::routes::{Access, Routes};
 
@@ -403,13 +404,81 @@ async fn review(
     })
 }
 
+/// `confirm=yes` once the step was asked again.
+#[derive(Deserialize, Default)]
+struct Confirmed {
+    #[serde(default)]
+    confirm: String,
+}
+
+impl Confirmed {
+    fn yes(&self) -> bool {
+        self.confirm == "yes"
+    }
+}
+
 async fn publish(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(id): Path<i64>,
+    Form(f): Form<Confirmed>,
 ) -> AppResult<Response> {
     let permit = authorize(&user, Action::Publish, Resource::Allocation)?;
     let programme = current_programme(&state).await?;
+    let lang = visitor.language;
+    let mut found = preflight::check(&state.db, programme.id, Step::Publish).await?;
+    let kind: Option<(RunKind,)> =
+        sqlx::query_as("SELECT kind FROM allocation_runs WHERE id = $1 AND programme_id = $2")
+            .bind(id)
+            .bind(programme.id)
+            .fetch_optional(state.db.pool())
+            .await?;
+    let (kind,) = kind.ok_or(AppError::NotFound)?;
+    if kind != RunKind::Final {
+        found.insert(
+            0,
+            preflight::Finding {
+                key: "preflight-not-final",
+                count: 1,
+                blocks: true,
+            },
+        );
+    }
+    let blocked = found.iter().find(|f| f.blocks);
+    if !f.yes() || blocked.is_some() {
+        let (offers, days): (i64, i32) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM placements WHERE run_id = $1 AND session_id IS NOT NULL), \
+                    (SELECT offer_days FROM programmes WHERE id = $2)",
+        )
+        .bind(id)
+        .bind(programme.id)
+        .fetch_one(state.db.pool())
+        .await?;
+        let page = Confirm {
+            nav: Nav::from(&visitor),
+            title: lang.text("publish-confirm-title"),
+            what: vec![
+                lang.text_with(
+                    "publish-confirm-offers",
+                    &[("count", &offers.to_string()), ("days", &days.to_string())],
+                ),
+                lang.text("publish-confirm-public"),
+            ],
+            checks: preflight::listed(&found, lang),
+            action: format!("/coordinator/allocation/runs/{id}/publish"),
+            fields: vec![],
+            button: lang.text("publish-confirm-button"),
+            back: format!("/coordinator/allocation/runs/{id}"),
+        };
+        // Confirmed past a block: refused, and told why.
+        let status = if f.yes() {
+            axum::http::StatusCode::BAD_REQUEST
+        } else {
+            axum::http::StatusCode::OK
+        };
+        return Ok((status, page).into_response());
+    }
     state
         .write(&permit, async |c| {
             offers::publish(c, &state.config.base_url, programme.id, id).await
@@ -466,16 +535,42 @@ async fn compare(
 #[derive(Deserialize)]
 struct AnswerForm {
     decision: String,
+    #[serde(default)]
+    confirm: String,
 }
 
 async fn answer(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(id): Path<i64>,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let answer =
         Answer::parse(&form.decision).ok_or_else(|| AppError::Invalid("offer-choose", vec![]))?;
+    // Declining gives the place away: asked again first.
+    if answer == Answer::Decline && form.confirm != "yes" {
+        crate::applications::load_application(&state, &user, Action::Update, id).await?;
+        let session: Option<(String,)> = sqlx::query_as(
+            "SELECT s.code FROM offers o JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(state.db.pool())
+        .await?;
+        let (session,) = session.ok_or(AppError::NotFound)?;
+        let lang = visitor.language;
+        return Ok(Confirm {
+            nav: Nav::from(&visitor),
+            title: lang.text("decline-confirm-title"),
+            what: vec![lang.text_with("decline-confirm-what", &[("session", &session)])],
+            checks: vec![],
+            action: format!("/applications/{id}/offer"),
+            fields: vec![("decision".into(), "decline".into())],
+            button: lang.text("decline-confirm-button"),
+            back: format!("/applications/{id}#result"),
+        }
+        .into_response());
+    }
     offers::answer(&state, &user, id, answer).await?;
     Ok(Redirect::to(&format!("/applications/{id}#result")).into_response())
 }
@@ -483,8 +578,34 @@ async fn answer(
 async fn withdraw(
     State(state): State<AppState>,
     user: User,
+    visitor: Visitor,
     Path(id): Path<i64>,
+    Form(f): Form<Confirmed>,
 ) -> AppResult<Response> {
+    if !f.yes() {
+        crate::applications::load_application(&state, &user, Action::Update, id).await?;
+        let offered: Option<(i64,)> =
+            sqlx::query_as("SELECT application_id FROM offers WHERE application_id = $1")
+                .bind(id)
+                .fetch_optional(state.db.pool())
+                .await?;
+        let lang = visitor.language;
+        return Ok(Confirm {
+            nav: Nav::from(&visitor),
+            title: lang.text("withdraw-confirm-title"),
+            what: vec![lang.text(if offered.is_some() {
+                "withdraw-explain-place"
+            } else {
+                "withdraw-explain"
+            })],
+            checks: vec![],
+            action: format!("/applications/{id}/withdraw"),
+            fields: vec![],
+            button: lang.text("withdraw-confirm-button"),
+            back: format!("/applications/{id}"),
+        }
+        .into_response());
+    }
     offers::withdraw(&state, &user, id).await?;
     Ok(Redirect::to(&format!("/applications/{id}")).into_response())
 }

@@ -1,6 +1,6 @@
 //! `smena purge`: deletes the personal data of programmes past their
 //! retention date and wipes delivered messages (what the service's daily
-//! job does), or lists what is due.
+//! job does) with `--yes`; without it, lists what it would purge.
 
 use std::path::PathBuf;
 
@@ -23,22 +23,27 @@ pub struct Args {
     #[arg(long, value_name = "DAYS", default_value_t = purge::MAIL_KEPT_DAYS,
           value_parser = clap::value_parser!(i64).range(0..=3650))]
     mail_days: i64,
-    /// Only list the programmes whose retention date has passed
+    /// Delete: without it the command only lists what it would purge
     #[arg(long)]
-    dry_run: bool,
+    yes: bool,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
     runtime()?.block_on(async {
         let db = open(&args.database.url).await?;
         let today = crate::store::retention::today(now_ms());
-        if args.dry_run {
+        if !args.yes {
             let due = purge::due(&db, today).await.map_err(anyhow::Error::from)?;
             if due.is_empty() {
                 println!("no programme is past its retention date");
             }
-            for (id, name, until) in due {
+            for (id, name, until) in &due {
                 println!("due: programme {id} \"{name}\" (kept until {until})");
+            }
+            if !due.is_empty() {
+                println!(
+                    "its children's, families' and documents' data would be deleted for good: run again with --yes"
+                );
             }
             db.close().await;
             return Ok(());

@@ -6,6 +6,7 @@
 mod camps;
 mod fields;
 pub mod lifecycle;
+pub mod preflight;
 pub mod queries;
 pub mod rules;
 pub mod scoring;

@@ -130,3 +130,29 @@ pub fn error_page(status: StatusCode, message: &str, lang: Language) -> String {
     .render()
     .unwrap_or_else(|_| message.to_string())
 }
+
+/// A step that cannot be undone, asked again on a page of its own (it
+/// works without JavaScript): what will happen, what the pre-flight checks
+/// found (those that block hide the button), and the form that does it.
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "confirm.html")]
+pub struct Confirm {
+    pub nav: Nav,
+    pub title: String,
+    /// What the step will do, sentence by sentence.
+    pub what: Vec<String>,
+    /// (what was found, whether it blocks the step).
+    pub checks: Vec<(String, bool)>,
+    /// Where the form posts, and the fields it sends besides `confirm=yes`.
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+    pub button: String,
+    /// Where "cancel" goes.
+    pub back: String,
+}
+
+impl Confirm {
+    pub fn blocked(&self) -> bool {
+        self.checks.iter().any(|(_, blocks)| *blocks)
+    }
+}

@@ -475,7 +475,7 @@ impl TestApp {
             .post(
                 coordinator,
                 &format!("/coordinator/programmes/{programme}/close"),
-                &[],
+                &[("confirm", "yes")],
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -198,14 +198,28 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
         .0,
         StatusCode::NOT_FOUND
     );
-    let r = app.post(&coordinator, &format!("{dry}/publish"), &[]).await;
+    let r = app
+        .post(
+            &coordinator,
+            &format!("{dry}/publish"),
+            &[("confirm", "yes")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = app
-        .post(&coordinator, &format!("{final_run}/publish"), &[])
+        .post(
+            &coordinator,
+            &format!("{final_run}/publish"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = app
-        .post(&coordinator, &format!("{final_run}/publish"), &[])
+        .post(
+            &coordinator,
+            &format!("{final_run}/publish"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT, "published once");
     let placed = app.count("SELECT COUNT(*) FROM placements p JOIN allocation_runs r ON r.id = p.run_id WHERE r.published_at IS NOT NULL AND p.session_id IS NOT NULL").await;
@@ -466,7 +480,7 @@ async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
             .post(
                 &parent,
                 &format!("/applications/{application}/offer"),
-                &[("decision", "decline")],
+                &[("decision", "decline"), ("confirm", "yes")],
             )
             .await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "an answer is final");

@@ -15,6 +15,7 @@ mod applications;
 mod audit;
 mod documents;
 mod language;
+mod lifecycle;
 mod notifications;
 mod papers;
 mod policy;

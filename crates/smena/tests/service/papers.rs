@@ -36,7 +36,13 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
         )
         .await;
     let run = r.headers()["location"].to_str().unwrap().to_string();
-    let r = app.post(&coordinator, &format!("{run}/publish"), &[]).await;
+    let r = app
+        .post(
+            &coordinator,
+            &format!("{run}/publish"),
+            &[("confirm", "yes")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // A child offered a place at the camp with the Hangul name; her family

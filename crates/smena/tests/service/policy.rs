@@ -223,7 +223,11 @@ async fn arrange(app: &TestApp) -> Records {
     let run_page = r.headers()["location"].to_str().unwrap().to_string();
     let run: i64 = run_page.rsplit('/').next().unwrap().parse().unwrap();
     let r = app
-        .post(&coordinator, &format!("{run_page}/publish"), &[])
+        .post(
+            &coordinator,
+            &format!("{run_page}/publish"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 

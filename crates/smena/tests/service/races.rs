@@ -254,7 +254,7 @@ async fn a_result_is_published_once(app: &TestApp) {
         tasks.push(tokio::spawn(async move {
             start.wait().await;
             c.post(url)
-                .form(&[("csrf", csrf.as_str())])
+                .form(&[("csrf", csrf.as_str()), ("confirm", "yes")])
                 .send()
                 .await
                 .unwrap()
@@ -329,7 +329,12 @@ async fn an_offer_is_answered_once(app: &TestApp) {
     let family = client();
     app.login(&family, &guardian, demo::PASSWORD).await;
     let forms = (0..6)
-        .map(|i| vec![("decision", ["accept", "decline"][i % 2].to_string())])
+        .map(|i| {
+            vec![
+                ("decision", ["accept", "decline"][i % 2].to_string()),
+                ("confirm", "yes".to_string()),
+            ]
+        })
         .collect();
     let answers = at_once(
         app,

@@ -619,7 +619,13 @@ async fn a_childs_identity_cannot_be_swapped_after_submission(app: &TestApp) {
         )
         .await;
     let run = r.headers()["location"].to_str().unwrap().to_string();
-    let r = app.post(&coordinator, &format!("{run}/publish"), &[]).await;
+    let r = app
+        .post(
+            &coordinator,
+            &format!("{run}/publish"),
+            &[("confirm", "yes")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (application, placed, guardian): (i64, i64, String) = sqlx::query_as(
         "SELECT a.id, c.id, g.email FROM offers o JOIN applications a ON a.id = o.application_id \
@@ -915,22 +921,34 @@ async fn the_lottery_is_unknowable_before_the_inputs_freeze(app: &TestApp) {
     // Publishing is refused while applications are open (as if reopened).
     app.execute("UPDATE programmes SET status = 'open'").await;
     let r = app
-        .post(&coordinator, &format!("{}/publish", runs[0]), &[])
+        .post(
+            &coordinator,
+            &format!("{}/publish", runs[0]),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(
         r.text()
             .await
             .unwrap()
-            .contains("while applications are open")
+            .contains("Applications are still open")
     );
     app.execute("UPDATE programmes SET status = 'closed'").await;
     let r = app
-        .post(&coordinator, &format!("{}/publish", runs[0]), &[])
+        .post(
+            &coordinator,
+            &format!("{}/publish", runs[0]),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = app
-        .post(&coordinator, &format!("{}/publish", runs[1]), &[])
+        .post(
+            &coordinator,
+            &format!("{}/publish", runs[1]),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT, "one result is published");
     assert_eq!(

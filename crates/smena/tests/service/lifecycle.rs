@@ -1,0 +1,191 @@
+//! The programme's irreversible steps: each is asked again on a page of
+//! its own with what will happen and what is still open (the pre-flight
+//! list); what blocks is refused by the service, not only hidden.
+
+use crate::common::{TestApp, client, final_run, programme_id};
+use reqwest::StatusCode;
+use smena::scenario::demo::PASSWORD;
+
+on_both_databases!(closing_publishing_declining_and_withdrawing_are_asked_again,);
+
+async fn status(app: &TestApp) -> String {
+    let (s,): (String,) = sqlx::query_as("SELECT status FROM programmes")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    s
+}
+
+async fn closing_publishing_declining_and_withdrawing_are_asked_again(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let programme = programme_id(app).await;
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
+        .await;
+    // A draft that will never be submitted, and unreviewed documents (the
+    // demo has some).
+    let parent = app.verified_parent("late.family@example.org").await;
+    let child = app
+        .add_child(&parent, "Kesha", "2013-05-01", "2030-01-01")
+        .await;
+    app.post(&parent, &format!("{child}/applications"), &[])
+        .await;
+
+    let close = format!("/coordinator/programmes/{programme}/close");
+    let r = app.post(&coordinator, &close, &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Close applications?"), "{page}");
+    assert!(
+        page.contains("draft applications were never submitted")
+            && page.contains("documents of submitted applications are not reviewed yet"),
+        "the pre-flight list: {page}"
+    );
+    assert!(page.contains("name=\"confirm\" value=\"yes\""));
+    assert_eq!(
+        status(app).await,
+        "open",
+        "nothing closed before the confirmation"
+    );
+
+    app.close_applications(&coordinator, programme).await;
+    assert_eq!(status(app).await, "closed");
+    let run = final_run(&app.db, programme).await;
+    let publish = format!("/coordinator/allocation/runs/{run}/publish");
+    let r = app.post(&coordinator, &publish, &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Publish this result?")
+            && page.contains("families are offered a place")
+            && page.contains("not reviewed yet"),
+        "{page}"
+    );
+    assert_eq!(
+        status(app).await,
+        "closed",
+        "nothing published before the confirmation"
+    );
+    // A dry run cannot be published: the page says why and offers no
+    // button, and a confirmation sent anyway is refused.
+    let dry = smena::allocation::runs::run(
+        &app.db,
+        smena::store::Actor::CommandLine,
+        programme,
+        &smena::allocation::runs::RunRequest {
+            kind: smena::domain::states::RunKind::DryRun,
+            label: "Try",
+            overrides: &smena::allocation::runs::Overrides::default(),
+        },
+    )
+    .await
+    .unwrap();
+    let dry_publish = format!("/coordinator/allocation/runs/{dry}/publish");
+    let page = app
+        .post(&coordinator, &dry_publish, &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Only a final run") && !page.contains("name=\"confirm\""),
+        "{page}"
+    );
+    let r = app
+        .post(&coordinator, &dry_publish, &[("confirm", "yes")])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(status(app).await, "closed");
+    let r = app
+        .post(&coordinator, &publish, &[("confirm", "yes")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(app).await, "published");
+
+    // A family declines: asked again, the place is kept until it says yes.
+    let (application, guardian): (i64, String) = sqlx::query_as(
+        "SELECT o.application_id, g.email FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN children c ON c.id = a.child_id JOIN accounts g ON g.id = c.guardian_id \
+         WHERE o.status = 'offered' ORDER BY o.application_id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let family = client();
+    app.login(&family, &guardian, PASSWORD).await;
+    let (_, page) = app
+        .get(&family, &format!("/applications/{application}"))
+        .await;
+    assert!(
+        page.contains("value=\"decline\" class=\"secondary\""),
+        "decline looks unlike accept: {page}"
+    );
+    let offer = format!("/applications/{application}/offer");
+    let r = app.post(&family, &offer, &[("decision", "decline")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Decline the place?") && page.contains("goes to the next child"),
+        "{page}"
+    );
+    let offer_status = || async {
+        let (s,): (String,) = sqlx::query_as("SELECT status FROM offers WHERE application_id = $1")
+            .bind(application)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        s
+    };
+    assert_eq!(offer_status().await, "offered");
+    // Another family cannot even see the question.
+    assert_eq!(
+        app.post(&parent, &offer, &[("decision", "decline")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .post(
+            &family,
+            &offer,
+            &[("decision", "decline"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(offer_status().await, "declined");
+
+    // Withdrawing an application: asked again too.
+    let (other, waiting): (i64, String) = sqlx::query_as(
+        "SELECT a.id, g.email FROM applications a JOIN children c ON c.id = a.child_id \
+         JOIN accounts g ON g.id = c.guardian_id WHERE a.status = 'submitted' \
+         AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.application_id = a.id) ORDER BY a.id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let family = client();
+    app.login(&family, &waiting, PASSWORD).await;
+    let withdraw = format!("/applications/{other}/withdraw");
+    let r = app.post(&family, &withdraw, &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Withdraw the application?")
+    );
+    let application_status = || async {
+        let (s,): (String,) = sqlx::query_as("SELECT status FROM applications WHERE id = $1")
+            .bind(other)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        s
+    };
+    assert_eq!(application_status().await, "submitted");
+    let r = app.post(&family, &withdraw, &[("confirm", "yes")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(application_status().await, "withdrawn");
+}
