@@ -131,6 +131,7 @@ async fn stylesheet() -> impl IntoResponse {
 pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
     let (db, base) = (state.db.clone(), state.config.base_url.clone());
     let files = state.config.files_dir.clone();
+    let cache = state.cache.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         for minute in 0u64.. {
@@ -155,6 +156,21 @@ pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
                     }
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "purging failed"),
+                }
+            }
+            // Times are shown in the newest programme's zone (another
+            // replica may have changed it); applications close by
+            // themselves at their deadline.
+            if let Err(e) = crate::programmes::deadlines::show_times_in_newest_zone(&db).await {
+                tracing::error!(error = ?e, "reading the programme's time zone failed");
+            }
+            match crate::allocation::lottery::close_due(&db, crate::store::now_ms()).await {
+                Ok(closed) if !closed.is_empty() => {
+                    crate::programmes::queries::forget_open(&cache).await
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "closing applications at their deadline failed")
                 }
             }
             if let Err(e) = crate::allocation::offers::expire_due(&db, &base).await {

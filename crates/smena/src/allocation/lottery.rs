@@ -148,6 +148,44 @@ pub async fn close(
     Ok(Ok(()))
 }
 
+/// Closes the programmes whose application deadline has passed (the
+/// service's minute job), as the coordinator's button does: the close,
+/// then the freeze, by the service. A beacon round that appeared meanwhile
+/// is replaced by one still to come. The programmes closed.
+pub async fn close_due(db: &Db, now: i64) -> AppResult<Vec<i64>> {
+    let due: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM programmes WHERE status = $1 AND applications_close_at IS NOT NULL \
+         AND applications_close_at <= $2",
+    )
+    .bind(ProgrammeStatus::Open)
+    .bind(now)
+    .fetch_all(db.pool())
+    .await?;
+    let on = (Action::Update, Resource::Programme);
+    let mut closed = Vec::new();
+    for (id,) in due {
+        let round = lifecycle::default_beacon_round(now);
+        let result = db
+            .write(crate::store::Actor::Service, on, async |c| {
+                let result = close(c, id, now, Some(round)).await?;
+                if result.is_err() {
+                    c.unchanged();
+                }
+                Ok::<_, AppError>(result)
+            })
+            .await?;
+        if result.is_ok() {
+            db.write(crate::store::Actor::Service, on, async |c| {
+                freeze(c, db, id).await
+            })
+            .await?;
+            tracing::info!(programme = id, "applications closed at their deadline");
+            closed.push(id);
+        }
+    }
+    Ok(closed)
+}
+
 /// Freezes the inputs of a closed programme, once (again, it changes
 /// nothing): the anonymised export, its digest and the receipts' root, and
 /// the full inputs kept privately for final runs. Made in a change after

@@ -459,7 +459,7 @@ pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
                             &[
                                 ("child", &r.given_name),
                                 ("session", &r.code),
-                                ("deadline", &crate::language::when(r.deadline)),
+                                ("deadline", &lang.deadline(r.deadline, crate::store::now_ms())),
                                 ("link", &format!("{base_url}/applications/{application}")),
                             ],
                         ),

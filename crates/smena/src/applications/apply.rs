@@ -177,6 +177,8 @@ pub struct ApplicationPage {
     /// A submitted application's live consents may be withdrawn.
     consents_withdrawable: bool,
     breakdown: Breakdown,
+    /// When applications close, for a draft ("…, 12 days left").
+    closes: Option<String>,
     missing_documents: Vec<String>,
     errors: Vec<String>,
     notice: Option<String>,
@@ -341,8 +343,16 @@ async fn page(
         session: o.code,
         choice_rank: o.choice_rank,
         status: o.status,
-        deadline: crate::language::when(o.deadline),
+        deadline: lang.deadline(o.deadline, now_ms()),
     });
+    // While applications are open: when they close, with the days left.
+    let closes = programme
+        .as_ref()
+        .filter(|p| {
+            p.id == application.programme_id && application.status == ApplicationStatus::Draft
+        })
+        .and_then(|p| p.closes_at)
+        .map(|at| lang.deadline(at, now_ms()));
     let explanations: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT e.sentence, e.words FROM explanations e \
          JOIN allocation_runs r ON r.id = e.run_id AND r.published_at IS NOT NULL \
@@ -380,6 +390,7 @@ async fn page(
         consent_history,
         consents_withdrawable,
         breakdown,
+        closes,
         missing_documents,
         errors,
         notice,

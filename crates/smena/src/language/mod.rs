@@ -5,6 +5,7 @@
 //! ([`words`]).
 
 pub mod words;
+pub mod zone;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -26,14 +27,15 @@ static EN: LanguageIdentifier = langid!("en");
 static RU: LanguageIdentifier = langid!("ru");
 static KO: LanguageIdentifier = langid!("ko");
 
-/// Milliseconds since the epoch as UTC "YYYY-MM-DD HH:MM".
+/// Milliseconds since the epoch as "YYYY-MM-DD HH:MM" on the wall clock
+/// of the programme's zone (see [`zone`]).
 pub fn when(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+    zone::local(ms)
         .map(|t| {
             format!(
                 "{:04}-{:02}-{:02} {:02}:{:02}",
                 t.year(),
-                t.month() as u8,
+                t.month(),
                 t.day(),
                 t.hour(),
                 t.minute()
@@ -234,6 +236,24 @@ impl Language {
         out
     }
 
+    /// A deadline as a family reads it: the date and time in the
+    /// programme's zone and the days left ("31 декабря 2026 г., 18:00,
+    /// осталось 31 день"), or that it has passed.
+    pub fn deadline(self, ms: i64, now: i64) -> String {
+        let Some(t) = zone::local(ms) else {
+            return String::new();
+        };
+        let day = format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day());
+        let at = format!("{}, {:02}:{:02}", self.date(&day), t.hour(), t.minute());
+        let days = zone::days_left(ms, now);
+        let left = if ms <= now {
+            self.text("deadline-passed")
+        } else {
+            self.text_with("deadline-days-left", &[("n", &days.to_string())])
+        };
+        format!("{at} ({left})")
+    }
+
     /// A range of ISO dates, such as a session's.
     pub fn date_range(self, from: &str, to: &str) -> String {
         format!("{} – {}", self.date(from), self.date(to))
@@ -245,6 +265,27 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
     use std::path::Path;
+
+    #[test]
+    fn a_deadline_says_the_days_left_in_the_readers_words() {
+        let day = 24 * 3600 * 1000;
+        // 2030-12-31 09:00 UTC is 18:00 in Yakutsk.
+        let at = 1_924_938_000_000;
+        assert_eq!(zone::local(at).map(|t| t.hour()), Some(18));
+        let two_days = Language::Ru.deadline(at, at - 2 * day);
+        assert_eq!(two_days, "31 декабря 2030 г., 18:00 (осталось 2 дня)");
+        assert!(
+            Language::Ru
+                .deadline(at, at - 5 * day)
+                .ends_with("(осталось 5 дней)")
+        );
+        assert!(
+            Language::En
+                .deadline(at, at - day)
+                .ends_with("(1 day left)")
+        );
+        assert!(Language::Ko.deadline(at, at + day).ends_with("(지남)"));
+    }
 
     /// Message ids of every `.ftl` file of one language.
     fn keys(lang: &str) -> BTreeSet<String> {

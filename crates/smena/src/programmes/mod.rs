@@ -4,6 +4,7 @@
 //! through [`queries`].
 
 mod camps;
+pub mod deadlines;
 mod fields;
 pub mod lifecycle;
 pub mod preflight;
@@ -38,6 +39,7 @@ pub fn router() -> Routes {
         .merge(rules::routes())
         .merge(camps::routes())
         .merge(lifecycle::routes())
+        .merge(deadlines::routes())
 }
 
 #[derive(Template, WebTemplate)]

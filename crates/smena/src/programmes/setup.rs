@@ -214,6 +214,9 @@ struct Head {
     beacon_round: Option<i64>,
     beacon_hex: Option<String>,
     retain_until: String,
+    time_zone: String,
+    applications_close_at: Option<i64>,
+    documents_due_at: Option<i64>,
 }
 
 impl Head {
@@ -252,6 +255,10 @@ struct EditPage {
     default_round: u64,
     /// The drand chain the beacon comes from.
     beacon_chain: &'static str,
+    /// The deadlines as the form shows them, on the programme's clock:
+    /// (day, time) when applications close, the day documents are due.
+    closes: (String, String),
+    documents_by: String,
 }
 
 /// The achievement levels of the scoring table, highest first.
@@ -277,7 +284,7 @@ async fn edit(
 ) -> AppResult<EditPage> {
     authorize(&user, Action::Update, Resource::Programme)?;
     let head: Head = sqlx::query_as(
-        "SELECT name, code, status, commitment_hex, retain_until, max_choices, school_cap, rural_coefficient_milli, passport_months, \
+        "SELECT name, code, status, commitment_hex, retain_until, time_zone, applications_close_at, documents_due_at, max_choices, school_cap, rural_coefficient_milli, passport_months, \
                 offer_days, beacon_round, beacon_hex FROM programmes WHERE id = $1",
     )
     .bind(id)
@@ -327,7 +334,6 @@ async fn edit(
         id,
         school_cap: head.school_cap.map(|c| c.to_string()).unwrap_or_default(),
         rural: points_text(i64::from(head.rural_coefficient_milli)),
-        head,
         rules,
         level_rows,
         place_rows,
@@ -337,6 +343,9 @@ async fn edit(
         errors: q.error.into_iter().collect(),
         default_round: super::lifecycle::default_beacon_round(now_ms()),
         beacon_chain: smena_engine::drand::QUICKNET,
+        closes: super::deadlines::wall(head.applications_close_at, &head.time_zone),
+        documents_by: super::deadlines::wall(head.documents_due_at, &head.time_zone).0,
+        head,
     })
 }
 

@@ -165,6 +165,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "retention",
         include_str!("../../migrations/0015_retention.sql"),
     ),
+    (
+        16,
+        "programme time",
+        include_str!("../../migrations/0016_programme_time.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

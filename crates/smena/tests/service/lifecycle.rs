@@ -6,7 +6,10 @@ use crate::common::{TestApp, client, final_run, programme_id};
 use reqwest::StatusCode;
 use smena::scenario::demo::PASSWORD;
 
-on_both_databases!(closing_publishing_declining_and_withdrawing_are_asked_again,);
+on_both_databases!(
+    closing_publishing_declining_and_withdrawing_are_asked_again,
+    deadlines_are_kept_in_the_programme_zone_and_applications_close_by_themselves,
+);
 
 async fn status(app: &TestApp) -> String {
     let (s,): (String,) = sqlx::query_as("SELECT status FROM programmes")
@@ -188,4 +191,130 @@ async fn closing_publishing_declining_and_withdrawing_are_asked_again(app: &Test
     let r = app.post(&family, &withdraw, &[("confirm", "yes")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(application_status().await, "withdrawn");
+}
+
+/// The coordinator sets the deadlines on the programme's clock (Yakutsk,
+/// UTC+9), typing a date as a Russian user does; a family's draft shows
+/// when applications close with the days left; at the deadline the
+/// service closes applications and freezes the inputs by itself; after
+/// that the deadlines no longer move.
+async fn deadlines_are_kept_in_the_programme_zone_and_applications_close_by_themselves(
+    app: &TestApp,
+) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let programme = programme_id(app).await;
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
+        .await;
+    let path = format!("/coordinator/programmes/{programme}/deadlines");
+    let closes = || async {
+        let (at,): (Option<i64>,) = sqlx::query_as("SELECT applications_close_at FROM programmes")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        at
+    };
+    let before = closes().await;
+    // Wrong zone and a date that does not exist: both named, nothing saved.
+    let r = app
+        .post(
+            &coordinator,
+            &path,
+            &[
+                ("time_zone", "Mars/Olympus"),
+                ("closes_on", "32.13.2030"),
+                ("closes_at", "18:00"),
+                ("documents_by", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app
+        .get(&coordinator, r.headers()["location"].to_str().unwrap())
+        .await;
+    assert!(
+        page.contains("Mars/Olympus") && page.contains("32.13.2030"),
+        "{page}"
+    );
+    assert_eq!(closes().await, before);
+
+    let r = app
+        .post(
+            &coordinator,
+            &path,
+            &[
+                ("time_zone", "Asia/Yakutsk"),
+                ("closes_on", "31.12.2030"),
+                ("closes_at", "18:00"),
+                ("documents_by", "2030-12-20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // 18:00 in Yakutsk is 09:00 UTC.
+    let want = time::macros::datetime!(2030-12-31 09:00 UTC).unix_timestamp() * 1000;
+    assert_eq!(closes().await, Some(want));
+    let (_, page) = app
+        .get(
+            &coordinator,
+            &format!("/coordinator/programmes/{programme}"),
+        )
+        .await;
+    assert!(
+        page.contains("value=\"2030-12-31\"") && page.contains("value=\"18:00\""),
+        "the form shows the deadline on the programme's clock"
+    );
+
+    let parent = app.verified_parent("deadline.family@example.org").await;
+    let child = app
+        .add_child(&parent, "Kesha", "2013-05-01", "2030-01-01")
+        .await;
+    let r = app
+        .post(&parent, &format!("{child}/applications"), &[])
+        .await;
+    let application = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.get(&parent, &application).await;
+    assert!(
+        page.contains("Applications close 31 December 2030, 18:00") && page.contains("days left"),
+        "{page}"
+    );
+    assert!(!page.contains("UTC"));
+
+    // The deadline passes: the service closes and freezes by itself.
+    app.execute("UPDATE programmes SET applications_close_at = 1000")
+        .await;
+    let now = smena::store::now_ms();
+    let closed = smena::allocation::lottery::close_due(&app.db, now)
+        .await
+        .unwrap();
+    assert_eq!(closed, vec![programme]);
+    assert_eq!(status(app).await, "closed");
+    assert_eq!(app.count("SELECT COUNT(*) FROM frozen_inputs").await, 1);
+    assert!(
+        smena::allocation::lottery::close_due(&app.db, now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let r = app
+        .post(
+            &coordinator,
+            &path,
+            &[
+                ("time_zone", "Asia/Yakutsk"),
+                ("closes_on", "31.12.2031"),
+                ("closes_at", "18:00"),
+                ("documents_by", ""),
+            ],
+        )
+        .await;
+    let (_, page) = app
+        .get(&coordinator, r.headers()["location"].to_str().unwrap())
+        .await;
+    assert!(
+        page.contains("cannot move once applications are closed"),
+        "{page}"
+    );
 }

@@ -145,6 +145,12 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "../../etc/passwd".into(),
     ];
     let fields = [
+        "time_zone",
+        "closes_on",
+        "closes_at",
+        "documents_by",
+        "retain_until",
+        "confirm",
         "email",
         "password",
         "password_again",
@@ -291,6 +297,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         (
             &coordinator,
             format!("/coordinator/programmes/{programme}/beacon"),
+        ),
+        (
+            &coordinator,
+            format!("/coordinator/programmes/{programme}/deadlines"),
         ),
         (
             &coordinator,
