@@ -74,6 +74,7 @@ status-draft = Draft
 status-open = Applications open
 status-closed = Applications closed
 status-allocated = Allocated
+status-purged = Data deleted (retention date passed)
 status-published = Results published
 
 voucher-check-title = Voucher check

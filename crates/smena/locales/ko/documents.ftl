@@ -74,6 +74,7 @@ status-draft = 초안
 status-open = 신청 접수 중
 status-closed = 신청 마감
 status-allocated = 배정 완료
+status-purged = 정보 삭제됨 (보존 기한 지남)
 status-published = 결과 발표
 
 voucher-check-title = 바우처 확인

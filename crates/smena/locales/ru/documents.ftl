@@ -74,6 +74,7 @@ status-draft = Черновик
 status-open = Приём заявок
 status-closed = Приём заявок закрыт
 status-allocated = Распределено
+status-purged = Данные удалены (срок хранения истёк)
 status-published = Итоги опубликованы
 
 voucher-check-title = Проверка путёвки

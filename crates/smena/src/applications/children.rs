@@ -292,7 +292,8 @@ pub async fn insert_achievement(
 #[template(path = "applications/children.html")]
 pub struct ChildrenPage {
     nav: Nav,
-    children: Vec<Child>,
+    /// Each child with its way through the newest programme.
+    children: Vec<(Child, Option<super::timeline::Timeline>)>,
 }
 
 async fn list(
@@ -304,9 +305,20 @@ async fn list(
     if authorize(&user, Action::Read, Resource::Child)?.scope() != Scope::Own {
         return Err(AppError::NotFound);
     }
+    let newest = programmes::newest(&state.db).await?;
+    let mut children = Vec::new();
+    for child in queries::children_of(&state.db, user.id).await? {
+        let timeline = match &newest {
+            Some(p) => {
+                Some(super::timeline::of(&state.db, child.id, p.id, visitor.language).await?)
+            }
+            None => None,
+        };
+        children.push((child, timeline));
+    }
     Ok(ChildrenPage {
         nav: Nav::from(&visitor),
-        children: queries::children_of(&state.db, user.id).await?,
+        children,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod consents;
 pub mod identity;
 mod overview;
 pub mod queries;
+pub mod timeline;
 
 use crate::web::routes::Routes;
 

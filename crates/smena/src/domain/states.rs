@@ -12,6 +12,9 @@ coded! {
         Open = "open",
         Closed = "closed",
         Published = "published",
+        /// Past its retention date: its personal data is deleted, its
+        /// anonymised figures and published files stay.
+        Purged = "purged",
     }
 }
 

@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::domain::access::{Action, Resource, Role};
+use crate::domain::states::ProgrammeStatus;
 use crate::domain::values::Day;
 use crate::store::{Actor, Change, Db, now_ms};
 use crate::web::error::{AppError, AppResult};
@@ -368,12 +369,13 @@ pub async fn purge_programme(
             let claimed = c
                 .transition(
                     sqlx::query(
-                        "UPDATE programmes SET purged_at = $1 WHERE id = $2 AND purged_at IS NULL \
+                        "UPDATE programmes SET purged_at = $1, status = $4 WHERE id = $2 AND purged_at IS NULL \
                          AND retain_until <> '' AND retain_until < $3",
                     )
                     .bind(now)
                     .bind(programme)
-                    .bind(today),
+                    .bind(today)
+                    .bind(ProgrammeStatus::Purged),
                 )
                 .await?;
             if !claimed {

@@ -9,6 +9,7 @@ use smena::scenario::demo::PASSWORD;
 on_both_databases!(
     closing_publishing_declining_and_withdrawing_are_asked_again,
     deadlines_are_kept_in_the_programme_zone_and_applications_close_by_themselves,
+    the_familys_home_shows_each_childs_way_and_next_step,
 );
 
 async fn status(app: &TestApp) -> String {
@@ -317,4 +318,91 @@ async fn deadlines_are_kept_in_the_programme_zone_and_applications_close_by_them
         page.contains("cannot move once applications are closed"),
         "{page}"
     );
+}
+
+/// The family's home (`/children`) shows each child's way through the
+/// programme, the step under way marked, and the one next step with its
+/// deadline: apply, submit, upload again a rejected document (with the
+/// reason), answer the offer; nothing when there is nothing to do.
+async fn the_familys_home_shows_each_childs_way_and_next_step(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let programme = programme_id(app).await;
+    let parent = app.verified_parent("home.family@example.org").await;
+    let child = app
+        .add_child(&parent, "Kesha", "2013-05-01", "2030-01-01")
+        .await;
+    let (_, page) = app.get(&parent, "/children").await;
+    assert!(
+        page.contains("start an application, by") && page.contains("days left"),
+        "{page}"
+    );
+    assert!(
+        page.contains("aria-current=\"step\">Application started"),
+        "{page}"
+    );
+    app.post(&parent, &format!("{child}/applications"), &[])
+        .await;
+    let (_, page) = app.get(&parent, "/children").await;
+    assert!(page.contains("submit the application, by"), "{page}");
+    assert!(
+        page.contains("class=\"done\">Application started"),
+        "{page}"
+    );
+
+    // A rejected document: its reason, and where to upload it again.
+    let (document, guardian): (i64, String) = sqlx::query_as(
+        "SELECT d.id, g.email FROM documents d JOIN children c ON c.id = d.child_id \
+         JOIN accounts g ON g.id = c.guardian_id JOIN applications a ON a.child_id = c.id \
+         WHERE a.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM documents e WHERE e.child_id = d.child_id \
+         AND e.kind = d.kind AND e.id <> d.id) AND NOT EXISTS (SELECT 1 FROM children k \
+         WHERE k.guardian_id = c.guardian_id AND k.id <> c.id) ORDER BY d.id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let mut tx = app.db.begin_write().await.unwrap();
+    sqlx::query(
+        "UPDATE documents SET status = 'rejected', reason = 'the scan is blurred' WHERE id = $1",
+    )
+    .bind(document)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let family = client();
+    app.login(&family, &guardian, PASSWORD).await;
+    let (_, page) = app.get(&family, "/children").await;
+    assert!(
+        page.contains("again: the scan is blurred") && page.contains("#documents"),
+        "{page}"
+    );
+
+    // Offered a place: answer it by its deadline.
+    app.close_applications(&client_of(app).await, programme)
+        .await;
+    let run = final_run(&app.db, programme).await;
+    crate::common::publish(&app.db, programme, run).await;
+    let (offered,): (String,) = sqlx::query_as(
+        "SELECT g.email FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN children c ON c.id = a.child_id JOIN accounts g ON g.id = c.guardian_id \
+         WHERE o.status = 'offered' AND NOT EXISTS (SELECT 1 FROM children k \
+         WHERE k.guardian_id = c.guardian_id AND k.id <> c.id) ORDER BY o.application_id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let family = client();
+    app.login(&family, &offered, PASSWORD).await;
+    let (_, page) = app.get(&family, "/children").await;
+    assert!(page.contains("accept or decline the place, by"), "{page}");
+    assert!(page.contains("class=\"done\">Result"), "{page}");
+}
+
+/// The demo coordinator, logged in.
+async fn client_of(app: &TestApp) -> reqwest::Client {
+    let c = client();
+    app.login(&c, "coordinator@demo.smena", PASSWORD).await;
+    c
 }

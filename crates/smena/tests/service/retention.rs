@@ -130,6 +130,11 @@ async fn a_purged_programme_leaves_no_trace_of_a_family_and_its_result_still_ver
         .await
         .unwrap();
     assert_eq!(purged.len(), 1);
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM programmes")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "purged");
     let counts = &purged[0].2;
     assert_eq!(counts.applications as i64, applications);
     assert!(

@@ -1,0 +1,17 @@
+timeline-draft = Application started
+timeline-submitted = Submitted
+timeline-documents = Documents checked
+timeline-result = Result
+timeline-offer = Place accepted
+timeline-voucher = Voucher
+next-heading = Next:
+next-apply = start an application, by { $when }
+next-submit = submit the application, by { $when }
+next-upload = upload { $documents }, by { $when }
+next-upload-again = upload { $document } again: { $reason }
+next-wait-result = nothing to do: the result is published after applications close
+next-waitlist = nothing to do: your child is on the waiting list, and you are told by e-mail if a place frees up
+next-answer = accept or decline the place, by { $when }
+next-voucher = download the voucher and bring it printed
+next-voucher-coming = the voucher is being issued; you will be told by e-mail
+next-nothing = nothing more to do for this programme

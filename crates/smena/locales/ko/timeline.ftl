@@ -1,0 +1,17 @@
+timeline-draft = 신청 시작
+timeline-submitted = 제출됨
+timeline-documents = 서류 확인됨
+timeline-result = 결과
+timeline-offer = 자리 수락
+timeline-voucher = 바우처
+next-heading = 다음:
+next-apply = { $when }까지 신청을 시작하세요
+next-submit = { $when }까지 신청을 제출하세요
+next-upload = { $when }까지 올리세요: { $documents }
+next-upload-again = "{ $document }"을(를) 다시 올리세요: { $reason }
+next-wait-result = 할 일이 없습니다. 결과는 신청 마감 후 발표됩니다
+next-waitlist = 할 일이 없습니다. 대기자 명단에 있으며 자리가 나면 이메일로 알려 드립니다
+next-answer = { $when }까지 자리를 수락하거나 거절하세요
+next-voucher = 바우처를 내려받아 인쇄해 가져오세요
+next-voucher-coming = 바우처를 발급하고 있습니다. 이메일로 알려 드립니다
+next-nothing = 이 프로그램에서 더 할 일이 없습니다

@@ -1,0 +1,17 @@
+timeline-draft = Заявление начато
+timeline-submitted = Подано
+timeline-documents = Документы проверены
+timeline-result = Итоги
+timeline-offer = Место принято
+timeline-voucher = Путёвка
+next-heading = Дальше:
+next-apply = начните заявление до { $when }
+next-submit = подайте заявление до { $when }
+next-upload = загрузите: { $documents } — до { $when }
+next-upload-again = загрузите заново «{ $document }»: { $reason }
+next-wait-result = ничего делать не нужно: итоги публикуются после закрытия приёма
+next-waitlist = ничего делать не нужно: ребёнок в листе ожидания, об освободившемся месте придёт письмо
+next-answer = примите место или откажитесь от него до { $when }
+next-voucher = скачайте путёвку и возьмите её распечатанной
+next-voucher-coming = путёвка оформляется; придёт письмо
+next-nothing = по этой программе больше ничего делать не нужно
