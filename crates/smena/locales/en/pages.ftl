@@ -12,6 +12,7 @@ role-chaperone = Chaperone
 
 home-title = Start
 home-hello = Hello, { $name }
+home-resend-verification = Send the confirmation e-mail again
 home-unverified = Your e-mail address is not confirmed yet: open the link we sent you. You need a confirmed address to apply.
 home-logged-in-as = You are logged in as:
 home-programmes = Programmes and sessions
@@ -100,3 +101,7 @@ audit-outcome-failed = failed
 error-uploads-busy = You are already sending several files. Wait until they have arrived, then send this one again.
 error-service-busy = The service is very busy right now. Please try again in a minute.
 audit-chain-head = The log is a hash chain of { $n } entries; its head, which may be published:
+messages-heading = Messages sent to you
+messages-explain = Every e-mail Smena sent to your address, newest first. A one-time link is never shown here; the text of a message is kept 30 days after it was delivered.
+messages-wiped = Text deleted after 30 days
+messages-none = Nothing has been sent to you yet.

@@ -12,6 +12,7 @@ role-chaperone = 인솔자
 
 home-title = 시작
 home-hello = { $name }님, 안녕하세요
+home-resend-verification = 확인 이메일 다시 보내기
 home-unverified = 이메일 주소가 아직 확인되지 않았습니다. 보내 드린 링크를 여세요. 확인된 주소가 있어야 신청할 수 있습니다.
 home-logged-in-as = 로그인한 역할:
 home-programmes = 프로그램과 기수
@@ -94,3 +95,7 @@ audit-outcome-failed = 실패
 error-uploads-busy = 이미 여러 파일을 보내는 중입니다. 업로드가 끝난 뒤 이 파일을 다시 보내 주세요.
 error-service-busy = 지금 서비스가 매우 바쁩니다. 1분 후에 다시 시도해 주세요.
 audit-chain-head = 로그는 항목 { $n }개의 해시 체인입니다. 공개할 수 있는 체인의 끝:
+messages-heading = 받은 메시지
+messages-explain = Smena가 내 주소로 보낸 모든 이메일입니다(최신순). 일회용 링크는 여기 표시되지 않으며, 메시지 내용은 전달 후 30일 동안 보관됩니다.
+messages-wiped = 30일 후 내용 삭제됨
+messages-none = 아직 보낸 메시지가 없습니다.

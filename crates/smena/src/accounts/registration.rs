@@ -31,6 +31,11 @@ pub fn routes() -> Routes {
         .get("/register", Access::Anyone, register_page)
         .post("/register", Access::Anyone, register)
         .get("/verify-email", Access::Anyone, verify_email)
+        .post(
+            "/account/verification",
+            Access::Policy(Action::Update, Resource::Account),
+            resend_verification,
+        )
 }
 
 #[derive(Template, WebTemplate)]
@@ -167,6 +172,52 @@ async fn register(
         })
         .await?;
     Ok(check_your_email(&visitor, &email).into_response())
+}
+
+/// At most this many confirmation e-mails sent again per account.
+const RESENT_PER_ACCOUNT: Limit = Limit::per_minutes(3, 60);
+
+/// A logged-in account whose address is not confirmed asks for the
+/// confirmation e-mail again (the first went to spam, or expired): a new
+/// link, sealed in the outbox like the first.
+async fn resend_verification(
+    State(state): State<AppState>,
+    user: crate::web::login::User,
+    visitor: Visitor,
+) -> AppResult<Response> {
+    let permit = crate::web::policy::authorize(&user, Action::Update, Resource::Account)?;
+    if user.email_verified.0 {
+        return Ok(axum::response::Redirect::to("/home").into_response());
+    }
+    throttle::attempt(
+        &state.db,
+        &format!("resend-verification:{}", user.id),
+        RESENT_PER_ACCOUNT,
+    )
+    .await?;
+    let base = state.config.base_url.clone();
+    let lang = user.language;
+    state
+        .write(&permit, async |c| {
+            let token =
+                queries::issue_token(c, user.id, Purpose::VerifyEmail, VERIFY_TTL_MS).await?;
+            let link = format!("{base}/verify-email?token={token}");
+            c.send(Mail {
+                to: user.email.clone(),
+                kind: "email_verification",
+                subject: lang.text("email-verification-subject"),
+                body: lang.letter(
+                    Some(&user.full_name),
+                    "email-verification-body",
+                    &[("link", SECRET)],
+                ),
+                secret: Some(state.config.key.seal(SECRET_PURPOSE, link.as_bytes())?),
+            });
+            c.audit(Some(user.id), "confirmation e-mail sent again");
+            Ok(())
+        })
+        .await?;
+    Ok(check_your_email(&visitor, &user.email).into_response())
 }
 
 fn check_your_email(visitor: &Visitor, email: &str) -> Notice {

@@ -19,11 +19,34 @@ use crate::web::policy::authorize;
 use crate::web::routes::{Access, Routes};
 
 pub fn router() -> Routes {
-    Routes::new().get(
-        "/coordinator/outbox",
-        Access::Policy(Action::Read, Resource::Outbox),
-        outbox_page,
-    )
+    Routes::new()
+        .get(
+            "/coordinator/outbox",
+            Access::Policy(Action::Read, Resource::Outbox),
+            outbox_page,
+        )
+        // Anyone logged in reads what was sent to their own address.
+        .get("/account/messages", Access::Login, own_messages)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notifications/messages.html")]
+struct MessagesPage {
+    nav: Nav,
+    messages: Vec<outbox::Message>,
+}
+
+/// Everything Smena sent the account (newest first): when, the subject,
+/// whether it went; the text while it is kept (a one-time link never).
+async fn own_messages(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+) -> AppResult<MessagesPage> {
+    Ok(MessagesPage {
+        nav: Nav::from(&visitor),
+        messages: outbox::to(&state.db, &user.email, 200).await?,
+    })
 }
 
 #[derive(Template, WebTemplate)]

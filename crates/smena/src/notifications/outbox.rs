@@ -49,6 +49,19 @@ impl From<Stored> for Message {
     }
 }
 
+/// The newest messages to `recipient` first.
+pub async fn to(db: &Db, recipient: &str, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
+    let rows: Vec<Stored> = sqlx::query_as(
+        "SELECT recipient, kind, subject, body, created_at, sent_at, failed_at, attempts, last_error \
+         FROM outbox WHERE recipient = $1 ORDER BY created_at DESC, id LIMIT $2",
+    )
+    .bind(recipient)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(Message::from).collect())
+}
+
 /// The newest messages first.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
     let rows: Vec<Stored> = sqlx::query_as(

@@ -7,6 +7,7 @@ on_both_databases!(
     mail_arrives_exactly_once_across_an_outage,
     a_stalled_mail_server_is_given_up_on_and_delivery_goes_on,
     two_senders_and_a_slow_server_deliver_every_message_once,
+    a_family_reads_what_was_sent_to_it_and_asks_for_the_confirmation_again,
 );
 
 /// Delivery to the server on `port` at a test's pace: retries after 200 ms,
@@ -290,4 +291,62 @@ async fn mail_arrives_exactly_once_across_an_outage(app: &TestApp) {
         0
     );
     sender.abort();
+}
+
+/// A family that lost its confirmation e-mail asks for it again from its
+/// home page (a new link that works; three an hour at most), and reads
+/// every message sent to its own address — never another's, never a
+/// one-time link.
+async fn a_family_reads_what_was_sent_to_it_and_asks_for_the_confirmation_again(app: &TestApp) {
+    const PASS: &str = "a long enough passphrase";
+    let (a, b) = (client(), client());
+    app.register(&a, "Aisen", "aisen@example.org", PASS).await;
+    app.register(&b, "Bolot", "bolot@example.org", PASS).await;
+    for (c, email) in [(&a, "aisen@example.org"), (&b, "bolot@example.org")] {
+        let r = app.login(c, email, PASS).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let (_, home) = app.get(&a, "/home").await;
+    assert!(home.contains("action=\"/account/verification\""), "{home}");
+    let r = app.post(&a, "/account/verification", &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("aisen@example.org"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'aisen@example.org' AND kind = 'email_verification'")
+            .await,
+        2
+    );
+    // The new link confirms the address.
+    let link = app.link_in(&app.last_mail("aisen@example.org").await);
+    assert_eq!(app.get(&a, &link).await.0, StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM accounts WHERE email = 'aisen@example.org' AND email_verified_at IS NOT NULL")
+            .await,
+        1
+    );
+    // Confirmed: nothing is sent again.
+    let r = app.post(&a, "/account/verification", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Three an hour, then refused.
+    for _ in 0..3 {
+        assert_eq!(
+            app.post(&b, "/account/verification", &[]).await.status(),
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        app.post(&b, "/account/verification", &[]).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    let cards = |page: &str| page.matches("<div class=\"card\">").count();
+    let (status, page) = app.get(&a, "/account/messages").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cards(&page), 2, "{page}");
+    assert!(
+        !page.contains("token="),
+        "no one-time link is shown: {page}"
+    );
+    let (_, page) = app.get(&b, "/account/messages").await;
+    assert_eq!(cards(&page), 4, "Bolot's own four, not Aisen's: {page}");
 }
