@@ -350,12 +350,32 @@ async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
     let run = common::final_run(&app.db, programme).await;
     common::publish(&app.db, programme, run).await;
 
+    // The family's home: the way so far, and the one next step.
+    b.open(app, "/children").await;
+    let home = b.text().await;
+    assert!(
+        home.contains("accept or decline the place, by") && home.contains("days left"),
+        "{home}"
+    );
+    b.fits_the_phone().await;
     b.open(app, &application).await;
     assert!(
         b.text().await.contains("Place offered"),
         "{}",
         b.text().await
     );
+    // Declining is asked again (without JavaScript), and can be called off.
+    b.press("button[value='decline']").await;
+    assert!(b.text().await.contains("Decline the place?"));
+    b.fits_the_phone().await;
+    b.client
+        .find(Locator::LinkText("Cancel"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.text().await.contains("Place offered"));
     b.press("button[value='accept']").await;
     let after = b.text().await;
     assert!(after.contains("— accepted"), "{after}");
@@ -573,6 +593,8 @@ const LATIN_ALLOWED: &[&str] = &[
     "verify",
     "English",
     "PDF",
+    "JSON",
+    "ZIP",
     "XLSX",
     "CSV",
     "xlsx",
@@ -697,6 +719,9 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 format!("/children/{child}/edit"),
                 format!("/applications/{application}"),
                 "/account/password".into(),
+                "/account/messages".into(),
+                "/family/data".into(),
+                "/family/data?confirm=1".into(),
             ],
         ),
         (
@@ -720,6 +745,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 "/coordinator/outbox".into(),
                 "/coordinator/achievements".into(),
                 "/coordinator/identity-changes".into(),
+                "/coordinator/family-data".into(),
                 "/travel-papers".into(),
             ],
         ),
