@@ -173,7 +173,7 @@ camp-none-placed = No children placed yet: places are offered when the result is
 camp-no-sessions = No sessions at this camp yet.
 
 # The charts' words.
-chart-demand-caption = { $n } places / { $want } want it ({ $first } first)
+chart-demand-caption = { $n } places / { $want } ranked it ({ $first } first)
 chart-legend-places = places
 chart-legend-ranked = children who ranked it
 chart-district-caption = { $placed } placed of { $n } applications
@@ -185,7 +185,7 @@ chart-legend-share-places = share of places
 chart-no-applications = No applications submitted yet.
 chart-in-all = { $n } in all
 chart-ranked-it = { $n } ranked it
-chart-cutoff = cutoff { $score }
+chart-cutoff = general places from { $score }
 chart-points = { $score } points
 chart-placed-here = placed in this session
 chart-not-placed-here = not placed here
@@ -218,3 +218,5 @@ export-column-emergency_contact = Emergency contact
 
 run-label-final = Final allocation
 run-label-dry = Dry run
+chart-reserve-cutoff = reserve «{ $group }» from { $score }
+chart-by-category = { $n } by category, ahead of scores

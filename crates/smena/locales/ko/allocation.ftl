@@ -157,7 +157,7 @@ camp-none-placed = 아직 배정된 어린이가 없습니다. 결과가 발표�
 camp-no-sessions = 이 캠프에는 아직 세션이 없습니다.
 
 # 차트의 말.
-chart-demand-caption = 자리 { $n } / 희망 { $want } (1지망 { $first })
+chart-demand-caption = 자리 { $n } / { $want }명 지망 (1지망 { $first })
 chart-legend-places = 자리
 chart-legend-ranked = 이 세션을 고른 어린이
 chart-district-caption = 신청 { $n }건 중 { $placed }명 배정
@@ -169,7 +169,7 @@ chart-legend-share-places = 자리 비율
 chart-no-applications = 아직 제출된 신청서가 없습니다.
 chart-in-all = 모두 { $n }
 chart-ranked-it = { $n }명 지망
-chart-cutoff = 합격선 { $score }
+chart-cutoff = 일반석 합격선 { $score }
 chart-points = { $score }점
 chart-placed-here = 이 세션에 배정됨
 chart-not-placed-here = 여기에 배정되지 않음
@@ -202,3 +202,5 @@ export-column-emergency_contact = 비상 연락처
 
 run-label-final = 최종 배정
 run-label-dry = 모의 배정
+chart-reserve-cutoff = 「{ $group }」 배정석 { $score }점부터
+chart-by-category = 우선 대상 { $n }명 (점수와 무관)

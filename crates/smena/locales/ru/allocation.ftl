@@ -190,7 +190,7 @@ camp-none-placed = Пока никто не распределён: места �
 camp-no-sessions = В этом лагере пока нет смен.
 
 # Подписи диаграмм.
-chart-demand-caption = мест: { $n } / хотят: { $want } (первым выбором: { $first })
+chart-demand-caption = мест: { $n } / выбрали: { $want } (первым выбором: { $first })
 chart-legend-places = места
 chart-legend-ranked = дети, выбравшие смену
 chart-district-caption = распределено { $placed } из { $n } заявок
@@ -205,7 +205,7 @@ chart-ranked-it = { $n ->
     [one] выбрал { $n }
    *[other] выбрали { $n }
 }
-chart-cutoff = проходной { $score }
+chart-cutoff = общие места от { $score }
 chart-points = { $score } баллов
 chart-placed-here = получили место в этой смене
 chart-not-placed-here = не получили места здесь
@@ -238,3 +238,5 @@ export-column-emergency_contact = Экстренный контакт
 
 run-label-final = Окончательное распределение
 run-label-dry = Пробный расчёт
+chart-reserve-cutoff = квота «{ $group }» от { $score }
+chart-by-category = { $n } по льготной категории, вне баллов

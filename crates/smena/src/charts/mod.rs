@@ -238,8 +238,15 @@ pub struct ScoreDistribution {
     /// Scores in thousandths of a point: placed in this session, or not.
     pub placed: Vec<i64>,
     pub others: Vec<i64>,
-    /// The lowest score placed here (in thousandths), if anyone was.
+    /// The cutoff of the general places: the lowest score of a child
+    /// placed on one without a preferential category (in thousandths).
+    /// Reserves and categories admit below it, so they are apart.
     pub cutoff: Option<i64>,
+    /// Each reserve's own cutoff: (group, lowest score on its places).
+    pub reserves: Vec<(String, i64)>,
+    /// Children placed on general places ahead of any score, by their
+    /// preferential category.
+    pub by_category: usize,
 }
 
 /// One small histogram per session: how many children who ranked it had
@@ -255,7 +262,7 @@ pub fn score_chart(distributions: &[ScoreDistribution], lang: Language) -> Strin
         .max(1);
     const BINS: usize = 20;
     let bin = |score: i64| ((score.max(0) * BINS as i64) / (max + 1)) as usize;
-    let (w, row, left) = (400.0, 70.0, 110.0);
+    let (w, row, left) = (400.0, 84.0, 110.0);
     let height = distributions.len() as f64 * row + 34.0;
     let mut svg = format!(
         "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {w} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">",
@@ -277,7 +284,7 @@ pub fn score_chart(distributions: &[ScoreDistribution], lang: Language) -> Strin
             .max()
             .unwrap_or(1)
             .max(1) as f64;
-        let plot_h = row - 18.0;
+        let plot_h = row - 32.0;
         svg.push_str(&format!(
             "<text x=\"0\" y=\"{:.1}\" font-size=\"10\">{}</text><text x=\"0\" y=\"{:.1}\" font-size=\"8\">{}</text>",
             top + 14.0,
@@ -314,6 +321,32 @@ pub fn score_chart(distributions: &[ScoreDistribution], lang: Language) -> Strin
                 x + 2.0,
                 top + 8.0,
                 askama_escape(&lang.text_with("chart-cutoff", &[("score", &lang.number(&points))]))
+            ));
+        }
+        // Below the bars: the reserves' own cutoffs and the children placed
+        // by category, which the line does not speak for.
+        let mut notes: Vec<String> = d
+            .reserves
+            .iter()
+            .map(|(group, c)| {
+                let points = smena_engine::Score::from_thousandths(*c)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default();
+                lang.text_with(
+                    "chart-reserve-cutoff",
+                    &[("group", group), ("score", &lang.number(&points))],
+                )
+            })
+            .collect();
+        if d.by_category > 0 {
+            notes.push(lang.text_with("chart-by-category", &[("n", &d.by_category.to_string())]));
+        }
+        // Two notes to a line, under the bars, across the whole width.
+        for (k, pair) in notes.chunks(2).enumerate() {
+            svg.push_str(&format!(
+                "<text x=\"0\" y=\"{:.1}\" font-size=\"7.5\" fill=\"#555\">{}</text>",
+                top + plot_h + 10.0 + 9.0 * k as f64,
+                askama_escape(&pair.join("; "))
             ));
         }
     }
@@ -372,16 +405,21 @@ mod tests {
             placed: vec![9000, 10000],
             others: vec![1000, 2000, 8000],
             cutoff: Some(9000),
+            reserves: vec![("arctic".into(), 4000)],
+            by_category: 2,
         }];
         let svg = score_chart(&distributions, en);
         assert!(
-            svg.contains("cutoff 9") && svg.contains("5 ranked it"),
+            svg.contains("general places from 9")
+                && svg.contains("5 ranked it")
+                && svg.contains("reserve «arctic» from 4")
+                && svg.contains("2 by category"),
             "{svg}"
         );
         assert!(svg.contains("<line"));
         let svg = score_chart(&distributions, Language::Ko);
         assert!(
-            svg.contains("합격선 9") && svg.contains("5명 지망"),
+            svg.contains("일반석 합격선 9") && svg.contains("5명 지망"),
             "{svg}"
         );
     }

@@ -75,10 +75,21 @@ pub async fn demand(db: &Db, programme: i64) -> Result<Vec<Demand>, sqlx::Error>
         .collect())
 }
 
-/// The scores of the children who ranked each session in run `run`, read
-/// back from the run's own anonymised input and result (what the engine
-/// saw), with the lowest score placed in each session.
-pub async fn score_distributions(db: &Db, run: i64) -> anyhow::Result<Vec<ScoreDistribution>> {
+/// What a run shows of its sessions: the scores of the children who
+/// ranked each one (with the general places' cutoff and each reserve's
+/// own), and the demand counted from the same input, so that the demand
+/// chart and the score chart name and count it alike.
+pub struct RunCharts {
+    pub scores: Vec<ScoreDistribution>,
+    pub demand: Vec<charts::Demand>,
+}
+
+/// Read back from run `run`'s own anonymised input and result (what the
+/// engine saw). A session's reserved places are taken by its group's
+/// members placed there, best first (tier, then score); the rest are
+/// general places, whose cutoff is the lowest score placed on them without
+/// a preferential category.
+pub async fn run_charts(db: &Db, run: i64) -> anyhow::Result<RunCharts> {
     let (sessions_csv, applicants_csv, placements_csv): (String, String, String) = sqlx::query_as(
         "SELECT sessions_csv, applicants_csv, placements_csv FROM allocation_runs WHERE id = $1",
     )
@@ -103,29 +114,79 @@ pub async fn score_distributions(db: &Db, run: i64) -> anyhow::Result<Vec<ScoreD
             placed_in.insert(a, s);
         }
     }
-    let mut out: Vec<ScoreDistribution> = instance
-        .sessions()
+    let sessions = instance.sessions();
+    let mut scores: Vec<ScoreDistribution> = sessions
         .iter()
         .map(|s| ScoreDistribution {
             session: s.id.clone(),
             placed: Vec::new(),
             others: Vec::new(),
             cutoff: None,
+            reserves: Vec::new(),
+            by_category: 0,
         })
         .collect();
+    let mut first = vec![0i64; sessions.len()];
+    // Per session, the children placed there: (tier, score, reserve group).
+    let mut placed: Vec<Vec<(u8, i64, Option<&str>)>> = vec![Vec::new(); sessions.len()];
     for a in instance.applicants() {
         let score = a.score.thousandths();
+        if let Some(&top) = a.choices.first() {
+            first[top as usize] += 1;
+        }
         for &choice in &a.choices {
-            let d = &mut out[choice as usize];
+            let d = &mut scores[choice as usize];
             if placed_in.get(a.id.as_str()) == Some(&d.session.as_str()) {
                 d.placed.push(score);
-                d.cutoff = Some(d.cutoff.map_or(score, |c: i64| c.min(score)));
+                placed[choice as usize].push((a.tier, score, a.reserve_group.as_deref()));
             } else {
                 d.others.push(score);
             }
         }
     }
-    Ok(out)
+    for (i, session) in sessions.iter().enumerate() {
+        let mut here = std::mem::take(&mut placed[i]);
+        here.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)));
+        let mut general = Vec::new();
+        let mut left: HashMap<&str, u32> = session
+            .reserves
+            .iter()
+            .map(|r| (r.group.as_str(), r.places))
+            .collect();
+        let mut reserve_low: Vec<(String, i64)> = Vec::new();
+        for (tier, score, group) in here {
+            match group.and_then(|g| left.get_mut(g).filter(|n| **n > 0).map(|n| (g, n))) {
+                Some((g, n)) => {
+                    *n -= 1;
+                    match reserve_low.iter_mut().find(|(name, _)| name == g) {
+                        Some((_, low)) => *low = (*low).min(score),
+                        None => reserve_low.push((g.to_string(), score)),
+                    }
+                }
+                None => general.push((tier, score)),
+            }
+        }
+        let d = &mut scores[i];
+        d.cutoff = general
+            .iter()
+            .filter(|(t, _)| *t == 0)
+            .map(|(_, s)| *s)
+            .min();
+        d.by_category = general.iter().filter(|(t, _)| *t > 0).count();
+        reserve_low.sort();
+        d.reserves = reserve_low;
+    }
+    let demand = sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| charts::Demand {
+            session: s.id.clone(),
+            places: i64::from(s.capacity),
+            ranked: (scores[i].placed.len() + scores[i].others.len()) as i64,
+            first: first[i],
+        })
+        .collect();
+    Ok(RunCharts { scores, demand })
 }
 
 #[derive(Template, WebTemplate)]
@@ -155,21 +216,28 @@ async fn dashboard(
         &applications_by_day(&state.db, programme).await?,
         visitor.language,
     );
-    let demand = charts::demand_chart(&demand(&state.db, programme).await?, visitor.language);
     let run = runs::result_run(&state.db, programme).await?;
-    let (run_label, shares, scores) = match run {
-        None => (None, String::new(), String::new()),
-        Some(r) => (
-            Some(r.label_in(&visitor.language)),
-            charts::share_chart(
-                &crate::allocation::by_district(&state.db, r.id).await?,
-                visitor.language,
-            ),
-            charts::score_chart(
-                &score_distributions(&state.db, r.id).await?,
-                visitor.language,
-            ),
+    // Before a run, demand as the applications stand; after, as the run
+    // saw it (the same count as the score chart's).
+    let (demand, run_label, shares, scores) = match run {
+        None => (
+            charts::demand_chart(&demand(&state.db, programme).await?, visitor.language),
+            None,
+            String::new(),
+            String::new(),
         ),
+        Some(r) => {
+            let charted = run_charts(&state.db, r.id).await?;
+            (
+                charts::demand_chart(&charted.demand, visitor.language),
+                Some(r.label_in(&visitor.language)),
+                charts::share_chart(
+                    &crate::allocation::by_district(&state.db, r.id).await?,
+                    visitor.language,
+                ),
+                charts::score_chart(&charted.scores, visitor.language),
+            )
+        }
     };
     Ok(DashboardPage {
         nav: Nav::from(&visitor),

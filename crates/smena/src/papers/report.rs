@@ -110,10 +110,11 @@ async fn report(
                     share_of_places: share(d.placed, placed, lang),
                 });
             }
-            let demand: Vec<_> = fill.iter().map(runs::SessionFill::demand).collect();
+            // Demand as the run saw it, the same count as the score chart's.
+            let charted = crate::dashboard::run_charts(&state.db, run.id).await?;
             charts.push(smena_pdf::ReportChart {
                 title: lang.text("report-chart-demand"),
-                svg: demand_chart(&demand, lang),
+                svg: demand_chart(&charted.demand, lang),
             });
             charts.push(smena_pdf::ReportChart {
                 title: lang.text("report-chart-districts"),
@@ -125,10 +126,7 @@ async fn report(
             });
             charts.push(smena_pdf::ReportChart {
                 title: lang.text("report-chart-scores"),
-                svg: score_chart(
-                    &crate::dashboard::score_distributions(&state.db, run.id).await?,
-                    lang,
-                ),
+                svg: score_chart(&charted.scores, lang),
             });
         }
     }
