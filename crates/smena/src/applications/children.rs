@@ -140,7 +140,7 @@ impl ChildForm {
         let given_name = name_part(&self.given_name, "given", &mut errors, lang);
         let family_name = name_part(&self.family_name, "family", &mut errors, lang);
         let today = today();
-        let birth_date = match Day::parse(self.birth_date.trim()) {
+        let birth_date = match Day::typed(&self.birth_date) {
             Err(_) => {
                 errors.push(lang.text_with(
                     "child-invalid-birth-date",
@@ -179,7 +179,7 @@ impl ChildForm {
         }
         let passport_expires = match self.passport_expires.trim() {
             "" => None,
-            p => match Day::parse(p) {
+            p => match Day::typed(p) {
                 Ok(d) => Some(d),
                 Err(_) => {
                     errors.push(lang.text_with("child-invalid-passport-expiry", &[("value", p)]));

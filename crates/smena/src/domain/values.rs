@@ -19,6 +19,21 @@ impl Day {
     pub fn date(self) -> Date {
         self.0
     }
+
+    /// A day as a person types it into a form: `YYYY-MM-DD` (what a date
+    /// picker sends) or `DD.MM.YYYY` (how it is written in Russia, and
+    /// what a phone without a picker gets typed into it).
+    pub fn typed(t: &str) -> Result<Day, String> {
+        let t = t.trim();
+        match t.split('.').collect::<Vec<_>>()[..] {
+            [d, m, y]
+                if y.len() == 4 && (1..=2).contains(&d.len()) && (1..=2).contains(&m.len()) =>
+            {
+                Day::parse(&format!("{y}-{m:0>2}-{d:0>2}"))
+            }
+            _ => Day::parse(t),
+        }
+    }
 }
 
 impl std::fmt::Display for Day {
@@ -131,5 +146,19 @@ mod tests {
         assert!(parse_reserves("nogroup").is_err());
         assert!(parse_reserves(":3").is_err());
         assert!(parse_reserves("a:-1").is_err());
+    }
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::Day;
+
+    #[test]
+    fn a_day_is_read_as_typed_in_russia_or_by_a_picker() {
+        assert_eq!(Day::typed("09.03.2014").unwrap().to_string(), "2014-03-09");
+        assert_eq!(Day::typed(" 9.3.2014 ").unwrap().to_string(), "2014-03-09");
+        assert_eq!(Day::typed("2014-03-09").unwrap().to_string(), "2014-03-09");
+        assert!(Day::typed("31.02.2014").is_err());
+        assert!(Day::typed("09.03.14").is_err());
     }
 }

@@ -36,7 +36,7 @@ pub fn optional_text(v: &str, what: &str, max: usize, lang: Language) -> Result<
 }
 
 pub fn date(v: &str, what: &str, lang: Language) -> Result<Day, String> {
-    Day::parse(v.trim()).map_err(|_| {
+    Day::typed(v).map_err(|_| {
         lang.text_with(
             "setup-date",
             &[("field", &field(lang, what)), ("value", v.trim())],
@@ -69,7 +69,8 @@ pub fn number(
 
 /// A decimal number of points from 0 to `max_points`, in thousandths.
 pub fn decimal(v: &str, what: &str, max_points: i64, lang: Language) -> Result<i64, String> {
-    smena_engine::Score::parse(v)
+    // A decimal comma is how Russian users write 1,5.
+    smena_engine::Score::parse(&v.trim().replace(',', "."))
         .ok()
         .map(|s| s.thousandths())
         .filter(|t| (0..=max_points * 1000).contains(t))

@@ -333,6 +333,28 @@ async fn the_familys_home_shows_each_childs_way_and_next_step(app: &TestApp) {
     let child = app
         .add_child(&parent, "Kesha", "2013-05-01", "2030-01-01")
         .await;
+    // A birth date typed as it is written in Russia is read as such.
+    let school = app.school_id("Sakha Gymnasium").await.to_string();
+    let r = app
+        .post(
+            &parent,
+            "/children",
+            &[
+                ("given_name", "Aian"),
+                ("family_name", "Petrov"),
+                ("birth_date", "09.03.2014"),
+                ("school_id", &school),
+                ("category", ""),
+                ("passport_expires", "30.06.2031"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM children WHERE given_name = 'Aian' AND birth_date = '2014-03-09' AND passport_expires = '2031-06-30'")
+            .await,
+        1
+    );
     let (_, page) = app.get(&parent, "/children").await;
     assert!(
         page.contains("start an application, by") && page.contains("days left"),

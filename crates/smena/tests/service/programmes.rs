@@ -176,6 +176,12 @@ async fn the_coordinator_sets_up_a_programme(app: &TestApp) {
         ("percent_2", "70"),
         ("percent_3", "50"),
     ]);
+    // As a Russian user types it: a decimal comma.
+    for field in rules.iter_mut() {
+        if field.0 == "rural_coefficient" {
+            field.1 = "1,2";
+        }
+    }
     app.post(&c, &format!("{base}/scoring"), &rules).await;
     app.post(
         &c,
@@ -193,10 +199,16 @@ async fn the_coordinator_sets_up_a_programme(app: &TestApp) {
         &[
             ("kind", "passport"),
             ("name", "Passport"),
-            ("deadline", "2028-04-30"),
+            // A date as it is written in Russia.
+            ("deadline", "30.04.2028"),
         ],
     )
     .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM required_documents WHERE deadline = '2028-04-30'")
+            .await,
+        1
+    );
     let (_, shown) = app.get(&c, &base).await;
     assert!(
         shown.contains("arctic:3; rural:8")
