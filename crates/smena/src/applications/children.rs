@@ -305,7 +305,10 @@ async fn list(
     if authorize(&user, Action::Read, Resource::Child)?.scope() != Scope::Own {
         return Err(AppError::NotFound);
     }
-    let newest = programmes::newest(&state.db).await?;
+    // A purged programme has nothing left to show a family.
+    let newest = programmes::newest(&state.db)
+        .await?
+        .filter(|p| p.status != crate::domain::states::ProgrammeStatus::Purged);
     let mut children = Vec::new();
     for child in queries::children_of(&state.db, user.id).await? {
         let timeline = match &newest {
