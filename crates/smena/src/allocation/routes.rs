@@ -137,6 +137,8 @@ struct OverviewPage {
     runs: Vec<RunSummary>,
     /// How many vouchers were just issued, after "Issue travel vouchers".
     vouchers_issued: Option<u32>,
+    /// What stands before the final run (the pre-flight list).
+    preflight: Vec<(String, bool)>,
 }
 
 #[derive(Deserialize)]
@@ -183,11 +185,15 @@ async fn overview(
     let runs = runs::runs(&state.db, programme.id).await?;
     Ok(OverviewPage {
         nav: Nav::from(&visitor),
-        programme,
         sessions,
         levels,
         runs,
         vouchers_issued: q.vouchers,
+        preflight: preflight::listed(
+            &preflight::check(&state.db, programme.id, Step::Run).await?,
+            visitor.language,
+        ),
+        programme,
     })
 }
 

@@ -54,8 +54,19 @@ async fn closing_publishing_declining_and_withdrawing_are_asked_again(app: &Test
         "nothing closed before the confirmation"
     );
 
+    // The final run's form says what blocks it and what is still open.
+    let (_, page) = app.get(&coordinator, "/coordinator/allocation").await;
+    assert!(
+        page.contains("Blocks this step: Applications are still open"),
+        "{page}"
+    );
     app.close_applications(&coordinator, programme).await;
     assert_eq!(status(app).await, "closed");
+    let (_, page) = app.get(&coordinator, "/coordinator/allocation").await;
+    assert!(
+        !page.contains("Blocks this step") && page.contains("not reviewed yet"),
+        "{page}"
+    );
     let run = final_run(&app.db, programme).await;
     let publish = format!("/coordinator/allocation/runs/{run}/publish");
     let r = app.post(&coordinator, &publish, &[]).await;
