@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 
 use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::states::{ApplicationStatus, DocumentStatus};
@@ -10,6 +10,7 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
+use crate::web::paging::{ListQuery, PAGE_SIZE, Pager};
 use crate::web::policy::authorize;
 use crate::web::routes::{Access, Routes};
 
@@ -40,41 +41,80 @@ pub struct Line {
 pub struct OverviewPage {
     nav: Nav,
     lines: Vec<Line>,
-    counts: Vec<(ApplicationStatus, usize)>,
+    /// Every application by status (the whole list, not the page).
+    counts: Vec<(ApplicationStatus, i64)>,
+    query: ListQuery,
+    pager: Pager,
 }
+
+/// The orders the list can be sorted in: (code, ORDER BY).
+const SORTS: &[(&str, &str)] = &[
+    ("name", "c.family_name, c.given_name, a.id"),
+    ("status", "a.status, c.family_name, c.given_name, a.id"),
+    ("school", "s.name, c.family_name, c.given_name, a.id"),
+    ("submitted", "a.submitted_at DESC, a.id"),
+];
+
+/// Filters shared by the page's rows and its count: $1 the status ('' for
+/// any), $2 and $3 the search patterns ('%%' for none).
+const FILTER: &str = "FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
+     JOIN districts d ON d.id = s.district_id \
+     WHERE ($1 = '' OR a.status = $1) \
+     AND (c.family_name LIKE $2 OR c.family_name LIKE $3 OR c.given_name LIKE $2 OR c.given_name LIKE $3 \
+          OR a.reference LIKE $2 OR s.name LIKE $2 OR s.name LIKE $3)";
 
 async fn page(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
+    Query(mut query): Query<ListQuery>,
 ) -> AppResult<OverviewPage> {
     // Every application: the coordinator's overview.
     let all = authorize(&user, Action::Read, Resource::Application)?.scope() == Scope::All;
     if !all || authorize(&user, Action::Read, Resource::Child)?.scope() != Scope::All {
         return Err(AppError::NotFound);
     }
-    let lines: Vec<Line> = sqlx::query_as(
+    if ApplicationStatus::parse(&query.status).is_none() {
+        query.status.clear();
+    }
+    let order = SORTS
+        .iter()
+        .find(|(code, _)| *code == query.sort)
+        .map_or(SORTS[0].1, |(_, order)| order);
+    let (like, capitalised) = (query.like(), query.like_capitalised());
+    let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
+        .bind(&query.status)
+        .bind(&like)
+        .bind(&capitalised)
+        .fetch_one(state.db.pool())
+        .await?;
+    let pager = Pager::new("/coordinator/applications", &query, total);
+    let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
+    let lines: Vec<Line> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.child_id, c.given_name, c.family_name, s.name AS school, d.name AS district, a.status, \
                 (SELECT COUNT(*) FROM application_choices x WHERE x.application_id = a.id) AS choices, \
-                (SELECT COUNT(*) FROM documents o WHERE o.child_id = c.id AND o.status = $1) AS documents_pending, \
-                (SELECT COUNT(*) FROM documents o WHERE o.child_id = c.id AND o.status = $2) AS documents_accepted \
-         FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
-         JOIN districts d ON d.id = s.district_id ORDER BY a.status, c.family_name, c.given_name LIMIT 5000",
-    )
+                (SELECT COUNT(*) FROM documents o WHERE o.child_id = c.id AND o.status = $4) AS documents_pending, \
+                (SELECT COUNT(*) FROM documents o WHERE o.child_id = c.id AND o.status = $5) AS documents_accepted \
+         {FILTER} ORDER BY {order} LIMIT $6 OFFSET $7"
+    )))
+    .bind(&query.status)
+    .bind(&like)
+    .bind(&capitalised)
     .bind(DocumentStatus::Pending)
     .bind(DocumentStatus::Accepted)
+    .bind(i64::from(PAGE_SIZE))
+    .bind(offset)
     .fetch_all(state.db.pool())
     .await?;
-    let mut counts: Vec<(ApplicationStatus, usize)> = Vec::new();
-    for l in &lines {
-        match counts.iter_mut().find(|(s, _)| *s == l.status) {
-            Some(c) => c.1 += 1,
-            None => counts.push((l.status, 1)),
-        }
-    }
+    let counts: Vec<(ApplicationStatus, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM applications GROUP BY status ORDER BY status")
+            .fetch_all(state.db.pool())
+            .await?;
     Ok(OverviewPage {
         nav: Nav::from(&visitor),
         lines,
         counts,
+        query,
+        pager,
     })
 }

@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod error;
 pub mod login;
 pub mod page;
+pub mod paging;
 pub mod policy;
 pub mod routes;
 pub mod server;

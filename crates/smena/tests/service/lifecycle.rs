@@ -10,6 +10,7 @@ on_both_databases!(
     closing_publishing_declining_and_withdrawing_are_asked_again,
     deadlines_are_kept_in_the_programme_zone_and_applications_close_by_themselves,
     the_familys_home_shows_each_childs_way_and_next_step,
+    the_applications_list_is_filtered_sorted_and_paged_by_the_server,
 );
 
 async fn status(app: &TestApp) -> String {
@@ -438,4 +439,72 @@ async fn client_of(app: &TestApp) -> reqwest::Client {
     let c = client();
     app.login(&c, "coordinator@demo.smena", PASSWORD).await;
     c
+}
+
+/// The coordinator's list of applications is filtered, searched, sorted
+/// and paged by the server: one page of 50 rows, the counts of the whole
+/// list, links that keep the filters; a lower-case Cyrillic search finds a
+/// capitalised name; a hand-edited page number shows the first page.
+async fn the_applications_list_is_filtered_sorted_and_paged_by_the_server(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
+        .await;
+    let total = app.count("SELECT COUNT(*) FROM applications").await;
+    assert!(total > 100, "the demo has several pages");
+    let rows = |page: &str| page.matches("<tr><td><a href=\"/applications/").count();
+    let (status, first) = app.get(&coordinator, "/coordinator/applications").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rows(&first), 50);
+    let pages = (total + 49) / 50;
+    assert!(first.contains(&format!("page 1 of {pages}")), "{first}");
+    assert!(first.contains("rel=\"next\"") && !first.contains("rel=\"prev\""));
+    let (_, second) = app
+        .get(&coordinator, "/coordinator/applications?page=2")
+        .await;
+    assert_eq!(rows(&second), 50);
+    let first_row = |page: &str| {
+        page.split("<tr><td><a href=\"/applications/")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_ne!(first_row(&first), first_row(&second));
+    let (status, odd) = app
+        .get(
+            &coordinator,
+            "/coordinator/applications?page=abc&sort=nonsense&status=nonsense",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first_row(&odd), first_row(&first));
+
+    // A family name, typed in lower case; only submitted ones.
+    let (family, n): (String, i64) = sqlx::query_as(
+        "SELECT c.family_name, COUNT(*) FROM applications a JOIN children c ON c.id = a.child_id \
+         WHERE a.status = 'submitted' GROUP BY c.family_name ORDER BY COUNT(*) DESC, c.family_name LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let lower = family.to_lowercase();
+    let query = serde_urlencoded::to_string([
+        ("q", lower.as_str()),
+        ("status", "submitted"),
+        ("sort", "school"),
+    ])
+    .unwrap();
+    let (_, found) = app
+        .get(&coordinator, &format!("/coordinator/applications?{query}"))
+        .await;
+    assert_eq!(rows(&found) as i64, n.min(50), "{found}");
+    assert!(found.contains(&format!("{n} found")), "{found}");
+    assert!(found.contains(&family));
+    // The pager keeps the filters.
+    if n > 50 {
+        assert!(found.contains("status=submitted"));
+    }
 }

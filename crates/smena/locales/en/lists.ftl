@@ -1,0 +1,13 @@
+list-search = Search (name, reference, school)
+list-any = any
+list-sort = Sort by
+list-sort-name = name
+list-sort-status = status
+list-sort-school = school
+list-sort-submitted = newest submitted first
+list-show = Show
+list-page = page { $page } of { $pages }
+list-found = { $n } found
+list-pages = Pages
+list-previous = previous
+list-next = next

@@ -1,0 +1,13 @@
+list-search = 검색 (이름, 신청 번호, 학교)
+list-any = 전체
+list-sort = 정렬
+list-sort-name = 이름순
+list-sort-status = 상태순
+list-sort-school = 학교순
+list-sort-submitted = 최근 제출순
+list-show = 보기
+list-page = { $pages }쪽 중 { $page }쪽
+list-found = { $n }건
+list-pages = 페이지
+list-previous = 이전
+list-next = 다음

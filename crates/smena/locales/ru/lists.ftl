@@ -1,0 +1,13 @@
+list-search = Поиск (имя, номер заявки, школа)
+list-any = любой
+list-sort = Порядок
+list-sort-name = по фамилии
+list-sort-status = по статусу
+list-sort-school = по школе
+list-sort-submitted = сначала поданные последними
+list-show = Показать
+list-page = страница { $page } из { $pages }
+list-found = найдено: { $n }
+list-pages = Страницы
+list-previous = предыдущая
+list-next = следующая
