@@ -90,12 +90,20 @@ async fn page(
         .await?;
     let pager = Pager::new("/coordinator/applications", &query, total);
     let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
+    // The page's 50 rows are chosen first; only they are counted (choices,
+    // documents by status, each by its own index: a status condition
+    // inside the count would let the planner walk every waiting document
+    // for every application).
     let lines: Vec<Line> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT a.id, a.child_id, c.given_name, c.family_name, s.name AS school, d.name AS district, a.status, \
-                (SELECT COUNT(*) FROM application_choices x WHERE x.application_id = a.id) AS choices, \
-                (SELECT COUNT(*) FROM documents o WHERE o.child_id = c.id AND o.status = $4) AS documents_pending, \
-                (SELECT COUNT(*) FROM documents o WHERE o.child_id = c.id AND o.status = $5) AS documents_accepted \
-         {FILTER} ORDER BY {order} LIMIT $6 OFFSET $7"
+        "SELECT p.id, p.child_id, p.given_name, p.family_name, p.school, p.district, p.status, \
+                (SELECT COUNT(*) FROM application_choices x WHERE x.application_id = p.id) AS choices, \
+                (SELECT COALESCE(SUM(CASE WHEN o.status = $4 THEN 1 ELSE 0 END), 0) FROM documents o \
+                 WHERE o.child_id = p.child_id) AS documents_pending, \
+                (SELECT COALESCE(SUM(CASE WHEN o.status = $5 THEN 1 ELSE 0 END), 0) FROM documents o \
+                 WHERE o.child_id = p.child_id) AS documents_accepted \
+         FROM (SELECT a.id, a.child_id, c.given_name, c.family_name, s.name AS school, d.name AS district, a.status, \
+                      a.submitted_at, ROW_NUMBER() OVER (ORDER BY {order}) AS n \
+               {FILTER} ORDER BY {order} LIMIT $6 OFFSET $7) p ORDER BY p.n"
     )))
     .bind(&query.status)
     .bind(&like)
