@@ -334,7 +334,10 @@ pub fn score_chart(distributions: &[ScoreDistribution], lang: Language) -> Strin
                     .unwrap_or_default();
                 lang.text_with(
                     "chart-reserve-cutoff",
-                    &[("group", group), ("score", &lang.number(&points))],
+                    &[
+                        ("group", &lang.code_name("reserve-group", group)),
+                        ("score", &lang.number(&points)),
+                    ],
                 )
             })
             .collect();
@@ -412,7 +415,7 @@ mod tests {
         assert!(
             svg.contains("general places from 9")
                 && svg.contains("5 ranked it")
-                && svg.contains("reserve «arctic» from 4")
+                && svg.contains("reserve «Arctic uluses» from 4")
                 && svg.contains("2 by category"),
             "{svg}"
         );
