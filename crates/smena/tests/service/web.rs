@@ -285,6 +285,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         ),
         (&parent, format!("/api/applications/{application}/offer")),
         (&anonymous, "/language".into()),
+        (&parent, "/account/verification".into()),
         (
             &coordinator,
             format!("/coordinator/sessions/{session}/chaperones"),
