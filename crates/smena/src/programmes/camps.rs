@@ -9,7 +9,7 @@ use serde::Deserialize;
 use smena_engine::Reserve;
 
 use super::fields::{code, date, number, optional_text, reserves, text};
-use super::setup::{back, change_draft};
+use super::setup::{back_with, change_draft};
 use crate::domain::access::{Action, Resource};
 use crate::domain::values::Day;
 use crate::language::Language;
@@ -42,7 +42,7 @@ pub struct NewCamp {
     pub contact: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 struct CampForm {
     name: String,
     country: String,
@@ -94,7 +94,7 @@ async fn add_camp(
         .ok_or(AppError::NotFound)?;
     let camp = match f.parse(lang) {
         Ok(v) => v,
-        Err(e) => return Ok(back(id, Err(e))),
+        Err(e) => return Ok(back_with(id, Err(e), "camps", &f)),
     };
     let added = state
         .write(&permit, async |c| {
@@ -105,12 +105,14 @@ async fn add_camp(
             Ok(added)
         })
         .await?;
-    Ok(back(
+    Ok(back_with(
         id,
         match added {
             Some(_) => Ok(()),
             None => Err(lang.text_with("setup-camp-exists", &[("name", &camp.name)])),
         },
+        "camps",
+        &f,
     ))
 }
 
@@ -129,7 +131,7 @@ pub struct NewSession {
     pub reserves: Vec<Reserve>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 struct SessionForm {
     camp: String,
     code: String,
@@ -258,7 +260,7 @@ async fn add_session(
     let permit = authorize(&user, Action::Create, Resource::Session)?;
     let lang = visitor.language;
     let session = f.parse(lang);
-    change_draft(&state, &permit, id, lang, async |c| {
+    change_draft(&state, &permit, id, lang, ("sessions", &f), async |c| {
         let session = match session {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::setup::back;
+use super::setup::{back, back_with};
 use crate::domain::access::{Action, Resource};
 use crate::domain::states::ProgrammeStatus;
 use crate::language::{Language, zone};
@@ -65,7 +65,7 @@ fn parse_time(text: &str) -> Option<(i8, i8)> {
     ((0..24).contains(&h) && (0..60).contains(&m)).then_some((h, m))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 struct DeadlinesForm {
     #[serde(default)]
     time_zone: String,
@@ -164,7 +164,7 @@ async fn set_deadlines(
     let lang = visitor.language;
     let d = match f.parse(lang, now_ms()) {
         Ok(d) => d,
-        Err(errors) => return Ok(back(id, Err(errors.join(" ")))),
+        Err(errors) => return Ok(back_with(id, Err(errors.join(" ")), "deadlines", &f)),
     };
     let done = state
         .write(&permit, async |c| {
@@ -200,7 +200,12 @@ async fn set_deadlines(
         })
         .await?;
     if !done {
-        return Ok(back(id, Err(lang.text("deadline-after-close"))));
+        return Ok(back_with(
+            id,
+            Err(lang.text("deadline-after-close")),
+            "deadlines",
+            &f,
+        ));
     }
     super::queries::forget_open(&state.cache).await;
     show_times_in_newest_zone(&state.db).await?;

@@ -174,7 +174,7 @@ async fn set_scoring(
             .unwrap_or_default()
     };
     let rules = GeneralRules::parse(get, lang);
-    change_draft(&state, &permit, id, lang, async |c| {
+    change_draft(&state, &permit, id, lang, ("scoring", &fields), async |c| {
         let rules = match rules {
             Ok(r) => r,
             Err(e) => return Ok(Err(e)),
@@ -192,7 +192,7 @@ pub struct Category {
     pub tier: i32,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 struct CategoryForm {
     code: String,
     name: String,
@@ -235,7 +235,7 @@ async fn add_category(
     let permit = authorize(&user, Action::Update, Resource::Programme)?;
     let lang = visitor.language;
     let category = f.parse(lang);
-    change_draft(&state, &permit, id, lang, async |c| {
+    change_draft(&state, &permit, id, lang, ("categories", &f), async |c| {
         let category = match category {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),
@@ -253,7 +253,7 @@ pub struct Requirement {
     pub deadline: Day,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 struct DocumentForm {
     kind: String,
     name: String,
@@ -303,7 +303,7 @@ async fn add_document(
     let permit = authorize(&user, Action::Update, Resource::Programme)?;
     let lang = visitor.language;
     let requirement = f.parse(lang);
-    change_draft(&state, &permit, id, lang, async |c| {
+    change_draft(&state, &permit, id, lang, ("documents", &f), async |c| {
         let requirement = match requirement {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),

@@ -259,15 +259,41 @@ struct EditPage {
     /// (day, time) when applications close, the day documents are due.
     closes: (String, String),
     documents_by: String,
+    /// The form sent back with a problem, and what was typed into it.
+    typed_form: String,
+    typed: Vec<(String, String)>,
+}
+
+impl EditPage {
+    /// Whether the problem is shown at the top: no form named, or the form
+    /// that was sent is no longer on the page (deadlines after closing,
+    /// sessions once open).
+    fn error_at_top(&self) -> bool {
+        let status = self.head.status;
+        match self.typed_form.as_str() {
+            "deadlines" => !matches!(status, ProgrammeStatus::Draft | ProgrammeStatus::Open),
+            "sessions" => status != ProgrammeStatus::Draft,
+            "scoring" | "categories" | "documents" | "camps" => false,
+            _ => true,
+        }
+    }
+
+    /// What was typed into `name` of `form` when it came back with a
+    /// problem, else `shown` (the stored value).
+    fn typed(&self, form: &str, name: &str, shown: &str) -> String {
+        if self.typed_form != form {
+            return shown.to_string();
+        }
+        self.typed
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or(shown, |(_, v)| v.as_str())
+            .to_string()
+    }
 }
 
 /// The achievement levels of the scoring table, highest first.
 pub const LEVELS: [&str; 4] = ["international", "national", "regional", "municipal"];
-
-#[derive(Deserialize, Default)]
-struct ErrorQuery {
-    error: Option<String>,
-}
 
 fn points_text(milli: i64) -> String {
     smena_engine::Score::from_thousandths(milli)
@@ -280,7 +306,7 @@ async fn edit(
     user: User,
     visitor: Visitor,
     Path(id): Path<i64>,
-    Query(q): Query<ErrorQuery>,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> AppResult<EditPage> {
     authorize(&user, Action::Update, Resource::Programme)?;
     let head: Head = sqlx::query_as(
@@ -340,7 +366,20 @@ async fn edit(
         camps,
         sessions,
         required: queries::required_documents(&state.db, id).await?,
-        errors: q.error.into_iter().collect(),
+        errors: q
+            .iter()
+            .filter(|(k, _)| k == "error")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        typed_form: q
+            .iter()
+            .find(|(k, _)| k == "form")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default(),
+        typed: q
+            .into_iter()
+            .filter(|(k, _)| k != "error" && k != "form" && k != "csrf")
+            .collect(),
         default_round: super::lifecycle::default_beacon_round(now_ms()),
         beacon_chain: smena_engine::drand::QUICKNET,
         closes: super::deadlines::wall(head.applications_close_at, &head.time_zone),
@@ -351,10 +390,29 @@ async fn edit(
 
 /// Back to the programme's set-up page, with the problem if there was one.
 pub fn back(id: i64, result: Result<(), String>) -> Response {
+    back_with(id, result, "", &())
+}
+
+/// Back to the set-up page; with a problem, also what was typed into the
+/// form named `form`, which the page fills in again (nothing typed is
+/// lost). Set-up values are the programme's rules, never personal data.
+pub fn back_with(
+    id: i64,
+    result: Result<(), String>,
+    form: &str,
+    typed: &impl serde::Serialize,
+) -> Response {
     match result {
         Ok(()) => Redirect::to(&format!("/coordinator/programmes/{id}")).into_response(),
         Err(e) => {
-            let q = serde_urlencoded::to_string([("error", e)]).unwrap_or_default();
+            let mut q = serde_urlencoded::to_string([("error", e.as_str()), ("form", form)])
+                .unwrap_or_default();
+            if let Ok(t) = serde_urlencoded::to_string(typed)
+                && !t.is_empty()
+            {
+                q.push('&');
+                q.push_str(&t);
+            }
             Redirect::to(&format!("/coordinator/programmes/{id}?{q}")).into_response()
         }
     }
@@ -370,6 +428,7 @@ pub async fn change_draft(
     permit: &Permit,
     id: i64,
     lang: Language,
+    (form, typed): (&str, &impl serde::Serialize),
     change: impl AsyncFnOnce(&mut Change) -> AppResult<Result<(), String>>,
 ) -> AppResult<Response> {
     let result = state
@@ -395,5 +454,5 @@ pub async fn change_draft(
             Ok(result)
         })
         .await?;
-    Ok(back(id, result))
+    Ok(back_with(id, result, form, typed))
 }

@@ -168,7 +168,13 @@ async fn the_coordinator_sets_up_a_programme(app: &TestApp) {
         "{shown}"
     );
     assert!(
-        !shown.contains("value=\"1.2\""),
+        shown.contains("value=\"1.2\"") && shown.contains("value=\"50\""),
+        "what was typed is shown again"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM programmes WHERE rural_coefficient_milli = 1200")
+            .await,
+        0,
         "nothing of the refused rules is saved"
     );
     rules.extend([
@@ -208,6 +214,62 @@ async fn the_coordinator_sets_up_a_programme(app: &TestApp) {
         app.count("SELECT COUNT(*) FROM required_documents WHERE deadline = '2028-04-30'")
             .await,
         1
+    );
+    // A set-up form sent back with a problem keeps what was typed, with
+    // the problem inside that form; nothing is saved.
+    let r = app
+        .post(
+            &c,
+            &format!("{base}/documents"),
+            &[
+                ("kind", "medical"),
+                ("name", "Медицинская справка 079/у"),
+                ("deadline", "31.02.2028"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.get(&c, &back).await;
+    assert!(
+        page.contains("value=\"Медицинская справка 079/у\"")
+            && page.contains("value=\"31.02.2028\"")
+            && page.contains("value=\"medical\""),
+        "{page}"
+    );
+    let form = &page[page.find("/documents\">").unwrap()..];
+    assert!(
+        form[..form.find("</form>").unwrap()].contains("role=\"alert\""),
+        "the problem is shown in the form that was sent"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM required_documents WHERE kind = 'medical' AND name LIKE '%079%'"
+        )
+        .await,
+        0
+    );
+    let r = app
+        .post(
+            &c,
+            &format!("{base}/sessions"),
+            &[
+                ("camp", "0"),
+                ("code", "lake-2028-1"),
+                ("starts", "2028-07-01"),
+                ("ends", "2028-06-01"),
+                ("places", "30"),
+                ("min_age", "11"),
+                ("max_age", "14"),
+                ("languages", "русский"),
+            ],
+        )
+        .await;
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.get(&c, &back).await;
+    assert!(
+        page.contains("value=\"lake-2028-1\"") && page.contains("value=\"русский\""),
+        "{page}"
     );
     let (_, shown) = app.get(&c, &base).await;
     assert!(
