@@ -28,7 +28,7 @@ for mode in check write; do
     cp "$work/base.db" "$work/run.db"
     extra=(); [ "$mode" = write ] && extra=(--yes)
     /usr/bin/time -f "%e %M" -o "$work/time.txt" "$BIN" import roster "$work/roster.xlsx" \
-      --school "Sakha Gymnasium" --database "$work/run.db" "${extra[@]}" >"$work/out.txt"
+      --school "Саха гимназия" --database "$work/run.db" "${extra[@]}" >"$work/out.txt"
     read -r s k <"$work/time.txt"
     t+=("$s"); m+=("$k")
   done

@@ -39,7 +39,20 @@ pub fn routes() -> Routes {
         .merge(crate::privacy::router())
 }
 
-pub fn router(state: AppState) -> Router {
+/// A child's document accepted: allocation may put them on the waiting
+/// list (see [`AppState::documents_accepted`]).
+fn documents_accepted<'a>(
+    c: &'a mut crate::store::Change,
+    base_url: &'a str,
+    child: i64,
+) -> std::pin::Pin<Box<dyn Future<Output = error::AppResult<()>> + Send + 'a>> {
+    Box::pin(crate::allocation::offers::documents_accepted(
+        c, base_url, child,
+    ))
+}
+
+pub fn router(mut state: AppState) -> Router {
+    state.documents_accepted = Some(documents_accepted);
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -179,6 +192,9 @@ pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
             let now = crate::store::now_ms();
             if let Err(e) = crate::allocation::offers::remind_due(&db, &base, now).await {
                 tracing::error!(error = ?e, "reminding of offers failed");
+            }
+            if let Err(e) = crate::documents::remind_due(&db, &base).await {
+                tracing::error!(error = ?e, "reminding of documents due failed");
             }
         }
     });

@@ -185,6 +185,20 @@ impl Browser {
             .unwrap();
     }
 
+    /// Uploads the file at `path` as a document of `kind` on a child's page.
+    async fn upload(&self, kind: &str, path: &std::path::Path) {
+        self.choose("kind", kind).await;
+        self.client
+            .find(Locator::Id("file"))
+            .await
+            .unwrap()
+            .send_keys(&path.display().to_string())
+            .await
+            .unwrap();
+        self.press("form[enctype='multipart/form-data'] button")
+            .await;
+    }
+
     /// Clicks something on the page (a checkbox) without leaving it.
     async fn tick(&self, css: &str) {
         self.client
@@ -243,6 +257,7 @@ on_both_databases!(
     the_coordinator_verifies_allocates_and_publishes,
     a_school_imports_its_roster_in_the_browser,
     another_familys_child_is_not_found_in_the_browser,
+    a_rejected_document_fixed_after_the_results_puts_the_child_on_the_waiting_list,
 );
 
 async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
@@ -268,7 +283,7 @@ async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
     b.date("birth_date", "2014-03-09").await;
     b.choose(
         "school_id",
-        &app.school_id("Sakha Gymnasium").await.to_string(),
+        &app.school_id("Саха гимназия").await.to_string(),
     )
     .await;
     b.choose("category", "state_care").await;
@@ -286,15 +301,7 @@ async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
     let scan = dir.path().join("scan.pdf");
     std::fs::write(&scan, PDF).unwrap();
     for kind in ["birth_certificate", "passport", "medical"] {
-        b.choose("kind", kind).await;
-        b.client
-            .find(Locator::Id("file"))
-            .await
-            .unwrap()
-            .send_keys(&scan.display().to_string())
-            .await
-            .unwrap();
-        b.press("form[enctype='multipart/form-data'] button").await;
+        b.upload(kind, &scan).await;
     }
     assert_eq!(
         b.text().await.matches("waiting to be checked").count(),
@@ -387,6 +394,93 @@ async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
     .await
     .unwrap();
     assert_eq!(status, "accepted");
+}
+
+/// After the results, on a phone in Russian: the family sees why a scan
+/// was rejected and until when a new one is taken, uploads it, the
+/// coordinator accepts it, and the child is on the waiting list (the
+/// application and the family's home say so).
+async fn a_rejected_document_fixed_after_the_results_puts_the_child_on_the_waiting_list(
+    app: &TestApp,
+) {
+    demo::load(&app.db, &app.files).await.unwrap();
+    let (child, application): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, a.id FROM children c JOIN accounts g ON g.id = c.guardian_id \
+         JOIN applications a ON a.child_id = c.id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let mut tx = app.db.begin_write().await.unwrap();
+    sqlx::query(
+        "UPDATE documents SET status = 'accepted', reason = NULL WHERE status <> 'accepted'",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE documents SET status = 'rejected', reason = 'Размытый скан' WHERE child_id = $1 AND kind = 'passport'")
+        .bind(child)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let programme = programme_id(app).await;
+    let run = common::final_run(&app.db, programme).await;
+    common::publish(&app.db, programme, run).await;
+
+    let b = browser(false).await;
+    b.open(app, "/").await;
+    b.press("header button[value='ru']").await;
+    b.log_in(app, "parent@demo.smena", demo::PASSWORD).await;
+    b.open(app, &format!("/children/{child}")).await;
+    let page = b.text().await;
+    assert!(
+        page.contains("Размытый скан") && page.contains("загрузите новую копию до"),
+        "{page}"
+    );
+    b.fits_the_phone().await;
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("паспорт.pdf");
+    std::fs::write(&scan, PDF).unwrap();
+    b.upload("passport", &scan).await;
+    assert!(
+        b.text().await.contains("ждёт проверки"),
+        "{}",
+        b.text().await
+    );
+    b.press("form[action='/logout'] button").await;
+
+    b.log_in(app, "coordinator@demo.smena", demo::PASSWORD)
+        .await;
+    b.open(app, "/coordinator/documents").await;
+    b.press("button[value='accept']").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM documents WHERE status = 'pending'")
+            .await,
+        0
+    );
+    b.press("form[action='/logout'] button").await;
+
+    b.log_in(app, "parent@demo.smena", demo::PASSWORD).await;
+    b.open(app, &format!("/applications/{application}")).await;
+    let page = b.text().await;
+    // On the waiting list; or, where the child's choice still had a free
+    // place, offered it at once.
+    let (offers,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM offers WHERE application_id = $1")
+        .bind(application)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    b.open(app, "/children").await;
+    let home = b.text().await;
+    if offers == 0 {
+        assert!(page.contains("Документы теперь приняты"), "{page}");
+        assert!(home.contains("ребёнок в листе ожидания"), "{home}");
+    } else {
+        assert!(page.contains("— предложено"), "{page}");
+        assert!(home.contains("примите место или откажитесь"), "{home}");
+    }
+    b.fits_the_phone().await;
 }
 
 async fn the_coordinator_verifies_allocates_and_publishes(app: &TestApp) {
@@ -584,8 +678,7 @@ impl Browser {
 /// product's and the command's name, the English language's own name in
 /// the switcher, file formats, the column names a spreadsheet may use (a
 /// file's header is read in English or Russian, whatever the page's
-/// language), UTC, the international abbreviation, until times are
-/// shown in the programme's zone, and the lottery's beacon: drand's
+/// language), and the lottery's beacon: drand's
 /// quicknet chain and the field its value is published in.
 const LATIN_ALLOWED: &[&str] = &[
     "Smena",
@@ -604,7 +697,6 @@ const LATIN_ALLOWED: &[&str] = &[
     "achievement",
     "level",
     "place",
-    "UTC",
     "drand",
     "quicknet",
     "randomness",

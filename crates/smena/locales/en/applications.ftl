@@ -57,7 +57,7 @@ offer-status-accepted = accepted
 offer-status-declined = declined
 offer-status-expired = expired
 offer-status-withdrawn = withdrawn
-offer-answer-by = , answer by { $deadline } UTC
+offer-answer-by = , answer by { $deadline }
 offer-accept = Accept the place
 offer-decline = Decline the place
 offer-none = No place this time. Your child stays on the waiting list and moves up if places become free.
@@ -163,3 +163,6 @@ review-already = This document was already reviewed: { $status ->
     [accepted] accepted
    *[rejected] rejected
 }. Nothing was changed.
+document-upload-again = upload a new copy by { $deadline }
+offer-depends-on = The place depends on documents not yet accepted:
+result-documents-now-accepted = The documents are now accepted: your child is on the waiting list and gets a place when one falls free.

@@ -52,7 +52,7 @@ email-result-body =
 
 email-reminder-subject = Please answer the offered place
 email-reminder-body =
-    the place offered to { $child } in { $session } is waiting for your answer until { $deadline } UTC. If you do not accept or decline by then, the place goes to the next child on the waiting list.
+    the place offered to { $child } in { $session } is waiting for your answer until { $deadline }. If you do not accept or decline by then, the place goes to the next child on the waiting list.
 
     { $link }
 
@@ -61,5 +61,11 @@ email-backfill-accepted = Because you had accepted a place, this better place is
 email-backfill-offered = Please accept or decline it by the deadline shown on the application's page.
 email-backfill-body =
     a place has become free and { $child } moves up to { $session } (your choice number { $rank }). { $answer }
+
+    { $link }
+
+email-documents-reminder-subject = Documents due soon
+email-documents-reminder-body =
+    { $child }'s application still needs: { $documents }. The deadline is { $deadline }; after it the documents are no longer taken. Please upload them on the child's page:
 
     { $link }

@@ -57,7 +57,7 @@ offer-status-accepted = 수락함
 offer-status-declined = 거절함
 offer-status-expired = 기한 지남
 offer-status-withdrawn = 취소됨
-offer-answer-by = , { $deadline } UTC까지 답해 주세요
+offer-answer-by = , { $deadline }까지 답해 주세요
 offer-accept = 자리 수락
 offer-decline = 자리 거절
 offer-none = 이번에는 자리가 없습니다. 자녀는 대기 명단에 남고, 자리가 나면 순서가 올라갑니다.
@@ -160,3 +160,6 @@ review-already = 이 서류는 이미 검토되었습니다: { $status ->
     [accepted] 승인됨
    *[rejected] 반려됨
 }. 변경된 것은 없습니다.
+document-upload-again = { $deadline }까지 새 사본을 올리세요
+offer-depends-on = 이 자리는 아직 승인되지 않은 서류에 달려 있습니다:
+result-documents-now-accepted = 이제 서류가 승인되었습니다. 자녀는 대기자 명단에 있으며 자리가 나면 배정됩니다.

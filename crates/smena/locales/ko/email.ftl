@@ -51,7 +51,7 @@ email-result-body =
 
 email-reminder-subject = 제안된 자리에 답해 주세요
 email-reminder-body =
-    { $child }에게 제안된 { $session } 기수의 자리가 { $deadline } UTC까지 답변을 기다리고 있습니다. 그때까지 수락하거나 거절하지 않으면 자리는 대기자 명단의 다음 어린이에게 넘어갑니다.
+    { $child }에게 제안된 { $session } 기수의 자리가 { $deadline }까지 답변을 기다리고 있습니다. 그때까지 수락하거나 거절하지 않으면 자리는 대기자 명단의 다음 어린이에게 넘어갑니다.
 
     { $link }
 
@@ -60,5 +60,11 @@ email-backfill-accepted = 이미 자리를 수락하셨으므로 더 원하시�
 email-backfill-offered = 신청 페이지에 표시된 기한까지 수락하거나 거절해 주세요.
 email-backfill-body =
     자리가 생겨 { $child }이(가) { $session } 기수(지망 순위 { $rank })로 올라갑니다. { $answer }
+
+    { $link }
+
+email-documents-reminder-subject = 서류 제출 기한이 다가옵니다
+email-documents-reminder-body =
+    { $child }의 신청서에 아직 필요한 서류: { $documents }. 기한은 { $deadline }이며, 그 이후에는 서류를 받지 않습니다. 어린이 페이지에서 올려 주세요:
 
     { $link }

@@ -57,7 +57,7 @@ offer-status-accepted = принято
 offer-status-declined = отклонено
 offer-status-expired = срок ответа истёк
 offer-status-withdrawn = отозвано
-offer-answer-by = , ответьте до { $deadline } UTC
+offer-answer-by = , ответьте до { $deadline }
 offer-accept = Принять место
 offer-decline = Отказаться от места
 offer-none = На этот раз места нет. Ребёнок остаётся в листе ожидания и продвинется, если места освободятся.
@@ -164,3 +164,6 @@ review-already = Этот документ уже проверен: { $status ->
     [accepted] принят
    *[rejected] отклонён
 }. Ничего не изменено.
+document-upload-again = загрузите новую копию до { $deadline }
+offer-depends-on = Место зависит от документов, которые ещё не приняты:
+result-documents-now-accepted = Документы теперь приняты: ребёнок в листе ожидания и получит место, когда оно освободится.

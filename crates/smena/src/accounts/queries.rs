@@ -165,7 +165,7 @@ pub async fn set_language(
     account: i64,
     language: Language,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
+    sqlx::query("UPDATE accounts SET language = $1, language_chosen = 1 WHERE id = $2")
         .bind(language)
         .bind(account)
         .execute(&mut **c)

@@ -14,8 +14,11 @@ use smena_engine::{Instance, Seed, allocate, withdraw as without};
 
 use super::contract;
 use crate::applications::load_application;
+use crate::documents;
 use crate::domain::access::{Action, Resource};
-use crate::domain::states::{ApplicationStatus, OfferStatus, ProgrammeStatus, RunKind};
+use crate::domain::states::{
+    ApplicationStatus, DocumentStatus, OfferStatus, ProgrammeStatus, RunKind,
+};
 use crate::language::{Language, words};
 use crate::store::{Actor, Change, DAY_MS, Db, Mail, now_ms};
 use crate::web::AppState;
@@ -66,6 +69,132 @@ async fn published(c: &mut Change, programme: i64) -> AppResult<Option<Published
     }))
 }
 
+/// The published run's children, where some left out for their documents
+/// have them all accepted since (a rejected scan replaced after the
+/// results): they now wait for a place like anyone on the waiting list.
+/// The published file keeps only the choices a child could take (none for
+/// them), so their choices and score come back from the private copy of
+/// the frozen inputs, kept to the sessions they may take (a block's, to
+/// those every member may take). The engine protects every earlier
+/// placement, so they take only places that fall free. `None` when nobody
+/// changed.
+async fn verified_since(
+    c: &mut Change,
+    programme: i64,
+    instance: &Instance,
+) -> AppResult<Option<Instance>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT a.reference, a.child_id FROM applications a \
+         JOIN allocation_runs r ON r.programme_id = a.programme_id AND r.published_at IS NOT NULL \
+         WHERE a.programme_id = $1 AND a.reference IS NOT NULL AND a.status = $2 \
+           AND EXISTS (SELECT 1 FROM documents d WHERE d.child_id = a.child_id AND d.status = $3 \
+             AND d.reviewed_at >= r.published_at)",
+    )
+    .bind(programme)
+    .bind(ApplicationStatus::Submitted)
+    .bind(DocumentStatus::Accepted)
+    .fetch_all(&mut **c)
+    .await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let frozen: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT private_sessions_csv, private_applicants_csv FROM frozen_inputs WHERE programme_id = $1",
+    )
+    .bind(programme)
+    .fetch_optional(&mut **c)
+    .await?;
+    let Some((Some(sessions_csv), Some(applicants_csv))) = frozen else {
+        return Ok(None);
+    };
+    let private = contract::parse(
+        "sessions.csv",
+        sessions_csv.as_bytes(),
+        "applicants.csv",
+        applicants_csv.as_bytes(),
+        &|_| {},
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("frozen inputs unreadable: {e}")))?
+    .instance;
+    let required = documents::required_in(c, programme).await?;
+    let mut fixed: Vec<String> = Vec::new();
+    for (reference, child) in rows {
+        let accepted: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT kind FROM documents WHERE child_id = $1 AND status = $2",
+        )
+        .bind(child)
+        .bind(DocumentStatus::Accepted)
+        .fetch_all(&mut **c)
+        .await?;
+        let accepted: Vec<String> = accepted.into_iter().map(|(k,)| k).collect();
+        if documents::verified(&required, &accepted) {
+            fixed.push(reference);
+        }
+    }
+    let mut applicants = instance.applicants().to_vec();
+    let mut changed = false;
+    let verified = |a: &smena_engine::Applicant| a.documents_verified || fixed.contains(&a.id);
+    for reference in &fixed {
+        let Some(p) = private.applicant_index(reference) else {
+            continue;
+        };
+        let mine = &private.applicants()[p as usize];
+        if mine.documents_verified {
+            continue;
+        }
+        let members: Vec<smena_engine::Applicant> = match &mine.block {
+            Some(b) => private
+                .applicants()
+                .iter()
+                .filter(|m| m.block.as_ref() == Some(b))
+                .cloned()
+                .collect(),
+            None => vec![mine.clone()],
+        };
+        if !members.iter().all(verified) {
+            continue;
+        }
+        let choices: Vec<u32> = mine
+            .choices
+            .iter()
+            .filter(|&&s| {
+                let session = &private.sessions()[s as usize];
+                members.iter().all(|m| {
+                    let mut m = m.clone();
+                    m.documents_verified = true;
+                    smena_engine::check_eligibility(&m, session).is_none()
+                })
+            })
+            .filter_map(|&s| {
+                let id = &private.sessions()[s as usize].id;
+                instance
+                    .sessions()
+                    .iter()
+                    .position(|x| &x.id == id)
+                    .map(|x| x as u32)
+            })
+            .collect();
+        // A block's members lost their choices with the child: all get
+        // them back.
+        for m in &members {
+            let Some(j) = instance.applicant_index(&m.id) else {
+                continue;
+            };
+            let applicant = &mut applicants[j as usize];
+            applicant.choices = choices.clone();
+            applicant.score = m.score;
+            applicant.documents_verified = true;
+        }
+        changed = true;
+    }
+    if !changed {
+        return Ok(None);
+    }
+    Instance::new(instance.sessions().to_vec(), applicants)
+        .map(Some)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("replayed run: {e}")))
+}
+
 /// Who moved where in a backfill: (application, session code).
 pub type Moves = Vec<(i64, String)>;
 
@@ -108,7 +237,9 @@ pub async fn backfill(c: &mut Change, base_url: &str, programme: i64) -> AppResu
         .filter_map(|(r,)| p.instance.applicant_index(r))
         .collect();
     let original = allocate(&p.instance, &p.seed);
-    let after = without(&p.instance, &original, &ids).map_err(|e| AppError::Internal(e.into()))?;
+    let replayed = verified_since(c, programme, &p.instance).await?;
+    let after = without(replayed.as_ref().unwrap_or(&p.instance), &original, &ids)
+        .map_err(|e| AppError::Internal(e.into()))?;
     let now = now_ms();
     let mut moves = Vec::new();
     for m in &after.moves {
@@ -184,6 +315,28 @@ pub async fn backfill(c: &mut Change, base_url: &str, programme: i64) -> AppResu
         moves.push((mover.id, code.clone()));
     }
     Ok(moves)
+}
+
+/// After a document of `child` is accepted: if that completes what a
+/// child left out of the published results for their documents needed,
+/// the child joins the waiting list and the backfill gives them any place
+/// free now. Runs inside the reviewing change.
+pub async fn documents_accepted(c: &mut Change, base_url: &str, child: i64) -> AppResult<()> {
+    let programme: Option<(i64,)> = sqlx::query_as(
+        "SELECT a.programme_id FROM applications a JOIN programmes p ON p.id = a.programme_id \
+         WHERE a.child_id = $1 AND a.status = $2 AND a.reference IS NOT NULL AND p.status = $3 \
+         AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.application_id = a.id)",
+    )
+    .bind(child)
+    .bind(ApplicationStatus::Submitted)
+    .bind(ProgrammeStatus::Published)
+    .fetch_optional(&mut **c)
+    .await?;
+    if let Some((programme,)) = programme {
+        c.lock_programme(programme).await?;
+        backfill(c, base_url, programme).await?;
+    }
+    Ok(())
 }
 
 /// A family's answer to the place offered.

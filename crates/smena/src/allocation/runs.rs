@@ -185,11 +185,9 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
     .bind(crate::applications::consents::REQUIRED as i64)
     .fetch_all(db.pool())
     .await?;
-    let required: Vec<String> = programmes::required_documents(db, programme)
-        .await?
-        .into_iter()
-        .map(|r| r.kind)
-        .collect();
+    // Documents due after applications close are conditions of the offer,
+    // not of the allocation.
+    let required = documents::required(db, programme).await?;
     let mut applicants = Vec::new();
     let mut application_ids = Vec::new();
     let mut school_codes: Vec<i64> = Vec::new();
@@ -210,7 +208,7 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
         let rural = r.kind != "city";
         let breakdown = scoring::compute(&rules, &achievements, rural, r.category.as_deref());
         let accepted = documents::accepted_kinds(db, r.child).await?;
-        let verified = required.iter().all(|k| accepted.contains(k));
+        let verified = documents::verified(&required, &accepted);
         let school_code = match school_codes.iter().position(|s| *s == r.school_id) {
             Some(i) => i + 1,
             None => {

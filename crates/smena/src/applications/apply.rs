@@ -187,6 +187,10 @@ pub struct ApplicationPage {
     can_withdraw: bool,
     /// The published run's explanation, choice by choice, in words.
     explanations: Vec<String>,
+    /// Left out of the results for documents, all accepted since.
+    documents_now_accepted: bool,
+    /// Documents due later that the place depends on: (name, by when).
+    conditions: Vec<(String, String)>,
     /// The family's other applications, shown to the guardian only.
     siblings: Vec<blocks::Sibling>,
     /// Names of the siblings in the same block, for the guardian.
@@ -361,6 +365,32 @@ async fn page(
     .bind(application.id)
     .fetch_all(state.db.pool())
     .await?;
+    // Left out of the results for documents since accepted: now waiting
+    // for a place (the backfill gives one when it falls free).
+    let left_out_for_documents = explanations.iter().any(|(_, w)| {
+        w.as_deref()
+            .is_some_and(|w| w.contains("ineligible-documents"))
+    });
+    let documents_now_accepted = left_out_for_documents
+        && offer.is_none()
+        && application.status == ApplicationStatus::Submitted
+        && documents::verified(
+            &documents::required(&state.db, application.programme_id).await?,
+            &documents::accepted_kinds(&state.db, child.id).await?,
+        );
+    // Documents due after applications closed that a place depends on.
+    let conditions = if offer
+        .as_ref()
+        .is_some_and(|o| matches!(o.status, OfferStatus::Offered | OfferStatus::Accepted))
+    {
+        documents::conditions(&state.db, application.programme_id, child.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.name, lang.date(&r.deadline.to_string())))
+            .collect()
+    } else {
+        vec![]
+    };
     let explanations = explanations
         .into_iter()
         .map(|(sentence, stored)| words::stored(stored.as_deref(), &sentence, lang))
@@ -398,6 +428,8 @@ async fn page(
         can_withdraw,
         offer,
         explanations,
+        documents_now_accepted,
+        conditions,
         together_with: siblings
             .iter()
             .filter(|s| s.together)

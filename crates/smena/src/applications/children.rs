@@ -13,6 +13,7 @@ use super::identity::Saved;
 use super::queries::{self, AchievementRow, Child};
 use crate::documents::{self, DocumentRow};
 use crate::domain::access::{Action, Resource, Scope};
+use crate::domain::states::DocumentStatus;
 use crate::domain::values::Day;
 use crate::language::Language;
 use crate::programmes::queries::{self as programmes, OpenProgramme, RequiredDocument};
@@ -433,6 +434,14 @@ pub struct ChildPage {
     levels: Vec<String>,
     achievements: Vec<AchievementRow>,
     required: Vec<RequiredDocument>,
+    /// The required documents still taken (their deadline not past).
+    uploadable: Vec<RequiredDocument>,
+    /// Rejected documents with no newer usable copy, and the last day a
+    /// new one is taken.
+    upload_again: Vec<(i64, String)>,
+    /// Whether the programme shown takes applications (achievements and a
+    /// new application only then).
+    open: bool,
     documents: Vec<DocumentRow>,
     application: Option<i64>,
     /// What the last edit did (a Fluent key), when it needs saying.
@@ -460,7 +469,13 @@ async fn view(
         .filter_map(Saved::notice)
         .find(|n| q.notice.as_deref() == Some(*n));
     state.record(&permit, Some(id), "full record").await?;
-    let programme = programmes::open_programme(&state.db).await?;
+    let programme = programmes::of_child(&state.db, id).await?;
+    let open = match &programme {
+        Some(p) => programmes::open_programme(&state.db)
+            .await?
+            .is_some_and(|o| o.id == p.id),
+        None => false,
+    };
     let achievements = queries::achievements(&state.db, id).await?;
     let (breakdown, levels, required, application) = match &programme {
         Some(p) => {
@@ -478,10 +493,34 @@ async fn view(
         }
         None => (None, vec![], vec![], None),
     };
+    let today = crate::store::today();
+    let uploadable: Vec<RequiredDocument> = required
+        .iter()
+        .filter(|r| r.deadline >= today)
+        .cloned()
+        .collect();
+    let documents = documents::of_child(&state.db, id).await?;
+    let lang = visitor.language;
+    let upload_again = documents
+        .iter()
+        .filter(|d| d.status == DocumentStatus::Rejected)
+        .filter(|d| {
+            !documents
+                .iter()
+                .any(|o| o.kind == d.kind && o.status != DocumentStatus::Rejected)
+        })
+        .filter_map(|d| {
+            let r = uploadable.iter().find(|r| r.kind == d.kind)?;
+            Some((d.id, lang.date(&r.deadline.to_string())))
+        })
+        .collect();
     Ok(ChildPage {
+        uploadable,
+        upload_again,
+        documents,
+        open,
         nav: Nav::from(&visitor),
         can_edit: child.guardian_id == user.id,
-        documents: documents::of_child(&state.db, id).await?,
         child,
         programme,
         breakdown,

@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::domain::access::{Action, Resource};
-use crate::domain::states::DocumentStatus;
+use crate::domain::states::{ApplicationStatus, DocumentStatus, ProgrammeStatus};
+use crate::domain::values::Day;
 use crate::language::Language;
-use crate::programmes::queries as programmes;
+use crate::programmes::queries::{self as programmes, RequiredDocument};
 use crate::store::{Db, Mail, files, new_id, now_ms, today};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
@@ -77,19 +78,96 @@ pub async fn of_child(db: &Db, child: i64) -> Result<Vec<DocumentRow>, sqlx::Err
     .await
 }
 
-/// Names of required documents the child has no usable (not rejected) copy of.
-pub async fn missing(db: &Db, programme: i64, child: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT r.name FROM required_documents r WHERE r.programme_id = $1 AND NOT EXISTS \
-         (SELECT 1 FROM documents d WHERE d.child_id = $2 AND d.kind = r.kind AND d.status <> $3) \
-         ORDER BY r.deadline, r.kind",
+/// What a programme requires, split by when: the documents due with the
+/// application (by the programme's document-review deadline, so that the
+/// allocation can count on them) and those due after it (a medical
+/// certificate due 31 May does not hold up a submission in April; the
+/// offer depends on it instead). Without a document-review deadline every
+/// document comes with the application.
+pub struct Required {
+    pub with_application: Vec<RequiredDocument>,
+    pub later: Vec<RequiredDocument>,
+}
+
+pub async fn required(db: &Db, programme: i64) -> Result<Required, sqlx::Error> {
+    required_in(&mut *db.pool().acquire().await?, programme).await
+}
+
+/// [`required`], read inside a change.
+pub async fn required_in(
+    conn: &mut sqlx::AnyConnection,
+    programme: i64,
+) -> Result<Required, sqlx::Error> {
+    let all: Vec<RequiredDocument> = sqlx::query_as(
+        "SELECT kind, name, deadline FROM required_documents WHERE programme_id = $1 ORDER BY deadline, kind",
     )
     .bind(programme)
-    .bind(child)
-    .bind(DocumentStatus::Rejected)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(|(name,)| name).collect())
+    let due: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT documents_due_at FROM programmes WHERE id = $1")
+            .bind(programme)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let due_day = due
+        .and_then(|(at,)| at)
+        .and_then(crate::language::zone::day_of);
+    let (with_application, later) = all
+        .into_iter()
+        .partition(|r| due_day.is_none_or(|day| r.deadline <= day));
+    Ok(Required {
+        with_application,
+        later,
+    })
+}
+
+/// Names of the documents due with the application that the child has no
+/// usable (not rejected) copy of: these hold up a submission.
+pub async fn missing(db: &Db, programme: i64, child: i64) -> Result<Vec<String>, sqlx::Error> {
+    let required = required(db, programme).await?;
+    let usable = usable_kinds(db, child).await?;
+    Ok(required
+        .with_application
+        .into_iter()
+        .filter(|r| !usable.contains(&r.kind))
+        .map(|r| r.name)
+        .collect())
+}
+
+/// The documents due after the application that are not accepted yet:
+/// what an offer still depends on.
+pub async fn conditions(
+    db: &Db,
+    programme: i64,
+    child: i64,
+) -> Result<Vec<RequiredDocument>, sqlx::Error> {
+    let required = required(db, programme).await?;
+    let accepted = accepted_kinds(db, child).await?;
+    Ok(required
+        .later
+        .into_iter()
+        .filter(|r| !accepted.contains(&r.kind))
+        .collect())
+}
+
+/// Whether every document due with the application is accepted: what the
+/// allocation calls "documents verified".
+pub fn verified(required: &Required, accepted: &[String]) -> bool {
+    required
+        .with_application
+        .iter()
+        .all(|r| accepted.contains(&r.kind))
+}
+
+/// The kinds a child has a copy of that is not rejected.
+async fn usable_kinds(db: &Db, child: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT kind FROM documents WHERE child_id = $1 AND status <> $2")
+            .bind(child)
+            .bind(DocumentStatus::Rejected)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(rows.into_iter().map(|(k,)| k).collect())
 }
 
 /// The kinds of document a child has accepted.
@@ -239,7 +317,7 @@ async fn upload(
     // Taken before the body is stored: beyond the cap, 429.
     let _slot = state.uploads.take_or_drain(user.id, &mut multipart).await?;
     let (kind, file) = receive(&mut multipart, &state.config.files_dir, state.db.keys()?).await?;
-    let programme = programmes::open_programme(&state.db)
+    let programme = programmes::of_child(&state.db, child)
         .await?
         .ok_or_else(|| AppError::Invalid("upload-no-programme", vec![]))?;
     let required = programmes::required_documents(&state.db, programme.id).await?;
@@ -432,6 +510,7 @@ pub async fn review_document(
     reviewer: i64,
     decision: &Decision,
     base_url: &str,
+    then: Option<crate::web::DocumentsAccepted>,
 ) -> AppResult<()> {
     let owner: Owner = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT d.child_id, d.kind, {KIND_NAME}, d.status, a.email, a.full_name, a.language, c.given_name FROM documents d \
@@ -476,6 +555,9 @@ pub async fn review_document(
             owner.child_id
         ),
     );
+    if let (DocumentStatus::Accepted, Some(then)) = (status, then) {
+        then(c, base_url, owner.child_id).await?;
+    }
     if let Some(reason) = reason {
         let lang = owner.language;
         c.send(Mail {
@@ -511,8 +593,117 @@ async fn review(
     let decision = form.parse()?;
     state
         .write(&permit, async |c| {
-            review_document(c, id, user.id, &decision, &state.config.base_url).await
+            review_document(
+                c,
+                id,
+                user.id,
+                &decision,
+                &state.config.base_url,
+                state.documents_accepted,
+            )
+            .await
         })
         .await?;
     Ok(Redirect::to("/coordinator/documents").into_response())
+}
+
+/// Days before a document's deadline that a family still without a usable
+/// copy is reminded.
+pub const REMINDER_DAYS: i64 = 3;
+
+/// A submitted application with documents due soon and not uploaded.
+#[derive(sqlx::FromRow)]
+struct Due {
+    application: i64,
+    child: i64,
+    name: String,
+    deadline: Day,
+}
+
+/// Reminds each family whose child has a required document due within
+/// [`REMINDER_DAYS`] and no usable (uploaded, not rejected) copy: one
+/// e-mail per deadline, naming every document due by it, taken once even
+/// with two replicas running this. How many families were reminded.
+pub async fn remind_due(db: &Db, base_url: &str) -> AppResult<usize> {
+    let today = today();
+    let until = Day(today
+        .date()
+        .saturating_add(time::Duration::days(REMINDER_DAYS)));
+    let rows: Vec<Due> = sqlx::query_as(
+        "SELECT a.id AS application, a.child_id AS child, r.name, r.deadline FROM required_documents r \
+         JOIN programmes p ON p.id = r.programme_id \
+         JOIN applications a ON a.programme_id = p.id AND a.status = $1 \
+         WHERE p.status IN ($2, $3, $4) AND r.deadline >= $5 AND r.deadline <= $6 \
+           AND (a.documents_reminded_for IS NULL OR a.documents_reminded_for < r.deadline) \
+           AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.child_id = a.child_id AND d.kind = r.kind AND d.status <> $7) \
+         ORDER BY a.id, r.deadline",
+    )
+    .bind(ApplicationStatus::Submitted)
+    .bind(ProgrammeStatus::Open)
+    .bind(ProgrammeStatus::Closed)
+    .bind(ProgrammeStatus::Published)
+    .bind(today)
+    .bind(until)
+    .bind(DocumentStatus::Rejected)
+    .fetch_all(db.pool())
+    .await?;
+    let mut reminded = 0;
+    for group in rows.chunk_by(|a, b| a.application == b.application) {
+        let (application, child) = (group[0].application, group[0].child);
+        // The latest deadline named: later reminders are for later ones.
+        let last = group.iter().map(|d| d.deadline).max().unwrap_or(today);
+        let first = group.iter().map(|d| d.deadline).min().unwrap_or(today);
+        let names: Vec<&str> = group.iter().map(|d| d.name.as_str()).collect();
+        let sent = db
+            .write(
+                crate::store::Actor::Service,
+                (Action::Update, Resource::Application),
+                async |c| {
+                    let taken = c
+                        .transition(
+                            sqlx::query(
+                                "UPDATE applications SET documents_reminded_for = $1 WHERE id = $2 \
+                                 AND (documents_reminded_for IS NULL OR documents_reminded_for < $1)",
+                            )
+                            .bind(last)
+                            .bind(application),
+                        )
+                        .await?;
+                    if !taken {
+                        c.unchanged();
+                        return Ok::<_, AppError>(false);
+                    }
+                    let (email, full_name, language, given_name): (String, String, Language, String) =
+                        sqlx::query_as(
+                            "SELECT ac.email, ac.full_name, ac.language, c.given_name FROM children c \
+                             JOIN accounts ac ON ac.id = c.guardian_id WHERE c.id = $1",
+                        )
+                        .bind(child)
+                        .fetch_one(&mut **c)
+                        .await?;
+                    let lang = language;
+                    c.send(Mail {
+                        to: email,
+                        kind: "document_reminder",
+                        subject: lang.text("email-documents-reminder-subject"),
+                        body: lang.letter(
+                            Some(&full_name),
+                            "email-documents-reminder-body",
+                            &[
+                                ("child", &given_name),
+                                ("documents", &names.join(", ")),
+                                ("deadline", &lang.date(&first.to_string())),
+                                ("link", &format!("{base_url}/children/{child}#documents")),
+                            ],
+                        ),
+                        secret: None,
+                    });
+                    c.audit(Some(application), "documents reminder sent");
+                    Ok(true)
+                },
+            )
+            .await?;
+        reminded += usize::from(sent);
+    }
+    Ok(reminded)
 }

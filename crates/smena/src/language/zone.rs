@@ -56,6 +56,15 @@ pub fn local(ms: i64) -> Option<ZonedDateTime> {
     Some(at.to_zoned_datetime(shown().1))
 }
 
+/// The calendar day `ms` falls on in the zone.
+pub fn day_of(ms: i64) -> Option<crate::domain::values::Day> {
+    let d = local(ms)?.date();
+    let month = time::Month::try_from(u8::try_from(d.month()).ok()?).ok()?;
+    let date =
+        time::Date::from_calendar_date(i32::from(d.year()), month, u8::try_from(d.day()).ok()?);
+    date.ok().map(crate::domain::values::Day)
+}
+
 /// Whole days from `now` to `deadline` on the zone's calendar (0 on the
 /// day itself, negative once past).
 pub fn days_left(deadline: i64, now: i64) -> i64 {

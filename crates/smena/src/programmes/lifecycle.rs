@@ -89,14 +89,15 @@ pub async fn lost(c: &mut Change, id: i64) -> Result<Refused, sqlx::Error> {
         .map_or(Refused::NotFound, Refused::Status))
 }
 
-/// When a beacon round appears, in UTC (`2027-06-01 09:00:03 UTC`).
+/// When a beacon round appears, on the programme's clock
+/// (`2027-06-01 18:00:03`).
 pub fn beacon_time(round: u64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(drand::round_time(round))
+    crate::language::zone::local(drand::round_time(round).saturating_mul(1000))
         .map(|t| {
             format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
                 t.year(),
-                u8::from(t.month()),
+                t.month(),
                 t.day(),
                 t.hour(),
                 t.minute(),

@@ -121,6 +121,26 @@ pub async fn open_programme(db: &Db) -> Result<Option<OpenProgramme>, sqlx::Erro
     .await
 }
 
+/// The programme a child's page and documents are about: the open one,
+/// else the newest closed or published one the child has a submitted
+/// application in (its documents can be fixed until their deadlines, also
+/// after the results).
+pub async fn of_child(db: &Db, child: i64) -> Result<Option<OpenProgramme>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.name, p.code, p.max_choices, p.passport_months, p.applications_close_at FROM programmes p \
+         WHERE p.status = $1 OR (p.status IN ($2, $3) AND EXISTS (SELECT 1 FROM applications a \
+           WHERE a.programme_id = p.id AND a.child_id = $4 AND a.status = $5)) \
+         ORDER BY CASE WHEN p.status = $1 THEN 0 ELSE 1 END, p.created_at DESC LIMIT 1",
+    )
+    .bind(ProgrammeStatus::Open)
+    .bind(ProgrammeStatus::Closed)
+    .bind(ProgrammeStatus::Published)
+    .bind(child)
+    .bind(crate::domain::states::ApplicationStatus::Submitted)
+    .fetch_optional(db.pool())
+    .await
+}
+
 /// The open programme with its sessions, as a submission needs them.
 pub struct Open {
     pub programme: OpenProgramme,

@@ -59,17 +59,17 @@ pub const LOGINS: &[Login] = &[
 const CAMPS: &[(&str, &str, &str, &str, &str)] = &[
     (
         "Songdowon International Children's Camp",
-        "Songdowon International Children's Camp (송도원국제소년단야영소)",
-        "DPRK",
-        "Consulate General of the DPRK in Nakhodka",
-        "Korean, Russian, English",
+        "Международный детский лагерь «Сондовон» (송도원국제소년단야영소)",
+        "КНДР",
+        "Генеральное консульство КНДР в Находке",
+        "корейский, русский, английский",
     ),
     (
         "Nairamdal International Children's Centre",
-        "Nairamdal International Children's Centre (Найрамдал)",
-        "Mongolia",
-        "Nairamdal centre, Ulaanbaatar",
-        "Mongolian, Russian, English",
+        "Международный детский центр «Найрамдал»",
+        "Монголия",
+        "Центр «Найрамдал», Улан-Батор",
+        "монгольский, русский, английский",
     ),
 ];
 
@@ -78,7 +78,7 @@ const CAMPS: &[(&str, &str, &str, &str, &str)] = &[
 const BASE_URL: &str = "http://127.0.0.1:8080";
 
 /// Where the groups leave from: by air from Yakutsk.
-const DEPARTURE: &str = "Yakutsk airport (YKS), Chkalova 9";
+const DEPARTURE: &str = "Аэропорт Якутск (YKS), ул. Чкалова, 9";
 
 /// Loads the scenario unless the database already has a programme. Returns
 /// whether anything was loaded. Uploaded documents go to `files_dir`.
@@ -131,18 +131,18 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
             let programme = insert_programme(c, &camp_ids).await?;
             let school = school_ids
                 .iter()
-                .find(|(n, _)| *n == "Sakha Gymnasium")
+                .find(|(n, _)| *n == "Саха гимназия")
                 .map(|(_, id)| *id);
             let camp = camp_ids.first().map(|(_, id)| *id);
             let mut coordinator = 0;
             let mut chaperone = 0;
             for login in LOGINS {
                 let name = match login.role {
-                    Role::Coordinator => "Aitalina Nikolaeva",
-                    Role::School => "Sardana Ivanova",
-                    Role::Parent => "Nyurguyana Petrova",
-                    Role::Camp => "Kim Song-hui",
-                    Role::Chaperone => "Aleksei Vasiliev",
+                    Role::Coordinator => "Айталина Николаева",
+                    Role::School => "Сардана Иванова",
+                    Role::Parent => "Нюргуяна Петрова",
+                    Role::Camp => "Ким Сон Хи",
+                    Role::Chaperone => "Алексей Васильев",
                 };
                 let id = create_account(
                     c,
@@ -175,6 +175,10 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
             .await?;
             crate::groups::assign(c, first, chaperone).await?;
             families(c, programme, coordinator, &hash, &sha).await?;
+            // Whoever tries the demo reads it in their browser's language.
+            sqlx::query("UPDATE accounts SET language_chosen = 0 WHERE email LIKE '%@demo.smena'")
+                .execute(&mut **c)
+                .await?;
             Ok::<_, anyhow::Error>(())
         },
     )
@@ -186,39 +190,49 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
 const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
 const GIVEN_GIRLS: &[&str] = &[
-    "Aiyyna",
-    "Sardana",
-    "Nyurguyana",
-    "Tuyaara",
-    "Kyunnei",
-    "Sakhaya",
-    "Aitalina",
-    "Maria",
-    "Anna",
-    "Darina",
-    "Yana",
-    "Uigulana",
+    "Айыына",
+    "Сардана",
+    "Нюргуяна",
+    "Туяра",
+    "Кюннэй",
+    "Сахая",
+    "Айталина",
+    "Мария",
+    "Анна",
+    "Дарина",
+    "Яна",
+    "Уйгулаана",
 ];
 const GIVEN_BOYS: &[&str] = &[
-    "Aital", "Erchim", "Dulustan", "Aisen", "Timur", "Nikita", "Ivan", "Artyom", "Erel", "Michil",
-    "Kirill", "Nyurgun",
+    "Айтал",
+    "Эрчим",
+    "Дулустан",
+    "Айсен",
+    "Тимур",
+    "Никита",
+    "Иван",
+    "Артём",
+    "Эрэл",
+    "Мичил",
+    "Кирилл",
+    "Нюргун",
 ];
 const FAMILY: &[&str] = &[
-    "Ivanov",
-    "Petrov",
-    "Nikolaev",
-    "Vasiliev",
-    "Sivtsev",
-    "Argunov",
-    "Gotovtsev",
-    "Okhlopkov",
-    "Efimov",
-    "Popov",
-    "Stepanov",
-    "Egorov",
-    "Pavlov",
-    "Kirillin",
-    "Gogolev",
+    "Иванов",
+    "Петров",
+    "Николаев",
+    "Васильев",
+    "Сивцев",
+    "Аргунов",
+    "Готовцев",
+    "Охлопков",
+    "Ефимов",
+    "Попов",
+    "Степанов",
+    "Егоров",
+    "Павлов",
+    "Кириллин",
+    "Гоголев",
 ];
 
 /// 340 guardians with one or two children each (about 420 children): achievements, documents in
@@ -294,7 +308,7 @@ async fn families(
             };
             if g == 0 {
                 // The demo login's family: a daughter and a son.
-                given = ["Aiyyna", "Erchim"][k];
+                given = ["Айыына", "Эрчим"][k];
                 girl = k == 0;
             }
             let family_name = if girl {
@@ -328,7 +342,11 @@ async fn families(
             });
             let emergency_contact = format!(
                 "{} +7 914 {:03}-{:02}-{:02}",
-                if g % 3 == 0 { "Grandmother" } else { "Aunt" },
+                if g % 3 == 0 {
+                    "бабушка"
+                } else {
+                    "тётя"
+                },
                 200 + g % 700,
                 g % 100,
                 (g * 7 + k) % 100
@@ -361,11 +379,11 @@ async fn families(
                     level: level.to_string(),
                     place: 1 + draw.below(3) as i32,
                     title: [
-                        "Olympiad in mathematics",
-                        "Yakut language contest",
-                        "Chess tournament",
-                        "Science fair",
-                        "Khomus music festival",
+                        "Олимпиада по математике",
+                        "Конкурс знатоков якутского языка",
+                        "Шахматный турнир",
+                        "Научно-практическая конференция",
+                        "Фестиваль хомуса",
                     ][draw.below(5) as usize]
                         .to_string(),
                 };
@@ -384,7 +402,7 @@ async fn families(
                     let (status, reason) = match (submitted, roll) {
                         (true, 0..=2) | (false, 0..=9) => (
                             "rejected",
-                            Some("The scan is unreadable; please send a sharper copy."),
+                            Some("Скан не читается; пришлите, пожалуйста, более чёткую копию."),
                         ),
                         (true, 3..=7) | (false, 10..=59) => ("pending", None),
                         _ => ("accepted", None),
@@ -403,8 +421,15 @@ async fn families(
                         _ => None,
                     };
                     if let Some(decision) = decision {
-                        documents::review_document(c, document, coordinator, &decision, BASE_URL)
-                            .await?;
+                        documents::review_document(
+                            c,
+                            document,
+                            coordinator,
+                            &decision,
+                            BASE_URL,
+                            None,
+                        )
+                        .await?;
                     }
                 }
             }
@@ -488,7 +513,7 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
     let id = create_programme(
         c,
         &NewProgramme {
-            name: "Summer 2027: international children's camps".into(),
+            name: "Лето 2027: международные детские лагеря".into(),
             code: "SKH27".into(),
             retain_until: crate::store::retention::suggested(now_ms()),
         },
@@ -533,8 +558,12 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
         }
     }
     for (code, name, tier) in [
-        ("state_care", "Children in state care", 2),
-        ("not_placed_3y", "Not placed in the last three years", 1),
+        ("state_care", "Дети, оставшиеся без попечения родителей", 2),
+        (
+            "not_placed_3y",
+            "Не выезжавшие в лагеря последние три года",
+            1,
+        ),
     ] {
         let category = Category {
             code: code.into(),
@@ -543,15 +572,26 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
         };
         set_category(c, id, &category).await?;
     }
+    // The birth certificate and the passport come with the application
+    // (due the day applications close); the medical certificate is due
+    // before the summer and is a condition of the offer.
+    let closes_at = now_ms() + 30 * DAY_MS;
+    let close_day = crate::language::zone::day_of(closes_at)
+        .ok_or_else(|| anyhow::anyhow!("the closing day is out of the calendar"))?;
+    let medical_day = Day::parse("2027-05-31")
+        .map_err(|e| anyhow::anyhow!(e))?
+        .max(Day(close_day
+            .date()
+            .saturating_add(time::Duration::days(60))));
     for (kind, name, deadline) in [
-        ("birth_certificate", "Birth certificate", "2027-04-30"),
-        ("passport", "Passport (photo page)", "2027-04-30"),
-        ("medical", "Medical certificate", "2027-05-31"),
+        ("birth_certificate", "Свидетельство о рождении", close_day),
+        ("passport", "Паспорт (страница с фото)", close_day),
+        ("medical", "Медицинская справка", medical_day),
     ] {
         let requirement = Requirement {
             kind: kind.into(),
             name: name.into(),
-            deadline: Day::parse(deadline).map_err(|e| anyhow::anyhow!(e))?,
+            deadline,
         };
         require_document(c, id, &requirement).await?;
     }
@@ -563,10 +603,14 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
         return Err(anyhow::anyhow!("the programme cannot open: {refused:?}").into());
     }
     // When applications close (the programme's deadlines come later).
-    sqlx::query("UPDATE programmes SET applications_close_at = $1 WHERE id = $2")
-        .bind(now + 30 * DAY_MS)
-        .bind(id)
-        .execute(&mut **c)
-        .await?;
+    // Documents are reviewed for two weeks after that.
+    sqlx::query(
+        "UPDATE programmes SET applications_close_at = $1, documents_due_at = $2 WHERE id = $3",
+    )
+    .bind(closes_at)
+    .bind(closes_at + 14 * DAY_MS)
+    .bind(id)
+    .execute(&mut **c)
+    .await?;
     Ok(id)
 }

@@ -170,6 +170,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "programme time",
         include_str!("../../migrations/0016_programme_time.sql"),
     ),
+    (
+        17,
+        "document reminders and languages followed",
+        include_str!("../../migrations/0017_document_reminders.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
@@ -440,7 +445,9 @@ pub const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Today's date (UTC).
 pub fn today() -> crate::domain::values::Day {
-    crate::domain::values::Day(time::OffsetDateTime::now_utc().date())
+    // The programme's calendar: in Yakutsk a new day starts at 15:00 UTC.
+    crate::language::zone::day_of(now_ms())
+        .unwrap_or_else(|| crate::domain::values::Day(time::OffsetDateTime::now_utc().date()))
 }
 
 /// 32 random bytes as hex: session and one-time tokens.

@@ -176,12 +176,15 @@ struct Loaded {
     user: User,
     csrf_token: String,
     last_seen_at: i64,
+    /// Whether the holder chose the account's language (else the browser's
+    /// is followed: demo accounts). 1 or 0.
+    language_chosen: i64,
 }
 
 async fn load(db: &Db, hash: &str) -> Result<Option<Loaded>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, a.role, a.email, a.full_name, a.email_verified_at, a.school_id, a.camp_id, a.language, \
-                l.csrf_token, l.last_seen_at \
+                l.csrf_token, l.last_seen_at, a.language_chosen \
          FROM logins l JOIN accounts a ON a.id = l.account_id \
          WHERE l.token_hash = $1 AND l.expires_at > $2 AND l.created_at > $3",
     )
@@ -285,7 +288,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                 {
                     tracing::warn!(error = %e, "cannot renew a login");
                 }
-                if chosen.is_none() {
+                if chosen.is_none() && loaded.language_chosen != 0 {
                     visitor.language = loaded.user.language;
                 }
                 visitor.user = Some(loaded.user);

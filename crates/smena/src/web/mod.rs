@@ -30,7 +30,20 @@ pub struct AppState {
     pub cache: Cache,
     /// Uploads under way.
     pub uploads: uploads::Uploads,
+    /// What follows when a document is accepted, set by `app`.
+    pub documents_accepted: Option<DocumentsAccepted>,
 }
+
+/// What follows in the same change when a child's document is accepted
+/// (given the base URL and the child): a child left out of published
+/// results for their documents joins the waiting list. `app` sets it, since
+/// the feature that does it (allocation) stands on documents itself.
+pub type DocumentsAccepted =
+    for<'a> fn(
+        &'a mut Change,
+        &'a str,
+        i64,
+    ) -> std::pin::Pin<Box<dyn Future<Output = AppResult<()>> + Send + 'a>>;
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> AppState {
@@ -39,6 +52,7 @@ impl AppState {
             config,
             cache: Cache::default(),
             uploads: uploads::Uploads::default(),
+            documents_accepted: None,
         }
     }
 

@@ -418,7 +418,7 @@ impl TestApp {
         birth: &str,
         passport: &str,
     ) -> String {
-        let school = self.school_id("Sakha Gymnasium").await.to_string();
+        let school = self.school_id("Саха гимназия").await.to_string();
         let r = self
             .post(
                 c,

@@ -15,7 +15,7 @@ async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
         .await
         .unwrap();
     let c = app.verified_parent("new.parent@example.org").await;
-    let school = app.school_id("Sakha Gymnasium").await.to_string();
+    let school = app.school_id("Саха гимназия").await.to_string();
 
     // A future birth date is refused, and what was typed is kept.
     let r = app
@@ -23,7 +23,7 @@ async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
             &c,
             "/children",
             &[
-                ("given_name", "Айыына"),
+                ("given_name", "Сайыына"),
                 ("family_name", "Петрова"),
                 ("birth_date", "2099-01-01"),
                 ("school_id", &school),
@@ -34,10 +34,10 @@ async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let page = r.text().await.unwrap();
-    assert!(page.contains("in the future") && page.contains("value=\"Айыына\""));
+    assert!(page.contains("in the future") && page.contains("value=\"Сайыына\""));
 
     let child = app
-        .add_child(&c, "Айыына", "2014-03-09", "2031-01-01")
+        .add_child(&c, "Сайыына", "2014-03-09", "2031-01-01")
         .await;
     let r = app
         .post(
@@ -95,13 +95,13 @@ async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let page = r.text().await.unwrap();
     assert!(
-        page.contains("The deadline for &quot;Medical certificate&quot; was 2020-01-31")
-            || page.contains("The deadline for &#34;Medical certificate&#34; was 2020-01-31"),
+        page.contains("The deadline for &quot;Медицинская справка&quot; was 2020-01-31")
+            || page.contains("The deadline for &#34;Медицинская справка&#34; was 2020-01-31"),
         "{page}"
     );
     app.execute("UPDATE required_documents SET deadline = '2027-05-31' WHERE kind = 'medical'")
         .await;
-    assert_eq!(app.count("SELECT COUNT(*) FROM documents d JOIN children c ON c.id = d.child_id WHERE c.given_name = 'Айыына'").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM documents d JOIN children c ON c.id = d.child_id WHERE c.given_name = 'Сайыына'").await, 0);
 
     // Start the application; submitting without documents and consents keeps the draft.
     let r = app.post(&c, &format!("{child}/applications"), &[]).await;
@@ -188,9 +188,9 @@ async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
     // The same submission again (a retry) changes nothing and creates nothing.
     let r = app.post(&c, &application, &form).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.count("SELECT COUNT(*) FROM applications a JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Айыына'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM applications a JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Сайыына'").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'application_received' AND recipient = 'new.parent@example.org'").await, 1);
-    let consents = app.count("SELECT COUNT(*) FROM consents x JOIN applications a ON a.id = x.application_id JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Айыына' AND x.text_version = '2027-2'").await;
+    let consents = app.count("SELECT COUNT(*) FROM consents x JOIN applications a ON a.id = x.application_id JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Сайыына' AND x.text_version = '2027-2'").await;
     assert_eq!(consents, 2, "consents recorded with the wording's version");
     let (_, page) = app.get(&c, &application).await;
     assert!(page.contains("Status: <strong>submitted</strong>"));

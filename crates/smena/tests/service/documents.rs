@@ -3,7 +3,232 @@
 use crate::common::{PDF, TestApp, client};
 use reqwest::StatusCode;
 
-on_both_databases!(the_coordinator_reviews_documents,);
+on_both_databases!(
+    the_coordinator_reviews_documents,
+    a_document_fixed_after_the_results_joins_the_waiting_list,
+    documents_due_later_do_not_hold_up_a_submission_and_are_reminded,
+);
+
+/// Runs `sql` with one id bound, through the writer.
+async fn change(app: &TestApp, sql: &str, id: i64) {
+    let mut tx = app.db.begin_write().await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The demo parent's child whose application is submitted: (child, application).
+async fn demo_child(app: &TestApp) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT c.id, a.id FROM children c JOIN accounts x ON x.id = c.guardian_id \
+         JOIN applications a ON a.child_id = c.id WHERE x.email = 'parent@demo.smena' AND a.status = 'submitted'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+}
+
+/// A child left out of the results because a scan was rejected: the family
+/// uploads a new one after publication, the coordinator accepts it, and the
+/// child is on the waiting list; when places fall free in the child's first
+/// choice the backfill offers one (a state-care child, first in line).
+async fn a_document_fixed_after_the_results_joins_the_waiting_list(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let (child, application) = demo_child(app).await;
+    change(
+        app,
+        "UPDATE children SET category = 'state_care' WHERE id = $1",
+        child,
+    )
+    .await;
+    app.execute(
+        "UPDATE documents SET status = 'accepted', reason = NULL WHERE status <> 'accepted'",
+    )
+    .await;
+    change(
+        app,
+        "UPDATE documents SET status = 'rejected', reason = 'Размытый скан' WHERE child_id = $1 AND kind = 'passport'",
+        child,
+    )
+    .await;
+    let programme = crate::common::programme_id(app).await;
+    let run = crate::common::final_run(&app.db, programme).await;
+    crate::common::publish(&app.db, programme, run).await;
+    let offers = |app: &TestApp| {
+        let pool = app.db.pool().clone();
+        async move {
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT o.status, o.session_id FROM offers o WHERE o.application_id = $1",
+            )
+            .bind(application)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            rows
+        }
+    };
+    assert!(offers(app).await.is_empty(), "left out for the passport");
+
+    // After the results the child's page still takes a new copy, and says so.
+    let parent = client();
+    app.login(
+        &parent,
+        "parent@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let page_path = format!("/children/{child}");
+    let (_, page) = app.get(&parent, &page_path).await;
+    assert!(page.contains("Размытый скан"), "{page}");
+    assert!(page.contains("upload a new copy by"), "{page}");
+    let r = app
+        .upload(
+            &parent,
+            &page_path,
+            "passport",
+            "passport-2.pdf",
+            PDF.to_vec(),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let (document,): (i64,) = sqlx::query_as(
+        "SELECT id FROM documents WHERE child_id = $1 AND kind = 'passport' AND status = 'pending'",
+    )
+    .bind(child)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+
+    // Every place of the child's first choice falls free (those families
+    // declined); the acceptance of the passport starts the backfill.
+    let (first,): (i64,) = sqlx::query_as(
+        "SELECT session_id FROM application_choices WHERE application_id = $1 ORDER BY choice_rank LIMIT 1",
+    )
+    .bind(application)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    change(
+        app,
+        "UPDATE offers SET status = 'declined' WHERE session_id = $1",
+        first,
+    )
+    .await;
+    let coordinator = client();
+    app.login(
+        &coordinator,
+        "coordinator@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/coordinator/documents/{document}/review"),
+            &[("decision", "accept")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        offers(app).await,
+        vec![("offered".to_string(), first)],
+        "the child took a freed place of the first choice"
+    );
+    let mail = app.last_mail("parent@demo.smena").await;
+    assert!(mail.contains("/applications/"), "{mail}");
+}
+
+/// A document due after applications close (the medical certificate) does
+/// not hold up a submission; the family is reminded before its deadline,
+/// once.
+async fn documents_due_later_do_not_hold_up_a_submission_and_are_reminded(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let parent = app.verified_parent("later@example.org").await;
+    let child = app
+        .add_child(&parent, "Кэскилена", "2013-04-04", "2032-01-01")
+        .await;
+    for kind in ["birth_certificate", "passport"] {
+        let r = app
+            .upload(&parent, &child, kind, "scan.pdf", PDF.to_vec())
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = app
+        .post(&parent, &format!("{child}/applications"), &[])
+        .await;
+    let application = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.get(&parent, &application).await;
+    let session = page
+        .match_indices("<option value=\"")
+        .map(|(i, _)| page[i + 15..].split('"').next().unwrap().to_string())
+        .find(|v| !v.is_empty())
+        .unwrap();
+    let r = app
+        .post(
+            &parent,
+            &application,
+            &[
+                ("choice_1", session.as_str()),
+                ("consent_participation", "on"),
+                ("consent_personal_data", "on"),
+                ("action", "submit"),
+                ("idem", "later-1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM applications a JOIN children c ON c.id = a.child_id WHERE c.given_name = 'Кэскилена' AND a.status = 'submitted'")
+            .await,
+        1,
+        "submitted without the medical certificate, due later"
+    );
+    // The medical certificate is due in two days: one reminder, naming it.
+    let soon = smena::store::today().date() + time::Duration::days(2);
+    let mut tx = app.db.begin_write().await.unwrap();
+    sqlx::query("UPDATE required_documents SET deadline = $1 WHERE kind = 'medical'")
+        .bind(soon.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let reminded = smena::documents::remind_due(&app.db, "http://smena.test")
+        .await
+        .unwrap();
+    assert!(reminded >= 1);
+    let mail = app.last_mail("later@example.org").await;
+    assert!(mail.contains("Медицинская справка"), "{mail}");
+    assert!(mail.contains("/children/"), "{mail}");
+    assert_eq!(
+        smena::documents::remind_due(&app.db, "http://smena.test")
+            .await
+            .unwrap(),
+        0,
+        "reminded once"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'later@example.org' AND kind = 'document_reminder'")
+            .await,
+        1
+    );
+}
 
 async fn the_coordinator_reviews_documents(app: &TestApp) {
     smena::scenario::demo::load(&app.db, &app.files)

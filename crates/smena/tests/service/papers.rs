@@ -69,7 +69,7 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
         .execute(&mut *tx)
         .await
         .unwrap();
-        sqlx::query("UPDATE accounts SET language = 'ru' WHERE email = $1")
+        sqlx::query("UPDATE accounts SET language = 'ru', language_chosen = 1 WHERE email = $1")
             .bind(&guardian)
             .execute(&mut *tx)
             .await
@@ -139,7 +139,7 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     .unwrap();
     assert_eq!(subject, "Путёвка для Ҕоҕолова Айыына готова");
     assert!(
-        body.contains("Yakutsk airport") && body.contains(&format!("/applications/{application}")),
+        body.contains("Аэропорт Якутск") && body.contains(&format!("/applications/{application}")),
         "{body}"
     );
     assert_eq!(
@@ -168,7 +168,7 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
         "Путёвка",
         "Местоотправления",
         &code,
-        "Yakutsk airport (YKS)",
+        "Аэропорт Якутск (YKS)",
     ] {
         assert!(text.contains(&squeeze(expected)), "{expected} in {text}");
     }
@@ -262,7 +262,7 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     // chaperone's account can be assigned, and only by the coordinator.
     let (status, page) = app.get(&coordinator, &manage).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Aleksei Vasiliev"), "{page}");
+    assert!(page.contains("Алексей Васильев"), "{page}");
     let (parent_id,): (i64,) =
         sqlx::query_as("SELECT id FROM accounts WHERE email = 'parent@demo.smena'")
             .fetch_one(app.db.pool())
@@ -329,7 +329,7 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
             text.contains("Ҕоҕолова")
                 && text.contains("9812345678")
                 && text.contains("송도원")
-                && text.contains("AlekseiVasiliev"),
+                && text.contains("АлексейВасильев"),
             "{text}"
         );
         let (status, text) = paper(app, who, &roster).await;

@@ -80,7 +80,7 @@ async fn passport_numbers_and_emergency_contacts_never_reach_the_disk_in_clear(a
         .await
         .unwrap();
     let parent = app.verified_parent("canary@example.org").await;
-    let school = app.school_id("Sakha Gymnasium").await.to_string();
+    let school = app.school_id("Саха гимназия").await.to_string();
     let r = app
         .post(
             &parent,

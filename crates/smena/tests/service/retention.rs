@@ -71,7 +71,7 @@ async fn a_purged_programme_leaves_no_trace_of_a_family_and_its_result_still_ver
         .unwrap();
     let programme = programme_id(app).await;
     let parent = app.verified_parent(EMAIL).await;
-    let school = app.school_id("Sakha Gymnasium").await.to_string();
+    let school = app.school_id("Саха гимназия").await.to_string();
     let child_form = |given: &'static str| {
         vec![
             ("given_name", given),

@@ -207,7 +207,7 @@ async fn a_school_imports_its_roster(app: &TestApp) {
 
     // A parent of that pupil applies: the school sees the status.
     let parent = app.verified_parent("aiyyna.mother@example.org").await;
-    let sakha = app.school_id("Sakha Gymnasium").await.to_string();
+    let sakha = app.school_id("Саха гимназия").await.to_string();
     let r = app
         .post(
             &parent,
