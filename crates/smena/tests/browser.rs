@@ -686,6 +686,8 @@ const LATIN_ALLOWED: &[&str] = &[
     "verify",
     "English",
     "PDF",
+    "JPEG",
+    "PNG",
     "JSON",
     "ZIP",
     "XLSX",
@@ -785,7 +787,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
     let programme = programme_id(app).await;
     let (child, application): (i64, i64) = sqlx::query_as(
         "SELECT c.id, a.id FROM children c JOIN accounts g ON g.id = c.guardian_id \
-         JOIN applications a ON a.child_id = c.id WHERE g.email = 'parent@demo.smena' ORDER BY c.id LIMIT 1",
+         JOIN applications a ON a.child_id = c.id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
     )
     .fetch_one(app.db.pool())
     .await

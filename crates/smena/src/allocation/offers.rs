@@ -70,8 +70,9 @@ async fn published(c: &mut Change, programme: i64) -> AppResult<Option<Published
 }
 
 /// The published run's children, where some left out for their documents
-/// have them all accepted since (a rejected scan replaced after the
-/// results): they now wait for a place like anyone on the waiting list.
+/// have them all accepted since the inputs froze (a scan reviewed after
+/// closing, or a rejected one replaced after the results): they now wait
+/// for a place like anyone on the waiting list.
 /// The published file keeps only the choices a child could take (none for
 /// them), so their choices and score come back from the private copy of
 /// the frozen inputs, kept to the sessions they may take (a block's, to
@@ -85,10 +86,10 @@ async fn verified_since(
 ) -> AppResult<Option<Instance>> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT a.reference, a.child_id FROM applications a \
-         JOIN allocation_runs r ON r.programme_id = a.programme_id AND r.published_at IS NOT NULL \
+         JOIN frozen_inputs f ON f.programme_id = a.programme_id \
          WHERE a.programme_id = $1 AND a.reference IS NOT NULL AND a.status = $2 \
            AND EXISTS (SELECT 1 FROM documents d WHERE d.child_id = a.child_id AND d.status = $3 \
-             AND d.reviewed_at >= r.published_at)",
+             AND d.reviewed_at >= f.frozen_at)",
     )
     .bind(programme)
     .bind(ApplicationStatus::Submitted)

@@ -602,13 +602,14 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
     if let Err(refused) = lifecycle::open(c, id, &seed, round, now - 21 * DAY_MS).await? {
         return Err(anyhow::anyhow!("the programme cannot open: {refused:?}").into());
     }
-    // When applications close (the programme's deadlines come later).
-    // Documents are reviewed for two weeks after that.
+    // When applications close; documents are reviewed by then too (the
+    // inputs freeze at closing; one fixed later puts the child on the
+    // waiting list).
     sqlx::query(
         "UPDATE programmes SET applications_close_at = $1, documents_due_at = $2 WHERE id = $3",
     )
     .bind(closes_at)
-    .bind(closes_at + 14 * DAY_MS)
+    .bind(closes_at)
     .bind(id)
     .execute(&mut **c)
     .await?;
