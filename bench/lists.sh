@@ -34,6 +34,12 @@ pages=(
   "/coordinator/applications?sort=school&page=500"
   "/coordinator/applications?status=submitted&sort=submitted"
   "/coordinator/applications?q=%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B213"
+  "/coordinator/documents"
+  "/coordinator/documents?page=300"
+  "/coordinator/documents?q=%D0%BF%D0%B5%D1%82%D1%80%D0%BE%D0%B240&sort=name"
+  "/coordinator/audit"
+  "/coordinator/audit?status=create&page=20"
+  "/coordinator/outbox"
 )
 rows=()
 for backend in $LISTS_BACKENDS; do

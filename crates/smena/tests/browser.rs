@@ -494,6 +494,16 @@ async fn the_coordinator_verifies_allocates_and_publishes(app: &TestApp) {
         .count("SELECT COUNT(*) FROM documents WHERE status = 'pending'")
         .await;
     b.press("button[value='accept']").await;
+    // Back at the next document, not at the top of the queue.
+    let at = b.client.current_url().await.unwrap();
+    assert!(
+        at.fragment().is_some_and(|f| f.starts_with("document-")),
+        "{at}"
+    );
+    assert!(
+        b.client.find(Locator::Css(".preview")).await.is_ok(),
+        "the scan is shown in the queue"
+    );
     let reason = b
         .client
         .find(Locator::Css("input[name='reason']"))

@@ -556,6 +556,76 @@ impl SessionFill {
     }
 }
 
+/// Where a session's places were cut: the lowest score on its general
+/// places (a child without a preferential category), how many general
+/// places went to categories ahead of any score, and each reserve's own
+/// lowest score. The line a parent reads as "the score that got in".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cutoff {
+    /// In thousandths of a point.
+    pub general: Option<i64>,
+    pub by_category: usize,
+    /// (group, lowest score on its places), by group.
+    pub reserves: Vec<(String, i64)>,
+}
+
+/// Each session's [`Cutoff`], from a run's input and who was placed where
+/// (applicant id → session id). A session's reserved places are taken by
+/// its group's members placed there, best first (tier, then score); the
+/// rest are general places.
+pub fn cutoffs(
+    instance: &Instance,
+    placed_in: &std::collections::HashMap<&str, &str>,
+) -> Vec<Cutoff> {
+    let sessions = instance.sessions();
+    // Per session, the children placed there: (tier, score, reserve group).
+    let mut placed: Vec<Vec<(u8, i64, Option<&str>)>> = vec![Vec::new(); sessions.len()];
+    for a in instance.applicants() {
+        let Some(session) = placed_in.get(a.id.as_str()) else {
+            continue;
+        };
+        if let Some(i) = sessions.iter().position(|s| s.id == *session) {
+            placed[i].push((a.tier, a.score.thousandths(), a.reserve_group.as_deref()));
+        }
+    }
+    sessions
+        .iter()
+        .zip(placed)
+        .map(|(session, mut here)| {
+            here.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)));
+            let mut general = Vec::new();
+            let mut left: std::collections::HashMap<&str, u32> = session
+                .reserves
+                .iter()
+                .map(|r| (r.group.as_str(), r.places))
+                .collect();
+            let mut reserves: Vec<(String, i64)> = Vec::new();
+            for (tier, score, group) in here {
+                match group.and_then(|g| left.get_mut(g).filter(|n| **n > 0).map(|n| (g, n))) {
+                    Some((g, n)) => {
+                        *n -= 1;
+                        match reserves.iter_mut().find(|(name, _)| name == g) {
+                            Some((_, low)) => *low = (*low).min(score),
+                            None => reserves.push((g.to_string(), score)),
+                        }
+                    }
+                    None => general.push((tier, score)),
+                }
+            }
+            reserves.sort();
+            Cutoff {
+                general: general
+                    .iter()
+                    .filter(|(t, _)| *t == 0)
+                    .map(|(_, s)| *s)
+                    .min(),
+                by_category: general.iter().filter(|(t, _)| *t > 0).count(),
+                reserves,
+            }
+        })
+        .collect()
+}
+
 pub async fn fill(db: &Db, programme: i64, run: i64) -> Result<Vec<SessionFill>, sqlx::Error> {
     let mut rows: Vec<SessionFill> = sqlx::query_as(
         "SELECT s.code, k.name AS camp, CAST(s.places AS BIGINT) AS places, \
@@ -570,39 +640,79 @@ pub async fn fill(db: &Db, programme: i64, run: i64) -> Result<Vec<SessionFill>,
     .bind(programme)
     .fetch_all(db.pool())
     .await?;
-    let (applicants_csv, placements_csv): (String, String) =
-        sqlx::query_as("SELECT applicants_csv, placements_csv FROM allocation_runs WHERE id = $1")
-            .bind(run)
-            .fetch_one(db.pool())
-            .await?;
-    // Applicant id → score, and each session's lowest admitted score, in one
-    // pass over the placements.
-    let scores: foldhash::HashMap<&str, Score> = applicants_csv
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let mut f = l.split(',');
-            let id = f.next()?;
-            Some((id, Score::parse(f.next()?).ok()?))
-        })
-        .collect();
-    let mut lowest_by_session: foldhash::HashMap<&str, Score> = foldhash::HashMap::default();
+    let (sessions_csv, applicants_csv, placements_csv): (String, String, String) = sqlx::query_as(
+        "SELECT sessions_csv, applicants_csv, placements_csv FROM allocation_runs WHERE id = $1",
+    )
+    .bind(run)
+    .fetch_one(db.pool())
+    .await?;
+    // The lowest score admitted is the general places' cutoff: reserves and
+    // preferential categories admit below it (the table said "0" for
+    // nearly every session when it took the lowest of everyone placed).
+    let Ok(inputs) = contract::parse(
+        "sessions.csv",
+        sessions_csv.as_bytes(),
+        "applicants.csv",
+        applicants_csv.as_bytes(),
+        &|_| {},
+    ) else {
+        return Ok(rows);
+    };
+    let mut placed_in: std::collections::HashMap<&str, &str> = Default::default();
     for l in placements_csv.lines().skip(1) {
         let mut f = l.split(',');
-        let (Some(id), Some(session)) = (f.next(), f.next()) else {
-            continue;
-        };
-        if let Some(score) = scores.get(id) {
-            lowest_by_session
-                .entry(session)
-                .and_modify(|s| *s = (*s).min(*score))
-                .or_insert(*score);
+        if let (Some(a), Some(s)) = (f.next(), f.next())
+            && !s.is_empty()
+        {
+            placed_in.insert(a, s);
         }
     }
+    let cut = cutoffs(&inputs.instance, &placed_in);
     for r in &mut rows {
-        r.lowest_score = lowest_by_session
-            .get(r.code.as_str())
+        r.lowest_score = inputs
+            .instance
+            .sessions()
+            .iter()
+            .position(|s| s.id == r.code)
+            .and_then(|i| cut[i].general)
+            .and_then(|t| Score::from_thousandths(t).ok())
             .map(|s| s.to_string());
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A session of 3 places, one reserved for the Arctic: the reserve's
+    /// child (score 1) and a state-care child (tier 1, score 2) are placed
+    /// below the general cutoff, which is the lowest score of a child
+    /// placed on a general place without a category (5), not 1.
+    #[test]
+    fn the_general_cutoff_leaves_out_reserves_and_categories() {
+        let mut session = Session::new("s1", 3);
+        session.reserves.push(Reserve {
+            group: "arctic".into(),
+            places: 1,
+        });
+        let mut arctic = Applicant::new("A", smena_engine::Score::points(1), vec![0]);
+        arctic.reserve_group = Some("arctic".into());
+        let mut care = Applicant::new("C", smena_engine::Score::points(2), vec![0]);
+        care.tier = 1;
+        let general = Applicant::new("G", smena_engine::Score::points(5), vec![0]);
+        let instance = Instance::new(vec![session], vec![arctic, care, general]).unwrap();
+        let placed: std::collections::HashMap<&str, &str> = [("A", "s1"), ("C", "s1"), ("G", "s1")]
+            .into_iter()
+            .collect();
+        let cut = cutoffs(&instance, &placed);
+        assert_eq!(
+            cut,
+            vec![Cutoff {
+                general: Some(5000),
+                by_category: 1,
+                reserves: vec![("arctic".into(), 1000)],
+            }]
+        );
+    }
 }

@@ -47,21 +47,47 @@ pub struct OverviewPage {
     pager: Pager,
 }
 
-/// The orders the list can be sorted in: (code, ORDER BY).
-const SORTS: &[(&str, &str)] = &[
-    ("name", "c.family_name, c.given_name, a.id"),
-    ("status", "a.status, c.family_name, c.given_name, a.id"),
-    ("school", "s.name, c.family_name, c.given_name, a.id"),
-    ("submitted", "a.submitted_at DESC, a.id"),
+/// The orders the list can be sorted in: (code, ORDER BY of the rows,
+/// the same order of the chosen page's columns).
+const SORTS: &[(&str, &str, &str)] = &[
+    (
+        "name",
+        "c.family_name, c.given_name, a.id",
+        "p.family_name, p.given_name, p.id",
+    ),
+    (
+        "status",
+        "a.status, c.family_name, c.given_name, a.id",
+        "p.status, p.family_name, p.given_name, p.id",
+    ),
+    (
+        "school",
+        "s.name, c.family_name, c.given_name, a.id",
+        "p.school, p.family_name, p.given_name, p.id",
+    ),
+    (
+        "submitted",
+        "a.submitted_at DESC, a.id",
+        "p.submitted_at DESC, p.id",
+    ),
 ];
 
-/// Filters shared by the page's rows and its count: $1 the status ('' for
-/// any), $2 and $3 the search patterns ('%%' for none).
-const FILTER: &str = "FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
-     JOIN districts d ON d.id = s.district_id \
-     WHERE ($1 = '' OR a.status = $1) \
-     AND (c.family_name LIKE $2 OR c.family_name LIKE $3 OR c.given_name LIKE $2 OR c.given_name LIKE $3 \
-          OR a.reference LIKE $2 OR s.name LIKE $2 OR s.name LIKE $3)";
+/// The rows of the list: $1 the status ('' for any) and, only when a
+/// search is typed, the search patterns $2 and $3 (a search condition
+/// present but empty still costs seven comparisons a row).
+fn filter(search: bool) -> String {
+    let mut f = String::from(
+        "FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
+         JOIN districts d ON d.id = s.district_id WHERE ($1 = '' OR a.status = $1)",
+    );
+    if search {
+        f.push_str(
+            " AND (c.family_name LIKE $2 OR c.family_name LIKE $3 OR c.given_name LIKE $2 OR c.given_name LIKE $3 \
+             OR a.reference LIKE $2 OR s.name LIKE $2 OR s.name LIKE $3)",
+        );
+    }
+    f
+}
 
 async fn page(
     State(state): State<AppState>,
@@ -77,17 +103,34 @@ async fn page(
     if ApplicationStatus::parse(&query.status).is_none() {
         query.status.clear();
     }
-    let order = SORTS
+    let (order, outer) = SORTS
         .iter()
-        .find(|(code, _)| *code == query.sort)
-        .map_or(SORTS[0].1, |(_, order)| order);
+        .find(|(code, _, _)| *code == query.sort)
+        .map_or((SORTS[0].1, SORTS[0].2), |(_, order, outer)| (order, outer));
+    let search = !query.search().is_empty();
+    let filter = filter(search);
     let (like, capitalised) = (query.like(), query.like_capitalised());
-    let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
-        .bind(&query.status)
-        .bind(&like)
-        .bind(&capitalised)
-        .fetch_one(state.db.pool())
-        .await?;
+    let counts: Vec<(ApplicationStatus, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM applications GROUP BY status ORDER BY status")
+            .fetch_all(state.db.pool())
+            .await?;
+    // Without a search the counts by status already say how many there are.
+    let total = if search {
+        let (total,): (i64,) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
+                .bind(&query.status)
+                .bind(&like)
+                .bind(&capitalised)
+                .fetch_one(state.db.pool())
+                .await?;
+        total
+    } else {
+        counts
+            .iter()
+            .filter(|(s, _)| query.status.is_empty() || s.code() == query.status)
+            .map(|(_, n)| n)
+            .sum()
+    };
     let pager = Pager::new("/coordinator/applications", &query, total);
     let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
     // The page's 50 rows are chosen first; only they are counted (choices,
@@ -102,8 +145,8 @@ async fn page(
                 (SELECT COALESCE(SUM(CASE WHEN o.status = $5 THEN 1 ELSE 0 END), 0) FROM documents o \
                  WHERE o.child_id = p.child_id) AS documents_accepted \
          FROM (SELECT a.id, a.child_id, c.given_name, c.family_name, s.name AS school, d.name AS district, a.status, \
-                      a.submitted_at, ROW_NUMBER() OVER (ORDER BY {order}) AS n \
-               {FILTER} ORDER BY {order} LIMIT $6 OFFSET $7) p ORDER BY p.n"
+                      a.submitted_at \
+               {filter} ORDER BY {order} LIMIT $6 OFFSET $7) p ORDER BY {outer}"
     )))
     .bind(&query.status)
     .bind(&like)
@@ -114,10 +157,6 @@ async fn page(
     .bind(offset)
     .fetch_all(state.db.pool())
     .await?;
-    let counts: Vec<(ApplicationStatus, i64)> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM applications GROUP BY status ORDER BY status")
-            .fetch_all(state.db.pool())
-            .await?;
     Ok(OverviewPage {
         nav: Nav::from(&visitor),
         lines,

@@ -86,7 +86,9 @@ pub fn district_chart(districts: &[District], lang: Language) -> String {
 fn pair_chart(title: &str, rows: &[(String, i64, i64, String)], legend: (&str, &str)) -> String {
     let max = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(1).max(1) as f64;
     let row = 34.0;
-    let height = rows.len() as f64 * row + 30.0;
+    // The legend takes two lines of its own: a long name never runs into
+    // the other's swatch.
+    let height = rows.len() as f64 * row + 44.0;
     let mut svg = format!(
         "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 400 {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">",
         askama_escape(title)
@@ -110,9 +112,9 @@ fn pair_chart(title: &str, rows: &[(String, i64, i64, String)], legend: (&str, &
     }
     svg.push_str(&format!(
         "<rect x=\"0\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#1f5c99\"/><text x=\"12\" y=\"{}\" font-size=\"9\">{}</text>\
-         <rect x=\"110\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#c06010\"/><text x=\"122\" y=\"{}\" font-size=\"9\">{}</text></svg>",
-        height - 14.0,
-        height - 6.0,
+         <rect x=\"0\" y=\"{}\" width=\"9\" height=\"9\" fill=\"#c06010\"/><text x=\"12\" y=\"{}\" font-size=\"9\">{}</text></svg>",
+        height - 28.0,
+        height - 20.0,
         askama_escape(legend.0),
         height - 14.0,
         height - 6.0,
@@ -215,16 +217,20 @@ pub fn timeline_chart(days: &[(time::Date, i64)], lang: Language) -> String {
     }
     svg.push_str(&format!(
         "<polyline points=\"{}\" fill=\"none\" stroke=\"#c06010\" stroke-width=\"2\"/>\
-         <text x=\"0\" y=\"18\" font-size=\"9\">{}</text><text x=\"0\" y=\"{:.1}\" font-size=\"9\">0</text>\
+         <text x=\"0\" y=\"18\" font-size=\"9\" fill=\"#1f5c99\">{}</text><text x=\"0\" y=\"{:.1}\" font-size=\"9\">0</text>\
+         <text x=\"{w}\" y=\"18\" font-size=\"9\" text-anchor=\"end\" fill=\"#c06010\">{}</text>\
          <text x=\"{left}\" y=\"{:.1}\" font-size=\"9\">{}</text><text x=\"{w}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"end\">{}</text>\
          <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\" fill=\"#c06010\">{}</text></svg>",
         points.trim_end(),
+        // The bars' scale on the left (a day's applications), the line's
+        // own on the right (all so far).
         peak as i64,
         10.0 + plot_h,
+        total,
         h - 4.0,
-        first.0,
+        askama_escape(&lang.date(&first.0.to_string())),
         h - 4.0,
-        last.0,
+        askama_escape(&lang.date(&last.0.to_string())),
         left + plot_w / 2.0,
         h - 4.0,
         askama_escape(&lang.text_with("chart-in-all", &[("n", &total.to_string())])),
@@ -390,6 +396,11 @@ mod tests {
         };
         let svg = district_chart(&[district("<Ust-Aldan & co>", 10, 4)], en);
         assert!(svg.contains("&lt;Ust-Aldan &amp; co&gt;") && !svg.contains("<Ust"));
+        // The legend's two swatches stand on lines of their own, one under
+        // the other: a long name cannot run into the second swatch.
+        let swatches: Vec<&str> = svg.split("<rect x=\"0\" y=\"").skip(1).collect();
+        assert_eq!(swatches.len(), 2, "{svg}");
+        assert_ne!(swatches[0].split('"').next(), swatches[1].split('"').next());
         let svg = share_chart(&[district("A", 3, 1), district("B", 1, 1)], en);
         assert!(
             svg.contains("75.0 % of applicants, 50.0 % of places"),
@@ -400,7 +411,17 @@ mod tests {
         };
         let svg = timeline_chart(&[(d(2027, 1, 10), 5), (d(2027, 1, 12), 15)], en);
         assert_eq!(svg.matches("<rect").count(), 2);
-        assert!(svg.contains("20 in all") && svg.contains("2027-01-12"));
+        assert!(
+            svg.contains("20 in all") && svg.contains("12 January 2027"),
+            "{svg}"
+        );
+        // The line (all so far) has its own scale, on the right: 20.
+        assert!(
+            svg.contains("text-anchor=\"end\" fill=\"#c06010\">20<"),
+            "{svg}"
+        );
+        let ru = timeline_chart(&[(d(2027, 1, 10), 5), (d(2027, 1, 12), 15)], Language::Ru);
+        assert!(ru.contains("12 января 2027"), "{ru}");
         assert!(timeline_chart(&[], en).contains("No applications submitted yet"));
         assert!(timeline_chart(&[], Language::Ru).contains("Заявок пока нет"));
         let distributions = [ScoreDistribution {

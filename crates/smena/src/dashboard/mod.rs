@@ -127,8 +127,6 @@ pub async fn run_charts(db: &Db, run: i64) -> anyhow::Result<RunCharts> {
         })
         .collect();
     let mut first = vec![0i64; sessions.len()];
-    // Per session, the children placed there: (tier, score, reserve group).
-    let mut placed: Vec<Vec<(u8, i64, Option<&str>)>> = vec![Vec::new(); sessions.len()];
     for a in instance.applicants() {
         let score = a.score.thousandths();
         if let Some(&top) = a.choices.first() {
@@ -138,43 +136,19 @@ pub async fn run_charts(db: &Db, run: i64) -> anyhow::Result<RunCharts> {
             let d = &mut scores[choice as usize];
             if placed_in.get(a.id.as_str()) == Some(&d.session.as_str()) {
                 d.placed.push(score);
-                placed[choice as usize].push((a.tier, score, a.reserve_group.as_deref()));
             } else {
                 d.others.push(score);
             }
         }
     }
-    for (i, session) in sessions.iter().enumerate() {
-        let mut here = std::mem::take(&mut placed[i]);
-        here.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)));
-        let mut general = Vec::new();
-        let mut left: HashMap<&str, u32> = session
-            .reserves
-            .iter()
-            .map(|r| (r.group.as_str(), r.places))
-            .collect();
-        let mut reserve_low: Vec<(String, i64)> = Vec::new();
-        for (tier, score, group) in here {
-            match group.and_then(|g| left.get_mut(g).filter(|n| **n > 0).map(|n| (g, n))) {
-                Some((g, n)) => {
-                    *n -= 1;
-                    match reserve_low.iter_mut().find(|(name, _)| name == g) {
-                        Some((_, low)) => *low = (*low).min(score),
-                        None => reserve_low.push((g.to_string(), score)),
-                    }
-                }
-                None => general.push((tier, score)),
-            }
-        }
+    for (i, cut) in crate::allocation::runs::cutoffs(instance, &placed_in)
+        .into_iter()
+        .enumerate()
+    {
         let d = &mut scores[i];
-        d.cutoff = general
-            .iter()
-            .filter(|(t, _)| *t == 0)
-            .map(|(_, s)| *s)
-            .min();
-        d.by_category = general.iter().filter(|(t, _)| *t > 0).count();
-        reserve_low.sort();
-        d.reserves = reserve_low;
+        d.cutoff = cut.general;
+        d.by_category = cut.by_category;
+        d.reserves = cut.reserves;
     }
     let demand = sessions
         .iter()

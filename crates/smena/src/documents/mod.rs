@@ -5,7 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Form, Multipart, Path, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -20,6 +20,7 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
+use crate::web::paging::{ListQuery, PAGE_SIZE, Pager};
 use crate::web::policy::{Permit, authorize, child_in_scope};
 use crate::web::routes::{Access, Routes};
 
@@ -37,6 +38,11 @@ pub fn router() -> Routes {
             "/documents/{id}",
             Access::Policy(Action::Read, Resource::Document),
             download,
+        )
+        .get(
+            "/documents/{id}/preview",
+            Access::Policy(Action::Review, Resource::Document),
+            preview,
         )
         .get(
             "/coordinator/documents",
@@ -375,6 +381,29 @@ async fn download(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let permit = authorize(&user, Action::Read, Resource::Document)?;
+    send(&state, &user, &permit, id, false).await
+}
+
+/// The scan shown inside the review queue (a picture, or a PDF in a frame
+/// of the queue's page): to reviewers only.
+async fn preview(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let permit = authorize(&user, Action::Review, Resource::Document)?;
+    send(&state, &user, &permit, id, true).await
+}
+
+/// A stored scan, read and its reading recorded: as a download, or
+/// `inline` for the review queue's preview.
+async fn send(
+    state: &AppState,
+    user: &User,
+    permit: &Permit,
+    id: i64,
+    inline: bool,
+) -> AppResult<Response> {
     let doc: Stored = sqlx::query_as(
         "SELECT child_id, original_name, content_type, sha256 FROM documents WHERE id = $1",
     )
@@ -382,12 +411,12 @@ async fn download(
     .fetch_optional(state.db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    child_within(&state, &user, &permit, doc.child_id).await?;
+    child_within(state, user, permit, doc.child_id).await?;
     let bytes = files::load(&state.config.files_dir, state.db.keys()?, &doc.sha256)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     state
-        .record(&permit, Some(id), &format!("child {}", doc.child_id))
+        .record(permit, Some(id), &format!("child {}", doc.child_id))
         .await?;
     let ascii: String = doc
         .original_name
@@ -400,7 +429,8 @@ async fn download(
             }
         })
         .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"");
+    let how = if inline { "inline" } else { "attachment" };
+    let disposition = format!("{how}; filename=\"{ascii}\"");
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -412,11 +442,25 @@ async fn download(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
     );
-    // Never run anything a file contains, even if a browser tried.
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
+    if inline {
+        // Shown in a frame of the queue's own page, nowhere else; nothing
+        // it contains may load or run anything else. (Only PDF, JPEG and
+        // PNG are stored, checked by their content.)
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'self'"),
+        );
+        headers.insert(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        );
+    } else {
+        // Never run anything a file contains, even if a browser tried.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("sandbox; default-src 'none'"),
+        );
+    }
     Ok(response)
 }
 
@@ -429,34 +473,179 @@ pub struct PendingDocument {
     pub family_name: String,
     pub name: String,
     pub original_name: String,
+    pub content_type: String,
     pub size: i64,
 }
+
+impl PendingDocument {
+    /// Whether the browser shows it as a picture (else in a frame).
+    pub fn is_image(&self) -> bool {
+        self.content_type.starts_with("image/")
+    }
+}
+
+/// Reasons a coordinator picks instead of typing one: (code, Fluent key).
+/// The family reads the reason in its own language.
+pub const STANDARD_REASONS: &[(&str, &str)] = &[
+    ("unreadable", "reason-unreadable"),
+    ("cut_off", "reason-cut-off"),
+    ("wrong_document", "reason-wrong-document"),
+    ("expired", "reason-expired"),
+    ("name_differs", "reason-name-differs"),
+];
 
 #[derive(Template, WebTemplate)]
 #[template(path = "documents/review.html")]
 struct ReviewPage {
     nav: Nav,
     pending: Vec<PendingDocument>,
+    query: ListQuery,
+    pager: Pager,
+    /// The kinds the newest programme requires: (code, name), to filter by.
+    kinds: Vec<(String, String)>,
+    /// A review sent back with a problem: the document, the problem and
+    /// the reason typed.
+    problem: Option<(i64, String, String)>,
+}
+
+/// The orders of the review queue: (code, ORDER BY).
+const REVIEW_SORTS: &[(&str, &str)] = &[
+    ("oldest", "d.uploaded_at, d.id"),
+    ("newest", "d.uploaded_at DESC, d.id DESC"),
+    ("name", "c.family_name, c.given_name, d.id"),
+];
+
+/// The queue's filter: $1 pending, $2 the kind ('' for any), and the
+/// search ($3, $4) only when one is typed.
+fn review_filter(search: bool) -> String {
+    let mut f = String::from(
+        "FROM documents d JOIN children c ON c.id = d.child_id WHERE d.status = $1 AND ($2 = '' OR d.kind = $2)",
+    );
+    if search {
+        f.push_str(
+            " AND (c.family_name LIKE $3 OR c.family_name LIKE $4 OR c.given_name LIKE $3 \
+             OR c.given_name LIKE $4 OR d.original_name LIKE $3)",
+        );
+    }
+    f
+}
+
+#[derive(Deserialize, Default)]
+struct ReviewQuery {
+    #[serde(flatten)]
+    list: ListQuery,
+    /// A review sent back: which document, the problem's Fluent key, the
+    /// reason typed.
+    #[serde(default)]
+    problem_for: Option<i64>,
+    #[serde(default)]
+    problem: String,
+    #[serde(default)]
+    typed: String,
 }
 
 async fn review_page(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
+    Query(q): Query<ReviewQuery>,
 ) -> AppResult<ReviewPage> {
     authorize(&user, Action::Review, Resource::Document)?;
+    let query = q.list;
+    let search = !query.search().is_empty();
+    let filter = review_filter(search);
+    let order = REVIEW_SORTS
+        .iter()
+        .find(|(code, _)| *code == query.sort)
+        .map_or(REVIEW_SORTS[0].1, |(_, order)| order);
+    let (like, capitalised) = (query.like(), query.like_capitalised());
+    let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
+        .bind(DocumentStatus::Pending)
+        .bind(&query.status)
+        .bind(&like)
+        .bind(&capitalised)
+        .fetch_one(state.db.pool())
+        .await?;
+    let pager = Pager::new("/coordinator/documents", &query, total);
+    let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
     let pending = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT d.id, d.child_id, c.given_name, c.family_name, {KIND_NAME}, d.original_name, d.size \
-         FROM documents d JOIN children c ON c.id = d.child_id WHERE d.status = $1 \
-         ORDER BY d.uploaded_at, d.id LIMIT 500"
+        "SELECT d.id, d.child_id, c.given_name, c.family_name, {KIND_NAME}, d.original_name, d.content_type, d.size \
+         {filter} ORDER BY {order} LIMIT $5 OFFSET $6"
     )))
     .bind(DocumentStatus::Pending)
+    .bind(&query.status)
+    .bind(&like)
+    .bind(&capitalised)
+    .bind(i64::from(PAGE_SIZE))
+    .bind(offset)
     .fetch_all(state.db.pool())
     .await?;
+    let kinds = match programmes::open_programme(&state.db).await? {
+        Some(p) => programmes::required_documents(&state.db, p.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.kind, r.name))
+            .collect(),
+        None => vec![],
+    };
+    let lang = visitor.language;
+    // Only a problem this page knows: the query names it, never words.
+    let problem = q.problem_for.and_then(|id| {
+        [
+            "review-reason-needed",
+            "review-reason-long",
+            "review-choose",
+        ]
+        .into_iter()
+        .find(|k| *k == q.problem)
+        .map(|k| (id, lang.text(k), q.typed.chars().take(500).collect()))
+    });
     Ok(ReviewPage {
         nav: Nav::from(&visitor),
         pending,
+        query,
+        pager,
+        kinds,
+        problem,
     })
+}
+
+/// Where the queue goes after a review: the same filters and page, at the
+/// next document (the one reviewed leaves the list), not at the top.
+async fn next_in_queue(db: &Db, query: &ListQuery, after: i64) -> Result<String, sqlx::Error> {
+    let search = !query.search().is_empty();
+    let filter = review_filter(search);
+    let order = REVIEW_SORTS
+        .iter()
+        .find(|(code, _)| *code == query.sort)
+        .map_or(REVIEW_SORTS[0].1, |(_, order)| order);
+    // The page's rows as they stand now: the next one after the reviewed
+    // document's place.
+    let ids: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT d.id {filter} ORDER BY {order} LIMIT $5 OFFSET $6"
+    )))
+    .bind(DocumentStatus::Pending)
+    .bind(&query.status)
+    .bind(query.like())
+    .bind(query.like_capitalised())
+    .bind(i64::from(PAGE_SIZE) + 1)
+    .bind(query.offset())
+    .fetch_all(db.pool())
+    .await?;
+    let params = serde_urlencoded::to_string([
+        ("q", query.q.as_str()),
+        ("status", query.status.as_str()),
+        ("sort", query.sort.as_str()),
+        ("page", query.page.as_str()),
+    ])
+    .unwrap_or_default();
+    let anchor = ids
+        .iter()
+        .map(|(id,)| *id)
+        .find(|id| *id != after)
+        .map(|id| format!("#document-{id}"))
+        .unwrap_or_default();
+    Ok(format!("/coordinator/documents?{params}{anchor}"))
 }
 
 /// The coordinator's decision on a document.
@@ -464,26 +653,39 @@ pub enum Decision {
     Accept,
     /// With the reason the family is told.
     Reject(String),
+    /// With a standard reason (a Fluent key), told in the family's language.
+    RejectStandard(&'static str),
 }
 
 #[derive(Deserialize)]
 struct ReviewForm {
+    #[serde(default)]
     decision: String,
     #[serde(default)]
     reason: String,
+    /// A standard reason's code, used when no reason is typed.
+    #[serde(default)]
+    standard: String,
+    /// Where the queue stood, to come back to it.
+    #[serde(flatten)]
+    list: ListQuery,
 }
 
 impl ReviewForm {
-    fn parse(&self) -> AppResult<Decision> {
+    /// The decision, or the problem's Fluent key.
+    fn parse(&self) -> Result<Decision, &'static str> {
         let reason = self.reason.trim();
-        match self.decision.as_str() {
-            "accept" => Ok(Decision::Accept),
-            "reject" if reason.is_empty() => Err(AppError::Invalid("review-reason-needed", vec![])),
-            "reject" if reason.chars().count() > 500 => {
-                Err(AppError::Invalid("review-reason-long", vec![]))
-            }
-            "reject" => Ok(Decision::Reject(reason.to_string())),
-            _ => Err(AppError::Invalid("review-choose", vec![])),
+        let standard = STANDARD_REASONS
+            .iter()
+            .find(|(code, _)| *code == self.standard)
+            .map(|(_, key)| *key);
+        match (self.decision.as_str(), standard) {
+            ("accept", _) => Ok(Decision::Accept),
+            ("reject", Some(key)) if reason.is_empty() => Ok(Decision::RejectStandard(key)),
+            ("reject", None) if reason.is_empty() => Err("review-reason-needed"),
+            ("reject", _) if reason.chars().count() > 500 => Err("review-reason-long"),
+            ("reject", _) => Ok(Decision::Reject(reason.to_string())),
+            _ => Err("review-choose"),
         }
     }
 }
@@ -520,9 +722,14 @@ pub async fn review_document(
     .fetch_optional(&mut **c)
     .await?
     .ok_or(AppError::NotFound)?;
+    let standard;
     let (status, reason) = match decision {
         Decision::Accept => (DocumentStatus::Accepted, None),
         Decision::Reject(reason) => (DocumentStatus::Rejected, Some(reason.as_str())),
+        Decision::RejectStandard(key) => {
+            standard = owner.language.text(key);
+            (DocumentStatus::Rejected, Some(standard.as_str()))
+        }
     };
     let reviewed = c
         .transition(
@@ -590,7 +797,25 @@ async fn review(
     Form(form): Form<ReviewForm>,
 ) -> AppResult<Response> {
     let permit = authorize(&user, Action::Review, Resource::Document)?;
-    let decision = form.parse()?;
+    let decision = match form.parse() {
+        Ok(d) => d,
+        // Back to the queue at this document, with the problem beside it
+        // and the reason as typed.
+        Err(problem) => {
+            let mut params = serde_urlencoded::to_string([
+                ("q", form.list.q.as_str()),
+                ("status", form.list.status.as_str()),
+                ("sort", form.list.sort.as_str()),
+                ("page", form.list.page.as_str()),
+                ("problem_for", &id.to_string()),
+                ("problem", problem),
+                ("typed", &form.reason.chars().take(500).collect::<String>()),
+            ])
+            .unwrap_or_default();
+            params.push_str(&format!("#document-{id}"));
+            return Ok(Redirect::to(&format!("/coordinator/documents?{params}")).into_response());
+        }
+    };
     state
         .write(&permit, async |c| {
             review_document(
@@ -604,7 +829,8 @@ async fn review(
             .await
         })
         .await?;
-    Ok(Redirect::to("/coordinator/documents").into_response())
+    let next = next_in_queue(&state.db, &form.list, id).await?;
+    Ok(Redirect::to(&next).into_response())
 }
 
 /// Days before a document's deadline that a family still without a usable

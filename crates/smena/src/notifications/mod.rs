@@ -8,13 +8,14 @@ pub mod outbox;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 
 use crate::domain::access::{Action, Resource};
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
+use crate::web::paging::{ListQuery, PAGE_SIZE, Pager};
 use crate::web::policy::authorize;
 use crate::web::routes::{Access, Routes};
 
@@ -55,17 +56,43 @@ struct OutboxPage {
     nav: Nav,
     delivering: bool,
     messages: Vec<outbox::Message>,
+    query: ListQuery,
+    pager: Pager,
 }
 
 async fn outbox_page(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
+    Query(query): Query<ListQuery>,
 ) -> AppResult<OutboxPage> {
     authorize(&user, Action::Read, Resource::Outbox)?;
+    let like = query.like();
+    let search = (!query.search().is_empty()).then_some(like.as_str());
+    let oldest = query.sort == "oldest";
+    let size = i64::from(PAGE_SIZE);
+    let (mut messages, total) = outbox::page(
+        &state.db,
+        &query.status,
+        search,
+        oldest,
+        size,
+        query.offset(),
+    )
+    .await?;
+    let pager = Pager::new("/coordinator/outbox", &query, total);
+    // A page beyond the end shows the last one.
+    if pager.number != query.number() {
+        let offset = i64::from(pager.number - 1) * size;
+        messages = outbox::page(&state.db, &query.status, search, oldest, size, offset)
+            .await?
+            .0;
+    }
     Ok(OutboxPage {
         nav: Nav::from(&visitor),
         delivering: state.config.delivers_mail,
-        messages: outbox::recent(&state.db, 200).await?,
+        messages,
+        query,
+        pager,
     })
 }

@@ -62,6 +62,75 @@ pub async fn to(db: &Db, recipient: &str, limit: i64) -> Result<Vec<Message>, sq
     Ok(rows.into_iter().map(Message::from).collect())
 }
 
+/// The states a message is listed by: (code, SQL condition).
+pub const STATES: &[(&str, &str)] = &[
+    (
+        "waiting",
+        "sent_at IS NULL AND failed_at IS NULL AND attempts = 0",
+    ),
+    (
+        "retrying",
+        "sent_at IS NULL AND failed_at IS NULL AND attempts > 0",
+    ),
+    ("sent", "sent_at IS NOT NULL"),
+    ("failed", "sent_at IS NULL AND failed_at IS NOT NULL"),
+];
+
+/// One page of the outbox for the coordinator: in `state` (a code of
+/// [`STATES`], '' for any), to a recipient like `like` (None for any),
+/// newest or oldest first; with how many there are in all.
+pub async fn page(
+    db: &Db,
+    state: &str,
+    like: Option<&str>,
+    oldest_first: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Message>, i64), sqlx::Error> {
+    let mut filter = String::from("FROM outbox WHERE 1 = 1");
+    if let Some((_, condition)) = STATES.iter().find(|(code, _)| *code == state) {
+        filter.push_str(" AND ");
+        filter.push_str(condition);
+    }
+    if like.is_some() {
+        filter.push_str(" AND recipient LIKE $1");
+    }
+    let order = if oldest_first {
+        "created_at, id"
+    } else {
+        "created_at DESC, id DESC"
+    };
+    let pattern = like.unwrap_or("%");
+    // Without a search $1 is not in the SQL; bind it anyway (harmless)
+    // only where it is.
+    let count_sql = format!("SELECT COUNT(*) {filter}");
+    let rows_sql = format!(
+        "SELECT recipient, kind, subject, body, created_at, sent_at, failed_at, attempts, last_error \
+         {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    );
+    let (total,): (i64,) = if like.is_some() {
+        sqlx::query_as(sqlx::AssertSqlSafe(count_sql))
+            .bind(pattern)
+            .fetch_one(db.pool())
+            .await?
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(count_sql))
+            .fetch_one(db.pool())
+            .await?
+    };
+    let rows: Vec<Stored> = if like.is_some() {
+        sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+            .bind(pattern)
+            .fetch_all(db.pool())
+            .await?
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+            .fetch_all(db.pool())
+            .await?
+    };
+    Ok((rows.into_iter().map(Message::from).collect(), total))
+}
+
 /// The newest messages first.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
     let rows: Vec<Stored> = sqlx::query_as(

@@ -6,7 +6,7 @@ pub mod roster;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Form, Multipart, Path, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -19,6 +19,7 @@ use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
 use crate::web::page::Nav;
+use crate::web::paging::{ListQuery, PAGE_SIZE, Pager};
 use crate::web::policy::authorize;
 use crate::web::routes::{Access, Routes};
 
@@ -58,6 +59,8 @@ pub struct Pupil {
     pub nominated: Flag,
     /// The status of the pupil's newest application, if any.
     pub application: Option<ApplicationStatus>,
+    /// The result of it once published: the offer's state, if offered.
+    pub offer: Option<crate::domain::states::OfferStatus>,
 }
 
 /// A yes/no stored as INTEGER 0/1 (portable across both databases).
@@ -78,7 +81,15 @@ struct RosterPage {
     pupils: Vec<Pupil>,
     errors: Vec<String>,
     notice: Option<String>,
+    query: ListQuery,
+    pager: Pager,
 }
+
+/// The roster's orders: (code, ORDER BY).
+const ROSTER_SORTS: &[(&str, &str)] = &[
+    ("class", "p.class_name, p.family_name, p.given_name, p.id"),
+    ("name", "p.family_name, p.given_name, p.id"),
+];
 
 fn school_of(user: &User) -> AppResult<i64> {
     user.school_id.ok_or(AppError::NotFound)
@@ -90,19 +101,50 @@ async fn render(
     school: i64,
     errors: Vec<String>,
     notice: Option<String>,
+    query: ListQuery,
 ) -> AppResult<RosterPage> {
     let (name,): (String,) = sqlx::query_as("SELECT name FROM schools WHERE id = $1")
         .bind(school)
         .fetch_one(state.db.pool())
         .await?;
-    let pupils = sqlx::query_as(
+    // One page, filtered and sorted by the database: $1 the school, the
+    // search ($2, $3: name or class) only when one is typed.
+    let mut filter = String::from("FROM pupils p WHERE p.school_id = $1");
+    if !query.search().is_empty() {
+        filter.push_str(
+            " AND (p.family_name LIKE $2 OR p.family_name LIKE $3 OR p.given_name LIKE $2 \
+             OR p.given_name LIKE $3 OR p.class_name LIKE $2 OR p.class_name LIKE $3)",
+        );
+    }
+    let order = ROSTER_SORTS
+        .iter()
+        .find(|(code, _)| *code == query.sort)
+        .map_or(ROSTER_SORTS[0].1, |(_, order)| order);
+    let (like, capitalised) = (query.like(), query.like_capitalised());
+    let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
+        .bind(school)
+        .bind(&like)
+        .bind(&capitalised)
+        .fetch_one(state.db.pool())
+        .await?;
+    let pager = Pager::new("/school/pupils", &query, total);
+    let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
+    let pupils = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT p.id, p.family_name, p.given_name, p.birth_date, p.class_name, p.nominated, \
                 (SELECT a.status FROM children c JOIN applications a ON a.child_id = c.id \
                  WHERE c.school_id = p.school_id AND c.family_name = p.family_name AND c.given_name = p.given_name \
-                   AND c.birth_date = p.birth_date ORDER BY a.created_at DESC LIMIT 1) AS application \
-         FROM pupils p WHERE p.school_id = $1 ORDER BY p.class_name, p.family_name, p.given_name",
-    )
+                   AND c.birth_date = p.birth_date ORDER BY a.created_at DESC LIMIT 1) AS application, \
+                (SELECT o.status FROM children c JOIN applications a ON a.child_id = c.id \
+                 JOIN offers o ON o.application_id = a.id \
+                 WHERE c.school_id = p.school_id AND c.family_name = p.family_name AND c.given_name = p.given_name \
+                   AND c.birth_date = p.birth_date ORDER BY a.created_at DESC LIMIT 1) AS offer \
+         {filter} ORDER BY {order} LIMIT $4 OFFSET $5"
+    )))
     .bind(school)
+    .bind(&like)
+    .bind(&capitalised)
+    .bind(i64::from(PAGE_SIZE))
+    .bind(offset)
     .fetch_all(state.db.pool())
     .await?;
     Ok(RosterPage {
@@ -111,6 +153,8 @@ async fn render(
         pupils,
         errors,
         notice,
+        query,
+        pager,
     })
 }
 
@@ -118,9 +162,10 @@ async fn roster_page(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
+    Query(query): Query<ListQuery>,
 ) -> AppResult<RosterPage> {
     authorize(&user, Action::Read, Resource::Roster)?;
-    render(&state, &visitor, school_of(&user)?, vec![], None).await
+    render(&state, &visitor, school_of(&user)?, vec![], None, query).await
 }
 
 /// What the school sees before anything is written.
@@ -154,7 +199,7 @@ async fn import(
         Ok(pupils) => pupils,
         Err(problems) => {
             let errors = imports::refusal(&problems, lang);
-            let page = render(&state, &visitor, school, errors, None).await?;
+            let page = render(&state, &visitor, school, errors, None, ListQuery::default()).await?;
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
@@ -231,6 +276,7 @@ async fn confirm(
                 .language
                 .text_with("roster-imported", &[("n", &pupils.len().to_string())]),
         ),
+        ListQuery::default(),
     )
     .await?;
     Ok(page.into_response())

@@ -175,6 +175,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "document reminders and languages followed",
         include_str!("../../migrations/0017_document_reminders.sql"),
     ),
+    (
+        18,
+        "list indexes",
+        include_str!("../../migrations/0018_list_indexes.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -27,6 +27,23 @@ async fn the_audit_log_is_a_chain_that_names_its_first_broken_entry(app: &TestAp
     assert_eq!(head, chain::head(&app.db).await.unwrap());
     let (_, page) = app.get(&coordinator, "/coordinator/audit").await;
     assert!(page.contains(&head.head), "the coordinator sees the head");
+    // Filtered and paged by the server: the entries of one action, one
+    // page at a time; who acted is named.
+    let creates = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'create'")
+        .await;
+    let (_, page) = app
+        .get(&coordinator, "/coordinator/audit?status=create&sort=oldest")
+        .await;
+    assert!(
+        page.contains(&format!(">{creates} found<")) || page.contains(&format!(" {creates} found")),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("<tr><td>").count() as i64,
+        creates.min(50),
+        "one page of the filtered entries"
+    );
 
     // The database itself refuses.
     let mut tx = app.db.begin_write().await.unwrap();

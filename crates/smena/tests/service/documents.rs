@@ -251,24 +251,75 @@ async fn the_coordinator_reviews_documents(app: &TestApp) {
         smena::scenario::demo::PASSWORD,
     )
     .await;
-    let (_, page) = app.get(&coordinator, "/coordinator/documents").await;
+    // The queue is searched by the child's name (server-side, one page),
+    // and shows the scan inline, to reviewers only.
+    let (_, page) = app
+        .get(
+            &coordinator,
+            "/coordinator/documents?q=tuyaarana&sort=newest",
+        )
+        .await;
     assert!(page.contains("Tuyaarana"));
+    assert!(page.contains(&format!("/documents/{document}/preview")));
+    assert!(
+        page.contains(" 1 found"),
+        "the search leaves the others out: {page}"
+    );
+    let r = coordinator
+        .get(app.url(&format!("/documents/{document}/preview")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline")
+    );
+    assert_eq!(r.headers()["x-frame-options"], "SAMEORIGIN");
+    assert_eq!(
+        parent
+            .get(app.url(&format!("/documents/{document}/preview")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND,
+        "a family does not review"
+    );
     let path = format!("/coordinator/documents/{document}/review");
     let csrf = app.csrf(&coordinator, "/coordinator/documents").await;
+    // A rejection without a reason comes back to the queue at the
+    // document, the problem beside it, the filters kept.
     let r = coordinator
         .post(app.url(&path))
         .form(&[
             ("csrf", csrf.as_str()),
             ("decision", "reject"),
-            ("reason", ""),
+            ("reason", " "),
+            ("q", "tuyaarana"),
         ])
         .send()
         .await
         .unwrap();
     assert_eq!(
         r.status(),
-        StatusCode::BAD_REQUEST,
+        StatusCode::SEE_OTHER,
         "a rejection needs a reason"
+    );
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.ends_with(&format!("#document-{document}")), "{back}");
+    assert!(back.contains("q=tuyaarana"), "{back}");
+    let (_, page) = app.get(&coordinator, &back).await;
+    assert!(
+        page.contains("Please say why the document is rejected"),
+        "{page}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM documents WHERE status = 'rejected' AND reason = 'The stamp is not readable.'")
+            .await,
+        0
     );
     let r = coordinator
         .post(app.url(&path))

@@ -230,6 +230,12 @@ async fn a_school_imports_its_roster(app: &TestApp) {
         page.contains("Petrova Aiyyna") && page.contains("<td>draft</td>"),
         "{page}"
     );
+    // The roster is searched on the server (name or class).
+    let (_, page) = app.get(&school, "/school/pupils?q=ivanov&sort=name").await;
+    assert!(
+        page.contains("Ivanov") && !page.contains("Petrova Aiyyna") && page.contains(" 1 found"),
+        "{page}"
+    );
     // Another school's pupils are not reachable.
     let r = app
         .post(

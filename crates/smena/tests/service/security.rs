@@ -78,6 +78,22 @@ async fn one_time_links_are_sealed_and_wiped_once_sent(app: &TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains(&token) && !page.contains("token="), "{page}");
     assert!(page.contains("a one-time link, sent to the recipient only"));
+    // The outbox is searched by recipient and filtered by state on the
+    // server; each message's kind is named in words.
+    let (_, page) = app
+        .get(
+            &coordinator,
+            "/coordinator/outbox?q=reset.me&status=waiting",
+        )
+        .await;
+    assert!(
+        page.contains("password reset") && page.contains(" 2 found"),
+        "{page}"
+    );
+    let (_, page) = app
+        .get(&coordinator, "/coordinator/outbox?q=reset.me&status=sent")
+        .await;
+    assert!(page.contains(" 0 found"), "{page}");
     if app.backend() == "sqlite" {
         let bytes = sqlite_bytes(app);
         assert!(
