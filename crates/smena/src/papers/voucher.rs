@@ -152,6 +152,22 @@ fn new_voucher_code() -> AppResult<String> {
     Ok(format!("{}-{}", &chars[..5], &chars[5..]))
 }
 
+/// A code as a person types it from paper or hears it over the phone:
+/// any case, with or without the hyphen, spaces and dashes anywhere
+/// ("abcde fghjk", "ABCDE–FGHJK") read as the printed `ABCDE-FGHJK`.
+fn normalise_code(typed: &str) -> String {
+    let plain: String = typed
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if plain.len() == 10 {
+        format!("{}-{}", &plain[..5], &plain[5..])
+    } else {
+        plain
+    }
+}
+
 /// Gives every accepted place of the programme that has none a voucher
 /// code, and tells each family in their language. A place that got its
 /// code from another request meanwhile keeps it.
@@ -245,7 +261,7 @@ async fn voucher_check(
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     let lang = print_language(&visitor, &q);
-    let code = code.trim().to_ascii_uppercase();
+    let code = normalise_code(&code);
     let found: Option<OfferedPlace> = if code.len() <= 20 {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{OFFERED_PLACE} WHERE o.voucher_code = $1"
@@ -301,6 +317,20 @@ async fn voucher_check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn voucher_codes_are_read_as_typed() {
+        for typed in [
+            "abcde-fghjk",
+            "ABCDEFGHJK",
+            " abcde fghjk ",
+            "ABCDE–FGHJK",
+            "abcde--fghjk",
+        ] {
+            assert_eq!(normalise_code(typed), "ABCDE-FGHJK", "{typed}");
+        }
+        assert_eq!(normalise_code("short"), "SHORT");
+    }
 
     #[test]
     fn voucher_codes_are_unambiguous_and_distinct() {

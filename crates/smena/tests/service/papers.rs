@@ -202,6 +202,11 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
         page.contains("Путёвка действительна") && page.contains("Ҕоҕолова Айыына"),
         "{page}"
     );
+    // Typed from paper: lower case, without the hyphen.
+    let typed = code.replace('-', "").to_lowercase();
+    let (status, page) = app.get(&anonymous, &format!("/vouchers/{typed}")).await;
+    assert_eq!(status, StatusCode::OK, "{typed}");
+    assert!(page.contains("Ҕоҕолова Айыына"), "{page}");
     let (status, page) = app.get(&anonymous, "/vouchers/ZZZZZ-ZZZZZ").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(page.contains("No valid voucher has this code"));
