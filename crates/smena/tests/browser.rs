@@ -258,6 +258,7 @@ on_both_databases!(
     a_school_imports_its_roster_in_the_browser,
     another_familys_child_is_not_found_in_the_browser,
     a_rejected_document_fixed_after_the_results_puts_the_child_on_the_waiting_list,
+    a_mistake_on_a_form_keeps_what_was_typed,
 );
 
 async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
@@ -480,6 +481,121 @@ async fn a_rejected_document_fixed_after_the_results_puts_the_child_on_the_waiti
         assert!(page.contains("— предложено"), "{page}");
         assert!(home.contains("примите место или откажитесь"), "{home}");
     }
+    b.fits_the_phone().await;
+}
+
+/// On a phone, in Russian, without JavaScript: each form sent with a
+/// mistake the browser cannot catch comes back with the problem and with
+/// everything typed still in its fields (registration, a child's record,
+/// a programme's set-up, a document's review).
+async fn a_mistake_on_a_form_keeps_what_was_typed(app: &TestApp) {
+    demo::load(&app.db, &app.files).await.unwrap();
+    let b = browser(false).await;
+    b.open(app, "/").await;
+    b.press("header button[value='ru']").await;
+    let value = |id: &'static str| {
+        let b = &b;
+        async move {
+            b.client
+                .find(Locator::Id(id))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+
+    // Registration: the two passwords differ.
+    b.open(app, "/register").await;
+    b.type_in("full_name", "Сардана Егорова").await;
+    b.type_in("email", "sardana.e@example.org").await;
+    b.type_in("password", "a long enough passphrase").await;
+    b.type_in("password_again", "another long passphrase").await;
+    b.press("form[action='/register'] button").await;
+    assert!(
+        b.text().await.contains("не совпадают"),
+        "{}",
+        b.text().await
+    );
+    assert_eq!(value("full_name").await, "Сардана Егорова");
+    assert_eq!(value("email").await, "sardana.e@example.org");
+    b.fits_the_phone().await;
+
+    // A child's record: born in the future.
+    b.log_in(app, "parent@demo.smena", demo::PASSWORD).await;
+    b.open(app, "/children/new").await;
+    b.type_in("given_name", "Кюннэй").await;
+    b.type_in("family_name", "Егорова").await;
+    b.date("birth_date", "2031-03-09").await;
+    b.choose(
+        "school_id",
+        &app.school_id("Саха гимназия").await.to_string(),
+    )
+    .await;
+    b.type_in("emergency_contact", "бабушка +7 914 000-00-00")
+        .await;
+    b.press("form[action='/children'] button").await;
+    assert!(b.text().await.contains("в будущем"), "{}", b.text().await);
+    assert_eq!(value("given_name").await, "Кюннэй");
+    assert_eq!(value("family_name").await, "Егорова");
+    assert_eq!(value("emergency_contact").await, "бабушка +7 914 000-00-00");
+    b.press("form[action='/logout'] button").await;
+
+    // A programme's set-up: a code with spaces.
+    b.log_in(app, "coordinator@demo.smena", demo::PASSWORD)
+        .await;
+    b.open(
+        app,
+        &format!("/coordinator/programmes/{}", programme_id(app).await),
+    )
+    .await;
+    b.type_in("doc_kind", "справка 079").await;
+    b.type_in("doc_name", "Справка о прививках").await;
+    b.date("doc_deadline", "2027-05-20").await;
+    b.press("form[action$='/documents'] button").await;
+    assert_eq!(value("doc_kind").await, "справка 079");
+    assert_eq!(value("doc_name").await, "Справка о прививках");
+    assert_eq!(value("doc_deadline").await, "2027-05-20");
+    let form = b
+        .client
+        .find(Locator::Css("form[action$='/documents']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!form.trim().is_empty());
+    assert!(
+        b.client
+            .find(Locator::Css("form[action$='/documents'] [role='alert']"))
+            .await
+            .is_ok(),
+        "the problem is in the form that was sent"
+    );
+
+    // A review: rejected without a reason.
+    b.open(app, "/coordinator/documents").await;
+    let first = b
+        .client
+        .find(Locator::Css("div.card[id^='document-']"))
+        .await
+        .unwrap()
+        .attr("id")
+        .await
+        .unwrap()
+        .unwrap();
+    b.press(&format!("#{first} button[value='reject']")).await;
+    let at = b.client.current_url().await.unwrap();
+    assert_eq!(at.fragment(), Some(first.as_str()), "{at}");
+    assert!(
+        b.client
+            .find(Locator::Css(&format!("#{first} [role='alert']")))
+            .await
+            .is_ok(),
+        "the problem is beside the document"
+    );
     b.fits_the_phone().await;
 }
 
@@ -822,6 +938,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 format!("/children/{child}"),
                 format!("/children/{child}/edit"),
                 format!("/applications/{application}"),
+                format!("/applications/{application}/summary"),
                 "/account/password".into(),
                 "/account/messages".into(),
                 "/family/data".into(),

@@ -39,3 +39,4 @@ roster-search = Name or class
 roster-sort-class = class
 roster-sort-name = name
 roster-place = place
+review-show-scan = The scan

@@ -95,3 +95,7 @@ setup-field-retain-until = Personal data kept until
 setup-retain-until-hint = After this day the children's and families' data of this programme is deleted; families read the date in the consent they give.
 retention-past = The retention date { $date } has passed: give a day after today.
 retention-too-far = The retention date { $date } is more than ten years away: children's data is not kept that long.
+setup-field-description = The description
+setup-session-description = What the session offers (programme, languages, costs and who pays), as families will read it
+setup-session-description-example = Sea, sports and a Korean language club; travel and stay paid by the programme, pocket money by the family.
+session-about = About the session

@@ -39,3 +39,4 @@ roster-search = 이름 또는 학급
 roster-sort-class = 학급순
 roster-sort-name = 이름순
 roster-place = 자리
+review-show-scan = 스캔본

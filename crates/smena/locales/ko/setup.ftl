@@ -95,3 +95,7 @@ setup-field-retain-until = 개인정보 보존 기한
 setup-retain-until-hint = 이 날이 지나면 이 프로그램의 어린이와 가족 정보가 삭제됩니다. 가족은 동의서에서 이 날짜를 봅니다.
 retention-past = 보존 기한 { $date }이(가) 이미 지났습니다. 오늘 이후의 날짜를 입력하세요.
 retention-too-far = 보존 기한 { $date }이(가) 10년을 넘습니다. 어린이 정보는 그렇게 오래 보관하지 않습니다.
+setup-field-description = 설명
+setup-session-description = 이 기수가 제공하는 것 (프로그램, 언어, 비용과 부담 주체) — 가족이 읽을 그대로
+setup-session-description-example = 바다, 운동, 한국어 동아리. 교통과 숙박은 프로그램이, 용돈은 가족이 부담합니다.
+session-about = 기수 소개

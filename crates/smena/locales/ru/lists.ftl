@@ -39,3 +39,4 @@ roster-search = Имя или класс
 roster-sort-class = по классу
 roster-sort-name = по фамилии
 roster-place = место
+review-show-scan = Скан

@@ -10,6 +10,7 @@ pub mod consents;
 pub mod identity;
 mod overview;
 pub mod queries;
+mod summary;
 pub mod timeline;
 
 use crate::web::routes::Routes;
@@ -27,4 +28,5 @@ pub fn router() -> Routes {
         .merge(achievement_import::routes())
         .merge(identity::routes())
         .merge(consents::routes())
+        .merge(summary::routes())
 }

@@ -34,6 +34,8 @@ pub struct Line {
     pub choices: i64,
     pub documents_pending: i64,
     pub documents_accepted: i64,
+    /// How many rows match the search in all (0 without a search).
+    pub matched: i64,
 }
 
 #[derive(Template, WebTemplate)]
@@ -114,49 +116,76 @@ async fn page(
         sqlx::query_as("SELECT status, COUNT(*) FROM applications GROUP BY status ORDER BY status")
             .fetch_all(state.db.pool())
             .await?;
-    // Without a search the counts by status already say how many there are.
-    let total = if search {
-        let (total,): (i64,) =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
-                .bind(&query.status)
-                .bind(&like)
-                .bind(&capitalised)
-                .fetch_one(state.db.pool())
-                .await?;
-        total
-    } else {
-        counts
-            .iter()
-            .filter(|(s, _)| query.status.is_empty() || s.code() == query.status)
-            .map(|(_, n)| n)
-            .sum()
-    };
-    let pager = Pager::new("/coordinator/applications", &query, total);
-    let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
     // The page's 50 rows are chosen first; only they are counted (choices,
     // documents by status, each by its own index: a status condition
     // inside the count would let the planner walk every waiting document
-    // for every application).
-    let lines: Vec<Line> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT p.id, p.child_id, p.given_name, p.family_name, p.school, p.district, p.status, \
+    // for every application). With a search the rows carry how many match
+    // in all (one pass over the list, not two).
+    let matched = if search { "COUNT(*) OVER ()" } else { "0" };
+    let sql = format!(
+        "SELECT p.id, p.child_id, p.given_name, p.family_name, p.school, p.district, p.status, p.matched, \
                 (SELECT COUNT(*) FROM application_choices x WHERE x.application_id = p.id) AS choices, \
                 (SELECT COALESCE(SUM(CASE WHEN o.status = $4 THEN 1 ELSE 0 END), 0) FROM documents o \
                  WHERE o.child_id = p.child_id) AS documents_pending, \
                 (SELECT COALESCE(SUM(CASE WHEN o.status = $5 THEN 1 ELSE 0 END), 0) FROM documents o \
                  WHERE o.child_id = p.child_id) AS documents_accepted \
          FROM (SELECT a.id, a.child_id, c.given_name, c.family_name, s.name AS school, d.name AS district, a.status, \
-                      a.submitted_at \
+                      a.submitted_at, {matched} AS matched \
                {filter} ORDER BY {order} LIMIT $6 OFFSET $7) p ORDER BY {outer}"
-    )))
-    .bind(&query.status)
-    .bind(&like)
-    .bind(&capitalised)
-    .bind(DocumentStatus::Pending)
-    .bind(DocumentStatus::Accepted)
-    .bind(i64::from(PAGE_SIZE))
-    .bind(offset)
-    .fetch_all(state.db.pool())
-    .await?;
+    );
+    let rows = |offset: i64| {
+        let (sql, status, like, capitalised) = (&sql, &query.status, &like, &capitalised);
+        let db = state.db.pool();
+        async move {
+            sqlx::query_as::<_, Line>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(status)
+                .bind(like)
+                .bind(capitalised)
+                .bind(DocumentStatus::Pending)
+                .bind(DocumentStatus::Accepted)
+                .bind(i64::from(PAGE_SIZE))
+                .bind(offset)
+                .fetch_all(db)
+                .await
+        }
+    };
+    let (lines, pager) = if search {
+        let lines = rows(query.offset()).await?;
+        match lines.first().map(|l| l.matched) {
+            Some(total) => {
+                let pager = Pager::new("/coordinator/applications", &query, total);
+                (lines, pager)
+            }
+            // Nothing on this page: none match, or the page is past the end.
+            None => {
+                let (total,): (i64,) =
+                    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
+                        .bind(&query.status)
+                        .bind(&like)
+                        .bind(&capitalised)
+                        .fetch_one(state.db.pool())
+                        .await?;
+                let pager = Pager::new("/coordinator/applications", &query, total);
+                let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
+                let lines = if total > 0 {
+                    rows(offset).await?
+                } else {
+                    lines
+                };
+                (lines, pager)
+            }
+        }
+    } else {
+        // Without a search the counts by status say how many there are.
+        let total = counts
+            .iter()
+            .filter(|(s, _)| query.status.is_empty() || s.code() == query.status)
+            .map(|(_, n)| n)
+            .sum();
+        let pager = Pager::new("/coordinator/applications", &query, total);
+        let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
+        (rows(offset).await?, pager)
+    };
     Ok(OverviewPage {
         nav: Nav::from(&visitor),
         lines,

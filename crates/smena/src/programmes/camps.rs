@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use smena_engine::Reserve;
 
-use super::fields::{code, date, number, optional_text, reserves, text};
+use super::fields::{code, date, number, optional_text, paragraphs, reserves, text};
 use super::setup::{back_with, change_draft};
 use crate::domain::access::{Action, Resource};
 use crate::domain::values::Day;
@@ -129,6 +129,8 @@ pub struct NewSession {
     /// Where the group leaves from (printed on vouchers); may come later.
     pub departure: String,
     pub reserves: Vec<Reserve>,
+    /// What the session offers, as families read it (may be empty).
+    pub description: String,
 }
 
 #[derive(Deserialize, serde::Serialize)]
@@ -145,6 +147,8 @@ struct SessionForm {
     reserves: String,
     #[serde(default)]
     departure: String,
+    #[serde(default)]
+    description: String,
 }
 
 impl SessionForm {
@@ -168,6 +172,7 @@ impl SessionForm {
         }
         let languages = text(&self.languages, "languages", 200, lang)?;
         let departure = optional_text(&self.departure, "departure", 200, lang)?;
+        let description = paragraphs(&self.description, "description", 3000, lang)?;
         let reserves = reserves(&self.reserves, lang)?;
         let reserved: i64 = reserves.iter().map(|r| i64::from(r.places)).sum();
         if reserved > places {
@@ -190,6 +195,7 @@ impl SessionForm {
             languages,
             departure,
             reserves,
+            description,
         })
     }
 }
@@ -217,8 +223,8 @@ pub async fn create_session(
     let added = c
         .transition(
             sqlx::query(
-                "INSERT INTO sessions (id, programme_id, camp_id, code, starts, ends, places, min_age, max_age, languages, departure) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (programme_id, code) DO NOTHING",
+                "INSERT INTO sessions (id, programme_id, camp_id, code, starts, ends, places, min_age, max_age, languages, departure, description) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (programme_id, code) DO NOTHING",
             )
             .bind(id)
             .bind(programme)
@@ -230,7 +236,8 @@ pub async fn create_session(
             .bind(s.min_age)
             .bind(s.max_age)
             .bind(&s.languages)
-            .bind(&s.departure),
+            .bind(&s.departure)
+            .bind(&s.description),
         )
         .await?;
     if !added {

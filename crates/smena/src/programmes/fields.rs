@@ -26,6 +26,16 @@ pub fn text(v: &str, what: &str, max: usize, lang: Language) -> Result<String, S
     Ok(t.to_string())
 }
 
+/// Several lines of text (a description): like [`optional_text`], but line
+/// breaks are kept (written as `\n`); other control characters are not.
+pub fn paragraphs(v: &str, what: &str, max: usize, lang: Language) -> Result<String, String> {
+    let joined = v.trim().replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = joined.lines().map(str::trim_end).collect();
+    let flat = lines.join(" ");
+    optional_text(&flat, what, max, lang)?;
+    Ok(lines.join("\n"))
+}
+
 /// Like [`text`], but empty is allowed (and given as empty).
 pub fn optional_text(v: &str, what: &str, max: usize, lang: Language) -> Result<String, String> {
     if v.trim().is_empty() {

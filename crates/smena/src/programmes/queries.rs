@@ -37,6 +37,8 @@ pub struct SessionRow {
     pub max_age: i32,
     pub languages: String,
     pub departure: String,
+    /// What the session offers, as the coordinator wrote it.
+    pub description: String,
 }
 
 /// A document the programme requires, and the last day it is taken.
@@ -90,7 +92,7 @@ pub async fn programme(db: &Db, id: i64) -> Result<Option<ProgrammeSummary>, sql
 pub async fn sessions(db: &Db, programme: i64) -> Result<Vec<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id, s.code, c.name AS camp, c.country, s.starts, s.ends, s.places, s.min_age, s.max_age, \
-                s.languages, s.departure \
+                s.languages, s.departure, s.description \
          FROM sessions s JOIN camps c ON c.id = s.camp_id WHERE s.programme_id = $1 ORDER BY s.starts, s.code",
     )
     .bind(programme)

@@ -73,6 +73,22 @@ const CAMPS: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+/// What each camp's sessions offer, as the families read it.
+const DESCRIPTIONS: &[(&str, &str)] = &[
+    (
+        "Songdowon International Children's Camp",
+        "Лагерь на берегу Японского моря у Вонсана: купание, спорт, походы, кружки корейского языка и традиционной музыки, концерты с детьми из разных стран.\n\
+         Языки: корейский, русский, английский (переводчики в каждом отряде).\n\
+         Расходы: перелёт Якутск — Владивосток и переезд до лагеря, проживание, питание и страховку оплачивает программа; загранпаспорт, нотариальное согласие на выезд и карманные деньги — семья.",
+    ),
+    (
+        "Nairamdal International Children's Centre",
+        "Центр в горной долине под Улан-Батором: конные прогулки, экологические экспедиции, мастерские монгольской культуры, спортивные игры.\n\
+         Языки: монгольский, русский, английский.\n\
+         Расходы: перелёт Якутск — Улан-Батор, проживание, питание и страховку оплачивает программа; загранпаспорт, нотариальное согласие на выезд и карманные деньги — семья.",
+    ),
+];
+
 /// Where the demo is served (`smena demo`'s default), for links in its
 /// e-mails.
 const BASE_URL: &str = "http://127.0.0.1:8080";
@@ -552,6 +568,10 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
             languages: languages.to_string(),
             departure: DEPARTURE.to_string(),
             reserves: parse_reserves(s.reserves).map_err(|e| anyhow::anyhow!(e))?,
+            description: DESCRIPTIONS
+                .iter()
+                .find(|(camp, _)| *camp == s.camp)
+                .map_or(String::new(), |(_, d)| d.to_string()),
         };
         if create_session(c, id, &session).await?.is_err() {
             return Err(anyhow::anyhow!("the session {} cannot be added", s.id).into());

@@ -180,6 +180,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "list indexes",
         include_str!("../../migrations/0018_list_indexes.sql"),
     ),
+    (
+        19,
+        "session descriptions",
+        include_str!("../../migrations/0019_session_descriptions.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

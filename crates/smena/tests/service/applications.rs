@@ -8,7 +8,55 @@ on_both_databases!(
     siblings_apply_together_as_a_block,
     another_familys_records_answer_404_and_are_audited,
     the_coordinator_imports_achievements,
+    a_family_prints_a_summary_of_its_application,
 );
+
+/// The printable summary: the reference, the child, the sessions in the
+/// order ranked, the consents with who gave them, the documents; another
+/// family gets 404.
+async fn a_family_prints_a_summary_of_its_application(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let (application, reference, given): (i64, String, String) = sqlx::query_as(
+        "SELECT a.id, a.reference, c.given_name FROM applications a JOIN children c ON c.id = a.child_id \
+         JOIN accounts g ON g.id = c.guardian_id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let codes: Vec<(String,)> = sqlx::query_as(
+        "SELECT s.code FROM application_choices x JOIN sessions s ON s.id = x.session_id \
+         WHERE x.application_id = $1 ORDER BY x.choice_rank",
+    )
+    .bind(application)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let parent = client_speaking("ru");
+    app.login(
+        &parent,
+        "parent@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let path = format!("/applications/{application}/summary");
+    let (status, page) = app.get(&parent, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&reference) && page.contains(&given) && page.contains("Сводка заявки"),
+        "{page}"
+    );
+    // The sessions in the order ranked.
+    let at: Vec<usize> = codes
+        .iter()
+        .map(|(c,)| page.find(&format!("<li>{c} — ")).unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+    assert!(page.contains("Свидетельство о рождении"), "{page}");
+    let other = app.verified_parent("not.theirs@example.org").await;
+    assert_eq!(app.get(&other, &path).await.0, StatusCode::NOT_FOUND);
+}
 
 async fn a_parent_applies_with_documents_and_choices(app: &TestApp) {
     smena::scenario::demo::load(&app.db, &app.files)

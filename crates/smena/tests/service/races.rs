@@ -105,6 +105,7 @@ async fn ready_programme(app: &TestApp, code: &str) -> i64 {
                     languages: "Russian".into(),
                     departure: String::new(),
                     reserves: Vec::new(),
+                    description: String::new(),
                 };
                 assert!(create_session(c, id, &session).await?.is_ok());
                 Ok::<_, anyhow::Error>(id)
