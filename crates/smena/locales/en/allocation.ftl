@@ -220,3 +220,14 @@ run-label-final = Final allocation
 run-label-dry = Dry run
 chart-reserve-cutoff = reserve «{ $group }» from { $score }
 chart-by-category = { $n } by category, ahead of scores
+waitlist-title = The waiting list
+waitlist-none = Your child is not waiting for any session: either the results are not out yet, the place held is the first choice, or no session ranked could take the child.
+waitlist-line = { $session } (choice { $rank }):
+waitlist-position = number { $position } in line
+waitlist-explain = The line is ordered as the allocation orders it: preferential category, then score, then the lottery. When a family declines or misses its deadline, the place goes to the first in line, who is e-mailed at once. Places reserved for a group (rural or Arctic districts) may let a child of that group pass.
+waitlist-link = Where your child waits
+waitlist-school-full = your child's school already has as many children in this session as the programme allows: a place there can come only when one of them leaves
+waitlist-together = { $n ->
+    [one] placed together: { $n } place is needed at once
+   *[other] placed together with the other children of the group: { $n } places are needed at once
+}

@@ -5,6 +5,7 @@
 mod language;
 mod logins;
 mod password;
+pub mod phone;
 mod queries;
 mod registration;
 mod reset;
@@ -31,6 +32,7 @@ pub fn router() -> Routes {
         .merge(registration::routes())
         .merge(reset::routes())
         .merge(language::routes())
+        .merge(phone::routes())
 }
 
 /// A page with one message (and the navigation bar).

@@ -9,6 +9,7 @@ pub mod lottery;
 pub mod offers;
 mod routes;
 pub mod runs;
+pub mod waitlist;
 pub mod wording;
 
 pub use routes::{by_district, router};

@@ -29,6 +29,7 @@ use crate::web::routes::{Access, Routes};
 pub fn router() -> Routes {
     Routes::new()
         .merge(super::lottery::routes())
+        .merge(super::waitlist::routes())
         .get(
             "/coordinator/allocation",
             Access::Policy(Action::Run, Resource::Allocation),

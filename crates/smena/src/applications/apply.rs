@@ -167,6 +167,8 @@ pub struct ApplicationPage {
     child: Child,
     programme_name: String,
     editable: bool,
+    /// Submitted, and its ranking may still change (applications open).
+    changeable: bool,
     sessions: Vec<SessionChoice>,
     /// Session id chosen at each rank ("" when empty), as typed.
     chosen: Vec<String>,
@@ -189,6 +191,9 @@ pub struct ApplicationPage {
     explanations: Vec<String>,
     /// Left out of the results for documents, all accepted since.
     documents_now_accepted: bool,
+    /// The results are out and the child may still move up: a link to
+    /// where it waits.
+    show_waitlist: bool,
     /// Documents due later that the place depends on: (name, by when).
     conditions: Vec<(String, String)>,
     /// The family's other applications, shown to the guardian only.
@@ -334,6 +339,14 @@ async fn page(
     let guardian = child.guardian_id == user.id;
     let editable =
         application.status == ApplicationStatus::Draft && guardian && programme.is_some();
+    // A submitted application's ranking may change while applications are
+    // open (a block's members rank together, so not theirs).
+    let changeable = application.status == ApplicationStatus::Submitted
+        && guardian
+        && application.block_ref.is_none()
+        && programme.as_ref().is_some_and(|p| {
+            p.id == application.programme_id && p.closes_at.is_none_or(|t| t > now_ms())
+        });
     let offer = sqlx::query_as::<_, OfferRow>(
         "SELECT s.code, o.choice_rank, o.status, o.deadline, o.voucher_code FROM offers o \
          JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
@@ -391,6 +404,11 @@ async fn page(
     } else {
         vec![]
     };
+    let show_waitlist = !explanations.is_empty()
+        && application.status == ApplicationStatus::Submitted
+        && offer.as_ref().is_none_or(|o| {
+            o.choice_rank > 1 && matches!(o.status, OfferStatus::Offered | OfferStatus::Accepted)
+        });
     let explanations = explanations
         .into_iter()
         .map(|(sentence, stored)| words::stored(stored.as_deref(), &sentence, lang))
@@ -411,6 +429,7 @@ async fn page(
         nav: Nav::from(visitor),
         receipt,
         editable,
+        changeable,
         application,
         child,
         programme_name,
@@ -429,6 +448,7 @@ async fn page(
         offer,
         explanations,
         documents_now_accepted,
+        show_waitlist,
         conditions,
         together_with: siblings
             .iter()
@@ -460,6 +480,7 @@ async fn view(
             Some(visitor.language.text("application-received"))
         }
         Some("saved") => Some(visitor.language.text("application-saved")),
+        Some("changed") => Some(visitor.language.text("application-changed")),
         _ => None,
     };
     page(
@@ -576,6 +597,147 @@ pub async fn submit(
 }
 
 /// What the form sends: `choice_1`…, consent checkboxes, `action`, `idem`.
+/// The sessions typed at each rank ("" where none), as many as the
+/// programme takes.
+fn typed_choices(get: &impl Fn(&str) -> Option<String>, max_choices: i32) -> Vec<String> {
+    (1..=max_choices.max(1) as usize)
+        .map(|k| get(&format!("choice_{k}")).unwrap_or_default())
+        .collect()
+}
+
+/// The ranked sessions typed, read: the session ids the child may take, in
+/// order, and what is wrong (unknown, a gap, twice, not for this child).
+fn read_choices(
+    typed: &[String],
+    sessions: &[SessionRow],
+    child: &Child,
+    programme: &programmes::OpenProgramme,
+    lang: Language,
+) -> (Vec<i64>, Vec<String>) {
+    let mut errors = Vec::new();
+    let mut picked: Vec<i64> = Vec::new();
+    let mut gap = None;
+    for (k, t) in typed.iter().enumerate() {
+        if t.is_empty() {
+            gap.get_or_insert(k + 1);
+            continue;
+        }
+        let Some(s) = t
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| sessions.iter().find(|s| s.id == id))
+        else {
+            errors.push(lang.text_with("choice-unknown", &[("rank", &(k + 1).to_string())]));
+            continue;
+        };
+        if let Some(g) = gap {
+            errors.push(lang.text_with(
+                "choice-gap",
+                &[("empty", &g.to_string()), ("rank", &(k + 1).to_string())],
+            ));
+        }
+        if picked.contains(&s.id) {
+            errors.push(lang.text_with("choice-twice", &[("session", &s.code)]));
+        } else if let Some(why) = eligibility(child, s, programme.passport_months, lang) {
+            errors
+                .push(lang.text_with("choice-ineligible", &[("session", &s.code), ("why", &why)]));
+        } else {
+            picked.push(s.id);
+        }
+    }
+    (picked, errors)
+}
+
+/// A submitted application's new ranking, while applications are open: the
+/// same checks as a draft's, at least one session; the programme must still
+/// be open in the change itself (its lock held), and the application still
+/// submitted. Audited; the inputs freeze at closing, so the lottery sees
+/// the last ranking.
+async fn change_choices(
+    state: &AppState,
+    user: &User,
+    visitor: &Visitor,
+    (application, child, permit): (Application, Child, Permit),
+    fields: &[(String, String)],
+) -> AppResult<Response> {
+    let lang = visitor.language;
+    let id = application.id;
+    if child.guardian_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    if application.block_ref.is_some() {
+        return Err(AppError::BadRequest(lang.text("application-change-block")));
+    }
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let open = programmes::open_cached(&state.db, &state.cache)
+        .await?
+        .filter(|o| {
+            o.programme.id == application.programme_id
+                && o.programme.closes_at.is_none_or(|t| t > now_ms())
+        })
+        .ok_or_else(|| AppError::BadRequest(lang.text("application-closed")))?;
+    let typed = typed_choices(&get, open.programme.max_choices);
+    let (picked, mut errors) = read_choices(&typed, &open.sessions, &child, &open.programme, lang);
+    if picked.is_empty() && errors.is_empty() {
+        errors.push(lang.text("choice-none"));
+    }
+    if errors.is_empty() {
+        let programme = open.programme.id;
+        let changed = state
+            .write(&permit, async |c| {
+                c.lock_programme(programme).await?;
+                let still_open: Option<(i64,)> = sqlx::query_as(
+                    "SELECT id FROM programmes WHERE id = $1 AND status = $2 \
+                     AND (applications_close_at IS NULL OR applications_close_at > $3)",
+                )
+                .bind(programme)
+                .bind(ProgrammeStatus::Open)
+                .bind(now_ms())
+                .fetch_optional(&mut **c)
+                .await?;
+                if still_open.is_none() {
+                    c.unchanged();
+                    return Ok(Some(AppError::BadRequest(lang.text("application-closed"))));
+                }
+                let submitted = c
+                    .transition(
+                        sqlx::query(
+                            "UPDATE applications SET updated_at = $1 WHERE id = $2 AND status = $3",
+                        )
+                        .bind(now_ms())
+                        .bind(id)
+                        .bind(ApplicationStatus::Submitted),
+                    )
+                    .await?;
+                if !submitted {
+                    c.unchanged();
+                    return Ok(Some(AppError::Conflict("application-unchangeable", vec![])));
+                }
+                queries::set_choices(c, id, application.stored_choices, &picked).await?;
+                c.audit(Some(id), "choices changed");
+                Ok(None)
+            })
+            .await?;
+        if let Some(refused) = changed {
+            return Err(refused);
+        }
+        return Ok(Redirect::to(&format!("/applications/{id}?done=changed")).into_response());
+    }
+    let feedback = Feedback {
+        chosen: Some(typed),
+        together: None,
+        errors,
+        notice: None,
+    };
+    let page = page(state, user, visitor, application, child, feedback).await?;
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
 async fn save(
     State(state): State<AppState>,
     user: User,
@@ -596,6 +758,17 @@ async fn save(
     if child.guardian_id != user.id {
         return Err(AppError::NotFound);
     }
+    let changing = get("action").as_deref() == Some("change");
+    if changing && application.status == ApplicationStatus::Submitted {
+        return change_choices(
+            &state,
+            &user,
+            &visitor,
+            (application, child, permit),
+            &fields,
+        )
+        .await;
+    }
     if application.status != ApplicationStatus::Draft {
         if submitting && application.status == ApplicationStatus::Submitted {
             // A repeated submission (double click, retry on a slow link):
@@ -613,47 +786,10 @@ async fn save(
         .ok_or_else(|| AppError::BadRequest(lang.text("application-closed")))?;
     let (programme, sessions) = (&open.programme, &open.sessions);
 
-    let max = programme.max_choices.max(1) as usize;
-    let typed: Vec<String> = (1..=max)
-        .map(|k| get(&format!("choice_{k}")).unwrap_or_default())
-        .collect();
-    let mut errors = Vec::new();
+    let typed = typed_choices(&get, programme.max_choices);
+    let (picked, mut errors) = read_choices(&typed, sessions, &child, programme, lang);
     // Whether the ranked choices themselves can be saved in the draft.
-    let mut choices_ok = true;
-    let mut picked: Vec<i64> = Vec::new();
-    let mut gap = None;
-    for (k, t) in typed.iter().enumerate() {
-        if t.is_empty() {
-            gap.get_or_insert(k + 1);
-            continue;
-        }
-        let Some(s) = t
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| sessions.iter().find(|s| s.id == id))
-        else {
-            errors.push(lang.text_with("choice-unknown", &[("rank", &(k + 1).to_string())]));
-            choices_ok = false;
-            continue;
-        };
-        if let Some(g) = gap {
-            errors.push(lang.text_with(
-                "choice-gap",
-                &[("empty", &g.to_string()), ("rank", &(k + 1).to_string())],
-            ));
-            choices_ok = false;
-        }
-        if picked.contains(&s.id) {
-            errors.push(lang.text_with("choice-twice", &[("session", &s.code)]));
-            choices_ok = false;
-        } else if let Some(why) = eligibility(&child, s, programme.passport_months, lang) {
-            errors
-                .push(lang.text_with("choice-ineligible", &[("session", &s.code), ("why", &why)]));
-            choices_ok = false;
-        } else {
-            picked.push(s.id);
-        }
-    }
+    let choices_ok = errors.is_empty();
     let consents: Vec<&str> = CONSENTS
         .iter()
         .map(|(k, _)| *k)

@@ -295,6 +295,9 @@ pub struct ChildrenPage {
     nav: Nav,
     /// Each child with its way through the newest programme.
     children: Vec<(Child, Option<super::timeline::Timeline>)>,
+    /// The family has not given a phone number yet (the chaperones'
+    /// roster needs one).
+    phone_missing: bool,
 }
 
 async fn list(
@@ -320,8 +323,13 @@ async fn list(
         };
         children.push((child, timeline));
     }
+    let (phone,): (Option<String>,) = sqlx::query_as("SELECT phone FROM accounts WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(state.db.pool())
+        .await?;
     Ok(ChildrenPage {
         nav: Nav::from(&visitor),
+        phone_missing: phone.is_none() && !children.is_empty(),
         children,
     })
 }

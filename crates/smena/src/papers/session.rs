@@ -73,6 +73,8 @@ struct Traveller {
     emergency_contact: Option<String>,
     guardian: String,
     guardian_email: String,
+    /// Sealed in the database; opened here.
+    guardian_phone: Option<String>,
 }
 
 impl Traveller {
@@ -84,11 +86,11 @@ impl Traveller {
 /// The session's travellers, with their passport numbers and emergency
 /// contacts opened (they are kept encrypted).
 async fn travellers(db: &Db, session: i64) -> Result<Vec<Traveller>, sqlx::Error> {
-    use crate::store::keys::{CONTACT, PASSPORT};
+    use crate::store::keys::{CONTACT, PASSPORT, PHONE};
     let keys = db.keys()?;
     let found: Vec<Traveller> = sqlx::query_as(
         "SELECT a.reference, c.given_name, c.family_name, c.birth_date, c.passport_number, c.passport_expires, \
-                c.emergency_contact, g.full_name AS guardian, g.email AS guardian_email \
+                c.emergency_contact, g.full_name AS guardian, g.email AS guardian_email, g.phone AS guardian_phone \
          FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
          JOIN accounts g ON g.id = c.guardian_id \
          WHERE o.session_id = $1 AND o.status = $2 ORDER BY c.family_name, c.given_name, a.reference",
@@ -102,6 +104,7 @@ async fn travellers(db: &Db, session: i64) -> Result<Vec<Traveller>, sqlx::Error
         .map(|mut t| {
             t.passport_number = keys.reveal_opt(PASSPORT, t.passport_number.as_deref())?;
             t.emergency_contact = keys.reveal_opt(CONTACT, t.emergency_contact.as_deref())?;
+            t.guardian_phone = keys.reveal_opt(PHONE, t.guardian_phone.as_deref())?;
             Ok(t)
         })
         .collect()
@@ -196,7 +199,11 @@ async fn roster(
             birth_date: lang.date(&t.birth_date.to_string()),
             reference: t.reference.unwrap_or_default(),
             guardian: t.guardian,
-            guardian_contact: t.guardian_email,
+            // Whom the chaperone calls first: the phone, then the e-mail.
+            guardian_contact: match t.guardian_phone {
+                Some(phone) => format!("{phone} · {}", t.guardian_email),
+                None => t.guardian_email,
+            },
             emergency_contact: given(t.emergency_contact, lang),
         })
         .collect();

@@ -17,7 +17,7 @@ use sqlx::{Column as _, Row as _};
 use crate::domain::access::Resource;
 use crate::language::Language;
 use crate::store::Db;
-use crate::store::keys::{CONTACT, PASSPORT};
+use crate::store::keys::{CONTACT, PASSPORT, PHONE};
 use crate::web::error::{AppError, AppResult};
 
 /// The export, ready to be zipped.
@@ -128,7 +128,8 @@ pub const TABLES: &[&str] = &[
 /// Everything held on the family of `account` (a parent's account).
 pub async fn gather(db: &Db, files_dir: &Path, account: i64, lang: Language) -> AppResult<Export> {
     let mut tables: BTreeMap<&str, Vec<Map<String, Value>>> = BTreeMap::new();
-    let accounts = rows(db, "SELECT * FROM accounts WHERE id = $1", &[account], &[]).await?;
+    let mut accounts = rows(db, "SELECT * FROM accounts WHERE id = $1", &[account], &[]).await?;
+    reveal(db, &mut accounts, "phone", PHONE)?;
     let Some(head) = accounts.first().cloned() else {
         return Err(AppError::NotFound);
     };

@@ -400,6 +400,8 @@ pub async fn follow_key_file(
 pub const PASSPORT: &str = "children.passport_number";
 /// An emergency contact as sealed.
 pub const CONTACT: &str = "children.emergency_contact";
+/// A parent's phone number as sealed.
+pub const PHONE: &str = "accounts.phone";
 
 /// A value that cannot be opened is a failure to read the row.
 impl From<KeyError> for sqlx::Error {

@@ -185,6 +185,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "session descriptions",
         include_str!("../../migrations/0019_session_descriptions.sql"),
     ),
+    (
+        20,
+        "guardian phone",
+        include_str!("../../migrations/0020_guardian_phone.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

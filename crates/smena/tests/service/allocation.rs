@@ -6,7 +6,131 @@ use reqwest::StatusCode;
 on_both_databases!(
     the_coordinator_allocates_and_publishes,
     concurrent_answers_during_backfills_keep_every_rule,
+    the_first_in_a_waiting_line_gets_the_place_that_falls_free,
 );
+
+/// After the results a family sees where its child waits; when a place of
+/// that session falls free (a family without a reserved place declines),
+/// the child first in line is offered it.
+async fn the_first_in_a_waiting_line_gets_the_place_that_falls_free(app: &TestApp) {
+    use smena::allocation::{offers, waitlist};
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let programme = programme_id(app).await;
+    let run = common::final_run(&app.db, programme).await;
+    common::publish(&app.db, programme, run).await;
+    let waiting: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT a.id, g.email FROM applications a JOIN children c ON c.id = a.child_id JOIN accounts g ON g.id = c.guardian_id \
+         WHERE a.programme_id = $1 AND a.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.application_id = a.id) \
+         ORDER BY a.reference",
+    )
+    .bind(programme)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    // A child first in the line of its first choice.
+    let mut first = None;
+    for (id, email) in &waiting {
+        let lines = waitlist::lines(&app.db, *id).await.unwrap();
+        if let Some(l) = lines
+            .first()
+            .filter(|l| l.rank == 1 && l.position == 1 && !l.school_full && l.together == 1)
+        {
+            first = Some((*id, email.clone(), l.session.clone()));
+            break;
+        }
+    }
+    let (application, email, session) = first.expect("someone waits first in a line");
+    let family = client();
+    app.login(&family, &email, smena::scenario::demo::PASSWORD)
+        .await;
+    let (status, page) = app
+        .get(&family, &format!("/applications/{application}/waitlist"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&session) && page.contains("number 1 in line"),
+        "{page}"
+    );
+    // A family holding that session on a general place (no reserve group
+    // in the run's input) declines.
+    let (applicants_csv,): (String,) =
+        sqlx::query_as("SELECT applicants_csv FROM allocation_runs WHERE id = $1")
+            .bind(run)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let header: Vec<&str> = applicants_csv.lines().next().unwrap().split(',').collect();
+    let group = header.iter().position(|h| *h == "reserve_group").unwrap();
+    let general: std::collections::HashSet<&str> = applicants_csv
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(group).is_some_and(str::is_empty))
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    let holders: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT a.id, a.reference FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN sessions s ON s.id = o.session_id WHERE s.code = $1 AND o.status = 'offered' ORDER BY a.reference",
+    )
+    .bind(&session)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    // One whose leaving keeps the child first (it does not reopen a place
+    // for a school whose children come first and were held back by the
+    // school cap), tried without a backfill and put back.
+    let set = |id: i64, status: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let mut tx = db.begin_write().await.unwrap();
+            sqlx::query("UPDATE offers SET status = $1 WHERE application_id = $2")
+                .bind(status)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    let mut decliner = None;
+    for (id, r) in holders.iter().filter(|(_, r)| general.contains(r.as_str())) {
+        let _ = r;
+        set(*id, "declined").await;
+        let still_first = waitlist::lines(&app.db, application)
+            .await
+            .unwrap()
+            .first()
+            .is_some_and(|l| l.position == 1 && !l.school_full);
+        set(*id, "offered").await;
+        if still_first {
+            decliner = Some(*id);
+            break;
+        }
+    }
+    let decliner = &decliner.expect("a general place holder whose leaving keeps the child first");
+    app.db
+        .write(
+            smena::store::Actor::CommandLine,
+            (
+                smena::domain::access::Action::Update,
+                smena::domain::access::Resource::Application,
+            ),
+            async |c| {
+                offers::decide(c, "http://smena.test", *decliner, offers::Answer::Decline).await
+            },
+        )
+        .await
+        .unwrap();
+    let (now,): (String,) = sqlx::query_as(
+        "SELECT s.code FROM offers o JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
+    )
+    .bind(application)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(now, session, "the first in line took the freed place");
+}
 
 async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
     smena::scenario::demo::load(&app.db, &app.files)

@@ -9,7 +9,100 @@ on_both_databases!(
     another_familys_records_answer_404_and_are_audited,
     the_coordinator_imports_achievements,
     a_family_prints_a_summary_of_its_application,
+    a_submitted_ranking_changes_until_applications_close,
 );
+
+/// A family changes the order of its submitted choices while applications
+/// are open (checked like a draft's; refused with the typed order kept when
+/// wrong); once closed, the ranking is frozen.
+async fn a_submitted_ranking_changes_until_applications_close(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let (application,): (i64,) = sqlx::query_as(
+        "SELECT a.id FROM applications a JOIN children c ON c.id = a.child_id \
+         JOIN accounts g ON g.id = c.guardian_id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted' \
+         AND a.block_ref IS NULL",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let ranking = || async {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT session_id FROM application_choices WHERE application_id = $1 ORDER BY choice_rank",
+        )
+        .bind(application)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+        rows.into_iter()
+            .map(|(s,)| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    let before = ranking().await;
+    let parent = client();
+    app.login(
+        &parent,
+        "parent@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let path = format!("/applications/{application}");
+    let (_, page) = app.get(&parent, &path).await;
+    assert!(
+        page.contains("value=\"change\""),
+        "the ranking may change: {page}"
+    );
+    // The same session twice: refused, nothing changed, the order typed kept.
+    let mut twice = vec![
+        ("action", "change".to_string()),
+        ("choice_1", before[0].clone()),
+    ];
+    twice.push(("choice_2", before[0].clone()));
+    let form: Vec<(&str, &str)> = twice.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post(&parent, &path, &form).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(ranking().await, before);
+    // Only the last choice, first: saved.
+    let last = before.last().unwrap().clone();
+    let r = app
+        .post(&parent, &path, &[("action", "change"), ("choice_1", &last)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ranking().await, vec![last.clone()]);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE detail = 'choices changed'")
+            .await,
+        1
+    );
+    let (_, page) = app
+        .get(&parent, r.headers()["location"].to_str().unwrap())
+        .await;
+    assert!(
+        page.contains("The new order of sessions is saved."),
+        "{page}"
+    );
+    // Closed: frozen.
+    let programme = programme_id(app).await;
+    smena::allocation::lottery::close_due(&app.db, i64::MAX / 2)
+        .await
+        .ok();
+    let closed = app
+        .count("SELECT COUNT(*) FROM programmes WHERE status = 'closed'")
+        .await;
+    if closed == 0 {
+        crate::common::close_and_draw(&app.db, programme).await;
+    }
+    let r = app
+        .post(
+            &parent,
+            &path,
+            &[("action", "change"), ("choice_1", &before[0])],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(ranking().await, vec![last]);
+}
 
 /// The printable summary: the reference, the child, the sessions in the
 /// order ranked, the consents with who gave them, the documents; another

@@ -391,7 +391,9 @@ async fn the_familys_home_shows_each_childs_way_and_next_step(app: &TestApp) {
          JOIN accounts g ON g.id = c.guardian_id JOIN applications a ON a.child_id = c.id \
          WHERE a.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM documents e WHERE e.child_id = d.child_id \
          AND e.kind = d.kind AND e.id <> d.id) AND NOT EXISTS (SELECT 1 FROM children k \
-         WHERE k.guardian_id = c.guardian_id AND k.id <> c.id) ORDER BY d.id LIMIT 1",
+         WHERE k.guardian_id = c.guardian_id AND k.id <> c.id) \
+         AND NOT EXISTS (SELECT 1 FROM documents r WHERE r.child_id = d.child_id AND r.status = 'rejected') \
+         ORDER BY d.id LIMIT 1",
     )
     .fetch_one(app.db.pool())
     .await

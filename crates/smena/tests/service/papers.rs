@@ -79,6 +79,11 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     let family = client();
     app.login(&family, &guardian, smena::scenario::demo::PASSWORD)
         .await;
+    // The family gives the phone the chaperones will call.
+    let r = app
+        .post(&family, "/account/phone", &[("phone", "+7 914 222-33-44")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let voucher = format!("/applications/{application}/voucher.pdf");
     assert_eq!(
         paper(app, &family, &voucher).await.0,
@@ -340,8 +345,10 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
         let (status, text) = paper(app, who, &roster).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
-            text.contains("Ҕоҕолова") && text.contains("Бабушка+7914111-22-33"),
-            "{text}"
+            text.contains("Ҕоҕолова")
+                && text.contains("Бабушка+7914111-22-33")
+                && text.contains("+7914222-33-44"),
+            "the parent's phone, whom the chaperone calls: {text}"
         );
     }
     // Without `?lang` the papers follow the language the reader chose.

@@ -101,6 +101,26 @@ async fn passport_numbers_and_emergency_contacts_never_reach_the_disk_in_clear(a
     let child = r.headers()["location"].to_str().unwrap().to_string();
     let (_, form) = app.get(&parent, &format!("{child}/edit")).await;
     assert!(form.contains(NUMBER) && form.contains(CONTACT), "read back");
+    // The parent's phone number: refused when it is not one (what was typed
+    // shown again), sealed when it is, read back on the account's page.
+    const PHONE: &str = "+7 914 5550002";
+    let r = app
+        .post(&parent, "/account/phone", &[("phone", "call me maybe")])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("value=\"call me maybe\""));
+    let r = app
+        .post(&parent, "/account/phone", &[("phone", PHONE)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&parent, "/account/phone").await;
+    assert!(page.contains(PHONE), "{page}");
+    let (phone,): (String,) =
+        sqlx::query_as("SELECT phone FROM accounts WHERE email = 'canary@example.org'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(phone.starts_with("enc1:") && !phone.contains("5550002"));
 
     let (number, contact): (String, String) = sqlx::query_as(
         "SELECT passport_number, emergency_contact FROM children WHERE family_name = $1",
@@ -141,6 +161,11 @@ async fn passport_numbers_and_emergency_contacts_never_reach_the_disk_in_clear(a
         assert!(
             !has("5550001"),
             "the emergency contact in clear in {}",
+            file.display()
+        );
+        assert!(
+            !has("5550002"),
+            "the parent's phone in clear in {}",
             file.display()
         );
         family_seen |= has(FAMILY);

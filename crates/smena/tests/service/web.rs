@@ -229,6 +229,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         (&anonymous, "/password/forgot".into()),
         (&anonymous, "/password/reset".into()),
         (&parent, "/account/password".into()),
+        (&parent, "/account/phone".into()),
         (&parent, "/children".into()),
         (&parent, format!("/children/{child}")),
         (&parent, format!("/children/{child}/achievements")),
