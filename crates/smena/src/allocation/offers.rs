@@ -680,10 +680,12 @@ pub async fn publish(c: &mut Change, base_url: &str, programme: i64, run: i64) -
     let status_set = published
         && c.transition(
             sqlx::query(
-                "UPDATE programmes SET status = $1, seed_revealed = 1 WHERE id = $2 AND status = $3",
+                "UPDATE programmes SET status = $1, seed_revealed = 1 WHERE id = $2 AND status IN ($3, $4)",
             )
             .bind(ProgrammeStatus::Published)
             .bind(programme)
+            // Allocated by a final run (closed: made by an earlier version).
+            .bind(ProgrammeStatus::Allocated)
             .bind(ProgrammeStatus::Closed),
         )
         .await?;

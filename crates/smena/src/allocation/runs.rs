@@ -21,7 +21,7 @@ use super::{contract, lottery, wording};
 use crate::applications::queries as applications;
 use crate::documents;
 use crate::domain::access::{Action, Resource};
-use crate::domain::states::{ApplicationStatus, RunKind};
+use crate::domain::states::{ApplicationStatus, ProgrammeStatus, RunKind};
 use crate::domain::values::{Day, reserves_text};
 use crate::language::Language;
 use crate::language::words::render;
@@ -469,6 +469,15 @@ pub async fn run(
         .execute(&mut **c)
         .await?;
         store_result(c, id, &built, &allocation).await?;
+        if request.kind == RunKind::Final {
+            // Closed → allocated (a later final run leaves it allocated).
+            sqlx::query("UPDATE programmes SET status = $1 WHERE id = $2 AND status = $3")
+                .bind(ProgrammeStatus::Allocated)
+                .bind(programme)
+                .bind(ProgrammeStatus::Closed)
+                .execute(&mut **c)
+                .await?;
+        }
         c.audit(Some(id), request.kind.code());
         Ok(id)
     })

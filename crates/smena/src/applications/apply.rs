@@ -297,7 +297,7 @@ async fn page(
     let receipt = application.reference.is_some()
         && matches!(
             programme_status,
-            ProgrammeStatus::Closed | ProgrammeStatus::Published
+            ProgrammeStatus::Closed | ProgrammeStatus::Allocated | ProgrammeStatus::Published
         );
     let sessions = programmes::sessions(&state.db, application.programme_id)
         .await?

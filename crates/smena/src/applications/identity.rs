@@ -173,10 +173,12 @@ async fn stage(c: &mut Change, child: i64) -> Result<Stage, sqlx::Error> {
     .fetch_all(&mut **c)
     .await?;
     Ok(
-        if statuses
-            .iter()
-            .any(|(s,)| matches!(s, ProgrammeStatus::Closed | ProgrammeStatus::Published))
-        {
+        if statuses.iter().any(|(s,)| {
+            matches!(
+                s,
+                ProgrammeStatus::Closed | ProgrammeStatus::Allocated | ProgrammeStatus::Published
+            )
+        }) {
             Stage::Frozen
         } else if statuses.is_empty() {
             Stage::Unsubmitted

@@ -859,7 +859,7 @@ pub async fn remind_due(db: &Db, base_url: &str) -> AppResult<usize> {
         "SELECT a.id AS application, a.child_id AS child, r.name, r.deadline FROM required_documents r \
          JOIN programmes p ON p.id = r.programme_id \
          JOIN applications a ON a.programme_id = p.id AND a.status = $1 \
-         WHERE p.status IN ($2, $3, $4) AND r.deadline >= $5 AND r.deadline <= $6 \
+         WHERE p.status IN ($2, $3, $4, $8) AND r.deadline >= $5 AND r.deadline <= $6 \
            AND (a.documents_reminded_for IS NULL OR a.documents_reminded_for < r.deadline) \
            AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.child_id = a.child_id AND d.kind = r.kind AND d.status <> $7) \
          ORDER BY a.id, r.deadline",
@@ -871,6 +871,7 @@ pub async fn remind_due(db: &Db, base_url: &str) -> AppResult<usize> {
     .bind(today)
     .bind(until)
     .bind(DocumentStatus::Rejected)
+    .bind(ProgrammeStatus::Allocated)
     .fetch_all(db.pool())
     .await?;
     let mut reminded = 0;

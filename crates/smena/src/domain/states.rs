@@ -11,6 +11,8 @@ coded! {
         Draft = "draft",
         Open = "open",
         Closed = "closed",
+        /// A final run was made from the frozen inputs; not yet published.
+        Allocated = "allocated",
         Published = "published",
         /// Past its retention date: its personal data is deleted, its
         /// anonymised figures and published files stay.

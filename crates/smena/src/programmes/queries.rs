@@ -130,7 +130,7 @@ pub async fn open_programme(db: &Db) -> Result<Option<OpenProgramme>, sqlx::Erro
 pub async fn of_child(db: &Db, child: i64) -> Result<Option<OpenProgramme>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.name, p.code, p.max_choices, p.passport_months, p.applications_close_at FROM programmes p \
-         WHERE p.status = $1 OR (p.status IN ($2, $3) AND EXISTS (SELECT 1 FROM applications a \
+         WHERE p.status = $1 OR (p.status IN ($2, $3, $6) AND EXISTS (SELECT 1 FROM applications a \
            WHERE a.programme_id = p.id AND a.child_id = $4 AND a.status = $5)) \
          ORDER BY CASE WHEN p.status = $1 THEN 0 ELSE 1 END, p.created_at DESC LIMIT 1",
     )
@@ -139,6 +139,7 @@ pub async fn of_child(db: &Db, child: i64) -> Result<Option<OpenProgramme>, sqlx
     .bind(ProgrammeStatus::Published)
     .bind(child)
     .bind(crate::domain::states::ApplicationStatus::Submitted)
+    .bind(ProgrammeStatus::Allocated)
     .fetch_optional(db.pool())
     .await
 }

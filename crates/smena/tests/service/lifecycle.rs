@@ -69,6 +69,7 @@ async fn closing_publishing_declining_and_withdrawing_are_asked_again(app: &Test
         "{page}"
     );
     let run = final_run(&app.db, programme).await;
+    assert_eq!(status(app).await, "allocated", "a final run allocates");
     let publish = format!("/coordinator/allocation/runs/{run}/publish");
     let r = app.post(&coordinator, &publish, &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -81,7 +82,7 @@ async fn closing_publishing_declining_and_withdrawing_are_asked_again(app: &Test
     );
     assert_eq!(
         status(app).await,
-        "closed",
+        "allocated",
         "nothing published before the confirmation"
     );
     // A dry run cannot be published: the page says why and offers no
@@ -113,7 +114,7 @@ async fn closing_publishing_declining_and_withdrawing_are_asked_again(app: &Test
         .post(&coordinator, &dry_publish, &[("confirm", "yes")])
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(status(app).await, "closed");
+    assert_eq!(status(app).await, "allocated");
     let r = app
         .post(&coordinator, &publish, &[("confirm", "yes")])
         .await;
