@@ -183,8 +183,7 @@ async fn page(
             .map(|(_, n)| n)
             .sum();
         let pager = Pager::new("/coordinator/applications", &query, total);
-        let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
-        (rows(offset).await?, pager)
+        (rows(pager.offset()).await?, pager)
     };
     Ok(OverviewPage {
         nav: Nav::from(&visitor),

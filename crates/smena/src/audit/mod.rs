@@ -94,10 +94,7 @@ async fn audit_page(
     }
     let search = !query.search().is_empty();
     let filter = audit_filter(search);
-    let order = AUDIT_SORTS
-        .iter()
-        .find(|(code, _)| *code == query.sort)
-        .map_or(AUDIT_SORTS[0].1, |(_, order)| order);
+    let order = query.order(AUDIT_SORTS);
     let (like, capitalised) = (query.like(), query.like_capitalised());
     let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
         .bind(&query.status)
@@ -106,7 +103,7 @@ async fn audit_page(
         .fetch_one(state.db.pool())
         .await?;
     let pager = Pager::new("/coordinator/audit", &query, total);
-    let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
+    let offset = pager.offset();
     let entries = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT l.at, l.actor_id, l.actor_role, l.action, l.resource, l.resource_id, l.outcome, l.detail, \
                 (SELECT p.words FROM audit_personal p WHERE p.entry_id = l.id) AS words, a.full_name AS actor_name \

@@ -554,10 +554,7 @@ async fn review_page(
     let query = q.list;
     let search = !query.search().is_empty();
     let filter = review_filter(search);
-    let order = REVIEW_SORTS
-        .iter()
-        .find(|(code, _)| *code == query.sort)
-        .map_or(REVIEW_SORTS[0].1, |(_, order)| order);
+    let order = query.order(REVIEW_SORTS);
     let (like, capitalised) = (query.like(), query.like_capitalised());
     let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
         .bind(DocumentStatus::Pending)
@@ -567,7 +564,7 @@ async fn review_page(
         .fetch_one(state.db.pool())
         .await?;
     let pager = Pager::new("/coordinator/documents", &query, total);
-    let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
+    let offset = pager.offset();
     let pending = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT d.id, d.child_id, c.given_name, c.family_name, {KIND_NAME}, d.original_name, d.content_type, d.size \
          {filter} ORDER BY {order} LIMIT $5 OFFSET $6"
@@ -615,10 +612,7 @@ async fn review_page(
 async fn next_in_queue(db: &Db, query: &ListQuery, after: i64) -> Result<String, sqlx::Error> {
     let search = !query.search().is_empty();
     let filter = review_filter(search);
-    let order = REVIEW_SORTS
-        .iter()
-        .find(|(code, _)| *code == query.sort)
-        .map_or(REVIEW_SORTS[0].1, |(_, order)| order);
+    let order = query.order(REVIEW_SORTS);
     // The page's rows as they stand now: the next one after the reviewed
     // document's place.
     let ids: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -83,10 +83,16 @@ async fn outbox_page(
     let pager = Pager::new("/coordinator/outbox", &query, total);
     // A page beyond the end shows the last one.
     if pager.number != query.number() {
-        let offset = i64::from(pager.number - 1) * size;
-        messages = outbox::page(&state.db, &query.status, search, oldest, size, offset)
-            .await?
-            .0;
+        messages = outbox::page(
+            &state.db,
+            &query.status,
+            search,
+            oldest,
+            size,
+            pager.offset(),
+        )
+        .await?
+        .0;
     }
     Ok(OutboxPage {
         nav: Nav::from(&visitor),

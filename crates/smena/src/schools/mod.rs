@@ -116,10 +116,7 @@ async fn render(
              OR p.given_name LIKE $3 OR p.class_name LIKE $2 OR p.class_name LIKE $3)",
         );
     }
-    let order = ROSTER_SORTS
-        .iter()
-        .find(|(code, _)| *code == query.sort)
-        .map_or(ROSTER_SORTS[0].1, |(_, order)| order);
+    let order = query.order(ROSTER_SORTS);
     let (like, capitalised) = (query.like(), query.like_capitalised());
     let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
         .bind(school)
@@ -128,7 +125,7 @@ async fn render(
         .fetch_one(state.db.pool())
         .await?;
     let pager = Pager::new("/school/pupils", &query, total);
-    let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
+    let offset = pager.offset();
     let pupils = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT p.id, p.family_name, p.given_name, p.birth_date, p.class_name, p.nominated, \
                 (SELECT a.status FROM children c JOIN applications a ON a.child_id = c.id \

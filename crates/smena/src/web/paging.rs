@@ -54,6 +54,16 @@ impl ListQuery {
     pub fn offset(&self) -> i64 {
         i64::from(self.number() - 1) * i64::from(PAGE_SIZE)
     }
+
+    /// The ORDER BY of the sort asked for among `sorts` (code, ORDER BY),
+    /// the first one when none or an unknown one is asked for.
+    pub fn order<'a>(&self, sorts: &[(&str, &'a str)]) -> &'a str {
+        sorts
+            .iter()
+            .find(|(code, _)| *code == self.sort)
+            .or(sorts.first())
+            .map_or("", |(_, order)| order)
+    }
 }
 
 /// Where the list stands: which page of how many, and the links around.
@@ -88,6 +98,11 @@ impl Pager {
             next: (number < pages).then(|| link(number + 1)),
         }
     }
+
+    /// Rows before this page.
+    pub fn offset(&self) -> i64 {
+        i64::from(self.number - 1) * i64::from(PAGE_SIZE)
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +130,18 @@ mod tests {
             "the search is kept, encoded: {previous}"
         );
         assert_eq!(Pager::new("/x", &ListQuery::default(), 0).pages, 1);
+        assert_eq!(
+            Pager::new("/coordinator/applications", &q, 120).offset(),
+            100,
+            "the third page, kept in range"
+        );
+        let sorts = [("name", "n"), ("school", "s")];
+        assert_eq!(q.order(&sorts), "s");
+        assert_eq!(
+            ListQuery::default().order(&sorts),
+            "n",
+            "none asked: the first"
+        );
         assert_eq!(q.offset(), 400);
         let odd = ListQuery {
             page: "abc".into(),
