@@ -40,7 +40,7 @@ email-rejected-body =
     Please upload a new copy: { $link }
 
 email-result-subject = The allocation result
-email-result-placed = { $child } has a place in { $session }. Please accept or decline it by the deadline on the application's page.
+email-result-placed = { $child } has a place in { $session }. Please accept or decline it on the application's page by { $deadline }.
 email-result-unplaced = { $child } could not be given a place this time; { $child } stays on the waiting list and moves up if places become free.
 email-result-body =
     { $headline }
@@ -58,7 +58,7 @@ email-reminder-body =
 
 email-backfill-subject = A place has become free for your child
 email-backfill-accepted = Because you had accepted a place, this better place is accepted for you.
-email-backfill-offered = Please accept or decline it by the deadline shown on the application's page.
+email-backfill-offered = Please accept or decline it on the application's page by { $deadline }.
 email-backfill-body =
     a place has become free and { $child } moves up to { $session } (your choice number { $rank }). { $answer }
 

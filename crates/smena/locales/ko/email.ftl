@@ -39,7 +39,7 @@ email-rejected-body =
     새 사본을 올려 주세요: { $link }
 
 email-result-subject = 배정 결과
-email-result-placed = { $child }은(는) { $session } 기수에 자리를 받았습니다. 신청 페이지에 표시된 기한까지 수락하거나 거절해 주세요.
+email-result-placed = { $child }은(는) { $session } 기수에 자리를 받았습니다. { $deadline }까지 신청 페이지에서 수락하거나 거절해 주세요.
 email-result-unplaced = 이번에는 { $child }에게 자리를 드리지 못했습니다. 대기자 명단에 남아 자리가 나면 순서가 올라갑니다.
 email-result-body =
     { $headline }
@@ -57,7 +57,7 @@ email-reminder-body =
 
 email-backfill-subject = 자녀를 위한 자리가 생겼습니다
 email-backfill-accepted = 이미 자리를 수락하셨으므로 더 원하시던 이 자리가 자동으로 수락되었습니다.
-email-backfill-offered = 신청 페이지에 표시된 기한까지 수락하거나 거절해 주세요.
+email-backfill-offered = { $deadline }까지 신청 페이지에서 수락하거나 거절해 주세요.
 email-backfill-body =
     자리가 생겨 { $child }이(가) { $session } 기수(지망 순위 { $rank })로 올라갑니다. { $answer }
 

@@ -39,7 +39,7 @@ email-rejected-body =
     Пожалуйста, загрузите новую копию: { $link }
 
 email-result-subject = Итоги распределения
-email-result-placed = { $child } получает место в смене { $session }. Пожалуйста, примите или отклоните его до срока, указанного на странице заявки.
+email-result-placed = { $child } получает место в смене { $session }. Пожалуйста, примите или отклоните его на странице заявки до { $deadline }.
 email-result-unplaced = В этот раз { $child } не получает места; ребёнок остаётся в листе ожидания и поднимается, если места освободятся.
 email-result-body =
     { $headline }
@@ -57,7 +57,7 @@ email-reminder-body =
 
 email-backfill-subject = Для вашего ребёнка освободилось место
 email-backfill-accepted = Вы уже приняли место, поэтому это более желанное место принято за вас.
-email-backfill-offered = Пожалуйста, примите или отклоните его до срока, указанного на странице заявки.
+email-backfill-offered = Пожалуйста, примите или отклоните его на странице заявки до { $deadline }.
 email-backfill-body =
     Освободилось место, и { $child } переходит в смену { $session } (ваш выбор № { $rank }). { $answer }
 

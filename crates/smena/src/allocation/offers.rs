@@ -285,11 +285,14 @@ pub async fn backfill(c: &mut Change, base_url: &str, programme: i64) -> AppResu
         .execute(&mut **c)
         .await?;
         let lang = mover.language;
-        let answer = lang.text(if new_status == OfferStatus::Accepted {
-            "email-backfill-accepted"
+        let answer = if new_status == OfferStatus::Accepted {
+            lang.text("email-backfill-accepted")
         } else {
-            "email-backfill-offered"
-        });
+            lang.text_with(
+                "email-backfill-offered",
+                &[("deadline", &lang.deadline(now + p.offer_days * DAY_MS, now))],
+            )
+        };
         c.send(Mail {
             to: mover.email,
             kind: "backfill_offer",
@@ -741,7 +744,14 @@ pub async fn publish(c: &mut Change, base_url: &str, programme: i64, run: i64) -
         let headline = match &f.code {
             Some(code) => lang.text_with(
                 "email-result-placed",
-                &[("child", &f.given_name), ("session", code)],
+                &[
+                    ("child", &f.given_name),
+                    ("session", code),
+                    (
+                        "deadline",
+                        &lang.deadline(now + i64::from(offer_days) * DAY_MS, now),
+                    ),
+                ],
             ),
             None => lang.text_with("email-result-unplaced", &[("child", &f.given_name)]),
         };

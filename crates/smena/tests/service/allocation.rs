@@ -130,6 +130,17 @@ async fn the_first_in_a_waiting_line_gets_the_place_that_falls_free(app: &TestAp
     .await
     .unwrap();
     assert_eq!(now, session, "the first in line took the freed place");
+    // The e-mails say until when to answer, with the days left.
+    for kind in ["result_published", "backfill_offer"] {
+        let (body,): (String,) = sqlx::query_as(
+            "SELECT body FROM outbox WHERE kind = $1 AND body LIKE '%by %days left)%' LIMIT 1",
+        )
+        .bind(kind)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert!(body.contains("on the application's page by"), "{body}");
+    }
 }
 
 async fn the_coordinator_allocates_and_publishes(app: &TestApp) {
