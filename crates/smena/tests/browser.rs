@@ -968,6 +968,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 "/coordinator/outbox".into(),
                 "/coordinator/achievements".into(),
                 "/coordinator/identity-changes".into(),
+                "/coordinator/messages".into(),
                 "/coordinator/family-data".into(),
                 "/travel-papers".into(),
             ],

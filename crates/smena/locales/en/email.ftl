@@ -69,3 +69,18 @@ email-documents-reminder-body =
     { $child }'s application still needs: { $documents }. The deadline is { $deadline }; after it the documents are no longer taken. Please upload them on the child's page:
 
     { $link }
+
+email-message-family-subject = A family's question about application { $reference }
+email-message-family-body =
+    The family of { $child } (application { $reference }) writes:
+
+    { $message }
+
+    Answer on the application's page: { $link }
+email-message-answer-subject = The coordinator's answer about application { $reference }
+email-message-answer-body =
+    The programme's coordinator answers about { $child }'s application ({ $reference }):
+
+    { $message }
+
+    The whole conversation: { $link }

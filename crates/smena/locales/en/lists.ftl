@@ -40,3 +40,4 @@ roster-sort-class = class
 roster-sort-name = name
 roster-place = place
 review-show-scan = The scan
+outbox-kind-application_message = message about an application

@@ -77,6 +77,7 @@ audit-action-import = imported
 audit-action-login = logged in
 audit-action-logout = logged out
 audit-action-purge = purge
+audit-resource-message = message
 audit-resource-family_data = family data
 audit-resource-programme = programme
 audit-resource-session = session

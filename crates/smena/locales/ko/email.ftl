@@ -68,3 +68,18 @@ email-documents-reminder-body =
     { $child }의 신청서에 아직 필요한 서류: { $documents }. 기한은 { $deadline }이며, 그 이후에는 서류를 받지 않습니다. 어린이 페이지에서 올려 주세요:
 
     { $link }
+
+email-message-family-subject = 신청서 { $reference }에 관한 가족의 질문
+email-message-family-body =
+    { $child }의 가족(신청서 { $reference })이 씁니다:
+
+    { $message }
+
+    신청서 페이지에서 답하세요: { $link }
+email-message-answer-subject = 신청서 { $reference }에 관한 코디네이터의 답변
+email-message-answer-body =
+    프로그램 코디네이터가 { $child }의 신청서({ $reference })에 대해 답합니다:
+
+    { $message }
+
+    전체 대화: { $link }

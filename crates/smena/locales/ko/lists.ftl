@@ -40,3 +40,4 @@ roster-sort-class = 학급순
 roster-sort-name = 이름순
 roster-place = 자리
 review-show-scan = 스캔본
+outbox-kind-application_message = 신청서 관련 메시지

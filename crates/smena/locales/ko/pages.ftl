@@ -71,6 +71,7 @@ audit-action-import = 가져오기
 audit-action-login = 로그인
 audit-action-logout = 로그아웃
 audit-action-purge = 데이터 삭제
+audit-resource-message = 메시지
 audit-resource-family_data = 가족 정보
 audit-resource-programme = 프로그램
 audit-resource-session = 캠프 기수

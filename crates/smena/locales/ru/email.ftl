@@ -68,3 +68,18 @@ email-documents-reminder-body =
     Для заявки { $child } ещё нужны документы: { $documents }. Срок — { $deadline }; после него документы не принимаются. Пожалуйста, загрузите их на странице ребёнка:
 
     { $link }
+
+email-message-family-subject = Вопрос семьи по заявке { $reference }
+email-message-family-body =
+    Семья ребёнка { $child } (заявка { $reference }) пишет:
+
+    { $message }
+
+    Ответить можно на странице заявки: { $link }
+email-message-answer-subject = Ответ координатора по заявке { $reference }
+email-message-answer-body =
+    Координатор программы отвечает по заявке { $child } ({ $reference }):
+
+    { $message }
+
+    Вся переписка: { $link }

@@ -40,3 +40,4 @@ roster-sort-class = по классу
 roster-sort-name = по фамилии
 roster-place = место
 review-show-scan = Скан
+outbox-kind-application_message = сообщение по заявке

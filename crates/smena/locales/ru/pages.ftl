@@ -79,6 +79,7 @@ audit-action-import = загрузка
 audit-action-login = вход
 audit-action-logout = выход
 audit-action-purge = удаление данных
+audit-resource-message = сообщение
 audit-resource-family_data = данные семьи
 audit-resource-programme = программа
 audit-resource-session = смена

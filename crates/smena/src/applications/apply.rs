@@ -204,6 +204,10 @@ pub struct ApplicationPage {
     /// Applications have closed and this one is in the frozen inputs: its
     /// receipt can be downloaded.
     receipt: bool,
+    /// The family's and the coordinators' messages about it, oldest first.
+    messages: Vec<super::messages::Message>,
+    /// The reader may write in the thread (the guardian, a coordinator).
+    can_write: bool,
 }
 
 /// The place offered to the child, if any.
@@ -425,9 +429,13 @@ async fn page(
             s.together = t.contains(&s.application_id);
         }
     }
+    let messages = super::messages::thread(&state.db, application.id).await?;
+    let can_write = guardian || user.role == crate::domain::access::Role::Coordinator;
     Ok(ApplicationPage {
         nav: Nav::from(visitor),
         receipt,
+        messages,
+        can_write,
         editable,
         changeable,
         application,

@@ -8,6 +8,7 @@ pub mod blocks;
 pub mod children;
 pub mod consents;
 pub mod identity;
+pub mod messages;
 mod overview;
 pub mod queries;
 mod summary;
@@ -29,4 +30,5 @@ pub fn router() -> Routes {
         .merge(identity::routes())
         .merge(consents::routes())
         .merge(summary::routes())
+        .merge(messages::routes())
 }

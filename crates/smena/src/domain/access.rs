@@ -83,6 +83,9 @@ coded! {
         Achievement = "achievement",
         /// Everything held on a family, as its data export gives it.
         FamilyData = "family_data",
+        /// A message between a family and the coordinators about an
+        /// application.
+        Message = "message",
     }
 }
 

@@ -121,6 +121,7 @@ pub const TABLES: &[&str] = &[
     "placements",
     "explanations",
     "offers",
+    "application_messages",
     "outbox",
     "audit_log",
 ];
@@ -245,6 +246,7 @@ pub async fn gather(db: &Db, files_dir: &Path, account: i64, lang: Language) -> 
         ("placements", "run_id"),
         ("explanations", "run_id, choice_rank"),
         ("offers", "application_id"),
+        ("application_messages", "created_at, id"),
     ] {
         let sql = format!(
             "SELECT * FROM {table} WHERE application_id IN ({{ids}}) ORDER BY application_id, {order}"

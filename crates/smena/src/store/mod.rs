@@ -190,6 +190,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "guardian phone",
         include_str!("../../migrations/0020_guardian_phone.sql"),
     ),
+    (
+        21,
+        "application messages",
+        include_str!("../../migrations/0021_application_messages.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

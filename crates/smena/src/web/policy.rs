@@ -64,6 +64,9 @@ pub const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Parent, Export, FamilyData, Scope::Own),
     (Coordinator, Read, FamilyData, Scope::All),
     (Parent, Purge, Account, Scope::Own),
+    // About the family's own applications; coordinators about any.
+    (Parent, Create, Message, Scope::Own),
+    (Coordinator, Create, Message, Scope::All),
 ];
 
 /// The scope the table grants, if any.

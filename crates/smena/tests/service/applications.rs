@@ -10,7 +10,101 @@ on_both_databases!(
     the_coordinator_imports_achievements,
     a_family_prints_a_summary_of_its_application,
     a_submitted_ranking_changes_until_applications_close,
+    a_family_and_the_coordinator_write_about_an_application,
 );
+
+/// A family asks about its application, the coordinators are e-mailed and
+/// see the question waiting; one answers, the family is e-mailed, and the
+/// thread shows both. Nobody else writes in it.
+async fn a_family_and_the_coordinator_write_about_an_application(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let (application,): (i64,) = sqlx::query_as(
+        "SELECT a.id FROM applications a JOIN children c ON c.id = a.child_id \
+         JOIN accounts g ON g.id = c.guardian_id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let path = format!("/applications/{application}/messages");
+    let family = client();
+    app.login(
+        &family,
+        "parent@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let r = app.post(&family, &path, &[("body", "  ")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "an empty message");
+    let question = "Можно ли взять с собой хомус?\nСпасибо.";
+    let r = app.post(&family, &path, &[("body", question)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mail = app.last_mail("coordinator@demo.smena").await;
+    assert!(
+        mail.contains("Можно ли взять с собой хомус?") && mail.contains("#messages"),
+        "{mail}"
+    );
+    let coordinator = client();
+    app.login(
+        &coordinator,
+        "coordinator@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let (_, page) = app.get(&coordinator, "/coordinator/messages").await;
+    assert!(page.contains("Можно ли взять с собой хомус?"), "{page}");
+    let r = app
+        .post(
+            &coordinator,
+            &path,
+            &[("body", "Да, хомус можно взять в ручную кладь.")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&coordinator, "/coordinator/messages").await;
+    assert!(
+        !page.contains("Можно ли взять с собой хомус?"),
+        "answered: {page}"
+    );
+    let mail = app.last_mail("parent@demo.smena").await;
+    assert!(mail.contains("хомус можно взять"), "{mail}");
+    let (_, page) = app
+        .get(&family, &format!("/applications/{application}"))
+        .await;
+    let asked = page.find("Можно ли взять с собой хомус?").unwrap();
+    let answered = page.find("хомус можно взять").unwrap();
+    assert!(asked < answered, "the thread in order");
+    // Another family, and a school, do not write here.
+    let other = app.verified_parent("other.family@example.org").await;
+    assert_eq!(
+        app.post(&other, &path, &[("body", "Hello")]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let school = client();
+    app.login(
+        &school,
+        "school@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        app.post(&school, &path, &[("body", "Hello")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM application_messages").await,
+        2
+    );
+    // The audit log says who wrote, never what.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%хомус%'")
+            .await,
+        0
+    );
+}
 
 /// A family changes the order of its submitted choices while applications
 /// are open (checked like a draft's; refused with the typed order kept when

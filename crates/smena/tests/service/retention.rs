@@ -352,6 +352,12 @@ async fn rows_about(app: &TestApp, account: i64, email: &str) -> Vec<(&'static s
             format!("SELECT COUNT(*) FROM offers WHERE application_id IN {applications}"),
         ),
         (
+            "application_messages",
+            format!(
+                "SELECT COUNT(*) FROM application_messages WHERE application_id IN {applications}"
+            ),
+        ),
+        (
             "audit_log",
             format!(
                 "SELECT COUNT(*) FROM audit_log WHERE actor_id = $1 \
@@ -417,6 +423,22 @@ async fn the_family_export_holds_every_row_about_the_family(app: &TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let run = final_run(&app.db, programme).await;
     publish(&app.db, programme, run).await;
+    // A question to the coordinators about the application: in the export.
+    let (application,): (i64,) = sqlx::query_as(
+        "SELECT a.id FROM applications a JOIN accounts g ON g.id = (SELECT guardian_id FROM children WHERE id = a.child_id) \
+         WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let r = app
+        .post(
+            &parent,
+            &format!("/applications/{application}/messages"),
+            &[("body", "Когда будет известно время вылета?")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     let (status, page) = app.get(&parent, "/family/data").await;
     assert_eq!(status, StatusCode::OK);
@@ -457,6 +479,7 @@ async fn the_family_export_holds_every_row_about_the_family(app: &TestApp) {
         ("applications", 1),
         ("consents", 1),
         ("documents", 1),
+        ("application_messages", 1),
         ("audit_log", 1),
     ] {
         assert!(

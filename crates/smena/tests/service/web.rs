@@ -236,6 +236,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         (&parent, format!("/children/{child}/applications")),
         (&parent, format!("/applications/{application}")),
         (&parent, format!("/applications/{application}/offer")),
+        (&parent, format!("/applications/{application}/messages")),
         (
             &coordinator,
             format!("/coordinator/documents/{document}/review"),
