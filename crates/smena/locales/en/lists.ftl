@@ -41,3 +41,4 @@ roster-sort-name = name
 roster-place = place
 review-show-scan = The scan
 outbox-kind-application_message = message about an application
+review-search = Search (child or file name)

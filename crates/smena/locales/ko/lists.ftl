@@ -41,3 +41,4 @@ roster-sort-name = 이름순
 roster-place = 자리
 review-show-scan = 스캔본
 outbox-kind-application_message = 신청서 관련 메시지
+review-search = 검색 (어린이 또는 파일 이름)

@@ -41,3 +41,4 @@ roster-sort-name = по фамилии
 roster-place = место
 review-show-scan = Скан
 outbox-kind-application_message = сообщение по заявке
+review-search = Поиск (имя ребёнка или файла)
