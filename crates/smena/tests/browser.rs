@@ -405,13 +405,9 @@ async fn a_rejected_document_fixed_after_the_results_puts_the_child_on_the_waiti
     app: &TestApp,
 ) {
     demo::load(&app.db, &app.files).await.unwrap();
-    let (child, application): (i64, i64) = sqlx::query_as(
-        "SELECT c.id, a.id FROM children c JOIN accounts g ON g.id = c.guardian_id \
-         JOIN applications a ON a.child_id = c.id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let common::DemoChild {
+        child, application, ..
+    } = common::demo_submitted(app).await;
     let mut tx = app.db.begin_write().await.unwrap();
     sqlx::query(
         "UPDATE documents SET status = 'accepted', reason = NULL WHERE status <> 'accepted'",
@@ -911,13 +907,9 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
     b.press("form[action='/logout'] button").await;
 
     let programme = programme_id(app).await;
-    let (child, application): (i64, i64) = sqlx::query_as(
-        "SELECT c.id, a.id FROM children c JOIN accounts g ON g.id = c.guardian_id \
-         JOIN applications a ON a.child_id = c.id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let common::DemoChild {
+        child, application, ..
+    } = common::demo_submitted(app).await;
     let anyone: Vec<String> = vec![
         "/".into(),
         "/login".into(),

@@ -571,3 +571,30 @@ pub async fn programme_id(app: &TestApp) -> i64 {
         .unwrap();
     id
 }
+
+/// The demo parent's child whose application is submitted (the family's
+/// daughter; the son's is a draft).
+#[allow(dead_code)]
+pub struct DemoChild {
+    pub child: i64,
+    pub application: i64,
+    pub reference: String,
+    pub given_name: String,
+}
+
+#[allow(dead_code)]
+pub async fn demo_submitted(app: &TestApp) -> DemoChild {
+    let (child, application, reference, given_name): (i64, i64, String, String) = sqlx::query_as(
+        "SELECT c.id, a.id, a.reference, c.given_name FROM children c JOIN accounts g ON g.id = c.guardian_id \
+         JOIN applications a ON a.child_id = c.id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    DemoChild {
+        child,
+        application,
+        reference,
+        given_name,
+    }
+}

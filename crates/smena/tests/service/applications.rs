@@ -20,13 +20,7 @@ async fn a_family_and_the_coordinator_write_about_an_application(app: &TestApp) 
     smena::scenario::demo::load(&app.db, &app.files)
         .await
         .unwrap();
-    let (application,): (i64,) = sqlx::query_as(
-        "SELECT a.id FROM applications a JOIN children c ON c.id = a.child_id \
-         JOIN accounts g ON g.id = c.guardian_id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let application = crate::common::demo_submitted(app).await.application;
     let path = format!("/applications/{application}/messages");
     let family = client();
     app.login(
@@ -113,14 +107,8 @@ async fn a_submitted_ranking_changes_until_applications_close(app: &TestApp) {
     smena::scenario::demo::load(&app.db, &app.files)
         .await
         .unwrap();
-    let (application,): (i64,) = sqlx::query_as(
-        "SELECT a.id FROM applications a JOIN children c ON c.id = a.child_id \
-         JOIN accounts g ON g.id = c.guardian_id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted' \
-         AND a.block_ref IS NULL",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    // Not in a block: the demo family's daughter applies alone.
+    let application = crate::common::demo_submitted(app).await.application;
     let ranking = || async {
         let rows: Vec<(i64,)> = sqlx::query_as(
             "SELECT session_id FROM application_choices WHERE application_id = $1 ORDER BY choice_rank",
@@ -205,13 +193,12 @@ async fn a_family_prints_a_summary_of_its_application(app: &TestApp) {
     smena::scenario::demo::load(&app.db, &app.files)
         .await
         .unwrap();
-    let (application, reference, given): (i64, String, String) = sqlx::query_as(
-        "SELECT a.id, a.reference, c.given_name FROM applications a JOIN children c ON c.id = a.child_id \
-         JOIN accounts g ON g.id = c.guardian_id WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let crate::common::DemoChild {
+        application,
+        reference,
+        given_name: given,
+        ..
+    } = crate::common::demo_submitted(app).await;
     let codes: Vec<(String,)> = sqlx::query_as(
         "SELECT s.code FROM application_choices x JOIN sessions s ON s.id = x.session_id \
          WHERE x.application_id = $1 ORDER BY x.choice_rank",

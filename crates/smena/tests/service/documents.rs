@@ -20,17 +20,6 @@ async fn change(app: &TestApp, sql: &str, id: i64) {
     tx.commit().await.unwrap();
 }
 
-/// The demo parent's child whose application is submitted: (child, application).
-async fn demo_child(app: &TestApp) -> (i64, i64) {
-    sqlx::query_as(
-        "SELECT c.id, a.id FROM children c JOIN accounts x ON x.id = c.guardian_id \
-         JOIN applications a ON a.child_id = c.id WHERE x.email = 'parent@demo.smena' AND a.status = 'submitted'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-}
-
 /// A child left out of the results because a scan was rejected: the family
 /// uploads a new one after publication, the coordinator accepts it, and the
 /// child is on the waiting list; when places fall free in the child's first
@@ -39,7 +28,9 @@ async fn a_document_fixed_after_the_results_joins_the_waiting_list(app: &TestApp
     smena::scenario::demo::load(&app.db, &app.files)
         .await
         .unwrap();
-    let (child, application) = demo_child(app).await;
+    let crate::common::DemoChild {
+        child, application, ..
+    } = crate::common::demo_submitted(app).await;
     change(
         app,
         "UPDATE children SET category = 'state_care' WHERE id = $1",

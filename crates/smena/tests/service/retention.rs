@@ -424,13 +424,7 @@ async fn the_family_export_holds_every_row_about_the_family(app: &TestApp) {
     let run = final_run(&app.db, programme).await;
     publish(&app.db, programme, run).await;
     // A question to the coordinators about the application: in the export.
-    let (application,): (i64,) = sqlx::query_as(
-        "SELECT a.id FROM applications a JOIN accounts g ON g.id = (SELECT guardian_id FROM children WHERE id = a.child_id) \
-         WHERE g.email = 'parent@demo.smena' AND a.status = 'submitted'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let application = crate::common::demo_submitted(app).await.application;
     let r = app
         .post(
             &parent,
