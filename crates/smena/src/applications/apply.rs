@@ -208,6 +208,8 @@ pub struct ApplicationPage {
     messages: Vec<super::messages::Message>,
     /// The reader may write in the thread (the guardian, a coordinator).
     can_write: bool,
+    /// A message sent back with a problem, as typed.
+    typed_message: String,
 }
 
 /// The place offered to the child, if any.
@@ -264,15 +266,17 @@ pub async fn load(
 /// What to show back after a save: the choices as typed, the problems, or a
 /// notice.
 #[derive(Default)]
-struct Feedback {
-    chosen: Option<Vec<String>>,
+pub(super) struct Feedback {
+    pub(super) chosen: Option<Vec<String>>,
     /// The applications ticked to be placed together, as sent.
-    together: Option<Vec<i64>>,
-    errors: Vec<String>,
-    notice: Option<String>,
+    pub(super) together: Option<Vec<i64>>,
+    pub(super) errors: Vec<String>,
+    pub(super) notice: Option<String>,
+    /// A message to the coordinators sent back with a problem, as typed.
+    pub(super) message: Option<String>,
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     user: &User,
     visitor: &Visitor,
@@ -285,6 +289,7 @@ async fn page(
         together,
         errors,
         notice,
+        message,
     } = feedback;
     let lang = visitor.language;
     let programme = programmes::open_programme(&state.db).await?;
@@ -436,6 +441,7 @@ async fn page(
         receipt,
         messages,
         can_write,
+        typed_message: message.unwrap_or_default(),
         editable,
         changeable,
         application,
@@ -741,6 +747,7 @@ async fn change_choices(
         together: None,
         errors,
         notice: None,
+        message: None,
     };
     let page = page(state, user, visitor, application, child, feedback).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())
@@ -930,6 +937,7 @@ async fn save(
         together: together_shown.then_some(typed_together),
         errors,
         notice: None,
+        message: None,
     };
     let page = page(&state, &user, &visitor, application, child, feedback).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())

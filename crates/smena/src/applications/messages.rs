@@ -105,8 +105,24 @@ async fn send(
     if !from_family && user.role != Role::Coordinator {
         return Err(AppError::NotFound);
     }
-    let body = parse(&form.body)
-        .map_err(|key| AppError::Invalid(key, vec![("n", MAX_CHARS.to_string())]))?;
+    let body = match parse(&form.body) {
+        Ok(body) => body,
+        // Back to the application, the problem shown and the message as
+        // typed (a long one is not lost).
+        Err(key) => {
+            let problem = visitor
+                .language
+                .text_with(key, &[("n", &MAX_CHARS.to_string())]);
+            let feedback = super::apply::Feedback {
+                errors: vec![problem],
+                message: Some(form.body.clone()),
+                ..Default::default()
+            };
+            let page =
+                super::apply::page(&state, &user, &visitor, application, child, feedback).await?;
+            return Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response());
+        }
+    };
     let permit = authorize(&user, Action::Create, Resource::Message)?;
     let base = &state.config.base_url;
     let reference = application.reference.clone().unwrap_or_default();
@@ -168,7 +184,6 @@ async fn send(
             Ok(())
         })
         .await?;
-    let _ = visitor;
     Ok(Redirect::to(&format!("/applications/{id}#messages")).into_response())
 }
 

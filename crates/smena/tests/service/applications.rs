@@ -31,6 +31,17 @@ async fn a_family_and_the_coordinator_write_about_an_application(app: &TestApp) 
     .await;
     let r = app.post(&family, &path, &[("body", "  ")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST, "an empty message");
+    // Too long: the application comes back with the problem and the
+    // message as typed, nothing lost.
+    let long = format!("Вопрос {}", "о".repeat(2100));
+    let r = app.post(&family, &path, &[("body", long.as_str())]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("under 2000 characters") && page.contains(&long),
+        "{}",
+        &page[..page.len().min(2000)]
+    );
     let question = "Можно ли взять с собой хомус?\nСпасибо.";
     let r = app.post(&family, &path, &[("body", question)]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
