@@ -25,6 +25,9 @@ pub enum Ineligibility {
     },
     PassportMissing,
     DocumentsNotVerified,
+    /// The programme takes only children their school nominated, and the
+    /// child's school did not.
+    NotNominated,
     /// Another child of the same block is not eligible for the session.
     BlockMemberIneligible {
         member: String,
@@ -43,6 +46,7 @@ impl Ineligibility {
             Ineligibility::PassportExpiresTooSoon { .. } => "passport_expires_too_soon",
             Ineligibility::PassportMissing => "passport_missing",
             Ineligibility::DocumentsNotVerified => "documents_not_verified",
+            Ineligibility::NotNominated => "not_nominated",
             Ineligibility::BlockMemberIneligible { .. } => "block_member_ineligible",
             Ineligibility::Withdrawn => "withdrawn",
         }
@@ -79,10 +83,13 @@ pub fn add_months(date: Date, months: u32) -> Date {
 }
 
 /// The first rule the child fails for the session, if any. Checked in this
-/// order: documents, age, passport.
+/// order: documents, nomination, age, passport.
 pub fn check(applicant: &Applicant, session: &Session) -> Option<Ineligibility> {
     if !applicant.documents_verified {
         return Some(Ineligibility::DocumentsNotVerified);
+    }
+    if !applicant.nominated {
+        return Some(Ineligibility::NotNominated);
     }
     let rules = &session.rules;
     if let (Some(starts), true) = (
@@ -178,6 +185,8 @@ mod tests {
         ));
         a.passport_expires = Some(date!(2028 - 01 - 21));
         assert_eq!(check(&a, &s), None);
+        a.nominated = false;
+        assert_eq!(check(&a, &s), Some(Ineligibility::NotNominated));
         a.documents_verified = false;
         assert_eq!(check(&a, &s), Some(Ineligibility::DocumentsNotVerified));
     }

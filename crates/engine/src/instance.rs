@@ -67,6 +67,9 @@ pub struct Applicant {
     pub birth_date: Option<Date>,
     pub passport_expires: Option<Date>,
     pub documents_verified: bool,
+    /// Meets the programme's nomination requirement: nominated by the
+    /// school, or the programme asks for no nomination.
+    pub nominated: bool,
     /// Sessions in order of preference, best first.
     pub choices: Vec<SessionIdx>,
 }
@@ -84,6 +87,7 @@ impl Applicant {
             birth_date: None,
             passport_expires: None,
             documents_verified: true,
+            nominated: true,
             choices,
         }
     }

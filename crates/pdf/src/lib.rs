@@ -63,6 +63,14 @@ pub struct Voucher {
     pub country: String,
     pub dates: String,
     pub departure: String,
+    /// When the group leaves, on the programme's clock, in words.
+    pub departs: String,
+    pub meeting_point: String,
+    /// Each chaperone with their phone ("Алексей Васильев, +7 914 …").
+    pub chaperones: Vec<String>,
+    pub office_phone: String,
+    /// What to bring, one thing per line (may be empty).
+    pub what_to_bring: Vec<String>,
     pub issued: String,
     /// Where anyone at the border or the camp gate can check the voucher.
     pub verify_url: String,
@@ -81,6 +89,11 @@ impl Paper for Voucher {
         "field-camp",
         "field-dates",
         "field-departure",
+        "field-departs",
+        "field-meeting-point",
+        "field-chaperones",
+        "field-office-phone",
+        "voucher-what-to-bring",
         "field-reference",
         "voucher-verify",
         "issued-on",

@@ -189,6 +189,9 @@ pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
             if let Err(e) = crate::allocation::offers::expire_due(&db, &base).await {
                 tracing::error!(error = ?e, "expiring offers failed");
             }
+            if let Err(e) = crate::allocation::offers::withdraw_unmet(&db, &base).await {
+                tracing::error!(error = ?e, "withdrawing offers whose documents are missing failed");
+            }
             let now = crate::store::now_ms();
             if let Err(e) = crate::allocation::offers::remind_due(&db, &base, now).await {
                 tracing::error!(error = ?e, "reminding of offers failed");

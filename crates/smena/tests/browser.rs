@@ -887,11 +887,16 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
          UNION SELECT title FROM achievements UNION SELECT original_name FROM documents \
          UNION SELECT reason FROM documents WHERE reason IS NOT NULL \
          UNION SELECT country FROM camps UNION SELECT contact FROM camps \
-         UNION SELECT languages FROM sessions UNION SELECT departure FROM sessions",
+         UNION SELECT languages FROM sessions UNION SELECT departure FROM sessions \
+         UNION SELECT meeting_point FROM sessions",
     )
     .fetch_all(app.db.pool())
     .await
     .unwrap();
+    let (session,): (i64,) = sqlx::query_as("SELECT id FROM sessions ORDER BY starts, id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
     let mut entered: Vec<String> = entered.into_iter().map(|(n,)| n).collect();
     // Longest first, so that a name inside a longer one goes with it.
     entered.sort_by_key(|n| std::cmp::Reverse(n.len()));
@@ -963,6 +968,8 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 "/coordinator/messages".into(),
                 "/coordinator/family-data".into(),
                 "/travel-papers".into(),
+                format!("/coordinator/sessions/{session}/travel"),
+                format!("/coordinator/sessions/{session}/chaperones"),
             ],
         ),
     ];

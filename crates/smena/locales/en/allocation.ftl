@@ -27,6 +27,7 @@ ineligible-birth-date = the session has an age limit and no birth date was given
 ineligible-passport-expires = the passport expires on { $expires } and must be valid until at least { $date }
 ineligible-passport-missing = the session needs a passport and no passport expiry date was given
 ineligible-documents = the application's documents have not been verified
+ineligible-not-nominated = the programme takes only children nominated by their school, and the child's school did not nominate the child
 ineligible-block-member = children applying together must all be eligible, and { $member } is not eligible for this session
 ineligible-withdrawn = the application was withdrawn
 
@@ -103,6 +104,7 @@ reason-birth_date_missing = no birth date
 reason-passport_expires_too_soon = the passport expires too soon
 reason-passport_missing = no passport
 reason-documents_not_verified = documents not verified
+reason-not_nominated = not nominated by the school
 reason-block_member_ineligible = a child applying together is not eligible
 reason-withdrawn = withdrawn
 papers-heading = Travel papers

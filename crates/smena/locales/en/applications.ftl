@@ -19,6 +19,7 @@ child-score-for = Score for { $programme }
 child-category-tier = Preferential category: priority tier { $tier } (ranked above every score)
 score-cap = cap for { $level } achievements
 score-rural = rural coefficient ×{ $coefficient }
+score-nomination = nominated by the school
 achievement-title = Achievement (competition, olympiad, …)
 achievement-place = Place
 achievement-add = Add the achievement
@@ -164,7 +165,7 @@ review-already = This document was already reviewed: { $status ->
    *[rejected] rejected
 }. Nothing was changed.
 document-upload-again = upload a new copy by { $deadline }
-offer-depends-on = The place depends on documents not yet accepted:
+offer-depends-on = The place depends on documents not yet accepted (a document not uploaded by its deadline gives the place to the next child on the waiting list):
 result-documents-now-accepted = The documents are now accepted: your child is on the waiting list and gets a place when one falls free.
 consent-abroad-heading = The notarised consent for travel abroad
 consent-abroad-guidance = A child travelling abroad without a parent needs a parent's consent to leave the country, certified by a notary, naming the country, the dates of the trip and the adult who accompanies the child (the group's chaperone). Have it made in good time and give the original to the chaperone at departure, with the child's passport; a copy stays with you.
@@ -191,3 +192,21 @@ thread-waiting-none = No question is waiting for an answer.
 message-empty = Please write the message.
 message-long = Please keep the message under { $n } characters.
 message-characters = The message has characters that cannot be kept (control characters).
+email-nominated-subject = The school nominated { $child } for “{ $programme }”
+email-nomination-withdrawn-subject = The school withdrew { $child }'s nomination
+email-nominated-body =
+    { $school } nominates { $child } for the programme “{ $programme }”.
+    { $meaning }
+    The application: { $link }
+email-nomination-withdrawn-body =
+    { $school } withdrew the nomination of { $child } for the programme “{ $programme }”.
+    { $meaning }
+    If this is a mistake, please contact the school. The application: { $link }
+nomination-means-required = Under the programme's rules only children nominated by their school take part in the allocation: this condition is now met.
+nomination-means-required-lost = Under the programme's rules only children nominated by their school take part in the allocation: without a nomination the application does not.
+nomination-means-points = Under the programme's rules a nomination adds { $points } to the application's score.
+nomination-means-points-lost = The nomination added { $points } to the application's score; those points are gone.
+nomination-means-nothing = This programme's rules neither give points for a nomination nor require one.
+nomination-required-met = The school nominated the child: this condition of the allocation is met.
+nomination-required-missing = The programme takes only children nominated by their school, and the child's school has not nominated the child yet. Without a nomination the application does not take part in the allocation: please contact the school.
+nomination-points-possible = If the school nominates the child, { $points } will be added to the score.

@@ -88,3 +88,25 @@ email-voucher-body =
     The travel voucher for { $child } ({ $session }, { $dates }) is ready.
     Print it and bring it to the departure point: { $departure }.
     Download it from the application page: { $link }
+field-departs = Departs
+field-meeting-point = Meeting point
+field-office-phone = Programme office phone
+voucher-what-to-bring = What to bring
+status-travelling = Groups travelling
+status-completed = Programme completed
+journey-travelling-title = The groups leave
+journey-travelling-what = Places become final: a place given up is no longer offered to the next child on the waiting list, and unanswered offers lapse without replacement. The programme cannot go back to published results.
+journey-travelling-button = The groups have left
+journey-travelling-explain = When the groups leave, mark it here: places become final.
+journey-completed-title = Everyone is back
+journey-completed-what = The programme is completed: every group is back home. The children's data is kept until the retention date and then deleted.
+journey-completed-button = Everyone is back home
+journey-completed-explain = When every group is back, complete the programme.
+journey-no-voucher = { $n ->
+    [one] { $n } accepted place has no voucher: issue the vouchers first
+   *[other] { $n } accepted places have no voucher: issue the vouchers first
+}
+journey-unanswered = { $n ->
+    [one] { $n } offer is still unanswered: it will lapse without replacement
+   *[other] { $n } offers are still unanswered: they will lapse without replacement
+}

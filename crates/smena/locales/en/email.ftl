@@ -84,3 +84,7 @@ email-message-answer-body =
     { $message }
 
     The whole conversation: { $link }
+email-condition-missed-subject = The place for { $child } is withdrawn: documents missing
+email-condition-missed-body =
+    The place for { $child } in { $session } depended on documents due by { $deadline }: { $documents }. They were not uploaded, so the place went to the next child on the waiting list.
+    If you think this is a mistake, write to the coordinator on the application's page: { $link }

@@ -26,6 +26,7 @@ ineligible-birth-date = 이 세션에는 나이 제한이 있는데 생년월일
 ineligible-passport-expires = 여권이 { $expires }에 만료되는데, 적어도 { $date }까지 유효해야 합니다
 ineligible-passport-missing = 이 세션에는 여권이 필요한데 여권 유효 기간이 없습니다
 ineligible-documents = 신청서의 서류가 확인되지 않았습니다
+ineligible-not-nominated = 이 프로그램은 학교가 추천한 어린이만 받으며, 어린이의 학교는 추천하지 않았습니다
 ineligible-block-member = 함께 신청한 어린이는 모두 조건에 맞아야 하는데, { $member }은(는) 이 세션의 조건에 맞지 않습니다
 ineligible-withdrawn = 신청이 취소되었습니다
 
@@ -93,6 +94,7 @@ reason-birth_date_missing = 생년월일 없음
 reason-passport_expires_too_soon = 여권이 너무 일찍 만료됨
 reason-passport_missing = 여권 없음
 reason-documents_not_verified = 서류 미확인
+reason-not_nominated = 학교 추천 없음
 reason-block_member_ineligible = 함께 신청한 어린이 중 조건에 맞지 않는 어린이가 있음
 reason-withdrawn = 신청 취소
 papers-heading = 여행 서류

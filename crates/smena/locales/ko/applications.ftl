@@ -19,6 +19,7 @@ child-score-for = { $programme } 점수
 child-category-tier = 우대 대상: 우선 { $tier }등급 (모든 점수보다 우선)
 score-cap = { $level } 실적 상한
 score-rural = 농촌 계수 ×{ $coefficient }
+score-nomination = 학교 추천
 achievement-title = 실적 (대회, 올림피아드 등)
 achievement-place = 순위
 achievement-add = 실적 추가
@@ -161,7 +162,7 @@ review-already = 이 서류는 이미 검토되었습니다: { $status ->
    *[rejected] 반려됨
 }. 변경된 것은 없습니다.
 document-upload-again = { $deadline }까지 새 사본을 올리세요
-offer-depends-on = 이 자리는 아직 승인되지 않은 서류에 달려 있습니다:
+offer-depends-on = 이 자리는 아직 승인되지 않은 서류에 달려 있습니다 (기한까지 업로드하지 않으면 자리는 대기자 명단의 다음 어린이에게 넘어갑니다):
 result-documents-now-accepted = 이제 서류가 승인되었습니다. 자녀는 대기자 명단에 있으며 자리가 나면 배정됩니다.
 consent-abroad-heading = 해외 출국을 위한 공증 동의서
 consent-abroad-guidance = 부모 없이 해외로 가는 어린이에게는 나라, 여행 기간, 동행하는 어른(그룹 인솔자)을 적고 공증인이 인증한 부모 한 명의 출국 동의서가 필요합니다. 미리 준비하여 출발할 때 어린이의 여권과 함께 원본을 인솔자에게 주세요. 사본은 보관하세요.
@@ -188,3 +189,21 @@ thread-waiting-none = 답변을 기다리는 질문이 없습니다.
 message-empty = 메시지를 써 주세요.
 message-long = 메시지는 { $n }자 이내로 써 주세요.
 message-characters = 메시지에 저장할 수 없는 제어 문자가 있습니다.
+email-nominated-subject = 학교가 { $child }을(를) 「{ $programme }」에 추천했습니다
+email-nomination-withdrawn-subject = 학교가 { $child }의 추천을 철회했습니다
+email-nominated-body =
+    { $school }이(가) { $child }을(를) 프로그램 「{ $programme }」에 추천합니다.
+    { $meaning }
+    신청서: { $link }
+email-nomination-withdrawn-body =
+    { $school }이(가) 프로그램 「{ $programme }」에 대한 { $child }의 추천을 철회했습니다.
+    { $meaning }
+    잘못된 경우 학교에 문의하십시오. 신청서: { $link }
+nomination-means-required = 프로그램 규칙에 따라 학교가 추천한 어린이만 배정에 참여합니다: 이제 이 조건이 충족되었습니다.
+nomination-means-required-lost = 프로그램 규칙에 따라 학교가 추천한 어린이만 배정에 참여합니다: 추천이 없으면 신청서는 배정에 참여하지 않습니다.
+nomination-means-points = 프로그램 규칙에 따라 추천은 신청서 점수에 { $points }점을 더합니다.
+nomination-means-points-lost = 추천으로 신청서 점수에 { $points }점이 더해졌으나 이제 없어졌습니다.
+nomination-means-nothing = 이 프로그램의 규칙은 추천에 점수를 주지도, 추천을 요구하지도 않습니다.
+nomination-required-met = 학교가 어린이를 추천했습니다: 배정 참여 조건이 충족되었습니다.
+nomination-required-missing = 이 프로그램은 학교가 추천한 어린이만 받습니다. 어린이의 학교는 아직 추천하지 않았습니다. 추천이 없으면 신청서는 배정에 참여하지 않습니다: 학교에 문의하십시오.
+nomination-points-possible = 학교가 어린이를 추천하면 점수에 { $points }점이 더해집니다.

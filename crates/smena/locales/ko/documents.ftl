@@ -88,3 +88,19 @@ email-voucher-body =
     { $child }의 여행 바우처({ $session }, { $dates })가 준비되었습니다.
     인쇄하여 출발 장소에 가져오세요: { $departure }.
     신청 페이지에서 내려받으세요: { $link }
+field-departs = 출발
+field-meeting-point = 집합 장소
+field-office-phone = 프로그램 사무실 전화
+voucher-what-to-bring = 준비물
+status-travelling = 단체 여행 중
+status-completed = 프로그램 완료
+journey-travelling-title = 단체 출발
+journey-travelling-what = 자리가 확정됩니다: 포기된 자리는 더 이상 대기자 명단의 다음 어린이에게 제안되지 않고, 답변 없는 제안은 대체 없이 만료됩니다. 발표된 결과 상태로 되돌릴 수 없습니다.
+journey-travelling-button = 단체가 출발했습니다
+journey-travelling-explain = 단체가 출발하면 여기에 표시하십시오: 자리가 확정됩니다.
+journey-completed-title = 모두 귀가
+journey-completed-what = 프로그램이 완료됩니다: 모든 단체가 귀가했습니다. 어린이 정보는 보존 기한까지 보관된 후 삭제됩니다.
+journey-completed-button = 모두 귀가했습니다
+journey-completed-explain = 모든 단체가 돌아오면 프로그램을 완료하십시오.
+journey-no-voucher = 수락된 자리 { $n }개에 바우처가 없습니다: 먼저 바우처를 발급하십시오
+journey-unanswered = 답변 없는 제안 { $n }개: 대체 없이 만료됩니다

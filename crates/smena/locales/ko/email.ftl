@@ -83,3 +83,7 @@ email-message-answer-body =
     { $message }
 
     전체 대화: { $link }
+email-condition-missed-subject = { $child }의 자리가 취소되었습니다: 서류 누락
+email-condition-missed-body =
+    { $session }의 { $child } 자리는 { $deadline }까지 제출해야 하는 서류에 달려 있었습니다: { $documents }. 서류가 업로드되지 않아 자리는 대기자 명단의 다음 어린이에게 넘어갔습니다.
+    잘못되었다고 생각되면 신청서 페이지에서 코디네이터에게 글을 남기십시오: { $link }

@@ -39,6 +39,7 @@ ineligible-birth-date = у смены есть возрастное ограни
 ineligible-passport-expires = паспорт истекает { $expires }, а должен быть действителен как минимум до { $date }
 ineligible-passport-missing = для смены нужен паспорт, а срок его действия не указан
 ineligible-documents = документы заявки не проверены
+ineligible-not-nominated = программа принимает только детей, рекомендованных школой, а школа ребёнка его не рекомендовала
 ineligible-block-member = дети, подающие заявки вместе, должны все подходить смене, а { $member } ей не подходит
 ineligible-withdrawn = заявка отозвана
 
@@ -118,6 +119,7 @@ reason-birth_date_missing = нет даты рождения
 reason-passport_expires_too_soon = паспорт истекает слишком рано
 reason-passport_missing = нет паспорта
 reason-documents_not_verified = документы не проверены
+reason-not_nominated = нет рекомендации школы
 reason-block_member_ineligible = один из детей, подающих вместе, не подходит
 reason-withdrawn = заявка отозвана
 papers-heading = Документы для поездки

@@ -213,7 +213,7 @@ async fn resend_verification(
                 ),
                 secret: Some(state.config.key.seal(SECRET_PURPOSE, link.as_bytes())?),
             });
-            c.audit(Some(user.id), "confirmation e-mail sent again");
+            c.audit(Some(user.id), "confirmation_sent_again");
             Ok(())
         })
         .await?;
@@ -256,7 +256,7 @@ async fn verify_email(
             .bind(account)
             .execute(&mut **c)
             .await?;
-            c.audit(Some(account), "e-mail confirmed");
+            c.audit(Some(account), "email_confirmed");
             Ok(())
         })
         .await?;

@@ -107,7 +107,7 @@ async fn forgot(
     state
         .write(&permit, async |c| {
             let Some(account) = queries::by_email_in(c, &email).await? else {
-                c.audit(None, "password reset asked for an unknown address");
+                c.audit(None, "password_reset_unknown_address");
                 return Ok(());
             };
             let token =
@@ -125,7 +125,7 @@ async fn forgot(
                 ),
                 secret: Some(state.config.key.seal(SECRET_PURPOSE, link.as_bytes())?),
             });
-            c.audit(Some(account.id), "password reset asked");
+            c.audit(Some(account.id), "password_reset_asked");
             Ok(())
         })
         .await?;
@@ -205,7 +205,7 @@ async fn reset(
                 .await?
                 .ok_or_else(invalid)?;
             queries::set_password(c, account, &hash).await?;
-            c.audit(Some(account), "password reset");
+            c.audit(Some(account), "password_reset");
             Ok(())
         })
         .await?;
@@ -272,7 +272,7 @@ async fn change(
     let token = state
         .write(&permit, async |c| {
             queries::set_password(c, user.id, &hash).await?;
-            c.audit(Some(user.id), "password changed");
+            c.audit(Some(user.id), "password_changed");
             Ok(login::start(c, user.id, None).await?)
         })
         .await?;

@@ -91,9 +91,12 @@ pub fn write_full(instance: &Instance) -> (String, String) {
     for i in 1..=k {
         let _ = write!(applicants, "choice_{i},");
     }
-    applicants.push_str(
-        "tier,school,reserve_group,block,birth_date,passport_expires,documents_verified\n",
-    );
+    // `nominated` only when some child misses a nomination the programme
+    // requires: inputs of programmes without that rule read as before.
+    let nominations = instance.applicants().iter().any(|a| !a.nominated);
+    applicants
+        .push_str("tier,school,reserve_group,block,birth_date,passport_expires,documents_verified");
+    applicants.push_str(if nominations { ",nominated\n" } else { "\n" });
     for a in instance.applicants() {
         let _ = write!(applicants, "{},{},", field(&a.id), a.score);
         for i in 0..k {
@@ -115,6 +118,10 @@ pub fn write_full(instance: &Instance) -> (String, String) {
             opt(a.passport_expires.map(|d| d.to_string())),
             if a.documents_verified { "yes" } else { "no" },
         );
+        if nominations {
+            applicants.pop();
+            applicants.push_str(if a.nominated { ",yes\n" } else { ",no\n" });
+        }
     }
     (sessions, applicants)
 }
@@ -405,6 +412,7 @@ fn parse_applicants(
     let c_birth = t.col("birth_date");
     let c_passport = t.col("passport_expires");
     let c_docs = t.col("documents_verified");
+    let c_nominated = t.col("nominated");
     let mut applicants = Vec::new();
     let mut lines = Vec::new();
     while t.advance()? {
@@ -459,6 +467,12 @@ fn parse_applicants(
                     c,
                     format!("documents_verified must be yes or no, found \"{text}\""),
                 )
+            })?;
+        }
+        if let Some(c) = c_nominated {
+            let text = t.text(c)?.trim();
+            a.nominated = parse_bool(text).ok_or_else(|| {
+                t.error(c, format!("nominated must be yes or no, found \"{text}\""))
             })?;
         }
         applicants.push(a);

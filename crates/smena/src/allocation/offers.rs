@@ -19,6 +19,7 @@ use crate::domain::access::{Action, Resource};
 use crate::domain::states::{
     ApplicationStatus, DocumentStatus, OfferStatus, ProgrammeStatus, RunKind,
 };
+use crate::domain::values::Day;
 use crate::language::{Language, words};
 use crate::store::{Actor, Change, DAY_MS, Db, Mail, now_ms};
 use crate::web::AppState;
@@ -40,13 +41,18 @@ struct PublishedRow {
     offer_days: i32,
 }
 
+/// The published run, while its places may still move (the programme is
+/// published, the groups not gone).
 async fn published(c: &mut Change, programme: i64) -> AppResult<Option<Published>> {
     let Some(r): Option<PublishedRow> = sqlx::query_as(
         "SELECT r.sessions_csv, r.applicants_csv, COALESCE(r.seed_hex, p.seed_hex) AS seed_hex, p.offer_days FROM allocation_runs r \
          JOIN programmes p ON p.id = r.programme_id \
-         WHERE r.programme_id = $1 AND r.published_at IS NOT NULL ORDER BY r.published_at DESC LIMIT 1",
+         WHERE r.programme_id = $1 AND r.published_at IS NOT NULL AND p.status = $2 \
+         ORDER BY r.published_at DESC LIMIT 1",
     )
     .bind(programme)
+    // Once the groups leave, places are final: nobody moves up.
+    .bind(ProgrammeStatus::Published)
     .fetch_optional(&mut **c)
     .await?
     else {
@@ -419,8 +425,8 @@ pub async fn decide(
         Resource::Application,
         Some(application),
         match answer {
-            Answer::Accept => "offer accepted",
-            Answer::Decline => "offer declined",
+            Answer::Accept => "offer_accepted",
+            Answer::Decline => "offer_declined",
         },
     );
     if answer == Answer::Decline {
@@ -549,6 +555,124 @@ pub async fn expire_due(db: &Db, base_url: &str) -> AppResult<usize> {
     Ok(expired)
 }
 
+/// An offer whose condition (a document due after the review deadline)
+/// was missed: no usable copy by the end of the document's day.
+#[derive(sqlx::FromRow)]
+struct Unmet {
+    application: i64,
+    programme: i64,
+    kind: String,
+    name: String,
+    deadline: Day,
+}
+
+/// Withdraws every offer (answered or not) whose child has no usable copy
+/// (uploaded and not rejected) of a document the offer depends on once
+/// that document's day has passed, tells the family why, and backfills the
+/// place. A copy uploaded in time but not reviewed yet keeps the place.
+/// Called every minute by the service; how many offers were withdrawn.
+pub async fn withdraw_unmet(db: &Db, base_url: &str) -> AppResult<usize> {
+    let rows: Vec<Unmet> = sqlx::query_as(
+        "SELECT a.id AS application, a.programme_id AS programme, r.kind, r.name, r.deadline \
+         FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN required_documents r ON r.programme_id = a.programme_id \
+         WHERE o.status IN ($1, $2) AND r.deadline < $3 \
+           AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.child_id = a.child_id \
+                           AND d.kind = r.kind AND d.status <> $4) \
+         ORDER BY a.id, r.deadline",
+    )
+    .bind(OfferStatus::Offered)
+    .bind(OfferStatus::Accepted)
+    .bind(crate::store::today())
+    .bind(DocumentStatus::Rejected)
+    .fetch_all(db.pool())
+    .await?;
+    let mut withdrawn = 0;
+    let mut conditions: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for group in rows.chunk_by(|a, b| a.application == b.application) {
+        let (application, programme) = (group[0].application, group[0].programme);
+        // Only documents due after the review deadline are conditions of
+        // the offer; the others were checked before the allocation.
+        if let std::collections::hash_map::Entry::Vacant(e) = conditions.entry(programme) {
+            let later = documents::required(db, programme).await?.later;
+            e.insert(later.into_iter().map(|r| r.kind).collect());
+        }
+        let later = conditions.get(&programme).map_or(&[][..], Vec::as_slice);
+        let missed: Vec<&Unmet> = group.iter().filter(|u| later.contains(&u.kind)).collect();
+        let Some(first) = missed.first() else {
+            continue;
+        };
+        let names: Vec<&str> = missed.iter().map(|u| u.name.as_str()).collect();
+        let deadline = first.deadline;
+        let done = db
+            .write(
+                Actor::Service,
+                (Action::Update, Resource::Allocation),
+                async |c| {
+                    c.lock_programme(programme).await?;
+                    let taken = c
+                        .transition(
+                            sqlx::query(
+                                "UPDATE offers SET status = $1, decided_at = $2 \
+                                 WHERE application_id = $3 AND status IN ($4, $5)",
+                            )
+                            .bind(OfferStatus::Withdrawn)
+                            .bind(now_ms())
+                            .bind(application)
+                            .bind(OfferStatus::Offered)
+                            .bind(OfferStatus::Accepted),
+                        )
+                        .await?;
+                    if !taken {
+                        c.unchanged();
+                        return Ok::<_, AppError>(false);
+                    }
+                    let r: Reminded = sqlx::query_as(
+                        "SELECT ac.email, ac.full_name, ac.language, c.given_name, s.code, o.deadline FROM offers o \
+                         JOIN sessions s ON s.id = o.session_id JOIN applications a ON a.id = o.application_id \
+                         JOIN children c ON c.id = a.child_id JOIN accounts ac ON ac.id = c.guardian_id \
+                         WHERE o.application_id = $1",
+                    )
+                    .bind(application)
+                    .fetch_one(&mut **c)
+                    .await?;
+                    let lang = r.language;
+                    c.send(Mail {
+                        to: r.email,
+                        kind: "offer_withdrawn_documents",
+                        subject: lang.text_with(
+                            "email-condition-missed-subject",
+                            &[("child", &r.given_name)],
+                        ),
+                        body: lang.letter(
+                            Some(&r.full_name),
+                            "email-condition-missed-body",
+                            &[
+                                ("child", &r.given_name),
+                                ("session", &r.code),
+                                ("documents", &names.join(", ")),
+                                ("deadline", &lang.date(&deadline.to_string())),
+                                ("link", &format!("{base_url}/applications/{application}")),
+                            ],
+                        ),
+                        secret: None,
+                    });
+                    c.audit_as(
+                        Action::Update,
+                        Resource::Application,
+                        Some(application),
+                        "offer_condition_missed",
+                    );
+                    backfill(c, base_url, programme).await?;
+                    Ok(true)
+                },
+            )
+            .await?;
+        withdrawn += usize::from(done);
+    }
+    Ok(withdrawn)
+}
+
 /// How long before its deadline an unanswered offer is recalled to the family.
 pub const REMINDER_BEFORE_MS: i64 = 2 * DAY_MS;
 
@@ -622,7 +746,7 @@ pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
                         ),
                         secret: None,
                     });
-                    c.audit(Some(application), "offer reminder sent");
+                    c.audit(Some(application), "offer_reminder_sent");
                     Ok(true)
                 },
             )

@@ -206,7 +206,14 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
             .map(|a| a.achievement)
             .collect();
         let rural = r.kind != "city";
-        let breakdown = scoring::compute(&rules, &achievements, rural, r.category.as_deref());
+        let nominated = applications::nominated(db, r.child).await?;
+        let breakdown = scoring::compute(
+            &rules,
+            &achievements,
+            rural,
+            r.category.as_deref(),
+            nominated,
+        );
         let accepted = documents::accepted_kinds(db, r.child).await?;
         let verified = documents::verified(&required, &accepted);
         let school_code = match school_codes.iter().position(|s| *s == r.school_id) {
@@ -223,6 +230,7 @@ pub async fn build(db: &Db, programme: i64, overrides: &Overrides) -> AppResult<
         a.birth_date = Some(r.birth_date.date());
         a.passport_expires = r.passport_expires.map(|d| d.date());
         a.documents_verified = verified;
+        a.nominated = nominated || !rules.nomination_required;
         a.choices = choices
             .iter()
             .filter_map(|s| session_ids.iter().position(|x| x == s).map(|i| i as u32))

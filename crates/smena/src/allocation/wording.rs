@@ -195,6 +195,7 @@ pub fn ineligibility(r: &Ineligibility) -> Words {
         ),
         Ineligibility::PassportMissing => Words::new("ineligible-passport-missing", vec![]),
         Ineligibility::DocumentsNotVerified => Words::new("ineligible-documents", vec![]),
+        Ineligibility::NotNominated => Words::new("ineligible-not-nominated", vec![]),
         Ineligibility::BlockMemberIneligible { member } => {
             Words::new("ineligible-block-member", vec![("member", text(member))])
         }

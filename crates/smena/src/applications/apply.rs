@@ -179,6 +179,9 @@ pub struct ApplicationPage {
     /// A submitted application's live consents may be withdrawn.
     consents_withdrawable: bool,
     breakdown: Breakdown,
+    /// What the school's nomination means for this child, when the
+    /// programme's rules give it a meaning.
+    nomination: Option<String>,
     /// When applications close, for a draft ("…, 12 days left").
     closes: Option<String>,
     missing_documents: Vec<String>,
@@ -221,6 +224,9 @@ pub struct Offer {
     pub open: bool,
     /// The travel voucher has been issued (the place was accepted).
     pub voucher: bool,
+    /// When and where the group leaves, and where to meet, as far as the
+    /// coordinator has set them: (label key, value), for an accepted place.
+    pub travel: Vec<(&'static str, String)>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -230,6 +236,9 @@ struct OfferRow {
     status: OfferStatus,
     deadline: i64,
     voucher_code: Option<String>,
+    departure: String,
+    departs_at: Option<i64>,
+    meeting_point: String,
 }
 
 /// Finds the application through its child, so the child's scope applies;
@@ -306,7 +315,11 @@ pub(super) async fn page(
     let receipt = application.reference.is_some()
         && matches!(
             programme_status,
-            ProgrammeStatus::Closed | ProgrammeStatus::Allocated | ProgrammeStatus::Published
+            ProgrammeStatus::Closed
+                | ProgrammeStatus::Allocated
+                | ProgrammeStatus::Published
+                | ProgrammeStatus::Travelling
+                | ProgrammeStatus::Completed
         );
     let sessions = programmes::sessions(&state.db, application.programme_id)
         .await?
@@ -337,12 +350,15 @@ pub(super) async fn page(
         .into_iter()
         .map(|a| a.achievement)
         .collect();
+    let nominated = queries::nominated(&state.db, child.id).await?;
     let breakdown = scoring::compute(
         &rules,
         &achievements,
         child.rural(),
         child.category.as_deref(),
+        nominated,
     );
+    let nomination = nomination_words(&rules, nominated, lang);
     let missing_documents =
         documents::missing(&state.db, application.programme_id, child.id).await?;
     let guardian = child.guardian_id == user.id;
@@ -357,13 +373,26 @@ pub(super) async fn page(
             p.id == application.programme_id && p.closes_at.is_none_or(|t| t > now_ms())
         });
     let offer = sqlx::query_as::<_, OfferRow>(
-        "SELECT s.code, o.choice_rank, o.status, o.deadline, o.voucher_code FROM offers o \
+        "SELECT s.code, o.choice_rank, o.status, o.deadline, o.voucher_code, s.departure, s.departs_at, \
+                s.meeting_point FROM offers o \
          JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
     )
     .bind(application.id)
     .fetch_optional(state.db.pool())
     .await?
     .map(|o| Offer {
+        travel: if o.status == OfferStatus::Accepted {
+            [
+                ("field-departs", o.departs_at.map(|ms| lang.moment(ms)).unwrap_or_default()),
+                ("field-departure", o.departure.clone()),
+                ("field-meeting-point", o.meeting_point.replace('\n', ", ")),
+            ]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+        } else {
+            Vec::new()
+        },
         open: o.status == OfferStatus::Offered && o.deadline > now_ms() && guardian,
         voucher: o.voucher_code.is_some() && o.status == OfferStatus::Accepted,
         session: o.code,
@@ -453,6 +482,7 @@ pub(super) async fn page(
         consent_history,
         consents_withdrawable,
         breakdown,
+        nomination,
         closes,
         missing_documents,
         errors,
@@ -733,7 +763,7 @@ async fn change_choices(
                     return Ok(Some(AppError::Conflict("application-unchangeable", vec![])));
                 }
                 queries::set_choices(c, id, application.stored_choices, &picked).await?;
-                c.audit(Some(id), "choices changed");
+                c.audit(Some(id), "choices_changed");
                 Ok(None)
             })
             .await?;
@@ -909,7 +939,7 @@ async fn save(
                         secret: None,
                     });
                 }
-                None => c.audit(Some(id), "draft saved"),
+                None => c.audit(Some(id), "draft_saved"),
             }
             Ok(Some((reference.is_some(), errors)))
         })
@@ -941,4 +971,25 @@ async fn save(
     };
     let page = page(&state, &user, &visitor, application, child, feedback).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
+/// What the school's nomination means for the child, in the family's words:
+/// a requirement met or not, or the points it would add.
+pub fn nomination_words(
+    rules: &crate::programmes::scoring::Rules,
+    nominated: bool,
+    lang: Language,
+) -> Option<String> {
+    let points = smena_engine::Score::from_thousandths(rules.nomination_points_milli)
+        .unwrap_or_default()
+        .to_string();
+    let points = lang.number(&points);
+    match (rules.nomination_required, nominated) {
+        (true, true) => Some(lang.text("nomination-required-met")),
+        (true, false) => Some(lang.text("nomination-required-missing")),
+        (false, false) if rules.nomination_points_milli > 0 => {
+            Some(lang.text_with("nomination-points-possible", &[("points", &points)]))
+        }
+        _ => None,
+    }
 }

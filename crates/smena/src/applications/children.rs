@@ -284,7 +284,7 @@ pub async fn insert_achievement(
         Action::Update,
         Resource::Child,
         Some(child),
-        "achievement added",
+        "achievement_added",
     );
     Ok(id)
 }
@@ -489,8 +489,14 @@ async fn view(
         Some(p) => {
             let rules = programmes::rules(&state.db, p.id).await?;
             let list: Vec<_> = achievements.iter().map(|a| a.achievement.clone()).collect();
-            let breakdown =
-                scoring::compute(&rules, &list, child.rural(), child.category.as_deref());
+            let nominated = queries::nominated(&state.db, id).await?;
+            let breakdown = scoring::compute(
+                &rules,
+                &list,
+                child.rural(),
+                child.category.as_deref(),
+                nominated,
+            );
             let levels = rules.levels.iter().map(|l| l.0.clone()).collect();
             (
                 Some(breakdown),
@@ -653,7 +659,7 @@ async fn delete_achievement(
                 .bind(id)
                 .execute(&mut **c)
                 .await?;
-            c.audit(Some(id), "achievement removed");
+            c.audit(Some(id), "achievement_removed");
             Ok(())
         })
         .await?;

@@ -176,7 +176,11 @@ async fn stage(c: &mut Change, child: i64) -> Result<Stage, sqlx::Error> {
         if statuses.iter().any(|(s,)| {
             matches!(
                 s,
-                ProgrammeStatus::Closed | ProgrammeStatus::Allocated | ProgrammeStatus::Published
+                ProgrammeStatus::Closed
+                    | ProgrammeStatus::Allocated
+                    | ProgrammeStatus::Published
+                    | ProgrammeStatus::Travelling
+                    | ProgrammeStatus::Completed
             )
         }) {
             Stage::Frozen

@@ -141,7 +141,7 @@ async fn send(
             .execute(&mut **c)
             .await?;
             // Who wrote is in the entry; what was written is not.
-            c.audit(Some(id), if from_family { "family wrote" } else { "coordinator answered" });
+            c.audit(Some(id), if from_family { "family_wrote" } else { "coordinator_answered" });
             let readers: Vec<Reader> = if from_family {
                 sqlx::query_as(
                     "SELECT email, full_name, language FROM accounts WHERE role = $1 ORDER BY id",

@@ -121,6 +121,20 @@ pub async fn achievements(db: &Db, child: i64) -> Result<Vec<AchievementRow>, sq
     .await
 }
 
+/// Whether the child's school nominated them: a pupil of the child's
+/// school with the same names and birth date, marked nominated.
+pub async fn nominated(db: &Db, child: i64) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM children c JOIN pupils p ON p.school_id = c.school_id \
+         AND p.family_name = c.family_name AND p.given_name = c.given_name \
+         AND p.birth_date = c.birth_date WHERE c.id = $1 AND p.nominated = 1",
+    )
+    .bind(child)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n > 0)
+}
+
 /// An application's head and its child in one query, within the user's
 /// scope on the child.
 pub async fn application_and_child(

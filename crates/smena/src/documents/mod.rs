@@ -919,7 +919,7 @@ pub async fn remind_due(db: &Db, base_url: &str) -> AppResult<usize> {
                         ),
                         secret: None,
                     });
-                    c.audit(Some(application), "documents reminder sent");
+                    c.audit(Some(application), "documents_reminder_sent");
                     Ok(true)
                 },
             )

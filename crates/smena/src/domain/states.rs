@@ -14,9 +14,23 @@ coded! {
         /// A final run was made from the frozen inputs; not yet published.
         Allocated = "allocated",
         Published = "published",
+        /// The groups have left: places are final (no more backfill).
+        Travelling = "travelling",
+        /// Every group is back.
+        Completed = "completed",
         /// Past its retention date: its personal data is deleted, its
         /// anonymised figures and published files stay.
         Purged = "purged",
+    }
+}
+
+impl ProgrammeStatus {
+    /// The allocation's result is out (published, travelling or completed).
+    pub fn results_out(self) -> bool {
+        matches!(
+            self,
+            ProgrammeStatus::Published | ProgrammeStatus::Travelling | ProgrammeStatus::Completed
+        )
     }
 }
 

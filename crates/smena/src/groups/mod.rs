@@ -3,6 +3,8 @@
 //! (passport numbers, emergency contacts) of those sessions only; groups
 //! within a session will refine this.
 
+pub mod travel;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -11,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::domain::access::{Action, Resource, Role, Scope};
+use crate::store::keys::PHONE;
 use crate::store::{Change, Db, now_ms};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
@@ -31,6 +34,7 @@ pub fn router() -> Routes {
             Access::Policy(Action::Update, Resource::Session),
             change,
         )
+        .merge(travel::routes())
 }
 
 /// Answers whether `permit` reaches the travel papers of `session`: all of
@@ -106,6 +110,30 @@ pub async fn chaperone_names(db: &Db, session: i64) -> Result<Vec<String>, sqlx:
         .into_iter()
         .map(|c| c.name)
         .collect())
+}
+
+/// The chaperones of one session with the phone each gave (for the
+/// families, on the voucher): "Алексей Васильев, +7 914 …", or the name
+/// alone while no phone is given.
+pub async fn chaperone_phones(db: &Db, session: i64) -> AppResult<Vec<String>> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT a.full_name, a.phone FROM session_chaperones sc \
+         JOIN accounts a ON a.id = sc.account_id WHERE sc.session_id = $1 \
+         ORDER BY a.full_name, a.id",
+    )
+    .bind(session)
+    .fetch_all(db.pool())
+    .await?;
+    let keys = db.keys()?;
+    rows.into_iter()
+        .map(|(name, sealed)| {
+            Ok(match keys.reveal_opt(PHONE, sealed.as_deref())? {
+                // Kept on one line of the paper.
+                Some(phone) => format!("{name}, {}", phone.replace(' ', "\u{a0}")),
+                None => name,
+            })
+        })
+        .collect()
 }
 
 async fn assigned(db: &Db, session: i64) -> Result<Vec<Chaperone>, sqlx::Error> {

@@ -236,15 +236,24 @@ impl Language {
         out
     }
 
-    /// A deadline as a family reads it: the date and time in the
-    /// programme's zone and the days left ("31 декабря 2026 г., 18:00,
-    /// осталось 31 день"), or that it has passed.
-    pub fn deadline(self, ms: i64, now: i64) -> String {
+    /// A moment as people read it: the date and the time on the
+    /// programme's clock ("30 июня 2027 г., 08:30"); empty if out of range.
+    pub fn moment(self, ms: i64) -> String {
         let Some(t) = zone::local(ms) else {
             return String::new();
         };
         let day = format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day());
-        let at = format!("{}, {:02}:{:02}", self.date(&day), t.hour(), t.minute());
+        format!("{}, {:02}:{:02}", self.date(&day), t.hour(), t.minute())
+    }
+
+    /// A deadline as a family reads it: the date and time in the
+    /// programme's zone and the days left ("31 декабря 2026 г., 18:00,
+    /// осталось 31 день"), or that it has passed.
+    pub fn deadline(self, ms: i64, now: i64) -> String {
+        let at = self.moment(ms);
+        if at.is_empty() {
+            return at;
+        }
         let days = zone::days_left(ms, now);
         let left = if ms <= now {
             self.text("deadline-passed")

@@ -99,7 +99,7 @@ async fn consent_form(
             Action::Print,
             Resource::Application,
             Some(id),
-            "consent form",
+            "consent_form",
         )
         .await?;
     let paper = smena_pdf::ConsentForm {

@@ -51,6 +51,11 @@ struct OfferedPlace {
     starts: Day,
     ends: Day,
     departure: String,
+    departs_at: Option<i64>,
+    meeting_point: String,
+    what_to_bring: String,
+    office_phone: String,
+    session_id: i64,
     camp: String,
     country: String,
     status: OfferStatus,
@@ -70,7 +75,7 @@ impl OfferedPlace {
 
 const OFFERED_PLACE: &str = "SELECT a.id, a.reference, c.given_name, c.family_name, c.birth_date, g.full_name AS guardian, \
             g.email AS guardian_email, g.language AS guardian_language, p.name AS programme, s.code, s.starts, s.ends, \
-            s.departure, k.name AS camp, k.country, o.status, o.voucher_code, o.voucher_issued_at \
+            s.departure, s.departs_at, s.meeting_point, s.what_to_bring, s.office_phone, s.id AS session_id, k.name AS camp, k.country, o.status, o.voucher_code, o.voucher_issued_at \
      FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
      JOIN accounts g ON g.id = c.guardian_id JOIN programmes p ON p.id = a.programme_id \
      JOIN sessions s ON s.id = o.session_id JOIN camps k ON k.id = s.camp_id";
@@ -110,6 +115,7 @@ async fn voucher(
         .record_as(&permit, Action::Print, Resource::Voucher, Some(id), "")
         .await?;
     let reference = p.reference.clone().unwrap_or_default();
+    let chaperones = crate::groups::chaperone_phones(&state.db, p.session_id).await?;
     let paper = smena_pdf::Voucher {
         verify_url: format!(
             "{}/vouchers/{code}",
@@ -127,6 +133,24 @@ async fn voucher(
         camp: p.camp,
         country: p.country,
         departure: or_not_given(p.departure, lang),
+        departs: or_not_given(
+            p.departs_at.map(|ms| lang.moment(ms)).unwrap_or_default(),
+            lang,
+        ),
+        meeting_point: or_not_given(p.meeting_point.replace('\n', ", "), lang),
+        chaperones: if chaperones.is_empty() {
+            vec![lang.text("not-assigned")]
+        } else {
+            chaperones
+        },
+        office_phone: or_not_given(p.office_phone.replace(' ', "\u{a0}"), lang),
+        what_to_bring: p
+            .what_to_bring
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
     };
     typeset(
         paper,

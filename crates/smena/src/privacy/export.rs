@@ -385,6 +385,7 @@ async fn scores(
             &achievements,
             child.rural(),
             child.category.as_deref(),
+            crate::applications::queries::nominated(db, child.id).await?,
         );
         out.push(serde_json::json!({
             "application_id": a.get("id"),

@@ -59,7 +59,7 @@ pub fn wall(ms: Option<i64>, zone: &str) -> (String, String) {
 }
 
 /// A time of day as typed: `18:00`.
-fn parse_time(text: &str) -> Option<(i8, i8)> {
+pub fn parse_time(text: &str) -> Option<(i8, i8)> {
     let (h, m) = text.trim().split_once(':')?;
     let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
     ((0..24).contains(&h) && (0..60).contains(&m)).then_some((h, m))

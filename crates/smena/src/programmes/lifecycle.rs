@@ -184,6 +184,97 @@ struct StatusForm {
     /// The beacon round to fix when opening (a drand quicknet round).
     #[serde(default)]
     beacon_round: String,
+    /// `yes` once the coordinator confirmed a step that cannot be undone.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// The journey's steps: the groups leave (published → travelling: places
+/// are final, no more backfill), then all are back (travelling →
+/// completed). Each is confirmed on a page of its own; leaving is refused
+/// while an accepted place has no voucher.
+async fn journey_step(
+    state: &AppState,
+    user: &User,
+    visitor: &Visitor,
+    id: i64,
+    to: ProgrammeStatus,
+    confirmed: bool,
+) -> AppResult<Response> {
+    let permit = authorize(user, Action::Update, Resource::Programme)?;
+    let lang = visitor.language;
+    let from = match to {
+        ProgrammeStatus::Travelling => ProgrammeStatus::Published,
+        _ => ProgrammeStatus::Travelling,
+    };
+    let (without_voucher,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM offers o JOIN applications a ON a.id = o.application_id \
+         WHERE a.programme_id = $1 AND o.status = $2 AND o.voucher_code IS NULL",
+    )
+    .bind(id)
+    .bind(crate::domain::states::OfferStatus::Accepted)
+    .fetch_one(state.db.pool())
+    .await?;
+    let (unanswered,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM offers o JOIN applications a ON a.id = o.application_id \
+         WHERE a.programme_id = $1 AND o.status = $2",
+    )
+    .bind(id)
+    .bind(crate::domain::states::OfferStatus::Offered)
+    .fetch_one(state.db.pool())
+    .await?;
+    let mut checks = Vec::new();
+    if to == ProgrammeStatus::Travelling {
+        if without_voucher > 0 {
+            checks.push((
+                lang.text_with("journey-no-voucher", &[("n", &without_voucher.to_string())]),
+                true,
+            ));
+        }
+        if unanswered > 0 {
+            checks.push((
+                lang.text_with("journey-unanswered", &[("n", &unanswered.to_string())]),
+                false,
+            ));
+        }
+    }
+    let blocked = checks.iter().any(|(_, blocks)| *blocks);
+    if !confirmed || blocked {
+        let page = crate::web::page::Confirm {
+            nav: crate::web::page::Nav::from(visitor),
+            title: lang.text(&format!("journey-{}-title", to.code())),
+            what: vec![lang.text(&format!("journey-{}-what", to.code()))],
+            checks,
+            action: format!("/coordinator/programmes/{id}/status"),
+            fields: vec![("to".into(), to.code().into())],
+            button: lang.text(&format!("journey-{}-button", to.code())),
+            back: format!("/coordinator/programmes/{id}"),
+        };
+        return Ok(axum::response::IntoResponse::into_response(page));
+    }
+    let result = state
+        .write(&permit, async |c| {
+            let moved = c
+                .transition(
+                    sqlx::query("UPDATE programmes SET status = $1 WHERE id = $2 AND status = $3")
+                        .bind(to)
+                        .bind(id)
+                        .bind(from),
+                )
+                .await?;
+            if !moved {
+                c.unchanged();
+                return Ok(Err(lost(c, id).await?));
+            }
+            c.audit_as(Action::Update, Resource::Programme, Some(id), to.code());
+            Ok(Ok(()))
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(back(id, Ok(()))),
+        Err(Refused::NotFound) => Err(AppError::NotFound),
+        Err(refused) => Ok(back(id, Err(refused.words(lang, to.code())))),
+    }
 }
 
 /// The round offered by default: one that appears some 60 days from now,
@@ -202,6 +293,9 @@ async fn set_status(
     let permit = authorize(&user, Action::Update, Resource::Programme)?;
     let lang = visitor.language;
     let to = ProgrammeStatus::parse(&f.to);
+    if let Some(step @ (ProgrammeStatus::Travelling | ProgrammeStatus::Completed)) = to {
+        return journey_step(&state, &user, &visitor, id, step, f.confirm == "yes").await;
+    }
     let round = match f.beacon_round.trim() {
         "" => default_beacon_round(now_ms()),
         text => text

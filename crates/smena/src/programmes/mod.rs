@@ -5,7 +5,7 @@
 
 mod camps;
 pub mod deadlines;
-mod fields;
+pub mod fields;
 pub mod lifecycle;
 pub mod preflight;
 pub mod queries;

@@ -130,7 +130,7 @@ pub async fn open_programme(db: &Db) -> Result<Option<OpenProgramme>, sqlx::Erro
 pub async fn of_child(db: &Db, child: i64) -> Result<Option<OpenProgramme>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.name, p.code, p.max_choices, p.passport_months, p.applications_close_at FROM programmes p \
-         WHERE p.status = $1 OR (p.status IN ($2, $3, $6) AND EXISTS (SELECT 1 FROM applications a \
+         WHERE p.status = $1 OR (p.status IN ($2, $3, $6, $7, $8) AND EXISTS (SELECT 1 FROM applications a \
            WHERE a.programme_id = p.id AND a.child_id = $4 AND a.status = $5)) \
          ORDER BY CASE WHEN p.status = $1 THEN 0 ELSE 1 END, p.created_at DESC LIMIT 1",
     )
@@ -140,6 +140,8 @@ pub async fn of_child(db: &Db, child: i64) -> Result<Option<OpenProgramme>, sqlx
     .bind(child)
     .bind(crate::domain::states::ApplicationStatus::Submitted)
     .bind(ProgrammeStatus::Allocated)
+    .bind(ProgrammeStatus::Travelling)
+    .bind(ProgrammeStatus::Completed)
     .fetch_optional(db.pool())
     .await
 }
@@ -199,13 +201,19 @@ pub async fn rules(db: &Db, programme: i64) -> Result<Rules, sqlx::Error> {
         .fetch_all(db.pool())
         .await?,
         rural_coefficient_milli: 0,
+        nomination_points_milli: 0,
+        nomination_required: false,
     };
-    let (coefficient,): (i32,) =
-        sqlx::query_as("SELECT rural_coefficient_milli FROM programmes WHERE id = $1")
-            .bind(programme)
-            .fetch_one(db.pool())
-            .await?;
+    let (coefficient, nomination, required): (i32, i32, i32) = sqlx::query_as(
+        "SELECT rural_coefficient_milli, nomination_points_milli, nomination_required \
+         FROM programmes WHERE id = $1",
+    )
+    .bind(programme)
+    .fetch_one(db.pool())
+    .await?;
     rules.rural_coefficient_milli = i64::from(coefficient);
+    rules.nomination_points_milli = i64::from(nomination);
+    rules.nomination_required = required != 0;
     Ok(rules)
 }
 

@@ -46,6 +46,10 @@ pub struct GeneralRules {
     pub rural_coefficient_milli: i32,
     pub passport_months: i32,
     pub offer_days: i32,
+    /// Points in thousandths a school's nomination adds (0: none).
+    pub nomination_points_milli: i32,
+    /// Only children their school nominated are allocated.
+    pub nomination_required: bool,
     /// (level, points in thousandths, cap in thousandths).
     pub levels: Vec<(&'static str, i64, i64)>,
     /// (place, percent of the level's points), each no more than the one
@@ -65,6 +69,12 @@ impl GeneralRules {
         let passport_months =
             number(&get("passport_months"), "passport-months", 0..=60, lang)? as i32;
         let offer_days = number(&get("offer_days"), "offer-days", 1..=60, lang)? as i32;
+        // Missing (an older form) is no nomination points.
+        let nomination = match get("nomination_points").trim() {
+            "" => 0,
+            v => decimal(v, "nomination-points", 100, lang)? as i32,
+        };
+        let nomination_required = get("nomination_required") == "yes";
         let mut levels = Vec::new();
         for level in LEVELS {
             let points = decimal(
@@ -110,6 +120,8 @@ impl GeneralRules {
             rural_coefficient_milli: rural,
             passport_months,
             offer_days,
+            nomination_points_milli: nomination,
+            nomination_required,
             levels,
             places,
         })
@@ -120,13 +132,15 @@ impl GeneralRules {
 pub async fn set_rules(c: &mut Change, id: i64, r: &GeneralRules) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE programmes SET max_choices = $1, school_cap = $2, rural_coefficient_milli = $3, passport_months = $4, \
-                               offer_days = $5 WHERE id = $6",
+                               offer_days = $5, nomination_points_milli = $6, nomination_required = $7 WHERE id = $8",
     )
     .bind(r.max_choices)
     .bind(r.school_cap)
     .bind(r.rural_coefficient_milli)
     .bind(r.passport_months)
     .bind(r.offer_days)
+    .bind(r.nomination_points_milli)
+    .bind(i32::from(r.nomination_required))
     .bind(id)
     .execute(&mut **c)
     .await?;
@@ -288,7 +302,7 @@ pub async fn require_document(c: &mut Change, id: i64, r: &Requirement) -> Resul
         Action::Update,
         Resource::Programme,
         Some(id),
-        "required document",
+        "required_document",
     );
     Ok(())
 }

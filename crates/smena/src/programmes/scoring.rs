@@ -16,6 +16,10 @@ pub struct Rules {
     pub rural_coefficient_milli: i64,
     /// (code, name, tier).
     pub categories: Vec<(String, String, i32)>,
+    /// Points in thousandths a school's nomination adds (0: none).
+    pub nomination_points_milli: i64,
+    /// Only nominated children are allocated.
+    pub nomination_required: bool,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -46,6 +50,8 @@ pub enum Line {
     Cap { level: String },
     /// Points added by the rural coefficient.
     Rural { coefficient: Score },
+    /// Points for the school's nomination.
+    Nomination,
 }
 
 impl Line {
@@ -68,6 +74,7 @@ impl Line {
             Line::Rural { coefficient } => {
                 lang.text_with("score-rural", &[("coefficient", &coefficient.to_string())])
             }
+            Line::Nomination => lang.text("score-nomination"),
         }
     }
 }
@@ -81,6 +88,7 @@ pub fn compute(
     achievements: &[Achievement],
     rural: bool,
     category: Option<&str>,
+    nominated: bool,
 ) -> Breakdown {
     let mut lines = Vec::new();
     let mut subtotal = 0i64;
@@ -126,6 +134,14 @@ pub fn compute(
     } else {
         subtotal
     };
+    // The nomination's points come after the coefficient: the same for
+    // every school, town or village.
+    let total = if nominated && rules.nomination_points_milli != 0 {
+        lines.push((Line::Nomination, points(rules.nomination_points_milli)));
+        total + rules.nomination_points_milli
+    } else {
+        total
+    };
     let tier = category
         .and_then(|c| rules.categories.iter().find(|(code, _, _)| code == c))
         .map_or(0, |(_, _, t)| (*t).clamp(0, 255) as u8);
@@ -149,6 +165,8 @@ mod tests {
             places: vec![(1, 100), (2, 80), (3, 60)],
             rural_coefficient_milli: 1200,
             categories: vec![("state_care".into(), "Children in state care".into(), 2)],
+            nomination_points_milli: 2500,
+            nomination_required: false,
         }
     }
 
@@ -168,6 +186,7 @@ mod tests {
             &[a("international", 1), a("international", 2)],
             false,
             None,
+            false,
         );
         assert_eq!(b.total, Score::points(9));
         let b = compute(
@@ -179,22 +198,43 @@ mod tests {
             ],
             false,
             None,
+            false,
         );
         assert_eq!(b.total, Score::points(10), "capped at 10");
         assert!(
             b.lines.iter().any(|(l, s)| matches!(l, Line::Cap { .. })
                 && *s == Score::from_thousandths(-3000).unwrap())
         );
-        let b = compute(&r, &[a("municipal", 1), a("municipal", 2)], true, None);
+        let b = compute(
+            &r,
+            &[a("municipal", 1), a("municipal", 2)],
+            true,
+            None,
+            false,
+        );
         assert_eq!(b.total, Score::from_thousandths(2160).unwrap(), "1.8 × 1.2");
         assert_eq!(
             b.lines[2].0.words(&crate::language::Language::Ru),
             "сельский коэффициент ×1.2"
         );
-        assert_eq!(compute(&r, &[], false, Some("state_care")).tier, 2);
-        assert_eq!(compute(&r, &[], false, Some("unknown")).tier, 0);
+        assert_eq!(compute(&r, &[], false, Some("state_care"), false).tier, 2);
+        assert_eq!(compute(&r, &[], false, Some("unknown"), false).tier, 0);
+        let b = compute(&r, &[a("municipal", 1)], true, None, true);
         assert_eq!(
-            compute(&r, &[a("galactic", 1)], false, None).total,
+            b.total,
+            Score::from_thousandths(3700).unwrap(),
+            "1 × 1.2 + 2.5"
+        );
+        assert_eq!(
+            b.lines
+                .last()
+                .unwrap()
+                .0
+                .words(&crate::language::Language::Ru),
+            "рекомендация школы"
+        );
+        assert_eq!(
+            compute(&r, &[a("galactic", 1)], false, None, false).total,
             Score::points(0)
         );
     }

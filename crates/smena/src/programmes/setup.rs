@@ -242,6 +242,10 @@ struct EditPage {
     head: Head,
     school_cap: String,
     rural: String,
+    /// The nomination's points as the form shows them, and whether a
+    /// nomination is required (as typed when the form comes back).
+    nomination_points: String,
+    nomination_required: bool,
     rules: Rules,
     /// (level, points, cap) as shown in the form.
     level_rows: Vec<(&'static str, String, String)>,
@@ -360,6 +364,13 @@ async fn edit(
         id,
         school_cap: head.school_cap.map(|c| c.to_string()).unwrap_or_default(),
         rural: points_text(i64::from(head.rural_coefficient_milli)),
+        nomination_points: points_text(rules.nomination_points_milli),
+        nomination_required: if q.iter().any(|(k, v)| k == "form" && v == "scoring") {
+            q.iter()
+                .any(|(k, v)| k == "nomination_required" && v == "yes")
+        } else {
+            rules.nomination_required
+        },
         rules,
         level_rows,
         place_rows,

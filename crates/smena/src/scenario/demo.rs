@@ -95,6 +95,19 @@ const BASE_URL: &str = "http://127.0.0.1:8080";
 
 /// Where the groups leave from: by air from Yakutsk.
 const DEPARTURE: &str = "Аэропорт Якутск (YKS), ул. Чкалова, 9";
+/// Where the families bring the children on the day.
+const MEETING_POINT: &str = "Зал международных вылетов, у стойки информации, за 3 часа до вылета";
+/// What every child brings (one thing per line, as the voucher lists it).
+const WHAT_TO_BRING: &str = "Заграничный паспорт и свидетельство о рождении\n\
+Нотариальное согласие родителей на выезд\n\
+Медицинская справка и полис страхования\n\
+Тёплая куртка и удобная обувь\n\
+Лекарства, которые ребёнок принимает, с инструкцией";
+/// A school's nomination adds two points to the child's score.
+const NOMINATION_POINTS_MILLI: i32 = 2000;
+/// The programme office, and the chaperone's phone.
+const OFFICE_PHONE: &str = "+7 (4112) 50-60-70";
+const CHAPERONE_PHONE: &str = "+7 914 555-12-34";
 
 /// Loads the scenario unless the database already has a programme. Returns
 /// whether anything was loaded. Uploaded documents go to `files_dir`.
@@ -107,6 +120,9 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
     }
     let hash = hash_password(PASSWORD.to_string()).await?;
     let sha = files::store(files_dir, db.keys()?, DEMO_PDF).await?;
+    let chaperone_phone = db
+        .keys()?
+        .protect(crate::store::keys::PHONE, CHAPERONE_PHONE)?;
     db.write(
         Actor::CommandLine,
         (Action::Create, Resource::Programme),
@@ -190,6 +206,12 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
             .fetch_one(&mut **c)
             .await?;
             crate::groups::assign(c, first, chaperone).await?;
+            // The chaperone's phone, which the families read on the voucher.
+            sqlx::query("UPDATE accounts SET phone = $1 WHERE id = $2")
+                .bind(&chaperone_phone)
+                .bind(chaperone)
+                .execute(&mut **c)
+                .await?;
             families(c, programme, coordinator, &hash, &sha).await?;
             // Whoever tries the demo reads it in their browser's language.
             sqlx::query("UPDATE accounts SET language_chosen = 0 WHERE email LIKE '%@demo.smena'")
@@ -541,6 +563,8 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
         rural_coefficient_milli: (yakutia::RURAL_COEFFICIENT_TENTHS * 100) as i32,
         passport_months: yakutia::PASSPORT_MONTHS as i32,
         offer_days: DEFAULTS.offer_days,
+        nomination_points_milli: NOMINATION_POINTS_MILLI,
+        nomination_required: false,
         levels: LEVEL_CODES
             .iter()
             .zip(LEVELS)
@@ -573,9 +597,27 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
                 .find(|(camp, _)| *camp == s.camp)
                 .map_or(String::new(), |(_, d)| d.to_string()),
         };
-        if create_session(c, id, &session).await?.is_err() {
+        let Ok(session_id) = create_session(c, id, &session).await? else {
             return Err(anyhow::anyhow!("the session {} cannot be added", s.id).into());
-        }
+        };
+        // The group flies out on the session's first day, in the morning.
+        let travel = crate::groups::travel::TravelDetails {
+            departure: DEPARTURE.to_string(),
+            departs_at: crate::groups::travel::on_clock(
+                jiff::civil::Date::new(
+                    session.starts.0.year() as i16,
+                    u8::from(session.starts.0.month()) as i8,
+                    session.starts.0.day() as i8,
+                )
+                .map_err(|e| anyhow::anyhow!(e))?,
+                8,
+                30,
+            ),
+            meeting_point: MEETING_POINT.to_string(),
+            what_to_bring: WHAT_TO_BRING.to_string(),
+            office_phone: OFFICE_PHONE.to_string(),
+        };
+        crate::groups::travel::set(c, session_id, &travel).await?;
     }
     for (code, name, tier) in [
         ("state_care", "Дети, оставшиеся без попечения родителей", 2),

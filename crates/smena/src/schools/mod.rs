@@ -12,9 +12,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::domain::access::{Action, Resource};
-use crate::domain::states::ApplicationStatus;
+use crate::domain::states::{ApplicationStatus, ProgrammeStatus};
 use crate::imports;
-use crate::store::{now_ms, today};
+use crate::language::Language;
+use crate::store::{Mail, now_ms, today};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
@@ -293,20 +294,33 @@ async fn nominate(
     let permit = authorize(&user, Action::Update, Resource::Roster)?;
     let school = school_of(&user)?;
     let nominated = form.nominated == "yes";
+    let base = state.config.base_url.trim_end_matches('/').to_string();
     state
         .write(&permit, async |c| {
-            let found = c
+            let was: Option<(i32,)> =
+                sqlx::query_as("SELECT nominated FROM pupils WHERE id = $1 AND school_id = $2")
+                    .bind(id)
+                    .bind(school)
+                    .fetch_optional(&mut **c)
+                    .await?;
+            let (was,) = was.ok_or(AppError::NotFound)?;
+            // Compare-and-set: a second tap (or another representative)
+            // changes nothing and tells nobody twice.
+            let changed = c
                 .transition(
                     sqlx::query(
-                        "UPDATE pupils SET nominated = $1 WHERE id = $2 AND school_id = $3",
+                        "UPDATE pupils SET nominated = $1 WHERE id = $2 AND school_id = $3 \
+                         AND nominated = $4",
                     )
                     .bind(i32::from(nominated))
                     .bind(id)
-                    .bind(school),
+                    .bind(school)
+                    .bind(was),
                 )
                 .await?;
-            if !found {
-                return Err(AppError::NotFound);
+            if !changed || (was != 0) == nominated {
+                c.unchanged();
+                return Ok(());
             }
             c.audit_as(
                 Action::Update,
@@ -315,11 +329,101 @@ async fn nominate(
                 if nominated {
                     "nominated"
                 } else {
-                    "nomination withdrawn"
+                    "nomination_withdrawn"
                 },
             );
-            Ok(())
+            tell_families(c, id, nominated, &base).await
         })
         .await?;
     Ok(Redirect::to("/school/pupils").into_response())
+}
+
+/// A family whose child applies to a programme not yet decided, told in
+/// its language what the school's nomination (or its withdrawal) means
+/// under that programme's rules.
+#[derive(sqlx::FromRow)]
+struct NominatedFamily {
+    application: i64,
+    email: String,
+    full_name: String,
+    language: String,
+    given_name: String,
+    school: String,
+    programme: String,
+    nomination_points_milli: i32,
+    nomination_required: i32,
+}
+
+async fn tell_families(
+    c: &mut crate::store::Change,
+    pupil: i64,
+    nominated: bool,
+    base: &str,
+) -> AppResult<()> {
+    let families: Vec<NominatedFamily> = sqlx::query_as(
+        "SELECT a.id AS application, g.email, g.full_name, g.language, c.given_name, s.name AS school, \
+                p.name AS programme, p.nomination_points_milli, p.nomination_required \
+         FROM pupils u JOIN children c ON c.school_id = u.school_id AND c.family_name = u.family_name \
+              AND c.given_name = u.given_name AND c.birth_date = u.birth_date \
+         JOIN accounts g ON g.id = c.guardian_id JOIN schools s ON s.id = u.school_id \
+         JOIN applications a ON a.child_id = c.id JOIN programmes p ON p.id = a.programme_id \
+         WHERE u.id = $1 AND p.status IN ($2, $3, $4) AND a.status <> $5",
+    )
+    .bind(pupil)
+    .bind(ProgrammeStatus::Draft)
+    .bind(ProgrammeStatus::Open)
+    .bind(ProgrammeStatus::Closed)
+    .bind(ApplicationStatus::Withdrawn)
+    .fetch_all(&mut **c)
+    .await?;
+    for f in families {
+        let lang = Language::stored(&f.language);
+        let points = smena_engine::Score::from_thousandths(i64::from(f.nomination_points_milli))
+            .unwrap_or_default()
+            .to_string();
+        let points = lang.number(&points);
+        let meaning = match (f.nomination_required != 0, f.nomination_points_milli > 0) {
+            (true, _) if nominated => lang.text("nomination-means-required"),
+            (true, _) => lang.text("nomination-means-required-lost"),
+            (false, true) if nominated => {
+                lang.text_with("nomination-means-points", &[("points", &points)])
+            }
+            (false, true) => lang.text_with("nomination-means-points-lost", &[("points", &points)]),
+            (false, false) => lang.text("nomination-means-nothing"),
+        };
+        let args = [
+            ("child", f.given_name.as_str()),
+            ("school", f.school.as_str()),
+            ("programme", f.programme.as_str()),
+        ];
+        c.send(Mail {
+            to: f.email,
+            kind: "nomination_changed",
+            subject: lang.text_with(
+                if nominated {
+                    "email-nominated-subject"
+                } else {
+                    "email-nomination-withdrawn-subject"
+                },
+                &args,
+            ),
+            body: lang.letter(
+                Some(&f.full_name),
+                if nominated {
+                    "email-nominated-body"
+                } else {
+                    "email-nomination-withdrawn-body"
+                },
+                &[
+                    ("child", &f.given_name),
+                    ("school", &f.school),
+                    ("programme", &f.programme),
+                    ("meaning", &meaning),
+                    ("link", &format!("{base}/applications/{}", f.application)),
+                ],
+            ),
+            secret: None,
+        });
+    }
+    Ok(())
 }

@@ -195,6 +195,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "application messages",
         include_str!("../../migrations/0021_application_messages.sql"),
     ),
+    (
+        22,
+        "travel details",
+        include_str!("../../migrations/0022_travel_details.sql"),
+    ),
+    (
+        23,
+        "nominations",
+        include_str!("../../migrations/0023_nominations.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -164,7 +164,7 @@ async fn a_submitted_ranking_changes_until_applications_close(app: &TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(ranking().await, vec![last.clone()]);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_log WHERE detail = 'choices changed'")
+        app.count("SELECT COUNT(*) FROM audit_log WHERE detail = 'choices_changed'")
             .await,
         1
     );

@@ -7,6 +7,7 @@ on_both_databases!(
     the_coordinator_reviews_documents,
     a_document_fixed_after_the_results_joins_the_waiting_list,
     documents_due_later_do_not_hold_up_a_submission_and_are_reminded,
+    an_offer_whose_document_misses_its_deadline_goes_to_the_next_child,
 );
 
 /// Runs `sql` with one id bound, through the writer.
@@ -351,4 +352,113 @@ async fn the_coordinator_reviews_documents(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+/// The demo's medical certificate is due after the review deadline: a
+/// condition of the offer. Its day passes: a placed child with no usable
+/// copy loses the place (the family is told why, the place goes to the
+/// waiting list), a child whose copy waits for review keeps it, and
+/// running the job again changes nothing.
+async fn an_offer_whose_document_misses_its_deadline_goes_to_the_next_child(app: &TestApp) {
+    use crate::common::{final_run, programme_id, publish};
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let programme = programme_id(app).await;
+    let run = final_run(&app.db, programme).await;
+    publish(&app.db, programme, run).await;
+    let offered: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT o.application_id, a.child_id, o.session_id FROM offers o \
+         JOIN applications a ON a.id = o.application_id WHERE o.status = 'offered' \
+         ORDER BY o.application_id LIMIT 2",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let [
+        (missing, missing_child, session),
+        (pending, pending_child, _),
+    ] = offered[..]
+    else {
+        panic!("two offers: {offered:?}");
+    };
+    change(app, "UPDATE documents SET status = 'rejected', reason = 'нечитаемо' WHERE child_id = $1 AND kind = 'medical'", missing_child).await;
+    change(
+        app,
+        "UPDATE documents SET status = 'pending' WHERE child_id = $1 AND kind = 'medical'",
+        pending_child,
+    )
+    .await;
+    let held = |session: i64| async move {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM offers WHERE session_id = $1 AND status IN ('offered', 'accepted')",
+        )
+        .bind(session)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        n
+    };
+    let before = held(session).await;
+    // Not yet due: nothing changes.
+    let withdraw = || smena::allocation::offers::withdraw_unmet(&app.db, "http://test");
+    assert_eq!(withdraw().await.unwrap(), 0);
+    // The certificate's day was yesterday (the review day before it).
+    let yesterday = smena::store::today().0.previous_day().unwrap().to_string();
+    let mut tx = app.db.begin_write().await.unwrap();
+    sqlx::query("UPDATE programmes SET documents_due_at = $1")
+        .bind(smena::store::now_ms() - 3 * 24 * 3600 * 1000)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE required_documents SET deadline = $1 WHERE kind = 'medical'")
+        .bind(&yesterday)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let withdrawn = withdraw().await.unwrap();
+    assert!(withdrawn >= 1);
+    let status = |application: i64| async move {
+        let (s,): (String,) = sqlx::query_as("SELECT status FROM offers WHERE application_id = $1")
+            .bind(application)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        s
+    };
+    assert_eq!(status(missing).await, "withdrawn");
+    assert_eq!(
+        status(pending).await,
+        "offered",
+        "a copy waiting for review keeps the place"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM offers o JOIN applications a ON a.id = o.application_id \
+             WHERE o.status IN ('offered', 'accepted') AND NOT EXISTS (SELECT 1 FROM documents d \
+               WHERE d.child_id = a.child_id AND d.kind = 'medical' AND d.status <> 'rejected')"
+        )
+        .await,
+        0,
+        "no place is held without the certificate"
+    );
+    let (body,): (String,) = sqlx::query_as(
+        "SELECT o.body FROM outbox o JOIN accounts g ON g.email = o.recipient \
+         JOIN children c ON c.guardian_id = g.id WHERE c.id = $1 AND o.kind = 'offer_withdrawn_documents'",
+    )
+    .bind(missing_child)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(body.contains("Медицинская справка"), "{body}");
+    assert!(
+        held(session).await >= before
+            && app
+                .count("SELECT COUNT(*) FROM outbox WHERE kind = 'backfill_offer'")
+                .await
+                >= 1,
+        "the place went to the next child on the waiting list"
+    );
+    assert_eq!(withdraw().await.unwrap(), 0, "once");
 }

@@ -11,6 +11,7 @@ on_both_databases!(
     deadlines_are_kept_in_the_programme_zone_and_applications_close_by_themselves,
     the_familys_home_shows_each_childs_way_and_next_step,
     the_applications_list_is_filtered_sorted_and_paged_by_the_server,
+    the_groups_leave_and_come_back,
 );
 
 async fn status(app: &TestApp) -> String {
@@ -510,4 +511,114 @@ async fn the_applications_list_is_filtered_sorted_and_paged_by_the_server(app: &
     if n > 50 {
         assert!(found.contains("status=submitted"));
     }
+}
+
+/// After the results: the groups leave (asked again; refused while an
+/// accepted place has no voucher; unanswered offers are warned about), the
+/// places are then final (a declined place goes to nobody), and the
+/// programme completes; no step runs twice or backwards.
+async fn the_groups_leave_and_come_back(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let programme = programme_id(app).await;
+    let run = final_run(&app.db, programme).await;
+    crate::common::publish(&app.db, programme, run).await;
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
+        .await;
+    app.execute(
+        "UPDATE offers SET status = 'accepted' WHERE application_id IN \
+         (SELECT application_id FROM offers WHERE status = 'offered' ORDER BY application_id LIMIT 3)",
+    )
+    .await;
+    let step = format!("/coordinator/programmes/{programme}/status");
+    let r = app
+        .post(
+            &coordinator,
+            &step,
+            &[("to", "travelling"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("3 accepted places have no voucher"), "{page}");
+    assert!(
+        !page.contains("name=\"confirm\""),
+        "blocked: no button: {page}"
+    );
+    assert_eq!(status(app).await, "published");
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/coordinator/programmes/{programme}/vouchers"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app.post(&coordinator, &step, &[("to", "travelling")]).await;
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("still unanswered") && page.contains("name=\"confirm\""),
+        "asked again with the warning: {page}"
+    );
+    assert_eq!(status(app).await, "published");
+    let r = app
+        .post(
+            &coordinator,
+            &step,
+            &[("to", "travelling"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(app).await, "travelling");
+    // A place given up now goes to nobody.
+    let offered = app
+        .count("SELECT COUNT(*) FROM offers WHERE status IN ('offered', 'accepted')")
+        .await;
+    let (application,): (i64,) =
+        sqlx::query_as("SELECT application_id FROM offers WHERE status = 'accepted' LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    app.db
+        .write(
+            smena::store::Actor::CommandLine,
+            (
+                smena::domain::access::Action::Update,
+                smena::domain::access::Resource::Application,
+            ),
+            async |c| {
+                smena::allocation::offers::withdraw_application(c, "http://test", application).await
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM offers WHERE status IN ('offered', 'accepted')")
+            .await,
+        offered - 1,
+        "nobody moves up once the groups have left"
+    );
+    let r = app
+        .post(
+            &coordinator,
+            &step,
+            &[("to", "completed"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(app).await, "completed");
+    let r = app
+        .post(
+            &coordinator,
+            &step,
+            &[("to", "travelling"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(status(app).await, "completed", "never backwards");
+    let (_, page) = app
+        .get(&coordinator, r.headers()["location"].to_str().unwrap())
+        .await;
+    assert!(page.contains("Programme completed"), "{page}");
 }

@@ -153,6 +153,51 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
         accepted
     );
 
+    // The coordinator sets the session's travel details: a day that does
+    // not exist and a phone of words come back with the form as typed and
+    // each problem named; then they are saved, on the programme's clock.
+    let travel = format!("/coordinator/sessions/{session}/travel");
+    let (status, page) = app.get(&coordinator, &travel).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Зал международных вылетов"),
+        "the demo's details: {page}"
+    );
+    let mut details = vec![
+        ("departure", "Аэропорт Якутск (YKS)"),
+        ("departs_on", "31.06.2027"),
+        ("departs_time", "07:45"),
+        ("meeting_point", "Зал вылета, стойка 5"),
+        ("what_to_bring", "Паспорт\r\nТёплая куртка"),
+        ("office_phone", "позвоните нам"),
+    ];
+    let r = app.post(&coordinator, &travel, &details).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("31.06.2027")
+            && page.contains("позвоните нам")
+            && page.contains("Зал вылета, стойка 5"),
+        "{page}"
+    );
+    details[1].1 = "30.06.2027";
+    details[5].1 = "+7 (4112) 42-42-42";
+    let r = app.post(&coordinator, &travel, &details).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (chaperone_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/coordinator/sessions/{session}/chaperones"),
+            &[("action", "assign"), ("account", &chaperone_id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
     // The family prints the voucher, in Russian (the account's language),
     // and in Korean when asked.
     let (_, page) = app
@@ -174,6 +219,11 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
         "Местоотправления",
         &code,
         "Аэропорт Якутск (YKS)",
+        "30 июня 2027 г., 07:45",
+        "Зал вылета, стойка 5",
+        "Тёплая куртка",
+        "+7 (4112) 42-42-42",
+        "Алексей Васильев, +7 914 555-12-34",
     ] {
         assert!(text.contains(&squeeze(expected)), "{expected} in {text}");
     }

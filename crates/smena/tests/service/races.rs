@@ -80,6 +80,8 @@ async fn ready_programme(app: &TestApp, code: &str) -> i64 {
                     rural_coefficient_milli: 1000,
                     passport_months: 6,
                     offer_days: 7,
+                    nomination_points_milli: 0,
+                    nomination_required: false,
                     levels: LEVELS.iter().map(|l| (*l, 1000, 5000)).collect(),
                     places: DEFAULTS.place_percents.to_vec(),
                 };
@@ -358,7 +360,7 @@ async fn an_offer_is_answered_once(app: &TestApp) {
     let decided = app
         .count(
             "SELECT COUNT(*) FROM audit_log WHERE resource = 'application' \
-             AND detail IN ('offer accepted', 'offer declined')",
+             AND detail IN ('offer_accepted', 'offer_declined')",
         )
         .await;
     assert_eq!(decided, 1);

@@ -1,9 +1,12 @@
 //! Schools import their rosters.
 
-use crate::common::{TestApp, client};
+use crate::common::{TestApp, client, demo_submitted, final_run, programme_id};
 use reqwest::StatusCode;
 
-on_both_databases!(a_school_imports_its_roster,);
+on_both_databases!(
+    a_school_imports_its_roster,
+    a_nomination_does_what_the_rules_say_and_the_family_is_told,
+);
 
 async fn a_school_imports_its_roster(app: &TestApp) {
     smena::scenario::demo::load(&app.db, &app.files)
@@ -245,4 +248,122 @@ async fn a_school_imports_its_roster(app: &TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+/// The demo's rules give a nomination 2 points: the school nominates the
+/// demo family's child, the family is e-mailed once (a second tap changes
+/// nothing) and the score shows the points. Then the programme requires a
+/// nomination: the school withdraws it, the family is told the application
+/// does not take part, the page says so, and the allocation leaves the
+/// child out for that reason.
+async fn a_nomination_does_what_the_rules_say_and_the_family_is_told(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let demo = demo_submitted(app).await;
+    // The school's representative works at the child's school, whose
+    // roster lists the child.
+    let (school_id, family_name, birth_date): (i64, String, String) =
+        sqlx::query_as("SELECT school_id, family_name, birth_date FROM children WHERE id = $1")
+            .bind(demo.child)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let pupil = 987_654_321i64;
+    let mut tx = app.db.begin_write().await.unwrap();
+    sqlx::query(
+        "INSERT INTO pupils (id, school_id, given_name, family_name, birth_date, class_name, nominated, imported_at) \
+         VALUES ($1, $2, $3, $4, $5, '7А', 0, 0)",
+    )
+    .bind(pupil)
+    .bind(school_id)
+    .bind(&demo.given_name)
+    .bind(&family_name)
+    .bind(&birth_date)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE accounts SET school_id = $1 WHERE email = 'school@demo.smena'")
+        .bind(school_id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let school = client();
+    app.login(
+        &school,
+        "school@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let family = client();
+    app.login(
+        &family,
+        "parent@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    let page_of = format!("/applications/{}", demo.application);
+    let (_, page) = app.get(&family, &page_of).await;
+    assert!(
+        page.contains("If the school nominates the child, 2 will be added to the score."),
+        "{page}"
+    );
+    let nominate = format!("/school/pupils/{pupil}/nominate");
+    let mails = || async {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT subject, body FROM outbox WHERE recipient = 'parent@demo.smena' \
+             AND kind = 'nomination_changed' ORDER BY created_at",
+        )
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+        rows
+    };
+    for _ in 0..2 {
+        let r = app.post(&school, &nominate, &[("nominated", "yes")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let told = mails().await;
+    assert_eq!(told.len(), 1, "told once: {told:?}");
+    assert!(
+        told[0].0.contains(&demo.given_name)
+            && told[0]
+                .1
+                .contains("a nomination adds 2 to the application's score"),
+        "{told:?}"
+    );
+    let (_, page) = app.get(&family, &page_of).await;
+    assert!(page.contains("nominated by the school"), "{page}");
+
+    // The programme now requires a nomination; the school withdraws it.
+    app.execute("UPDATE programmes SET nomination_required = 1")
+        .await;
+    let r = app.post(&school, &nominate, &[("nominated", "no")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let told = mails().await;
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(
+        told.iter()
+            .any(|(_, body)| body.contains("without a nomination the application does not")),
+        "{told:?}"
+    );
+    let (_, page) = app.get(&family, &page_of).await;
+    assert!(
+        page.contains("has not nominated the child yet")
+            && !page.contains("nominated by the school</td>"),
+        "{page}"
+    );
+    let run = final_run(&app.db, programme_id(app).await).await;
+    let reasons: Vec<(String,)> =
+        sqlx::query_as("SELECT reason FROM explanations WHERE run_id = $1 AND application_id = $2")
+            .bind(run)
+            .bind(demo.application)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert!(
+        !reasons.is_empty() && reasons.iter().all(|(r,)| r == "not_nominated"),
+        "{reasons:?}"
+    );
 }

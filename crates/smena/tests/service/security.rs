@@ -166,7 +166,7 @@ async fn one_time_links_are_sealed_and_wiped_once_sent(app: &TestApp) {
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM audit_log WHERE resource = 'account' \
-             AND detail IN ('password reset asked', 'password reset')"
+             AND detail IN ('password_reset_asked', 'password_reset')"
         )
         .await,
         2

@@ -191,6 +191,14 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "rural_coefficient",
         "passport_months",
         "offer_days",
+        "nomination_points",
+        "nomination_required",
+        "departure",
+        "departs_on",
+        "departs_time",
+        "meeting_point",
+        "what_to_bring",
+        "office_phone",
         "points_regional",
         "cap_regional",
         "tier",
@@ -291,6 +299,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         (
             &coordinator,
             format!("/coordinator/sessions/{session}/chaperones"),
+        ),
+        (
+            &coordinator,
+            format!("/coordinator/sessions/{session}/travel"),
         ),
         (&coordinator, "/coordinator/identity-changes/1".into()),
         (
