@@ -627,15 +627,7 @@ pub async fn withdraw_unmet(db: &Db, base_url: &str) -> AppResult<usize> {
                         c.unchanged();
                         return Ok::<_, AppError>(false);
                     }
-                    let r: Reminded = sqlx::query_as(
-                        "SELECT ac.email, ac.full_name, ac.language, c.given_name, s.code, o.deadline FROM offers o \
-                         JOIN sessions s ON s.id = o.session_id JOIN applications a ON a.id = o.application_id \
-                         JOIN children c ON c.id = a.child_id JOIN accounts ac ON ac.id = c.guardian_id \
-                         WHERE o.application_id = $1",
-                    )
-                    .bind(application)
-                    .fetch_one(&mut **c)
-                    .await?;
+                    let r = offered_family(c, application).await?;
                     let lang = r.language;
                     c.send(Mail {
                         to: r.email,
@@ -686,6 +678,19 @@ struct Reminded {
     deadline: i64,
 }
 
+/// The family of an offered place, with the place, to write to.
+async fn offered_family(c: &mut Change, application: i64) -> Result<Reminded, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT ac.email, ac.full_name, ac.language, c.given_name, s.code, o.deadline FROM offers o \
+         JOIN sessions s ON s.id = o.session_id JOIN applications a ON a.id = o.application_id \
+         JOIN children c ON c.id = a.child_id JOIN accounts ac ON ac.id = c.guardian_id \
+         WHERE o.application_id = $1",
+    )
+    .bind(application)
+    .fetch_one(&mut **c)
+    .await
+}
+
 /// Reminds the families whose offer is unanswered and ends within
 /// [`REMINDER_BEFORE_MS`] of `now`, once per offer; how many were reminded.
 pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
@@ -720,15 +725,7 @@ pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
                         c.unchanged();
                         return Ok::<_, AppError>(false);
                     }
-                    let r: Reminded = sqlx::query_as(
-                        "SELECT ac.email, ac.full_name, ac.language, c.given_name, s.code, o.deadline FROM offers o \
-                         JOIN sessions s ON s.id = o.session_id JOIN applications a ON a.id = o.application_id \
-                         JOIN children c ON c.id = a.child_id JOIN accounts ac ON ac.id = c.guardian_id \
-                         WHERE o.application_id = $1",
-                    )
-                    .bind(application)
-                    .fetch_one(&mut **c)
-                    .await?;
+                    let r = offered_family(c, application).await?;
                     let lang = r.language;
                     c.send(Mail {
                         to: r.email,
@@ -740,7 +737,10 @@ pub async fn remind_due(db: &Db, base_url: &str, now: i64) -> AppResult<usize> {
                             &[
                                 ("child", &r.given_name),
                                 ("session", &r.code),
-                                ("deadline", &lang.deadline(r.deadline, crate::store::now_ms())),
+                                (
+                                    "deadline",
+                                    &lang.deadline(r.deadline, crate::store::now_ms()),
+                                ),
                                 ("link", &format!("{base_url}/applications/{application}")),
                             ],
                         ),

@@ -229,6 +229,24 @@ struct ChaperonesPage {
     available: Vec<Chaperone>,
 }
 
+/// A session's heading on its pages: its code, its camp and its dates in
+/// `lang`; not found if there is no such session.
+async fn heading(
+    db: &Db,
+    id: i64,
+    lang: crate::language::Language,
+) -> AppResult<(String, String, String)> {
+    let (session, camp, starts, ends): (String, String, String, String) = sqlx::query_as(
+        "SELECT s.code, k.name, s.starts, s.ends FROM sessions s JOIN camps k ON k.id = s.camp_id \
+         WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok((session, camp, lang.date_range(&starts, &ends)))
+}
+
 async fn page(
     State(state): State<AppState>,
     user: User,
@@ -236,20 +254,13 @@ async fn page(
     Path(id): Path<i64>,
 ) -> AppResult<ChaperonesPage> {
     authorize(&user, Action::Update, Resource::Session)?;
-    let (session, camp, starts, ends): (String, String, String, String) = sqlx::query_as(
-        "SELECT s.code, k.name, s.starts, s.ends FROM sessions s JOIN camps k ON k.id = s.camp_id \
-         WHERE s.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let (session, camp, dates) = heading(&state.db, id, visitor.language).await?;
     Ok(ChaperonesPage {
         nav: Nav::from(&visitor),
         id,
         session,
         camp,
-        dates: visitor.language.date_range(&starts, &ends),
+        dates,
         assigned: assigned(&state.db, id).await?,
         available: available(&state.db, id).await?,
     })

@@ -227,14 +227,7 @@ async fn render(
     errors: Vec<String>,
     saved: bool,
 ) -> AppResult<TravelPage> {
-    let (session, camp, starts, ends): (String, String, String, String) = sqlx::query_as(
-        "SELECT s.code, k.name, s.starts, s.ends FROM sessions s JOIN camps k ON k.id = s.camp_id \
-         WHERE s.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let (session, camp, dates) = super::heading(&state.db, id, visitor.language).await?;
     let form = match form {
         Some(f) => f,
         None => TravelForm::from_details(&of(&state.db, id).await?),
@@ -244,7 +237,7 @@ async fn render(
         id,
         session,
         camp,
-        dates: visitor.language.date_range(&starts, &ends),
+        dates,
         zone: zone::shown().0,
         form,
         errors,

@@ -285,11 +285,6 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     // A chaperone reaches only the sessions the coordinator assigned them
     // to: taken off this one, its papers are not found (and the attempts
     // are audited), and the travel papers page does not list it.
-    let (chaperone_id,): (i64,) =
-        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
     let chaperone_id = chaperone_id.to_string();
     let manage = format!("/coordinator/sessions/{session}/chaperones");
     let r = app
