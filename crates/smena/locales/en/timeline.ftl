@@ -15,3 +15,6 @@ next-answer = accept or decline the place, by { $when }
 next-voucher = download the voucher and bring it printed
 next-voucher-coming = the voucher is being issued; you will be told by e-mail
 next-nothing = nothing more to do for this programme
+timeline-travel = The journey
+next-voucher-departs = download the voucher and bring it printed: the group leaves on { $when }
+next-travelling = the group is on its way; news will come by e-mail

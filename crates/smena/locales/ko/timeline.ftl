@@ -15,3 +15,6 @@ next-answer = { $when }까지 자리를 수락하거나 거절하세요
 next-voucher = 바우처를 내려받아 인쇄해 가져오세요
 next-voucher-coming = 바우처를 발급하고 있습니다. 이메일로 알려 드립니다
 next-nothing = 이 프로그램에서 더 할 일이 없습니다
+timeline-travel = 여행
+next-voucher-departs = 바우처를 내려받아 인쇄해 가져오십시오: 단체는 { $when }에 출발합니다
+next-travelling = 단체가 이동 중입니다. 소식은 이메일로 전해집니다

@@ -2,7 +2,7 @@
 //! shows it (as Gosuslugi shows a request's status): the steps, which are
 //! done and which is under way, and the one next step with its deadline.
 
-use crate::domain::states::{ApplicationStatus, DocumentStatus, OfferStatus};
+use crate::domain::states::{ApplicationStatus, DocumentStatus, OfferStatus, ProgrammeStatus};
 use crate::language::Language;
 use crate::store::{Db, now_ms};
 
@@ -47,6 +47,9 @@ struct Facts {
     offer: Option<OfferStatus>,
     offer_deadline: Option<i64>,
     voucher: Option<String>,
+    programme_status: ProgrammeStatus,
+    /// When the group of the offered session leaves, once set.
+    departs_at: Option<i64>,
 }
 
 /// The timeline of `child` in `programme` (the newest), in `lang`.
@@ -59,9 +62,11 @@ pub async fn of(
     let f: Facts = sqlx::query_as(
         "SELECT a.id AS application, a.status, p.applications_close_at AS closes_at, p.documents_due_at, \
                 (SELECT COUNT(*) FROM allocation_runs r WHERE r.programme_id = p.id AND r.published_at IS NOT NULL) AS published, \
-                o.status AS offer, o.deadline AS offer_deadline, o.voucher_code AS voucher \
+                o.status AS offer, o.deadline AS offer_deadline, o.voucher_code AS voucher, \
+                p.status AS programme_status, s.departs_at \
          FROM programmes p LEFT JOIN applications a ON a.programme_id = p.id AND a.child_id = $1 \
-         LEFT JOIN offers o ON o.application_id = a.id WHERE p.id = $2",
+         LEFT JOIN offers o ON o.application_id = a.id LEFT JOIN sessions s ON s.id = o.session_id \
+         WHERE p.id = $2",
     )
     .bind(child)
     .bind(programme)
@@ -96,6 +101,7 @@ pub async fn of(
         result,
         accepted,
         f.voucher.is_some(),
+        accepted && f.programme_status == ProgrammeStatus::Completed,
     ];
     let names = [
         "timeline-draft",
@@ -104,6 +110,7 @@ pub async fn of(
         "timeline-result",
         "timeline-offer",
         "timeline-voucher",
+        "timeline-travel",
     ];
     let current = done.iter().position(|d| !d).unwrap_or(done.len());
     let steps = names
@@ -131,9 +138,19 @@ pub async fn of(
             ),
             application_page,
         ),
-        (_, Some(OfferStatus::Accepted)) if f.voucher.is_some() => {
-            (lang.text("next-voucher"), application_page)
+        (_, Some(OfferStatus::Accepted)) if f.programme_status == ProgrammeStatus::Travelling => {
+            (lang.text("next-travelling"), application_page)
         }
+        (_, Some(OfferStatus::Accepted)) if f.programme_status == ProgrammeStatus::Completed => {
+            (lang.text("next-nothing"), application_page)
+        }
+        (_, Some(OfferStatus::Accepted)) if f.voucher.is_some() => (
+            match f.departs_at {
+                Some(at) => lang.text_with("next-voucher-departs", &[("when", &lang.moment(at))]),
+                None => lang.text("next-voucher"),
+            },
+            application_page,
+        ),
         (_, Some(OfferStatus::Accepted)) => (lang.text("next-voucher-coming"), application_page),
         (_, Some(_)) | (Some(ApplicationStatus::Withdrawn), _) => {
             (lang.text("next-nothing"), application_page)

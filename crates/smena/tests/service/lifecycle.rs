@@ -572,6 +572,22 @@ async fn the_groups_leave_and_come_back(app: &TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(status(app).await, "travelling");
+    // A family whose child travels reads it on its home page.
+    let (guardian,): (String,) = sqlx::query_as(
+        "SELECT g.email FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN children c ON c.id = a.child_id JOIN accounts g ON g.id = c.guardian_id \
+         WHERE o.status = 'accepted' ORDER BY a.id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let family = client();
+    app.login(&family, &guardian, PASSWORD).await;
+    let (_, home) = app.get(&family, "/children").await;
+    assert!(
+        home.contains("the group is on its way") && home.contains("The journey"),
+        "{home}"
+    );
     // A place given up now goes to nobody.
     let offered = app
         .count("SELECT COUNT(*) FROM offers WHERE status IN ('offered', 'accepted')")
