@@ -77,6 +77,7 @@ setup-field-document-name = The document's name
 setup-field-deadline = Deadline
 
 setup-required = { $field } is required.
+setup-too-long-text = { $field } may have at most { $n } characters.
 setup-too-long = { $field } may have at most { $n } characters, without line breaks.
 setup-date = { $field }: "{ $value }" is not a real date (write YYYY-MM-DD).
 setup-whole-number = { $field } must be a whole number from { $min } to { $max }; "{ $value }" is not.

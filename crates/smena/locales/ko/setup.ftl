@@ -77,6 +77,7 @@ setup-field-document-name = 서류 이름
 setup-field-deadline = 기한
 
 setup-required = { $field }을(를) 입력해야 합니다.
+setup-too-long-text = { $field }은(는) 최대 { $n }자까지입니다.
 setup-too-long = { $field }은(는) 줄 바꿈 없이 최대 { $n }자까지입니다.
 setup-date = { $field }: "{ $value }"은(는) 실제 날짜가 아닙니다 (YYYY-MM-DD로 쓰세요).
 setup-whole-number = { $field }은(는) { $min }에서 { $max } 사이의 정수여야 합니다. "{ $value }"은(는) 안 됩니다.

@@ -77,6 +77,7 @@ setup-field-document-name = Название документа
 setup-field-deadline = Срок
 
 setup-required = { $field }: нужно заполнить.
+setup-too-long-text = { $field }: не более { $n } символов.
 setup-too-long = { $field }: не более { $n } символов, без переносов строк.
 setup-date = { $field }: «{ $value }» — не дата (пишите ГГГГ-ММ-ДД).
 setup-whole-number = { $field }: нужно целое число от { $min } до { $max }; «{ $value }» не подходит.

@@ -29,10 +29,20 @@ pub fn text(v: &str, what: &str, max: usize, lang: Language) -> Result<String, S
 /// Several lines of text (a description): like [`optional_text`], but line
 /// breaks are kept (written as `\n`); other control characters are not.
 pub fn paragraphs(v: &str, what: &str, max: usize, lang: Language) -> Result<String, String> {
-    let joined = v.trim().replace("\r\n", "\n").replace('\r', "\n");
+    let joined = v
+        .trim()
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', " ");
     let lines: Vec<&str> = joined.lines().map(str::trim_end).collect();
     let flat = lines.join(" ");
-    optional_text(&flat, what, max, lang)?;
+    // Line breaks are welcome here: the message says only the length.
+    optional_text(&flat, what, max, lang).map_err(|_| {
+        lang.text_with(
+            "setup-too-long-text",
+            &[("field", &field(lang, what)), ("n", &max.to_string())],
+        )
+    })?;
     Ok(lines.join("\n"))
 }
 
