@@ -40,6 +40,9 @@ pages=(
   "/coordinator/audit"
   "/coordinator/audit?status=create&page=20"
   "/coordinator/outbox"
+  "school:/school/pupils"
+  "school:/school/pupils?page=40"
+  "school:/school/pupils?q=%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2&sort=name"
 )
 rows=()
 for backend in $LISTS_BACKENDS; do
@@ -51,16 +54,21 @@ for backend in $LISTS_BACKENDS; do
       db="${POSTGRES_ADMIN%/*}/$name" ;;
   esac
   started=$(date +%s)
-  token=$("$PREP" "$db" "$APPLICATIONS" | tail -1)
+  read -r token school_token < <("$PREP" "$db" "$APPLICATIONS" | tail -1)
   echo "$backend: $APPLICATIONS applications prepared in $(( $(date +%s) - started )) s" >&2
   SMENA_LOG=warn "$BIN" serve --database "$db" --listen "127.0.0.1:$PORT" --files "$work/files" &
   server=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-  for page in "${pages[@]}"; do
+  for entry in "${pages[@]}"; do
+    # "school:" pages are the school representative's; the others the
+    # coordinator's.
+    page=${entry#school:}
+    cookie=$token
+    [ "$page" = "$entry" ] || cookie=$school_token
     times=()
     for _ in $(seq "$REQUESTS"); do
       t=$(curl -s -o "$work/page.html" -w '%{http_code} %{time_total}' \
-            -H "Cookie: smena_login=$token" "http://127.0.0.1:$PORT$page")
+            -H "Cookie: smena_login=$cookie" "http://127.0.0.1:$PORT$page")
       code=${t% *}
       [ "$code" = 200 ] || { echo "$page answered $code" >&2; exit 1; }
       times+=("${t#* }")
@@ -78,7 +86,8 @@ done
   echo
   echo "\`bash bench/lists.sh\` on $(nproc) cores, $(date -u +%Y-%m-%d): $APPLICATIONS applications"
   echo "besides the reference scenario; debug build; $REQUESTS requests per page one after another, logged in as"
-  echo "the coordinator (curl on loopback). Target: every list page under 300 ms."
+  echo "the coordinator (the school roster \`/school/pupils\`: as the school representative, whose roster lists"
+  echo "every child of the school who applied; curl on loopback). Target: every list page under 300 ms."
   echo
   echo "| database | page | median | slowest |"
   echo "|---|---|---|---|"

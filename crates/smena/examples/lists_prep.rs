@@ -1,7 +1,8 @@
 //! Prepares the list-pages benchmark (bench/lists.sh): the reference
 //! scenario plus N submitted applications (children with varied names,
 //! three ranked sessions, documents some still waiting for review) and a
-//! logged-in coordinator. Prints the coordinator's login cookie value.
+//! logged-in coordinator and school representative (whose roster lists
+//! the school's children). Prints both login cookie values.
 //!
 //!     cargo run -p smena --example lists_prep -- DATABASE APPLICATIONS
 #![allow(clippy::unwrap_used)]
@@ -138,10 +139,42 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?;
     }
+    // The demo school's roster lists every child of that school who
+    // applied, as an imported spreadsheet would.
+    let (school, school_account): (i64, i64) = sqlx::query_as(
+        "SELECT school_id, id FROM accounts WHERE email = 'school@demo.smena'",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    db.write(Actor::CommandLine, (Action::Create, Resource::Pupil), async |tx| {
+        sqlx::query(
+            "INSERT INTO pupils (id, school_id, given_name, family_name, birth_date, class_name, nominated, imported_at) \
+             SELECT c.id, c.school_id, c.given_name, c.family_name, c.birth_date, '7А', 0, $2 FROM children c \
+             WHERE c.school_id = $1 AND NOT EXISTS (SELECT 1 FROM pupils p WHERE p.school_id = c.school_id \
+               AND p.family_name = c.family_name AND p.given_name = c.given_name AND p.birth_date = c.birth_date)",
+        )
+        .bind(school)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        tx.audit(Some(school), "bench roster");
+        Ok::<_, anyhow::Error>(())
+    })
+    .await?;
     let (coordinator,): (i64,) =
         sqlx::query_as("SELECT id FROM accounts WHERE email = 'coordinator@demo.smena'")
             .fetch_one(db.pool())
             .await?;
+    let token = login(&db, coordinator, now).await?;
+    let school_token = login(&db, school_account, now).await?;
+    println!("{token} {school_token}");
+    let _ = std::fs::remove_dir_all(files);
+    Ok(())
+}
+
+/// A login for `account`, as the browser's cookie value.
+async fn login(db: &Db, account: i64, now: i64) -> anyhow::Result<String> {
+    let coordinator = account;
     let token = random_token();
     db.write(Actor::CommandLine, (Action::Login, Resource::Account), async |tx| {
         sqlx::query(
@@ -159,7 +192,5 @@ async fn main() -> anyhow::Result<()> {
         Ok::<_, anyhow::Error>(())
     })
     .await?;
-    println!("{token}");
-    let _ = std::fs::remove_dir_all(files);
-    Ok(())
+    Ok(token)
 }
