@@ -141,11 +141,10 @@ async fn main() -> anyhow::Result<()> {
     }
     // The demo school's roster lists every child of that school who
     // applied, as an imported spreadsheet would.
-    let (school, school_account): (i64, i64) = sqlx::query_as(
-        "SELECT school_id, id FROM accounts WHERE email = 'school@demo.smena'",
-    )
-    .fetch_one(db.pool())
-    .await?;
+    let (school, school_account): (i64, i64) =
+        sqlx::query_as("SELECT school_id, id FROM accounts WHERE email = 'school@demo.smena'")
+            .fetch_one(db.pool())
+            .await?;
     db.write(Actor::CommandLine, (Action::Create, Resource::Pupil), async |tx| {
         sqlx::query(
             "INSERT INTO pupils (id, school_id, given_name, family_name, birth_date, class_name, nominated, imported_at) \

@@ -970,6 +970,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 "/travel-papers".into(),
                 format!("/coordinator/sessions/{session}/travel"),
                 format!("/coordinator/sessions/{session}/chaperones"),
+                format!("/coordinator/sessions/{session}/groups"),
             ],
         ),
     ];

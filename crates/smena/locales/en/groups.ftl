@@ -18,3 +18,35 @@ travel-one-per-line = one per line
 travel-departure-example = Yakutsk airport (YKS)
 travel-meeting-example = Departures hall, at the check-in desk, 3 hours before the flight
 travel-bring-example = Passport, birth certificate, notarised travel consent
+groups-heading = Groups
+groups-manage = groups
+groups-ratio = Under the programme's rules: at most { $children } children per adult and at least { $adults } adults with a group.
+groups-accepted = { $n ->
+    [one] { $n } child accepted a place
+   *[other] { $n } children accepted a place
+}
+groups-form = Form the groups
+groups-reform-title = Form the groups again
+groups-reform-what = { $n ->
+    [one] There is { $n } group now. New groups will replace it: children moved and adults assigned will be lost.
+   *[other] There are { $n } groups now. New groups will replace them: children moved and adults assigned will be lost.
+}
+groups-reform-button = Form the groups again
+groups-number = Group { $n }
+groups-children = { $n ->
+    [one] { $n } child
+   *[other] { $n } children
+}
+groups-adults-needed = adults needed: { $n }
+groups-adults-missing = adults missing: { $n }
+groups-adults = Adults
+groups-no-adults = No adult assigned yet.
+groups-assign-who = Assign an adult
+groups-assign = Assign
+groups-remove = Take off
+groups-members = Children
+groups-move-to = Move to group
+groups-move = Move
+groups-outside = Accepted a place after the groups were formed
+groups-choose = Choose a child, a group or an adult from the list.
+groups-not-adult = This is not a chaperone's or a camp staff member's account.

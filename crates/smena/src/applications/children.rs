@@ -85,6 +85,8 @@ pub struct ChildForm {
     pub passport_number: String,
     #[serde(default)]
     pub emergency_contact: String,
+    #[serde(default)]
+    pub sex: String,
 }
 
 /// A child's details, checked.
@@ -97,6 +99,7 @@ pub struct ChildDetails {
     pub passport_expires: Option<Day>,
     pub passport_number: Option<String>,
     pub emergency_contact: Option<String>,
+    pub sex: Option<Sex>,
 }
 
 /// A passport number as printed: letters, digits, spaces and dashes (Russian
@@ -196,6 +199,16 @@ impl ChildForm {
         {
             errors.push(lang.text("child-invalid-emergency-contact"));
         }
+        let sex = match self.sex.trim() {
+            "" => None,
+            code => {
+                let sex = Sex::parse(code);
+                if sex.is_none() {
+                    errors.push(lang.text("child-invalid-sex"));
+                }
+                sex
+            }
+        };
         let (Some(birth_date), Some((school_id,)), true) = (birth_date, known, errors.is_empty())
         else {
             return Ok(Err(errors));
@@ -209,6 +222,7 @@ impl ChildForm {
             passport_expires,
             passport_number,
             emergency_contact,
+            sex,
         }))
     }
 }
@@ -230,6 +244,7 @@ fn bind_details<'q>(
         .bind(&sealed.1)
 }
 
+use crate::domain::values::Sex;
 use crate::store::keys::{CONTACT, PASSPORT};
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
@@ -248,14 +263,15 @@ pub async fn insert_child(
     );
     let q = sqlx::query(
         "INSERT INTO children (id, guardian_id, given_name, family_name, birth_date, school_id, category, passport_expires, \
-                               passport_number, emergency_contact, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                               passport_number, emergency_contact, created_at, updated_at, sex) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(id)
     .bind(guardian);
     bind_details(q, d, &sealed)
         .bind(now)
         .bind(now)
+        .bind(d.sex.map(Sex::code))
         .execute(&mut **c)
         .await?;
     c.audit_as(Action::Create, Resource::Child, Some(id), "");
@@ -566,6 +582,7 @@ async fn edit_form(
             .unwrap_or_default(),
         passport_number: c.passport_number.unwrap_or_default(),
         emergency_contact: c.emergency_contact.unwrap_or_default(),
+        sex: c.sex.unwrap_or_default(),
     };
     form_page(&state, &visitor, format!("/children/{id}"), form, vec![]).await
 }

@@ -263,8 +263,8 @@ pub async fn save_details(
         .transition(
             sqlx::query(
                 "UPDATE children SET given_name = $1, family_name = $2, birth_date = $3, passport_number = $4, \
-                 passport_expires = $5, school_id = $6, category = $7, emergency_contact = $8, updated_at = $9 \
-                 WHERE id = $10 AND guardian_id = $11 AND updated_at = $12",
+                 passport_expires = $5, school_id = $6, category = $7, emergency_contact = $8, updated_at = $9, \
+                 sex = $13 WHERE id = $10 AND guardian_id = $11 AND updated_at = $12",
             )
             .bind(&kept.given_name)
             .bind(&kept.family_name)
@@ -277,7 +277,8 @@ pub async fn save_details(
             .bind(now)
             .bind(child)
             .bind(guardian)
-            .bind(updated_at),
+            .bind(updated_at)
+            .bind(d.sex.map(crate::domain::values::Sex::code)),
         )
         .await?;
     if !saved {

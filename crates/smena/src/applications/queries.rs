@@ -28,6 +28,8 @@ pub struct Child {
     pub passport_expires: Option<Day>,
     pub passport_number: Option<String>,
     pub emergency_contact: Option<String>,
+    /// `female` or `male`, for travel groups and rooms; unknown until given.
+    pub sex: Option<String>,
 }
 
 impl Child {
@@ -52,7 +54,7 @@ impl Child {
 
 const CHILD_COLUMNS: &str = "c.id, c.guardian_id, c.given_name, c.family_name, c.birth_date, c.school_id, \
             s.name AS school, d.name AS district, d.kind AS district_kind, c.category, c.passport_expires, \
-            c.passport_number, c.emergency_contact";
+            c.passport_number, c.emergency_contact, c.sex";
 const CHILD_TABLES: &str =
     "children c JOIN schools s ON s.id = c.school_id JOIN districts d ON d.id = s.district_id";
 

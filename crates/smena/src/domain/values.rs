@@ -162,3 +162,27 @@ mod typed_tests {
         assert!(Day::typed("09.03.14").is_err());
     }
 }
+
+/// A child's sex, as groups and rooms need it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+impl Sex {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Sex> {
+        match code {
+            "female" => Some(Sex::Female),
+            "male" => Some(Sex::Male),
+            _ => None,
+        }
+    }
+}

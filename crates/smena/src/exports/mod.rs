@@ -491,11 +491,25 @@ async fn respond(
     lang: Language,
     programme: i64,
     table: Table,
-    session: Option<i64>,
     format: Format,
+    // The session of a manifest, with the references its reader may see
+    // (`None`: every child).
+    of_session: Option<(i64, Option<Vec<String>>)>,
 ) -> AppResult<Response> {
+    let (session, only) = match of_session {
+        Some((s, only)) => (Some(s), only),
+        None => (None, None),
+    };
     let sheet = match sheet(&state.db, programme, table, session, lang).await {
-        Ok(s) => s.for_reader(table, lang),
+        Ok(mut s) => {
+            // A group's adults: their groups' children only (by reference,
+            // the first column of the manifest).
+            if let Some(only) = &only {
+                s.rows
+                    .retain(|row| row.first().is_some_and(|r| only.contains(r)));
+            }
+            s.for_reader(table, lang)
+        }
         Err(ExportError::NotFound(what)) => {
             return Err(AppError::Invalid(
                 "export-nothing",
@@ -555,8 +569,8 @@ async fn programme_export(
         visitor.language,
         programme,
         table,
-        None,
         format,
+        None,
     )
     .await
 }
@@ -584,8 +598,11 @@ async fn session_export(
         visitor.language,
         programme,
         Table::Manifest,
-        Some(session),
         format,
+        Some((
+            session,
+            crate::groups::visible_references(&state.db, &user, &permit, session).await?,
+        )),
     )
     .await
 }

@@ -3,6 +3,8 @@
 //! (passport numbers, emergency contacts) of those sessions only; groups
 //! within a session will refine this.
 
+pub mod formed;
+pub mod forming;
 pub mod travel;
 
 use askama::Template;
@@ -35,6 +37,7 @@ pub fn router() -> Routes {
             change,
         )
         .merge(travel::routes())
+        .merge(formed::routes())
 }
 
 /// Answers whether `permit` reaches the travel papers of `session`: all of
@@ -61,23 +64,65 @@ pub async fn visible_sessions(
     if permit.scope() == Scope::All {
         return Ok(None);
     }
-    let rows: Vec<(i64,)> =
-        sqlx::query_as("SELECT session_id FROM session_chaperones WHERE account_id = $1")
-            .bind(user.id)
-            .fetch_all(db.pool())
-            .await?;
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT session_id FROM session_chaperones WHERE account_id = $1 \
+         UNION SELECT g.session_id FROM group_staff s JOIN travel_groups g ON g.id = s.group_id \
+         WHERE s.account_id = $1",
+    )
+    .bind(user.id)
+    .fetch_all(db.pool())
+    .await?;
     Ok(Some(rows.into_iter().map(|r| r.0).collect()))
 }
 
+/// Assigned to the session, or to one of its travel groups.
 async fn is_assigned(db: &Db, session: i64, account: i64) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT session_id FROM session_chaperones WHERE session_id = $1 AND account_id = $2",
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM session_chaperones WHERE session_id = $1 AND account_id = $2) \
+              + (SELECT COUNT(*) FROM group_staff s JOIN travel_groups g ON g.id = s.group_id \
+                 WHERE g.session_id = $1 AND s.account_id = $2)",
     )
     .bind(session)
     .bind(account)
-    .fetch_optional(db.pool())
+    .fetch_one(db.pool())
     .await?;
-    Ok(row.is_some())
+    Ok(n > 0)
+}
+
+/// The children of `session` the reader may see on its papers, by
+/// application reference: `None` for all of them (the coordinator, or a
+/// chaperone assigned to the whole session), else those of the reader's
+/// travel groups only.
+pub async fn visible_references(
+    db: &Db,
+    user: &User,
+    permit: &Permit,
+    session: i64,
+) -> Result<Option<Vec<String>>, sqlx::Error> {
+    if permit.scope() == Scope::All {
+        return Ok(None);
+    }
+    let rows: Vec<(Option<String>,)> = sqlx::query_as(
+        "SELECT a.reference FROM group_staff s JOIN travel_groups g ON g.id = s.group_id \
+         JOIN group_members m ON m.group_id = g.id JOIN applications a ON a.id = m.application_id \
+         WHERE g.session_id = $1 AND s.account_id = $2",
+    )
+    .bind(session)
+    .bind(user.id)
+    .fetch_all(db.pool())
+    .await?;
+    let staff: (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM group_staff s JOIN travel_groups g ON g.id = s.group_id \
+         WHERE g.session_id = $1 AND s.account_id = $2",
+    )
+    .bind(session)
+    .bind(user.id)
+    .fetch_one(db.pool())
+    .await?;
+    if staff.0 == 0 {
+        return Ok(None);
+    }
+    Ok(Some(rows.into_iter().filter_map(|(r,)| r).collect()))
 }
 
 /// A chaperone as the coordinator picks one.

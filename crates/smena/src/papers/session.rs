@@ -129,7 +129,11 @@ async fn session_papers(
     let permit = authorize(user, Action::Read, Resource::TravelPapers)?;
     crate::groups::reach(state, user, &permit, id).await?;
     let head = session_head(&state.db, id).await?;
-    let travellers = travellers(&state.db, id).await?;
+    let mut travellers = travellers(&state.db, id).await?;
+    // A group's adults carry the papers of their groups' children only.
+    if let Some(only) = crate::groups::visible_references(&state.db, user, &permit, id).await? {
+        travellers.retain(|t| t.reference.as_ref().is_some_and(|r| only.contains(r)));
+    }
     state
         .record_as(
             &permit,

@@ -408,6 +408,11 @@ async fn families(
                     passport_expires: passport.as_deref().and_then(|p| Day::parse(p).ok()),
                     passport_number: passport_number.clone(),
                     emergency_contact: Some(emergency_contact.clone()),
+                    sex: Some(if girl {
+                        crate::domain::values::Sex::Female
+                    } else {
+                        crate::domain::values::Sex::Male
+                    }),
                 },
             )
             .await?;

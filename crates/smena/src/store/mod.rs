@@ -205,6 +205,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "nominations",
         include_str!("../../migrations/0023_nominations.sql"),
     ),
+    (
+        24,
+        "travel groups",
+        include_str!("../../migrations/0024_travel_groups.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

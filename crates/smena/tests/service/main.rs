@@ -14,6 +14,7 @@ mod api;
 mod applications;
 mod audit;
 mod documents;
+mod groups;
 mod language;
 mod lifecycle;
 mod notifications;

@@ -304,6 +304,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             &coordinator,
             format!("/coordinator/sessions/{session}/travel"),
         ),
+        (
+            &coordinator,
+            format!("/coordinator/sessions/{session}/groups"),
+        ),
         (&coordinator, "/coordinator/identity-changes/1".into()),
         (
             &parent,

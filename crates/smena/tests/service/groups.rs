@@ -1,0 +1,210 @@
+//! Travel groups: formed from a session's accepted places under the
+//! programme's ratio, edited by the coordinator, and seen by their adults
+//! only.
+
+use crate::common::{TestApp, client, final_run, programme_id, publish};
+use reqwest::StatusCode;
+use smena::scenario::demo::PASSWORD;
+
+on_both_databases!(groups_are_formed_edited_and_seen_only_by_their_adults,);
+
+async fn groups_are_formed_edited_and_seen_only_by_their_adults(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let programme = programme_id(app).await;
+    let run = final_run(&app.db, programme).await;
+    publish(&app.db, programme, run).await;
+    // Every place of the fullest session accepted; four children per adult
+    // and two adults: groups of eight at most. The chaperone is on no
+    // session as a whole.
+    let (session, accepted): (i64, i64) = sqlx::query_as(
+        "SELECT session_id, COUNT(*) FROM offers GROUP BY session_id ORDER BY COUNT(*) DESC, session_id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(accepted > 8, "{accepted}");
+    let mut tx = app.db.begin_write().await.unwrap();
+    sqlx::query("UPDATE offers SET status = 'accepted' WHERE session_id = $1")
+        .bind(session)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE programmes SET children_per_adult = 4")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM session_chaperones")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
+        .await;
+    let page = format!("/coordinator/sessions/{session}/groups");
+    let (status, body) = app.get(&coordinator, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("Form the groups") && body.contains("at most 4 children per adult"),
+        "{body}"
+    );
+    let r = app.post(&coordinator, &page, &[("action", "form")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let groups: Vec<(i64, i32, i32)> = sqlx::query_as(
+        "SELECT g.id, g.adults_needed, (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) \
+         FROM travel_groups g WHERE g.session_id = $1 ORDER BY g.number",
+    )
+    .bind(session)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(groups.len() as i64, (accepted + 7) / 8, "{groups:?}");
+    assert_eq!(
+        groups.iter().map(|g| i64::from(g.2)).sum::<i64>(),
+        accepted,
+        "nobody left out"
+    );
+    assert!(groups.iter().all(|g| g.1 == 2 && g.2 <= 8), "{groups:?}");
+
+    // Forming again is asked again; confirmed, it replaces the groups.
+    let r = app.post(&coordinator, &page, &[("action", "form")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Form the groups again"));
+    let r = app
+        .post(
+            &coordinator,
+            &page,
+            &[("action", "form"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let ids: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM travel_groups WHERE session_id = $1 ORDER BY number")
+            .bind(session)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    let (first, second) = (ids[0].0, ids[1].0);
+
+    // The chaperone goes with the first group; a parent cannot.
+    let id_of = |email: &'static str| async move {
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE email = $1")
+            .bind(email)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        id.to_string()
+    };
+    let chaperone_id = id_of("chaperone@demo.smena").await;
+    let r = app
+        .post(
+            &coordinator,
+            &page,
+            &[
+                ("action", "assign"),
+                ("group", &first.to_string()),
+                ("account", &chaperone_id),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post(
+            &coordinator,
+            &page,
+            &[
+                ("action", "assign"),
+                ("group", &first.to_string()),
+                ("account", &id_of("parent@demo.smena").await),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let (_, body) = app.get(&coordinator, &page).await;
+    assert!(
+        body.contains("adults missing: 1") && body.contains("Алексей Васильев"),
+        "{body}"
+    );
+
+    // A child moves from the second group to the first.
+    let (moved, moved_reference): (i64, String) = sqlx::query_as(
+        "SELECT a.id, a.reference FROM group_members m JOIN applications a ON a.id = m.application_id \
+         WHERE m.group_id = $1 ORDER BY a.id LIMIT 1",
+    )
+    .bind(second)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let r = app
+        .post(
+            &coordinator,
+            &page,
+            &[
+                ("action", "move"),
+                ("application", &moved.to_string()),
+                ("group", &first.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (now_in,): (i64,) =
+        sqlx::query_as("SELECT group_id FROM group_members WHERE application_id = $1")
+            .bind(moved)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(now_in, first);
+
+    // The chaperone sees the first group's children only.
+    let references = |group: i64| async move {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT a.reference FROM group_members m JOIN applications a ON a.id = m.application_id \
+             WHERE m.group_id = $1",
+        )
+        .bind(group)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+        rows.into_iter().map(|(r,)| r).collect::<Vec<_>>()
+    };
+    let (mine, others) = (references(first).await, references(second).await);
+    assert!(mine.contains(&moved_reference));
+    let chaperone = client();
+    app.login(&chaperone, "chaperone@demo.smena", PASSWORD)
+        .await;
+    let (status, csv) = app
+        .get(
+            &chaperone,
+            &format!("/coordinator/sessions/{session}/exports/manifest.csv"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(mine.iter().all(|r| csv.contains(r.as_str())), "{csv}");
+    assert!(others.iter().all(|r| !csv.contains(r.as_str())), "{csv}");
+    let r = chaperone
+        .get(app.url(&format!("/coordinator/sessions/{session}/manifest.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, papers) = app.get(&chaperone, "/travel-papers").await;
+    assert!(papers.contains(&format!("/coordinator/sessions/{session}/manifest.pdf")));
+    // Another session's papers are not found, and the page is not theirs.
+    let (other,): (i64,) = sqlx::query_as("SELECT id FROM sessions WHERE id <> $1 LIMIT 1")
+        .bind(session)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let (status, _) = app
+        .get(
+            &chaperone,
+            &format!("/coordinator/sessions/{other}/manifest.pdf"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.get(&chaperone, &page).await;
+    assert_ne!(status, StatusCode::OK);
+}
