@@ -355,6 +355,31 @@ async fn recount(c: &mut Change, group: i64, ratio: Ratio) -> AppResult<()> {
     Ok(())
 }
 
+/// Assigns or takes off a group's adult with `sql` (binding the group and
+/// the account); a change that finds nothing to do is not recorded.
+async fn staff_change(
+    c: &mut Change,
+    session: i64,
+    sql: &'static str,
+    (group, account): (i64, i64),
+    what: &str,
+) -> AppResult<()> {
+    let changed = c
+        .transition(sqlx::query(sql).bind(group).bind(account))
+        .await?;
+    if changed {
+        c.audit_as(
+            Action::Update,
+            Resource::Session,
+            Some(session),
+            format!("{what} {account}"),
+        );
+    } else {
+        c.unchanged();
+    }
+    Ok(())
+}
+
 async fn change(
     State(state): State<AppState>,
     user: User,
@@ -442,48 +467,26 @@ async fn change(
                     if !matches!(role, Some((Role::Chaperone | Role::Camp,))) {
                         return Err(AppError::Invalid("groups-not-adult", vec![]));
                     }
-                    let added = c
-                        .transition(
-                            sqlx::query(
-                                "INSERT INTO group_staff (group_id, account_id) VALUES ($1, $2) \
-                                 ON CONFLICT (group_id, account_id) DO NOTHING",
-                            )
-                            .bind(group)
-                            .bind(account),
-                        )
-                        .await?;
-                    if !added {
-                        c.unchanged();
-                        return Ok(());
-                    }
-                    c.audit_as(
-                        Action::Update,
-                        Resource::Session,
-                        Some(id),
-                        format!("group_staff_assigned {account}"),
-                    );
+                    staff_change(
+                        c,
+                        id,
+                        "INSERT INTO group_staff (group_id, account_id) VALUES ($1, $2) \
+                         ON CONFLICT (group_id, account_id) DO NOTHING",
+                        (group, account),
+                        "group_staff_assigned",
+                    )
+                    .await?;
                 }
                 Asked::Remove { group, account } => {
                     group_in(c, id, group).await?;
-                    let removed = c
-                        .transition(
-                            sqlx::query(
-                                "DELETE FROM group_staff WHERE group_id = $1 AND account_id = $2",
-                            )
-                            .bind(group)
-                            .bind(account),
-                        )
-                        .await?;
-                    if !removed {
-                        c.unchanged();
-                        return Ok(());
-                    }
-                    c.audit_as(
-                        Action::Update,
-                        Resource::Session,
-                        Some(id),
-                        format!("group_staff_removed {account}"),
-                    );
+                    staff_change(
+                        c,
+                        id,
+                        "DELETE FROM group_staff WHERE group_id = $1 AND account_id = $2",
+                        (group, account),
+                        "group_staff_removed",
+                    )
+                    .await?;
                 }
             }
             Ok(())
