@@ -239,10 +239,37 @@ pub async fn backfill(c: &mut Change, base_url: &str, programme: i64) -> AppResu
     .bind(OfferStatus::Withdrawn)
     .fetch_all(&mut **c)
     .await?;
-    let ids: Vec<u32> = leaving
+    let mut leaving = leaving;
+    // A child still waiting who missed a condition of the offer (no usable
+    // copy of a document due after the review day, once its day passed)
+    // could not keep a place: such children leave the waiting list. (One
+    // holding a place loses it through `withdraw_unmet`.)
+    let today = crate::store::today();
+    for r in documents::required_in(c, programme).await?.later {
+        if r.deadline >= today {
+            continue;
+        }
+        let missed: Vec<(String,)> = sqlx::query_as(
+            "SELECT a.reference FROM applications a WHERE a.programme_id = $1 AND a.reference IS NOT NULL \
+               AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.child_id = a.child_id AND d.kind = $2 \
+                               AND d.status <> $3) \
+               AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.application_id = a.id AND o.status IN ($4, $5))",
+        )
+        .bind(programme)
+        .bind(&r.kind)
+        .bind(DocumentStatus::Rejected)
+        .bind(OfferStatus::Offered)
+        .bind(OfferStatus::Accepted)
+        .fetch_all(&mut **c)
+        .await?;
+        leaving.extend(missed);
+    }
+    let mut ids: Vec<u32> = leaving
         .iter()
         .filter_map(|(r,)| p.instance.applicant_index(r))
         .collect();
+    ids.sort_unstable();
+    ids.dedup();
     let original = allocate(&p.instance, &p.seed);
     let replayed = verified_since(c, programme, &p.instance).await?;
     let after = without(replayed.as_ref().unwrap_or(&p.instance), &original, &ids)
