@@ -71,6 +71,8 @@ pub struct Voucher {
     pub office_phone: String,
     /// What to bring, one thing per line (may be empty).
     pub what_to_bring: Vec<String>,
+    /// The group's legs in words, in order (may be empty).
+    pub itinerary: Vec<String>,
     pub issued: String,
     /// Where anyone at the border or the camp gate can check the voucher.
     pub verify_url: String,
@@ -94,6 +96,7 @@ impl Paper for Voucher {
         "field-chaperones",
         "field-office-phone",
         "voucher-what-to-bring",
+        "voucher-itinerary",
         "field-reference",
         "voucher-verify",
         "issued-on",

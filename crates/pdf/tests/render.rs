@@ -98,6 +98,7 @@ fn voucher() -> Voucher {
         ],
         office_phone: "+7 (4112) 50-50-50".into(),
         what_to_bring: vec!["Паспорт".into(), "Тёплая куртка".into()],
+        itinerary: vec!["Рейс S7 6301, Якутск → Владивосток".into()],
         issued: "2027-06-01".into(),
         verify_url: "https://smena.example/vouchers/V7K2-Q9XM".into(),
     }
@@ -121,6 +122,8 @@ fn voucher_shows_cyrillic_hangul_and_a_qr_code() {
             "+7 (4112) 50-50-50",
             "Тёплая куртка",
             "[voucher-what-to-bring]",
+            "[voucher-itinerary]",
+            "Якутск → Владивосток",
             "[voucher-title]",
             "[field-departure]",
         ],

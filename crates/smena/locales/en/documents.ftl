@@ -110,3 +110,4 @@ journey-unanswered = { $n ->
     [one] { $n } offer is still unanswered: it will lapse without replacement
    *[other] { $n } offers are still unanswered: they will lapse without replacement
 }
+voucher-itinerary = Itinerary (local times)

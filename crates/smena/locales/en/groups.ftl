@@ -50,3 +50,29 @@ groups-move = Move
 groups-outside = Accepted a place after the groups were formed
 groups-choose = Choose a child, a group or an adult from the list.
 groups-not-adult = This is not a chaperone's or a camp staff member's account.
+leg-line = { $kind } { $carrier } { $number }, { $from } → { $to }: { $departs } – { $arrives } (local time)
+leg-kind-flight = Flight
+leg-kind-train = Train
+leg-kind-bus = Bus
+leg-kind-transfer = Transfer
+leg-choose-kind = Choose how the group travels: flight, train, bus or transfer.
+leg-arrives-before = The arrival must come after the departure (times are local, in each place's time zone).
+legs-heading = Itinerary
+legs-add = Add a leg
+legs-remove = Remove
+legs-local-time = Times are local, as on the ticket: the departure on the clock of where it leaves, the arrival on the clock of where it arrives.
+itinerary-none = No itinerary yet.
+setup-field-leg-kind = Kind of transport
+setup-field-carrier = Carrier
+setup-field-leg-number = Flight or train number
+setup-field-from-place = From
+setup-field-to-place = To
+setup-field-leg-departs = Departure
+setup-field-leg-arrives = Arrival
+setup-field-arrives-on = Day of arrival
+setup-field-arrives-time = Time of arrival
+email-itinerary-subject = The itinerary of { $child }'s group has changed
+email-itinerary-body =
+    The itinerary of the group { $child } travels with has changed. It is now (local times):
+    { $itinerary }
+    Details on the application's page: { $link }

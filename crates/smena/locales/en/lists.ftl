@@ -79,3 +79,7 @@ audit-note-manifest = manifest
 audit-note-roster = roster
 audit-note-travelling = the groups left
 audit-note-completed = everyone is back
+outbox-kind-itinerary_changed = itinerary changed
+audit-note-leg_added = leg added
+audit-note-leg_removed = leg removed
+audit-note-group_changed = moved to another group

@@ -104,3 +104,4 @@ journey-completed-button = 모두 귀가했습니다
 journey-completed-explain = 모든 단체가 돌아오면 프로그램을 완료하십시오.
 journey-no-voucher = 수락된 자리 { $n }개에 바우처가 없습니다: 먼저 바우처를 발급하십시오
 journey-unanswered = 답변 없는 제안 { $n }개: 대체 없이 만료됩니다
+voucher-itinerary = 일정 (현지 시간)

@@ -41,3 +41,29 @@ groups-move = 이동
 groups-outside = 단체 구성 후 자리를 수락한 어린이
 groups-choose = 목록에서 어린이, 단체 또는 어른을 선택하십시오.
 groups-not-adult = 인솔자나 캠프 직원의 계정이 아닙니다.
+leg-line = { $kind } { $carrier } { $number }, { $from } → { $to }: { $departs } – { $arrives } (현지 시간)
+leg-kind-flight = 항공편
+leg-kind-train = 기차
+leg-kind-bus = 버스
+leg-kind-transfer = 이동 차량
+leg-choose-kind = 단체의 이동 수단을 선택하십시오: 항공편, 기차, 버스 또는 이동 차량.
+leg-arrives-before = 도착은 출발보다 늦어야 합니다 (시간은 각 장소의 현지 시간).
+legs-heading = 일정
+legs-add = 구간 추가
+legs-remove = 삭제
+legs-local-time = 시간은 항공권처럼 현지 시간입니다: 출발은 출발지 시각, 도착은 도착지 시각.
+itinerary-none = 아직 일정이 없습니다.
+setup-field-leg-kind = 교통수단
+setup-field-carrier = 운송사
+setup-field-leg-number = 항공편 또는 열차 번호
+setup-field-from-place = 출발지
+setup-field-to-place = 도착지
+setup-field-leg-departs = 출발
+setup-field-leg-arrives = 도착
+setup-field-arrives-on = 도착일
+setup-field-arrives-time = 도착 시간
+email-itinerary-subject = { $child }의 단체 일정이 변경되었습니다
+email-itinerary-body =
+    { $child }이(가) 함께 가는 단체의 일정이 변경되었습니다. 현재 일정 (현지 시간):
+    { $itinerary }
+    자세한 내용은 신청서 페이지에서: { $link }

@@ -79,3 +79,7 @@ audit-note-manifest = 명단
 audit-note-roster = 종이 명단
 audit-note-travelling = 단체 출발
 audit-note-completed = 모두 귀가
+outbox-kind-itinerary_changed = 일정 변경
+audit-note-leg_added = 구간 추가
+audit-note-leg_removed = 구간 삭제
+audit-note-group_changed = 다른 단체로 이동

@@ -53,3 +53,29 @@ groups-move = Перевести
 groups-outside = Приняли место после составления групп
 groups-choose = Выберите ребёнка, группу или взрослого из списка.
 groups-not-adult = Это не учётная запись сопровождающего или сотрудника лагеря.
+leg-line = { $kind } { $carrier } { $number }, { $from } → { $to }: { $departs } – { $arrives } (местное время)
+leg-kind-flight = Рейс
+leg-kind-train = Поезд
+leg-kind-bus = Автобус
+leg-kind-transfer = Трансфер
+leg-choose-kind = Выберите, как едет группа: рейс, поезд, автобус или трансфер.
+leg-arrives-before = Прибытие должно быть позже отправления (время — местное, в часовом поясе каждого места).
+legs-heading = Маршрут
+legs-add = Добавить участок маршрута
+legs-remove = Удалить
+legs-local-time = Время — местное, как в билете: отправление по часам места отправления, прибытие — по часам места прибытия.
+itinerary-none = Маршрут ещё не задан.
+setup-field-leg-kind = Вид транспорта
+setup-field-carrier = Перевозчик
+setup-field-leg-number = Номер рейса или поезда
+setup-field-from-place = Откуда
+setup-field-to-place = Куда
+setup-field-leg-departs = Отправление
+setup-field-leg-arrives = Прибытие
+setup-field-arrives-on = День прибытия
+setup-field-arrives-time = Время прибытия
+email-itinerary-subject = Маршрут группы { $child } изменился
+email-itinerary-body =
+    Маршрут группы, с которой едет { $child }, изменился. Сейчас он такой (время местное):
+    { $itinerary }
+    Подробности на странице заявки: { $link }

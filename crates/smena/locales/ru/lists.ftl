@@ -79,3 +79,7 @@ audit-note-manifest = список группы
 audit-note-roster = бумажный список группы
 audit-note-travelling = группы выехали
 audit-note-completed = все вернулись
+outbox-kind-itinerary_changed = маршрут изменился
+audit-note-leg_added = участок маршрута добавлен
+audit-note-leg_removed = участок маршрута удалён
+audit-note-group_changed = ребёнок переведён в другую группу

@@ -227,6 +227,10 @@ pub struct Offer {
     /// When and where the group leaves, and where to meet, as far as the
     /// coordinator has set them: (label key, value), for an accepted place.
     pub travel: Vec<(&'static str, String)>,
+    /// The group's legs in words, in order (once the groups are formed).
+    pub itinerary: Vec<String>,
+    /// What to bring, one thing a line.
+    pub bring: Vec<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -239,6 +243,7 @@ struct OfferRow {
     departure: String,
     departs_at: Option<i64>,
     meeting_point: String,
+    what_to_bring: String,
 }
 
 /// Finds the application through its child, so the child's scope applies;
@@ -374,13 +379,24 @@ pub(super) async fn page(
         });
     let offer = sqlx::query_as::<_, OfferRow>(
         "SELECT s.code, o.choice_rank, o.status, o.deadline, o.voucher_code, s.departure, s.departs_at, \
-                s.meeting_point FROM offers o \
+                s.meeting_point, s.what_to_bring FROM offers o \
          JOIN sessions s ON s.id = o.session_id WHERE o.application_id = $1",
     )
     .bind(application.id)
     .fetch_optional(state.db.pool())
     .await?
     .map(|o| Offer {
+        itinerary: Vec::new(),
+        bring: if o.status == OfferStatus::Accepted {
+            o.what_to_bring
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
+        } else {
+            Vec::new()
+        },
         travel: if o.status == OfferStatus::Accepted {
             [
                 ("field-departs", o.departs_at.map(|ms| lang.moment(ms)).unwrap_or_default()),
@@ -400,6 +416,16 @@ pub(super) async fn page(
         status: o.status,
         deadline: lang.deadline(o.deadline, now_ms()),
     });
+    let mut offer = offer;
+    if let Some(o) = offer.as_mut()
+        && o.status == OfferStatus::Accepted
+    {
+        o.itinerary = crate::groups::legs::of_application(&state.db, application.id)
+            .await?
+            .iter()
+            .map(|l| l.line(&lang))
+            .collect();
+    }
     // While applications are open: when they close, with the days left.
     let closes = programme
         .as_ref()

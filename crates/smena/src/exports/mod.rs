@@ -30,6 +30,11 @@ pub fn router() -> Routes {
             Access::Policy(Action::Read, Resource::TravelPapers),
             session_export,
         )
+        .get(
+            "/coordinator/legs/{id}/manifest.xlsx",
+            Access::Policy(Action::Read, Resource::TravelPapers),
+            leg_export,
+        )
 }
 
 /// What can be exported.
@@ -603,6 +608,41 @@ async fn session_export(
             session,
             crate::groups::visible_references(&state.db, &user, &permit, session).await?,
         )),
+    )
+    .await
+}
+
+/// `/coordinator/legs/12/manifest.xlsx`: one leg's manifest, its group's
+/// children only (of those the reader may see).
+async fn leg_export(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+    Path(leg): Path<i64>,
+) -> AppResult<Response> {
+    let permit = authorize(&user, Action::Read, Resource::TravelPapers)?;
+    let (leg, session) = crate::groups::legs::find(&state.db, leg)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::groups::reach(&state, &user, &permit, session).await?;
+    let (mut references, _) = crate::groups::legs::travelling_with(&state.db, leg.group_id).await?;
+    if let Some(visible) =
+        crate::groups::visible_references(&state.db, &user, &permit, session).await?
+    {
+        references.retain(|r| visible.contains(r));
+    }
+    let (programme,): (i64,) = sqlx::query_as("SELECT programme_id FROM sessions WHERE id = $1")
+        .bind(session)
+        .fetch_one(state.db.pool())
+        .await?;
+    respond(
+        &state,
+        &permit,
+        visitor.language,
+        programme,
+        Table::Manifest,
+        Format::Xlsx,
+        Some((session, Some(references))),
     )
     .await
 }

@@ -79,6 +79,7 @@ pub struct GroupView {
     pub adults_needed: i32,
     pub members: Vec<Member>,
     pub staff: Vec<Adult>,
+    pub legs: Vec<super::legs::Leg>,
 }
 
 impl GroupView {
@@ -105,6 +106,28 @@ struct GroupsPage {
     /// Chaperones and camp staff who may be assigned.
     adults: Vec<Adult>,
     accepted: usize,
+    /// A group's leg form sent back with problems.
+    typed: Option<(i64, super::legs::LegForm, Vec<String>)>,
+    blank: super::legs::LegForm,
+    kinds: [&'static str; 4],
+}
+
+impl GroupsPage {
+    /// The leg form of `group`: as typed when it came back, else blank.
+    fn leg_form(&self, group: &i64) -> &super::legs::LegForm {
+        match &self.typed {
+            Some((g, form, _)) if g == group => form,
+            _ => &self.blank,
+        }
+    }
+
+    /// The problems of `group`'s leg form.
+    fn leg_errors(&self, group: &i64) -> &[String] {
+        match &self.typed {
+            Some((g, _, errors)) if g == group => errors,
+            _ => &[],
+        }
+    }
 }
 
 /// The programme's ratio for a session, and the programme.
@@ -178,6 +201,7 @@ pub async fn groups_of(db: &Db, session: i64) -> Result<Vec<GroupView>, sqlx::Er
                         role: s.3,
                     })
                     .collect(),
+                legs: Vec::new(),
             }
         })
         .collect())
@@ -188,14 +212,28 @@ async fn page(
     user: User,
     visitor: Visitor,
     Path(id): Path<i64>,
-) -> AppResult<GroupsPage> {
+) -> AppResult<Response> {
     authorize(&user, Action::Update, Resource::Session)?;
+    page_with(&state, &visitor, id, None).await
+}
+
+/// The groups page; with `typed`, the leg form of that group comes back as
+/// typed with its problems (answered 400).
+pub async fn page_with(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    typed: Option<(i64, super::legs::LegForm, Vec<String>)>,
+) -> AppResult<Response> {
     let (session, camp, dates) = super::heading(&state.db, id, visitor.language).await?;
     let (starts,): (Day,) = sqlx::query_as("SELECT starts FROM sessions WHERE id = $1")
         .bind(id)
         .fetch_one(state.db.pool())
         .await?;
-    let groups = groups_of(&state.db, id).await?;
+    let mut groups = groups_of(&state.db, id).await?;
+    for g in &mut groups {
+        g.legs = super::legs::of_group(&state.db, g.id).await?;
+    }
     let outside: Vec<Member> = members(&state.db, id)
         .await?
         .into_iter()
@@ -209,8 +247,9 @@ async fn page(
     .bind(Role::Camp)
     .fetch_all(state.db.pool())
     .await?;
-    Ok(GroupsPage {
-        nav: Nav::from(&visitor),
+    let failed = typed.is_some();
+    let page = GroupsPage {
+        nav: Nav::from(visitor),
         id,
         session,
         camp,
@@ -221,6 +260,14 @@ async fn page(
         outside,
         adults,
         accepted,
+        typed,
+        blank: super::legs::LegForm::blank(),
+        kinds: super::legs::KINDS,
+    };
+    Ok(if failed {
+        (axum::http::StatusCode::BAD_REQUEST, page).into_response()
+    } else {
+        page.into_response()
     })
 }
 

@@ -5,6 +5,7 @@
 
 pub mod formed;
 pub mod forming;
+pub mod legs;
 pub mod travel;
 
 use askama::Template;
@@ -38,6 +39,7 @@ pub fn router() -> Routes {
         )
         .merge(travel::routes())
         .merge(formed::routes())
+        .merge(legs::routes())
 }
 
 /// Answers whether `permit` reaches the travel papers of `session`: all of
@@ -157,18 +159,28 @@ pub async fn chaperone_names(db: &Db, session: i64) -> Result<Vec<String>, sqlx:
         .collect())
 }
 
-/// The chaperones of one session with the phone each gave (for the
-/// families, on the voucher): "Алексей Васильев, +7 914 …", or the name
+/// The adults who go with a child (their group's, else the session's
+/// chaperones) with the phone each gave (for the families, on the voucher): "Алексей Васильев, +7 914 …", or the name
 /// alone while no phone is given.
-pub async fn chaperone_phones(db: &Db, session: i64) -> AppResult<Vec<String>> {
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT a.full_name, a.phone FROM session_chaperones sc \
-         JOIN accounts a ON a.id = sc.account_id WHERE sc.session_id = $1 \
-         ORDER BY a.full_name, a.id",
+pub async fn chaperone_phones(db: &Db, session: i64, application: i64) -> AppResult<Vec<String>> {
+    // The adults of the child's travel group, else the session's chaperones.
+    let mut rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT a.full_name, a.phone FROM group_members m JOIN group_staff s ON s.group_id = m.group_id \
+         JOIN accounts a ON a.id = s.account_id WHERE m.application_id = $1 ORDER BY a.full_name, a.id",
     )
-    .bind(session)
+    .bind(application)
     .fetch_all(db.pool())
     .await?;
+    if rows.is_empty() {
+        rows = sqlx::query_as(
+            "SELECT a.full_name, a.phone FROM session_chaperones sc \
+             JOIN accounts a ON a.id = sc.account_id WHERE sc.session_id = $1 \
+             ORDER BY a.full_name, a.id",
+        )
+        .bind(session)
+        .fetch_all(db.pool())
+        .await?;
+    }
     let keys = db.keys()?;
     rows.into_iter()
         .map(|(name, sealed)| {

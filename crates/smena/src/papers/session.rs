@@ -29,6 +29,11 @@ pub fn routes() -> Routes {
             Access::Policy(Action::Read, Resource::TravelPapers),
             roster,
         )
+        .get(
+            "/coordinator/legs/{id}/manifest.pdf",
+            Access::Policy(Action::Read, Resource::TravelPapers),
+            leg_manifest,
+        )
 }
 
 /// A session's head for the manifest and the roster.
@@ -155,6 +160,41 @@ async fn manifest(
 ) -> AppResult<Response> {
     let (head, lang, travellers) =
         session_papers(&state, &user, &visitor, &q, id, "manifest").await?;
+    let chaperones = crate::groups::chaperone_names(&state.db, id).await?;
+    let departure = or_not_given(head.departure.clone(), lang);
+    manifest_paper(head, lang, travellers, departure, chaperones).await
+}
+
+/// One leg's manifest: the children of its group (those the reader may
+/// see), the leg in words as where and when, the group's adults.
+async fn leg_manifest(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+    Query(q): Query<LangQuery>,
+    Path(leg): Path<i64>,
+) -> AppResult<Response> {
+    let (leg, session) = crate::groups::legs::find(&state.db, leg)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (head, lang, mut travellers) =
+        session_papers(&state, &user, &visitor, &q, session, "leg_manifest").await?;
+    let (references, adults) =
+        crate::groups::legs::travelling_with(&state.db, leg.group_id).await?;
+    travellers.retain(|t| t.reference.as_ref().is_some_and(|r| references.contains(r)));
+    let departure = leg.line(&lang);
+    manifest_paper(head, lang, travellers, departure, adults).await
+}
+
+/// A manifest of `travellers`, leaving as `departure` says, with
+/// `chaperones`.
+async fn manifest_paper(
+    head: SessionHead,
+    lang: Language,
+    travellers: Vec<Traveller>,
+    departure: String,
+    chaperones: Vec<String>,
+) -> AppResult<Response> {
     let children = travellers
         .into_iter()
         .map(|t| smena_pdf::ManifestRow {
@@ -172,8 +212,8 @@ async fn manifest(
         session: head.code.clone(),
         camp: head.camp,
         country: head.country,
-        departure: or_not_given(head.departure, lang),
-        chaperones: Some(crate::groups::chaperone_names(&state.db, id).await?)
+        departure,
+        chaperones: Some(chaperones)
             .filter(|names| !names.is_empty())
             .unwrap_or_else(|| vec![lang.text("not-assigned")]),
         children,

@@ -115,7 +115,12 @@ async fn voucher(
         .record_as(&permit, Action::Print, Resource::Voucher, Some(id), "")
         .await?;
     let reference = p.reference.clone().unwrap_or_default();
-    let chaperones = crate::groups::chaperone_phones(&state.db, p.session_id).await?;
+    let chaperones = crate::groups::chaperone_phones(&state.db, p.session_id, id).await?;
+    let itinerary = crate::groups::legs::of_application(&state.db, id)
+        .await?
+        .iter()
+        .map(|l| l.line(&lang))
+        .collect();
     let paper = smena_pdf::Voucher {
         verify_url: format!(
             "{}/vouchers/{code}",
@@ -151,6 +156,7 @@ async fn voucher(
             .filter(|l| !l.is_empty())
             .map(String::from)
             .collect(),
+        itinerary,
     };
     typeset(
         paper,

@@ -210,6 +210,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "travel groups",
         include_str!("../../migrations/0024_travel_groups.sql"),
     ),
+    (25, "legs", include_str!("../../migrations/0025_legs.sql")),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -207,4 +207,91 @@ async fn groups_are_formed_edited_and_seen_only_by_their_adults(app: &TestApp) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.get(&chaperone, &page).await;
     assert_ne!(status, StatusCode::OK);
+
+    // The first group's itinerary: a leg typed wrong comes back as typed
+    // with each problem; a correct one is kept and every family of the
+    // group is told, in its language, with local times.
+    let legs = format!("/coordinator/groups/{first}/legs");
+    let mut leg = vec![
+        ("action", "add"),
+        ("kind", "flight"),
+        ("carrier", "S7"),
+        ("number", "6301"),
+        ("from_place", "Якутск"),
+        ("to_place", "Владивосток"),
+        ("departs_on", "30.06.2027"),
+        ("departs_time", "08:30"),
+        ("departs_zone", "Asia/Yakutsk"),
+        ("arrives_on", "30.06.2027"),
+        ("arrives_time", "07:50"),
+        ("arrives_zone", "Asia/Yakutsk"),
+        ("meeting_point", "Зал вылета"),
+    ];
+    let r = app.post(&coordinator, &legs, &leg).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("The arrival must come after the departure") && body.contains("Владивосток"),
+        "{body}"
+    );
+    leg[10].1 = "12:50";
+    leg[11].1 = "Asia/Vladivostok";
+    let r = app.post(&coordinator, &legs, &leg).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let told = app
+        .count("SELECT COUNT(*) FROM outbox WHERE kind = 'itinerary_changed'")
+        .await;
+    assert_eq!(told as usize, mine.len(), "each family of the group once");
+    let (body,): (String,) =
+        sqlx::query_as("SELECT body FROM outbox WHERE kind = 'itinerary_changed' LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(
+        body.contains("08:30") && body.contains("12:50") && body.contains("S7 6301"),
+        "{body}"
+    );
+    // The leg's manifest: the chaperone's group, as PDF and XLSX.
+    let (leg_id,): (i64,) = sqlx::query_as("SELECT id FROM legs WHERE group_id = $1")
+        .bind(first)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    for path in [
+        format!("/coordinator/legs/{leg_id}/manifest.pdf"),
+        format!("/coordinator/legs/{leg_id}/manifest.xlsx"),
+    ] {
+        let r = chaperone.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    // The family of a child of the group sees the itinerary.
+    let (guardian,): (String,) = sqlx::query_as(
+        "SELECT g.email FROM applications a JOIN children c ON c.id = a.child_id \
+         JOIN accounts g ON g.id = c.guardian_id WHERE a.id = $1",
+    )
+    .bind(moved)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let family = client();
+    app.login(&family, &guardian, PASSWORD).await;
+    let (_, body) = app.get(&family, &format!("/applications/{moved}")).await;
+    assert!(
+        body.contains("Якутск → Владивосток") && body.contains("(local time)"),
+        "{body}"
+    );
+    // Removed, the families are told again.
+    let r = app
+        .post(
+            &coordinator,
+            &legs,
+            &[("action", "remove"), ("leg", &leg_id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'itinerary_changed'")
+            .await as usize,
+        2 * mine.len()
+    );
 }

@@ -30,6 +30,8 @@ struct Records {
     achievement: i64,
     pupil: i64,
     voucher: String,
+    group: i64,
+    leg: i64,
 }
 
 impl Records {
@@ -49,6 +51,10 @@ impl Records {
             self.session
         } else if p.starts_with("/school/pupils/") {
             self.pupil
+        } else if p.starts_with("/coordinator/groups/") {
+            self.group
+        } else if p.starts_with("/coordinator/legs/") {
+            self.leg
         } else {
             self.programme
         };
@@ -280,6 +286,46 @@ async fn arrange(app: &TestApp) -> Records {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The session's travel groups, and a leg of the child's group.
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/coordinator/sessions/{session}/groups"),
+            &[("action", "form")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (group,): (i64,) =
+        sqlx::query_as("SELECT group_id FROM group_members WHERE application_id = $1")
+            .bind(application)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/coordinator/groups/{group}/legs"),
+            &[
+                ("action", "add"),
+                ("kind", "bus"),
+                ("carrier", "Автоколонна"),
+                ("from_place", "Владивосток"),
+                ("to_place", "Лагерь"),
+                ("departs_on", "2027-07-01"),
+                ("departs_time", "09:00"),
+                ("departs_zone", "Asia/Vladivostok"),
+                ("arrives_on", "2027-07-01"),
+                ("arrives_time", "13:00"),
+                ("arrives_zone", "Asia/Vladivostok"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (leg,): (i64,) = sqlx::query_as("SELECT id FROM legs WHERE group_id = $1")
+        .bind(group)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
     let one = |sql: &'static str, id: i64| async move {
         let (v,): (i64,) = sqlx::query_as(sql)
             .bind(id)
@@ -311,5 +357,7 @@ async fn arrange(app: &TestApp) -> Records {
         achievement,
         pupil,
         voucher,
+        group,
+        leg,
     }
 }
