@@ -29,6 +29,7 @@ pub fn routes() -> Routes {
         .merge(crate::allocation::router())
         .merge(crate::papers::router())
         .merge(crate::groups::router())
+        .merge(crate::needs::router())
         .merge(crate::exports::router())
         .merge(crate::dashboard::router())
         .merge(crate::schools::router())

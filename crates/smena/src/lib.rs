@@ -36,6 +36,7 @@ pub mod exports;
 pub mod groups;
 pub mod imports;
 pub mod language;
+pub mod needs;
 pub mod notifications;
 pub mod papers;
 pub mod privacy;

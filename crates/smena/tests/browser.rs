@@ -934,6 +934,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 "/children/new".into(),
                 format!("/children/{child}"),
                 format!("/children/{child}/edit"),
+                format!("/children/{child}/needs"),
                 format!("/applications/{application}"),
                 format!("/applications/{application}/summary"),
                 format!("/applications/{application}/waitlist"),
@@ -948,8 +949,15 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
             "school@demo.smena",
             vec!["/home".into(), "/school/pupils".into()],
         ),
-        ("camp@demo.smena", vec!["/camp/placements".into()]),
-        ("chaperone@demo.smena", vec!["/travel-papers".into()]),
+        (
+            "camp@demo.smena",
+            vec!["/camp/placements".into(), "/camp/diets".into()],
+        ),
+        (
+            "chaperone@demo.smena",
+            vec!["/travel-papers".into(), "/needs".into()],
+        ),
+        ("medic@demo.smena", vec!["/home".into(), "/needs".into()]),
         (
             "coordinator@demo.smena",
             vec![

@@ -9,6 +9,7 @@ role-school = School representative
 role-parent = Parent or guardian
 role-camp = Host camp representative
 role-chaperone = Chaperone
+role-camp_medic = Host camp medical staff
 
 home-title = Start
 home-hello = Hello, { $name }
@@ -93,6 +94,8 @@ audit-resource-pupil = pupil
 audit-resource-allocation = allocation
 audit-resource-placement = placements
 audit-resource-travel_papers = travel papers
+audit-resource-needs = child's health needs
+audit-resource-diets = diets (counts)
 audit-resource-voucher = voucher
 audit-resource-report = report
 audit-resource-achievement = achievements

@@ -9,6 +9,7 @@ role-school = 학교 담당자
 role-parent = 부모 또는 보호자
 role-camp = 캠프 담당자
 role-chaperone = 인솔자
+role-camp_medic = 캠프 의료진
 
 home-title = 시작
 home-hello = { $name }님, 안녕하세요
@@ -87,6 +88,8 @@ audit-resource-pupil = 학생
 audit-resource-allocation = 배정
 audit-resource-placement = 배정 현황
 audit-resource-travel_papers = 여행 서류
+audit-resource-needs = 어린이 건강 정보
+audit-resource-diets = 식단 (집계)
 audit-resource-voucher = 바우처
 audit-resource-report = 보고서
 audit-resource-achievement = 성과

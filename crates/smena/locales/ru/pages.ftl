@@ -9,6 +9,7 @@ role-school = Представитель школы
 role-parent = Родитель или законный представитель
 role-camp = Представитель принимающего лагеря
 role-chaperone = Сопровождающий
+role-camp_medic = Медицинский работник лагеря
 
 home-title = Начало
 home-hello = Здравствуйте, { $name }
@@ -95,6 +96,8 @@ audit-resource-pupil = ученик
 audit-resource-allocation = распределение
 audit-resource-placement = места
 audit-resource-travel_papers = документы в дорогу
+audit-resource-needs = здоровье и питание ребёнка
+audit-resource-diets = питание (сводка)
 audit-resource-voucher = путёвка
 audit-resource-report = отчёт
 audit-resource-achievement = достижения

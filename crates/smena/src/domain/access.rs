@@ -12,6 +12,8 @@ coded! {
         Parent = "parent",
         Camp = "camp",
         Chaperone = "chaperone",
+        /// A host camp's medical staff: a camp's children's health needs.
+        Medic = "camp_medic",
     }
 }
 
@@ -25,6 +27,7 @@ impl Role {
             Role::Parent => "Parent or guardian",
             Role::Camp => "Host camp representative",
             Role::Chaperone => "Chaperone",
+            Role::Medic => "Host camp medical staff",
         }
     }
 }
@@ -75,6 +78,10 @@ coded! {
         /// The travel manifest and the offline roster of a session:
         /// passport numbers and emergency contacts.
         TravelPapers = "travel_papers",
+        /// A child's allergies, diet, medication and health notes.
+        Needs = "needs",
+        /// The diets of a camp's sessions, counted (no names).
+        Diets = "diets",
         /// The travel voucher of an accepted place.
         Voucher = "voucher",
         /// The coordinator's programme report, dashboard and exports.

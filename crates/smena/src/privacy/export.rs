@@ -112,6 +112,7 @@ pub const TABLES: &[&str] = &[
     "one_time_tokens",
     "children",
     "achievements",
+    "child_needs",
     "documents",
     "identity_changes",
     "pupils",
@@ -121,6 +122,7 @@ pub const TABLES: &[&str] = &[
     "placements",
     "explanations",
     "offers",
+    "group_members",
     "application_messages",
     "outbox",
     "audit_log",
@@ -166,6 +168,22 @@ pub async fn gather(db: &Db, files_dir: &Path, account: i64, lang: Language) -> 
     reveal(db, &mut children, "passport_number", PASSPORT)?;
     reveal(db, &mut children, "emergency_contact", CONTACT)?;
     let child_ids = ids(&children, "id");
+    let mut needs = rows(
+        db,
+        "SELECT * FROM child_needs WHERE child_id IN ({ids}) ORDER BY child_id",
+        &[],
+        &child_ids,
+    )
+    .await?;
+    for (column, key) in [
+        ("allergies", crate::store::keys::ALLERGIES),
+        ("diet", crate::store::keys::DIET),
+        ("medication", crate::store::keys::MEDICATION),
+        ("health_notes", crate::store::keys::HEALTH_NOTES),
+    ] {
+        reveal(db, &mut needs, column, key)?;
+    }
+    tables.insert("child_needs", needs);
     tables.insert(
         "achievements",
         rows(
@@ -246,6 +264,7 @@ pub async fn gather(db: &Db, files_dir: &Path, account: i64, lang: Language) -> 
         ("placements", "run_id"),
         ("explanations", "run_id, choice_rank"),
         ("offers", "application_id"),
+        ("group_members", "group_id"),
         ("application_messages", "created_at, id"),
     ] {
         let sql = format!(

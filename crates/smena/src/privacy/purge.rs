@@ -457,6 +457,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "throttles",
     "outbox",
     "children",
+    "child_needs",
     "achievements",
     "documents",
     "identity_changes",

@@ -404,6 +404,12 @@ pub fn back(id: i64, result: Result<(), String>) -> Response {
     back_with(id, result, "", &())
 }
 
+/// The longest value of a set-up form kept when it comes back (a session's
+/// description is the longest field).
+const TYPED_VALUE_MAX: usize = 3000;
+/// The longest address a set-up form comes back with, in bytes.
+const TYPED_QUERY_MAX: usize = 24_000;
+
 /// Back to the set-up page; with a problem, also what was typed into the
 /// form named `form`, which the page fills in again (nothing typed is
 /// lost). Set-up values are the programme's rules, never personal data.
@@ -418,11 +424,28 @@ pub fn back_with(
         Err(e) => {
             let mut q = serde_urlencoded::to_string([("error", e.as_str()), ("form", form)])
                 .unwrap_or_default();
-            if let Ok(t) = serde_urlencoded::to_string(typed)
-                && !t.is_empty()
-            {
+            // What was typed rides in the address: each value cut to what
+            // the form takes, the whole kept well under what a browser or
+            // proxy accepts (a form of pasted megabytes loses its excess,
+            // not the page).
+            let pairs: Vec<(String, String)> = serde_urlencoded::to_string(typed)
+                .ok()
+                .and_then(|t| serde_urlencoded::from_str(&t).ok())
+                .unwrap_or_default();
+            for (name, value) in pairs {
+                if name == "csrf" {
+                    continue;
+                }
+                let value: String = value.chars().take(TYPED_VALUE_MAX).collect();
+                let Ok(pair) = serde_urlencoded::to_string([(name.as_str(), value.as_str())])
+                else {
+                    continue;
+                };
+                if q.len() + pair.len() > TYPED_QUERY_MAX {
+                    break;
+                }
                 q.push('&');
-                q.push_str(&t);
+                q.push_str(&pair);
             }
             Redirect::to(&format!("/coordinator/programmes/{id}?{q}")).into_response()
         }

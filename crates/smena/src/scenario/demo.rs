@@ -53,6 +53,10 @@ pub const LOGINS: &[Login] = &[
         role: Role::Chaperone,
         email: "chaperone@demo.smena",
     },
+    Login {
+        role: Role::Medic,
+        email: "medic@demo.smena",
+    },
 ];
 
 /// (name in the scenario's files, name as printed, country, contact, languages).
@@ -175,6 +179,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
                     Role::Parent => "Нюргуяна Петрова",
                     Role::Camp => "Ким Сон Хи",
                     Role::Chaperone => "Алексей Васильев",
+                    Role::Medic => "Пак Мин Джи",
                 };
                 let id = create_account(
                     c,
@@ -186,7 +191,9 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
                         language: Language::En,
                         verified: true,
                         school_id: (login.role == Role::School).then_some(school).flatten(),
-                        camp_id: (login.role == Role::Camp).then_some(camp).flatten(),
+                        camp_id: matches!(login.role, Role::Camp | Role::Medic)
+                            .then_some(camp)
+                            .flatten(),
                     },
                 )
                 .await?;

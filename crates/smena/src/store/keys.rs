@@ -402,6 +402,11 @@ pub const PASSPORT: &str = "children.passport_number";
 pub const CONTACT: &str = "children.emergency_contact";
 /// A parent's phone number as sealed.
 pub const PHONE: &str = "accounts.phone";
+/// A child's health needs as sealed, field by field.
+pub const ALLERGIES: &str = "child_needs.allergies";
+pub const DIET: &str = "child_needs.diet";
+pub const MEDICATION: &str = "child_needs.medication";
+pub const HEALTH_NOTES: &str = "child_needs.health_notes";
 
 /// A value that cannot be opened is a failure to read the row.
 impl From<KeyError> for sqlx::Error {

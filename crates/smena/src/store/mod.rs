@@ -211,6 +211,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0024_travel_groups.sql"),
     ),
     (25, "legs", include_str!("../../migrations/0025_legs.sql")),
+    (26, "needs", include_str!("../../migrations/0026_needs.sql")),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -67,6 +67,15 @@ pub const POLICY: &[(Role, Action, Resource, Scope)] = &[
     // About the family's own applications; coordinators about any.
     (Parent, Create, Message, Scope::Own),
     (Coordinator, Create, Message, Scope::All),
+    // A child's health needs: the family; the adults of the child's travel
+    // group; the medical staff of the camp the child is placed with. Not
+    // the coordinator, the school or the camp's representative.
+    (Parent, Update, Needs, Scope::Own),
+    (Chaperone, Read, Needs, Scope::Assigned),
+    (Medic, Read, Needs, Scope::Camp),
+    (Medic, Update, Account, Scope::Own),
+    // The camp's representative sees the diets counted, without names.
+    (Role::Camp, Read, Diets, Scope::Camp),
 ];
 
 /// The scope the table grants, if any.

@@ -17,6 +17,7 @@ mod documents;
 mod groups;
 mod language;
 mod lifecycle;
+mod needs;
 mod notifications;
 mod papers;
 mod policy;

@@ -47,7 +47,7 @@ impl Records {
             self.document
         } else if p.starts_with("/coordinator/allocation/runs/") {
             self.run
-        } else if p.starts_with("/coordinator/sessions/") {
+        } else if p.starts_with("/coordinator/sessions/") || p.starts_with("/sessions/") {
             self.session
         } else if p.starts_with("/school/pupils/") {
             self.pupil
@@ -129,6 +129,7 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
         (Role::Parent, guardian.as_str()),
         (Role::Camp, "camp@demo.smena"),
         (Role::Chaperone, "chaperone@demo.smena"),
+        (Role::Medic, "medic@demo.smena"),
     ] {
         let c = client();
         let r = app.login(&c, email, PASSWORD).await;
@@ -301,6 +302,23 @@ async fn arrange(app: &TestApp) -> Records {
             .fetch_one(app.db.pool())
             .await
             .unwrap();
+    let (chaperone,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/coordinator/sessions/{session}/groups"),
+            &[
+                ("action", "assign"),
+                ("group", &group.to_string()),
+                ("account", &chaperone.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = app
         .post(
             &coordinator,

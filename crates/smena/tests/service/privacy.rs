@@ -122,6 +122,22 @@ async fn passport_numbers_and_emergency_contacts_never_reach_the_disk_in_clear(a
             .unwrap();
     assert!(phone.starts_with("enc1:") && !phone.contains("5550002"));
 
+    // The child's health needs, every field sealed.
+    let r = app
+        .post(
+            &parent,
+            &format!("{child}/needs"),
+            &[
+                ("allergies", "Canaryallergy 5550003"),
+                ("diet", "halal"),
+                ("medication", "Canarymedicine 5550004"),
+                ("health_notes", "Canarynote 5550005"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, form) = app.get(&parent, &format!("{child}/needs")).await;
+    assert!(form.contains("Canaryallergy 5550003"), "read back");
     let (number, contact): (String, String) = sqlx::query_as(
         "SELECT passport_number, emergency_contact FROM children WHERE family_name = $1",
     )
@@ -168,6 +184,9 @@ async fn passport_numbers_and_emergency_contacts_never_reach_the_disk_in_clear(a
             "the parent's phone in clear in {}",
             file.display()
         );
+        for canary in ["5550003", "5550004", "5550005"] {
+            assert!(!has(canary), "a health need in clear in {}", file.display());
+        }
         family_seen |= has(FAMILY);
     }
     assert!(

@@ -210,6 +210,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "leg",
         "group",
         "application",
+        "allergies",
+        "diet",
+        "medication",
+        "health_notes",
         "points_regional",
         "cap_regional",
         "tier",
@@ -319,6 +323,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             &coordinator,
             format!("/coordinator/sessions/{session}/groups"),
         ),
+        (&parent, format!("/children/{child}/needs")),
         // No such group: refused as not found, whatever is typed.
         (&coordinator, format!("/coordinator/groups/{session}/legs")),
         (&coordinator, "/coordinator/identity-changes/1".into()),
