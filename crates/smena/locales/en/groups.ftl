@@ -76,3 +76,7 @@ email-itinerary-body =
     The itinerary of the group { $child } travels with has changed. It is now (local times):
     { $itinerary }
     Details on the application's page: { $link }
+groups-children-per-adult = Children per adult, at most
+groups-adults-per-group = Adults with a group, at least
+groups-ratio-save = Save for the programme (groups formed after follow it)
+groups-ratio-numbers = Children per adult from 1 to 50, adults with a group from 1 to 10.

@@ -67,3 +67,7 @@ email-itinerary-body =
     { $child }이(가) 함께 가는 단체의 일정이 변경되었습니다. 현재 일정 (현지 시간):
     { $itinerary }
     자세한 내용은 신청서 페이지에서: { $link }
+groups-children-per-adult = 어른 한 명당 어린이 (최대)
+groups-adults-per-group = 단체당 어른 (최소)
+groups-ratio-save = 프로그램에 저장 (이후 구성되는 단체에 적용)
+groups-ratio-numbers = 어른당 어린이는 1~50명, 단체당 어른은 1~10명입니다.

@@ -108,6 +108,8 @@ struct GroupsPage {
     accepted: usize,
     /// A group's leg form sent back with problems.
     typed: Option<(i64, super::legs::LegForm, Vec<String>)>,
+    /// The ratio as typed, and its problem.
+    ratio_typed: Option<(String, String, String)>,
     blank: super::legs::LegForm,
     kinds: [&'static str; 4],
 }
@@ -217,14 +219,27 @@ async fn page(
     page_with(&state, &visitor, id, None).await
 }
 
-/// The groups page; with `typed`, the leg form of that group comes back as
-/// typed with its problems (answered 400).
+/// A form of the groups page sent back with its problems.
+pub enum Problem {
+    /// A group's leg form, as typed.
+    Leg(i64, Box<super::legs::LegForm>, Vec<String>),
+    /// The ratio form, as typed.
+    Ratio(String, String, String),
+}
+
+/// The groups page; with a problem, its form comes back as typed with the
+/// problem beside it (answered 400).
 pub async fn page_with(
     state: &AppState,
     visitor: &Visitor,
     id: i64,
-    typed: Option<(i64, super::legs::LegForm, Vec<String>)>,
+    problem: Option<Problem>,
 ) -> AppResult<Response> {
+    let (typed, ratio_typed) = match problem {
+        Some(Problem::Leg(g, f, e)) => (Some((g, *f, e)), None),
+        Some(Problem::Ratio(per, adults, e)) => (None, Some((per, adults, e))),
+        None => (None, None),
+    };
     let (session, camp, dates) = super::heading(&state.db, id, visitor.language).await?;
     let (starts,): (Day,) = sqlx::query_as("SELECT starts FROM sessions WHERE id = $1")
         .bind(id)
@@ -247,7 +262,7 @@ pub async fn page_with(
     .bind(Role::Camp)
     .fetch_all(state.db.pool())
     .await?;
-    let failed = typed.is_some();
+    let failed = typed.is_some() || ratio_typed.is_some();
     let page = GroupsPage {
         nav: Nav::from(visitor),
         id,
@@ -261,6 +276,7 @@ pub async fn page_with(
         adults,
         accepted,
         typed,
+        ratio_typed,
         blank: super::legs::LegForm::blank(),
         kinds: super::legs::KINDS,
     };
@@ -282,14 +298,31 @@ struct ChangeForm {
     account: String,
     #[serde(default)]
     confirm: String,
+    #[serde(default)]
+    children_per_adult: String,
+    #[serde(default)]
+    adults_per_group: String,
 }
 
 /// What the coordinator asked, parsed once.
 enum Asked {
-    Form { confirmed: bool },
-    Move { application: i64, group: i64 },
-    Assign { group: i64, account: i64 },
-    Remove { group: i64, account: i64 },
+    Form {
+        confirmed: bool,
+    },
+    /// The programme's chaperone ratio (it applies to groups formed after).
+    Ratio(Ratio),
+    Move {
+        application: i64,
+        group: i64,
+    },
+    Assign {
+        group: i64,
+        account: i64,
+    },
+    Remove {
+        group: i64,
+        account: i64,
+    },
 }
 
 impl ChangeForm {
@@ -303,6 +336,19 @@ impl ChangeForm {
             "form" => Asked::Form {
                 confirmed: self.confirm == "yes",
             },
+            "ratio" => {
+                let number = |v: &str, max: u32| {
+                    v.trim()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=max).contains(n))
+                        .ok_or(AppError::Invalid("groups-ratio-numbers", vec![]))
+                };
+                Asked::Ratio(Ratio {
+                    children_per_adult: number(&self.children_per_adult, 50)?,
+                    adults_per_group: number(&self.adults_per_group, 10)?,
+                })
+            }
             "move" => Asked::Move {
                 application: id(&self.application)?,
                 group: id(&self.group)?,
@@ -435,7 +481,17 @@ async fn change(
     Form(form): Form<ChangeForm>,
 ) -> AppResult<Response> {
     let permit = authorize(&user, Action::Update, Resource::Session)?;
-    let asked = form.parse()?;
+    let asked = match form.parse() {
+        Err(AppError::Invalid(key, _)) if form.action == "ratio" => {
+            let problem = Problem::Ratio(
+                form.children_per_adult.chars().take(10).collect(),
+                form.adults_per_group.chars().take(10).collect(),
+                visitor.language.text(key),
+            );
+            return page_with(&state, &visitor, id, Some(problem)).await;
+        }
+        other => other?,
+    };
     let (ratio, programme) = ratio(&state.db, id).await?;
     let lang = visitor.language;
     if let Asked::Form { confirmed: false } = asked {
@@ -466,6 +522,32 @@ async fn change(
             match asked {
                 Asked::Form { .. } => {
                     form_groups(c, id, ratio).await?;
+                }
+                Asked::Ratio(r) => {
+                    let changed = c
+                        .transition(
+                            sqlx::query(
+                                "UPDATE programmes SET children_per_adult = $1, adults_per_group = $2 \
+                                 WHERE id = $3 AND (children_per_adult <> $1 OR adults_per_group <> $2)",
+                            )
+                            .bind(r.children_per_adult as i32)
+                            .bind(r.adults_per_group as i32)
+                            .bind(programme),
+                        )
+                        .await?;
+                    if !changed {
+                        c.unchanged();
+                        return Ok(());
+                    }
+                    c.audit_as(
+                        Action::Update,
+                        Resource::Programme,
+                        Some(programme),
+                        format!(
+                            "ratio {} per adult, {} adults a group",
+                            r.children_per_adult, r.adults_per_group
+                        ),
+                    );
                 }
                 Asked::Move { application, group } => {
                     group_in(c, id, group).await?;

@@ -411,7 +411,11 @@ async fn change(
                         &state,
                         &visitor,
                         session,
-                        Some((group, form.clone(), errors)),
+                        Some(super::formed::Problem::Leg(
+                            group,
+                            Box::new(form.clone()),
+                            errors,
+                        )),
                     )
                     .await?
                     .into_response());

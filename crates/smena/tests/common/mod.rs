@@ -598,3 +598,38 @@ pub async fn demo_submitted(app: &TestApp) -> DemoChild {
         given_name,
     }
 }
+
+/// The demo after publication with every place of its fullest session
+/// accepted, four children per adult (groups of eight at most) and no
+/// chaperone on a whole session: (session, its camp, places accepted).
+#[allow(dead_code)]
+pub async fn fullest_session_accepted(app: &TestApp) -> (i64, i64, i64) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let programme = programme_id(app).await;
+    let run = final_run(&app.db, programme).await;
+    publish(&app.db, programme, run).await;
+    let (session, camp, accepted): (i64, i64, i64) = sqlx::query_as(
+        "SELECT o.session_id, s.camp_id, COUNT(*) FROM offers o JOIN sessions s ON s.id = o.session_id \
+         GROUP BY o.session_id, s.camp_id ORDER BY COUNT(*) DESC, o.session_id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(accepted > 8, "{accepted}");
+    let mut tx = app.db.begin_write().await.unwrap();
+    sqlx::query("UPDATE offers SET status = 'accepted' WHERE session_id = $1")
+        .bind(session)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE programmes SET children_per_adult = 4",
+        "DELETE FROM session_chaperones",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    (session, camp, accepted)
+}

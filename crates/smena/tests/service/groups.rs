@@ -2,45 +2,14 @@
 //! programme's ratio, edited by the coordinator, and seen by their adults
 //! only.
 
-use crate::common::{TestApp, client, final_run, programme_id, publish};
+use crate::common::{TestApp, client, fullest_session_accepted};
 use reqwest::StatusCode;
 use smena::scenario::demo::PASSWORD;
 
 on_both_databases!(groups_are_formed_edited_and_seen_only_by_their_adults,);
 
 async fn groups_are_formed_edited_and_seen_only_by_their_adults(app: &TestApp) {
-    smena::scenario::demo::load(&app.db, &app.files)
-        .await
-        .unwrap();
-    let programme = programme_id(app).await;
-    let run = final_run(&app.db, programme).await;
-    publish(&app.db, programme, run).await;
-    // Every place of the fullest session accepted; four children per adult
-    // and two adults: groups of eight at most. The chaperone is on no
-    // session as a whole.
-    let (session, accepted): (i64, i64) = sqlx::query_as(
-        "SELECT session_id, COUNT(*) FROM offers GROUP BY session_id ORDER BY COUNT(*) DESC, session_id LIMIT 1",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    assert!(accepted > 8, "{accepted}");
-    let mut tx = app.db.begin_write().await.unwrap();
-    sqlx::query("UPDATE offers SET status = 'accepted' WHERE session_id = $1")
-        .bind(session)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE programmes SET children_per_adult = 4")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM session_chaperones")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-
+    let (session, _, accepted) = fullest_session_accepted(app).await;
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
         .await;
@@ -51,6 +20,36 @@ async fn groups_are_formed_edited_and_seen_only_by_their_adults(app: &TestApp) {
         body.contains("Form the groups") && body.contains("at most 4 children per adult"),
         "{body}"
     );
+    // The ratio: a number out of range comes back as typed.
+    let r = app
+        .post(
+            &coordinator,
+            &page,
+            &[
+                ("action", "ratio"),
+                ("children_per_adult", "0"),
+                ("adults_per_group", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Children per adult from 1 to 50") && body.contains("value=\"0\""),
+        "{body}"
+    );
+    let r = app
+        .post(
+            &coordinator,
+            &page,
+            &[
+                ("action", "ratio"),
+                ("children_per_adult", "4"),
+                ("adults_per_group", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = app.post(&coordinator, &page, &[("action", "form")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let groups: Vec<(i64, i32, i32)> = sqlx::query_as(

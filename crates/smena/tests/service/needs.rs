@@ -2,36 +2,15 @@
 //! adults of the child's group and the medical staff of the child's camp
 //! (each read audited); the camp's kitchen sees the diets counted.
 
-use crate::common::{TestApp, client, final_run, programme_id, publish};
+use crate::common::{TestApp, client, fullest_session_accepted};
 use reqwest::StatusCode;
 use smena::scenario::demo::PASSWORD;
 
 on_both_databases!(health_needs_reach_only_the_groups_adults_and_the_camps_medic,);
 
 async fn health_needs_reach_only_the_groups_adults_and_the_camps_medic(app: &TestApp) {
-    smena::scenario::demo::load(&app.db, &app.files)
-        .await
-        .unwrap();
-    let programme = programme_id(app).await;
-    let run = final_run(&app.db, programme).await;
-    publish(&app.db, programme, run).await;
-    let (session, camp): (i64, i64) = sqlx::query_as(
-        "SELECT o.session_id, s.camp_id FROM offers o JOIN sessions s ON s.id = o.session_id \
-         GROUP BY o.session_id, s.camp_id ORDER BY COUNT(*) DESC, o.session_id LIMIT 1",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
+    let (session, camp, _) = fullest_session_accepted(app).await;
     let mut tx = app.db.begin_write().await.unwrap();
-    sqlx::query("UPDATE offers SET status = 'accepted' WHERE session_id = $1")
-        .bind(session)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE programmes SET children_per_adult = 4")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
     // The medic and the camp's representative work at that session's camp.
     sqlx::query(
         "UPDATE accounts SET camp_id = $1 WHERE email IN ('medic@demo.smena', 'camp@demo.smena')",

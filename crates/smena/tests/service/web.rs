@@ -210,6 +210,8 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "leg",
         "group",
         "application",
+        "children_per_adult",
+        "adults_per_group",
         "allergies",
         "diet",
         "medication",
