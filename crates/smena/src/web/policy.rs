@@ -52,8 +52,10 @@ pub const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Coordinator, Publish, Allocation, Scope::All),
     (Role::Camp, Read, Placement, Scope::Camp),
     (Coordinator, Read, TravelPapers, Scope::All),
-    // Only the sessions the coordinator assigned them to (`groups`).
+    // Only the sessions the coordinator assigned them to (`groups`); camp
+    // staff, as adults of a travel group.
     (Chaperone, Read, TravelPapers, Scope::Assigned),
+    (Role::Camp, Read, TravelPapers, Scope::Assigned),
     (Coordinator, Read, Report, Scope::All),
     (Coordinator, Create, Achievement, Scope::All),
     (Coordinator, Update, Account, Scope::Own),

@@ -505,12 +505,15 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
             StatusCode::NOT_FOUND
         );
     }
-    for who in [&stranger, &camp] {
-        assert_eq!(
-            app.get(who, "/travel-papers").await.0,
-            StatusCode::NOT_FOUND
-        );
-    }
+    assert_eq!(
+        app.get(&stranger, "/travel-papers").await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The camp's staff reach the papers of the travel groups they go with
+    // only: none here.
+    let (status, page) = app.get(&camp, "/travel-papers").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains(&manifest), "{page}");
     for path in [
         voucher.clone(),
         format!("/applications/{application}/consent.pdf"),

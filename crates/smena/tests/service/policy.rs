@@ -302,23 +302,26 @@ async fn arrange(app: &TestApp) -> Records {
             .fetch_one(app.db.pool())
             .await
             .unwrap();
-    let (chaperone,): (i64,) =
-        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
+    // The chaperone and the camp's representative go with that group.
+    for email in ["chaperone@demo.smena", "camp@demo.smena"] {
+        let (adult,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE email = $1")
+            .bind(email)
             .fetch_one(app.db.pool())
             .await
             .unwrap();
-    let r = app
-        .post(
-            &coordinator,
-            &format!("/coordinator/sessions/{session}/groups"),
-            &[
-                ("action", "assign"),
-                ("group", &group.to_string()),
-                ("account", &chaperone.to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = app
+            .post(
+                &coordinator,
+                &format!("/coordinator/sessions/{session}/groups"),
+                &[
+                    ("action", "assign"),
+                    ("group", &group.to_string()),
+                    ("account", &adult.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
     let r = app
         .post(
             &coordinator,
