@@ -259,6 +259,7 @@ on_both_databases!(
     another_familys_child_is_not_found_in_the_browser,
     a_rejected_document_fixed_after_the_results_puts_the_child_on_the_waiting_list,
     a_mistake_on_a_form_keeps_what_was_typed,
+    the_coordinator_forms_groups_and_a_chaperone_sees_only_theirs,
 );
 
 async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
@@ -1045,4 +1046,73 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
         b.press(&format!("header button[value='{lang}']")).await;
         visit(lang, &english).await;
     }
+}
+
+/// On a phone: the coordinator forms the fullest session's travel groups
+/// and assigns the chaperone to the first; the chaperone then sees that
+/// group's children on the travel papers page, and no other's.
+async fn the_coordinator_forms_groups_and_a_chaperone_sees_only_theirs(app: &TestApp) {
+    let (session, _, _) = common::fullest_session_accepted(app).await;
+    let b = browser(false).await;
+    b.log_in(app, "coordinator@demo.smena", demo::PASSWORD)
+        .await;
+    b.open(app, &format!("/coordinator/sessions/{session}/groups"))
+        .await;
+    b.press("button[value='form']").await;
+    let text = b.text().await;
+    assert!(
+        text.contains("Group 1") && text.contains("Group 2"),
+        "{text}"
+    );
+    let groups: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM travel_groups WHERE session_id = $1 ORDER BY number")
+            .bind(session)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    let (first, second) = (groups[0].0, groups[1].0);
+    let (chaperone,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    b.client
+        .find(Locator::Id(&format!("adult-{first}")))
+        .await
+        .unwrap()
+        .select_by_value(&chaperone.to_string())
+        .await
+        .unwrap();
+    b.press(&format!("#adult-{first} ~ button")).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM group_staff").await,
+        1,
+        "assigned: {}",
+        b.text().await
+    );
+    let names = |group: i64| async move {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT c.family_name, c.given_name FROM group_members m JOIN applications a ON a.id = m.application_id \
+             JOIN children c ON c.id = a.child_id WHERE m.group_id = $1",
+        )
+        .bind(group)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+        rows.into_iter()
+            .map(|(f, g)| format!("{f} {g}"))
+            .collect::<Vec<_>>()
+    };
+    let (mine, others) = (names(first).await, names(second).await);
+    let c = browser(false).await;
+    c.log_in(app, "chaperone@demo.smena", demo::PASSWORD).await;
+    c.open(app, "/travel-papers").await;
+    let text = c.text().await;
+    assert!(mine.iter().all(|n| text.contains(n.as_str())), "{text}");
+    assert!(
+        others
+            .iter()
+            .all(|n| !mine.contains(n) && !text.contains(n.as_str())),
+        "{text}"
+    );
 }

@@ -60,6 +60,16 @@ struct TravelPapersPage {
     sessions: Vec<SessionPapers>,
     /// The coordinator assigns chaperones from here.
     assigns: bool,
+    /// The travel groups the reader goes with (a chaperone, camp staff).
+    my_groups: Vec<MyGroup>,
+}
+
+/// A travel group as its adults see it.
+pub struct MyGroup {
+    pub title: String,
+    pub children: Vec<String>,
+    pub adults: Vec<String>,
+    pub legs: Vec<String>,
 }
 
 /// Where the coordinator and the chaperones find each session's manifest
@@ -83,7 +93,34 @@ async fn travel_papers(
     .fetch_all(state.db.pool())
     .await?;
     let chaperones = crate::groups::chaperones_by_session(&state.db, programme.id).await?;
+    let lang = visitor.language;
+    let mut my_groups = Vec::new();
+    if permit.scope() == crate::domain::access::Scope::Assigned {
+        for s in programmes::sessions(&state.db, programme.id).await? {
+            for g in crate::groups::formed::groups_of(&state.db, s.id).await? {
+                if !g.staff.iter().any(|a| a.id == user.id) {
+                    continue;
+                }
+                my_groups.push(MyGroup {
+                    title: format!(
+                        "{} · {} · {}",
+                        lang.text_with("groups-number", &[("n", &g.number.to_string())]),
+                        s.code,
+                        g.departure
+                    ),
+                    children: g.members.iter().map(|m| m.line(&s.starts, &lang)).collect(),
+                    adults: g.staff.iter().map(|a| a.full_name.clone()).collect(),
+                    legs: crate::groups::legs::of_group(&state.db, g.id)
+                        .await?
+                        .iter()
+                        .map(|l| l.line(&lang))
+                        .collect(),
+                });
+            }
+        }
+    }
     Ok(TravelPapersPage {
+        my_groups,
         nav: Nav::from(&visitor),
         assigns: authorize(&user, Action::Update, Resource::Session).is_ok(),
         sessions: programmes::sessions(&state.db, programme.id)
