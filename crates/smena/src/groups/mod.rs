@@ -6,6 +6,7 @@
 pub mod formed;
 pub mod forming;
 pub mod legs;
+pub mod ready;
 pub mod travel;
 
 use askama::Template;
@@ -40,6 +41,7 @@ pub fn router() -> Routes {
         .merge(travel::routes())
         .merge(formed::routes())
         .merge(legs::routes())
+        .merge(ready::routes())
 }
 
 /// Answers whether `permit` reaches the travel papers of `session`: all of

@@ -6,7 +6,10 @@ use crate::common::{TestApp, client, fullest_session_accepted};
 use reqwest::StatusCode;
 use smena::scenario::demo::PASSWORD;
 
-on_both_databases!(groups_are_formed_edited_and_seen_only_by_their_adults,);
+on_both_databases!(
+    groups_are_formed_edited_and_seen_only_by_their_adults,
+    the_ready_board_names_what_each_child_still_lacks,
+);
 
 async fn groups_are_formed_edited_and_seen_only_by_their_adults(app: &TestApp) {
     let (session, _, accepted) = fullest_session_accepted(app).await;
@@ -292,5 +295,84 @@ async fn groups_are_formed_edited_and_seen_only_by_their_adults(app: &TestApp) {
         app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'itinerary_changed'")
             .await as usize,
         2 * mine.len()
+    );
+}
+
+/// The coordinator's board: by session and group, each child who is not
+/// ready to travel and why; a child with every document accepted and a
+/// passport valid long enough is not on it.
+async fn the_ready_board_names_what_each_child_still_lacks(app: &TestApp) {
+    let (session, _, accepted) = fullest_session_accepted(app).await;
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
+        .await;
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/coordinator/sessions/{session}/groups"),
+            &[("action", "form")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let children: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT c.id, c.family_name, c.given_name FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN children c ON c.id = a.child_id WHERE o.session_id = $1 ORDER BY c.id LIMIT 2",
+    )
+    .bind(session)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let (ready, waiting) = (&children[0], &children[1]);
+    let mut tx = app.db.begin_write().await.unwrap();
+    for sql in [
+        "UPDATE documents SET status = 'accepted' WHERE child_id = $1",
+        "UPDATE children SET passport_expires = '2035-01-01' WHERE id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(ready.0)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    for sql in [
+        "UPDATE documents SET status = 'accepted' WHERE child_id = $1",
+        "UPDATE documents SET status = 'pending' WHERE child_id = $1 AND kind = 'medical'",
+        "UPDATE children SET passport_expires = '2027-08-01' WHERE id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(waiting.0)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let (status, page) = app.get(&coordinator, "/coordinator/ready").await;
+    assert_eq!(status, StatusCode::OK);
+    let ready_name = format!("{} {}", ready.1, ready.2);
+    let waiting_name = format!("{} {}", waiting.1, waiting.2);
+    assert!(!page.contains(&ready_name), "{page}");
+    let line = page
+        .lines()
+        .find(|l| l.contains(&waiting_name))
+        .unwrap_or_else(|| panic!("{waiting_name} not on {page}"));
+    assert!(
+        line.contains("waits for review")
+            && line.contains("the passport is valid until 1 August 2027"),
+        "{line}"
+    );
+    // Every group says how many of its children are ready, and the
+    // groups hold every accepted child.
+    let counted: usize = page
+        .split(" ready</h3>")
+        .filter_map(|part| part.rsplit(" of ").next()?.trim().parse::<usize>().ok())
+        .sum();
+    assert_eq!(counted as i64, accepted, "{page}");
+    // Nobody else sees the board.
+    let chaperone = client();
+    app.login(&chaperone, "chaperone@demo.smena", PASSWORD)
+        .await;
+    assert_eq!(
+        app.get(&chaperone, "/coordinator/ready").await.0,
+        StatusCode::NOT_FOUND
     );
 }
