@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
         .merge(crate::papers::router())
         .merge(crate::groups::router())
         .merge(crate::needs::router())
+        .merge(crate::incidents::router())
         .merge(crate::exports::router())
         .merge(crate::dashboard::router())
         .merge(crate::schools::router())

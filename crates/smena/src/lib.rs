@@ -35,6 +35,7 @@ pub mod domain;
 pub mod exports;
 pub mod groups;
 pub mod imports;
+pub mod incidents;
 pub mod language;
 pub mod needs;
 pub mod notifications;

@@ -182,6 +182,8 @@ pub struct ApplicationPage {
     /// What the school's nomination means for this child, when the
     /// programme's rules give it a meaning.
     nomination: Option<String>,
+    /// Incidents the family was told of, newest first.
+    incidents: Vec<crate::incidents::Shown>,
     /// When applications close, for a draft ("…, 12 days left").
     closes: Option<String>,
     missing_documents: Vec<String>,
@@ -416,6 +418,7 @@ pub(super) async fn page(
         status: o.status,
         deadline: lang.deadline(o.deadline, now_ms()),
     });
+    let incidents = crate::incidents::told_to_family(&state.db, application.id).await?;
     let mut offer = offer;
     if let Some(o) = offer.as_mut()
         && o.status == OfferStatus::Accepted
@@ -509,6 +512,7 @@ pub(super) async fn page(
         consents_withdrawable,
         breakdown,
         nomination,
+        incidents,
         closes,
         missing_documents,
         errors,

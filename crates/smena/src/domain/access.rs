@@ -93,6 +93,9 @@ coded! {
         /// A message between a family and the coordinators about an
         /// application.
         Message = "message",
+        /// Something that happened to a child on the journey: illness,
+        /// injury, behaviour, a lost document.
+        Incident = "incident",
     }
 }
 

@@ -444,6 +444,7 @@ async fn sessions_page(
 
 /// A session's diets, counted.
 pub struct SessionDiets {
+    pub id: i64,
     pub session: String,
     pub children: usize,
     /// (diet code, children), the diets someone has.
@@ -468,8 +469,8 @@ async fn diets(
 ) -> AppResult<DietsPage> {
     let permit = authorize(&user, Action::Read, Resource::Diets)?;
     let camp = user.camp_id.ok_or(AppError::NotFound)?;
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.code, a.child_id FROM offers o JOIN applications a ON a.id = o.application_id \
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT s.id, s.code, a.child_id FROM offers o JOIN applications a ON a.id = o.application_id \
          JOIN sessions s ON s.id = o.session_id WHERE s.camp_id = $1 AND o.status = $2 \
          ORDER BY s.starts, s.code",
     )
@@ -477,12 +478,13 @@ async fn diets(
     .bind(OfferStatus::Accepted)
     .fetch_all(state.db.pool())
     .await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.2).collect();
     let needs = of_children(&state.db, &ids).await?;
     let mut sessions: Vec<SessionDiets> = Vec::new();
-    for (code, child) in rows {
-        if sessions.last().is_none_or(|s| s.session != code) {
+    for (id, code, child) in rows {
+        if sessions.last().is_none_or(|s| s.id != id) {
             sessions.push(SessionDiets {
+                id,
                 session: code.clone(),
                 children: 0,
                 counts: Vec::new(),

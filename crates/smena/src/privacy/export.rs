@@ -123,6 +123,7 @@ pub const TABLES: &[&str] = &[
     "explanations",
     "offers",
     "group_members",
+    "incidents",
     "application_messages",
     "outbox",
     "audit_log",
@@ -272,6 +273,20 @@ pub async fn gather(db: &Db, files_dir: &Path, account: i64, lang: Language) -> 
         );
         tables.insert(table, rows(db, &sql, &[], &application_ids).await?);
     }
+    let mut incidents = rows(
+        db,
+        "SELECT * FROM incidents WHERE application_id IN ({ids}) ORDER BY application_id, happened_at",
+        &[],
+        &application_ids,
+    )
+    .await?;
+    reveal(
+        db,
+        &mut incidents,
+        "description",
+        crate::store::keys::INCIDENT,
+    )?;
+    tables.insert("incidents", incidents);
     let scores = scores(db, account, &applications, lang).await?;
     tables.insert("applications", applications);
     tables.insert("children", children);

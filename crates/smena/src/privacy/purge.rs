@@ -468,6 +468,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "placements",
     "explanations",
     "offers",
+    "incidents",
     "frozen_inputs",
     "audit_personal",
 ];

@@ -407,6 +407,8 @@ pub const ALLERGIES: &str = "child_needs.allergies";
 pub const DIET: &str = "child_needs.diet";
 pub const MEDICATION: &str = "child_needs.medication";
 pub const HEALTH_NOTES: &str = "child_needs.health_notes";
+/// What an incident's reporter wrote, as sealed.
+pub const INCIDENT: &str = "incidents.description";
 
 /// A value that cannot be opened is a failure to read the row.
 impl From<KeyError> for sqlx::Error {

@@ -212,6 +212,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (25, "legs", include_str!("../../migrations/0025_legs.sql")),
     (26, "needs", include_str!("../../migrations/0026_needs.sql")),
+    (
+        27,
+        "incidents",
+        include_str!("../../migrations/0027_incidents.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -76,6 +76,16 @@ pub const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Chaperone, Read, Needs, Scope::Assigned),
     (Medic, Read, Needs, Scope::Camp),
     (Medic, Update, Account, Scope::Own),
+    // Incidents: recorded by the adults of a child's group and the staff of
+    // the child's camp, who read those they may see; the coordinator reads
+    // all; the family, its own child's as the programme tells them.
+    (Chaperone, Create, Incident, Scope::Assigned),
+    (Chaperone, Read, Incident, Scope::Assigned),
+    (Role::Camp, Create, Incident, Scope::Camp),
+    (Role::Camp, Read, Incident, Scope::Camp),
+    (Medic, Create, Incident, Scope::Camp),
+    (Medic, Read, Incident, Scope::Camp),
+    (Coordinator, Read, Incident, Scope::All),
     // The camp's representative sees the diets counted, without names.
     (Role::Camp, Read, Diets, Scope::Camp),
 ];

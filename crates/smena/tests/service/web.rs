@@ -216,6 +216,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "diet",
         "medication",
         "health_notes",
+        "description",
         "points_regional",
         "cap_regional",
         "tier",
@@ -326,6 +327,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
             format!("/coordinator/sessions/{session}/groups"),
         ),
         (&parent, format!("/children/{child}/needs")),
+        (&coordinator, format!("/sessions/{session}/incidents")),
         // No such group: refused as not found, whatever is typed.
         (&coordinator, format!("/coordinator/groups/{session}/legs")),
         (&coordinator, "/coordinator/identity-changes/1".into()),
