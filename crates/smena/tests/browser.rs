@@ -982,6 +982,7 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 format!("/coordinator/sessions/{session}/groups"),
                 "/coordinator/ready".into(),
                 format!("/sessions/{session}/incidents"),
+                "/coordinator/feedback".into(),
             ],
         ),
     ];

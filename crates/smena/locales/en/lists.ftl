@@ -91,3 +91,6 @@ audit-note-injury = injury
 audit-note-behaviour = behaviour
 audit-note-lost_document = lost document
 audit-note-other = other
+outbox-kind-child_home = child is home
+audit-resource-handover = handover to a guardian
+audit-note-feedback = family feedback

@@ -91,3 +91,6 @@ audit-note-injury = травма
 audit-note-behaviour = поведение
 audit-note-lost_document = утерян документ
 audit-note-other = другое
+outbox-kind-child_home = ребёнок дома
+audit-resource-handover = передача родителям
+audit-note-feedback = отзыв семьи

@@ -7,6 +7,7 @@ mod apply;
 pub mod blocks;
 pub mod children;
 pub mod consents;
+mod feedback;
 pub mod identity;
 pub mod messages;
 mod overview;
@@ -31,4 +32,5 @@ pub fn router() -> Routes {
         .merge(consents::routes())
         .merge(summary::routes())
         .merge(messages::routes())
+        .merge(feedback::routes())
 }

@@ -96,6 +96,8 @@ coded! {
         /// Something that happened to a child on the journey: illness,
         /// injury, behaviour, a lost document.
         Incident = "incident",
+        /// A child handed over to a guardian at the return.
+        Handover = "handover",
     }
 }
 

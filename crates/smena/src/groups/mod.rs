@@ -5,6 +5,7 @@
 
 pub mod formed;
 pub mod forming;
+pub mod home;
 pub mod legs;
 pub mod ready;
 pub mod travel;
@@ -42,6 +43,7 @@ pub fn router() -> Routes {
         .merge(formed::routes())
         .merge(legs::routes())
         .merge(ready::routes())
+        .merge(home::routes())
 }
 
 /// Answers whether `permit` reaches the travel papers of `session`: all of

@@ -66,6 +66,7 @@ struct TravelPapersPage {
 
 /// A travel group as its adults see it.
 pub struct MyGroup {
+    pub id: i64,
     pub title: String,
     pub children: Vec<String>,
     pub adults: Vec<String>,
@@ -102,6 +103,7 @@ async fn travel_papers(
                     continue;
                 }
                 my_groups.push(MyGroup {
+                    id: g.id,
                     title: format!(
                         "{} · {} · {}",
                         lang.text_with("groups-number", &[("n", &g.number.to_string())]),

@@ -124,6 +124,8 @@ pub const TABLES: &[&str] = &[
     "offers",
     "group_members",
     "incidents",
+    "handovers",
+    "feedback",
     "application_messages",
     "outbox",
     "audit_log",
@@ -266,6 +268,8 @@ pub async fn gather(db: &Db, files_dir: &Path, account: i64, lang: Language) -> 
         ("explanations", "run_id, choice_rank"),
         ("offers", "application_id"),
         ("group_members", "group_id"),
+        ("handovers", "handed_at"),
+        ("feedback", "created_at"),
         ("application_messages", "created_at, id"),
     ] {
         let sql = format!(

@@ -469,6 +469,8 @@ const PERSONAL_TABLES: &[&str] = &[
     "explanations",
     "offers",
     "incidents",
+    "handovers",
+    "feedback",
     "frozen_inputs",
     "audit_personal",
 ];

@@ -238,6 +238,24 @@ async fn journey_step(
             ));
         }
     }
+    if to == ProgrammeStatus::Completed {
+        // Every travelling child handed over to a guardian (`groups::home`).
+        let (away,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM offers o JOIN applications a ON a.id = o.application_id \
+             WHERE a.programme_id = $1 AND o.status = $2 \
+               AND NOT EXISTS (SELECT 1 FROM handovers h WHERE h.application_id = a.id)",
+        )
+        .bind(id)
+        .bind(crate::domain::states::OfferStatus::Accepted)
+        .fetch_one(state.db.pool())
+        .await?;
+        if away > 0 {
+            checks.push((
+                lang.text_with("journey-not-home", &[("n", &away.to_string())]),
+                true,
+            ));
+        }
+    }
     let blocked = checks.iter().any(|(_, blocks)| *blocks);
     if !confirmed || blocked {
         let page = crate::web::page::Confirm {

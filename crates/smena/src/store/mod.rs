@@ -217,6 +217,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "incidents",
         include_str!("../../migrations/0027_incidents.sql"),
     ),
+    (28, "home", include_str!("../../migrations/0028_home.sql")),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
@@ -508,6 +509,34 @@ pub fn token_hash(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every file under `migrations/` is applied, in its number's order: a
+    /// file written and not listed would be silently missing.
+    #[test]
+    fn every_migration_file_is_listed_in_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("the migrations folder")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), MIGRATIONS.len(), "{files:?}");
+        for (i, (file, (number, _, sql))) in files.iter().zip(MIGRATIONS).enumerate() {
+            assert_eq!(*number, i as i64 + 1, "{file}");
+            assert!(
+                file.starts_with(&format!("{number:04}_")),
+                "{file} is not number {number}"
+            );
+            let on_disk = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("migrations")
+                    .join(file),
+            )
+            .expect("readable");
+            assert_eq!(&on_disk, sql, "{file} is not the one listed as {number}");
+        }
+    }
 
     #[test]
     fn database_urls_are_recognised() {

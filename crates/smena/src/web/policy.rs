@@ -86,6 +86,10 @@ pub const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Medic, Create, Incident, Scope::Camp),
     (Medic, Read, Incident, Scope::Camp),
     (Coordinator, Read, Incident, Scope::All),
+    // The return: a group's adults hand each child over; the coordinator
+    // may record it too.
+    (Chaperone, Create, Handover, Scope::Assigned),
+    (Coordinator, Create, Handover, Scope::All),
     // The camp's representative sees the diets counted, without names.
     (Role::Camp, Read, Diets, Scope::Camp),
 ];

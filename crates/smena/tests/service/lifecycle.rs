@@ -616,6 +616,22 @@ async fn the_groups_leave_and_come_back(app: &TestApp) {
         offered - 1,
         "nobody moves up once the groups have left"
     );
+    // Every travelling child back home (the handover is `home`'s test).
+    let (coordinator_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'coordinator@demo.smena'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let mut tx = app.db.begin_write().await.unwrap();
+    sqlx::query(
+        "INSERT INTO handovers (application_id, handed_to, handed_at, recorded_by) \
+         SELECT application_id, 'Guardian', 0, $1 FROM offers WHERE status = 'accepted'",
+    )
+    .bind(coordinator_id)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
     let r = app
         .post(
             &coordinator,

@@ -15,6 +15,7 @@ mod applications;
 mod audit;
 mod documents;
 mod groups;
+mod home;
 mod incidents;
 mod language;
 mod lifecycle;

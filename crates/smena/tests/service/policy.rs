@@ -51,7 +51,7 @@ impl Records {
             self.session
         } else if p.starts_with("/school/pupils/") {
             self.pupil
-        } else if p.starts_with("/coordinator/groups/") {
+        } else if p.starts_with("/coordinator/groups/") || p.starts_with("/groups/") {
             self.group
         } else if p.starts_with("/coordinator/legs/") {
             self.leg
@@ -338,6 +338,18 @@ async fn arrange(app: &TestApp) -> Records {
                 ("arrives_on", "2027-07-01"),
                 ("arrives_time", "13:00"),
                 ("arrives_zone", "Asia/Vladivostok"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The child is home (the family may give its feedback).
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/groups/{group}/home"),
+            &[
+                ("application", &application.to_string()),
+                ("handed_to", "Мама"),
             ],
         )
         .await;

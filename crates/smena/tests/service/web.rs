@@ -217,6 +217,9 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "medication",
         "health_notes",
         "description",
+        "handed_to",
+        "rating",
+        "comment",
         "points_regional",
         "cap_regional",
         "tier",
@@ -328,6 +331,9 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         ),
         (&parent, format!("/children/{child}/needs")),
         (&coordinator, format!("/sessions/{session}/incidents")),
+        // No such group, no child at home: refused, whatever is typed.
+        (&coordinator, format!("/groups/{session}/home")),
+        (&parent, format!("/applications/{application}/feedback")),
         // No such group: refused as not found, whatever is typed.
         (&coordinator, format!("/coordinator/groups/{session}/legs")),
         (&coordinator, "/coordinator/identity-changes/1".into()),
