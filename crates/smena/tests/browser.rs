@@ -260,6 +260,7 @@ on_both_databases!(
     a_rejected_document_fixed_after_the_results_puts_the_child_on_the_waiting_list,
     a_mistake_on_a_form_keeps_what_was_typed,
     the_coordinator_forms_groups_and_a_chaperone_sees_only_theirs,
+    the_programmes_steps_are_asked_again_in_russian_on_a_phone,
 );
 
 async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
@@ -1118,4 +1119,85 @@ async fn the_coordinator_forms_groups_and_a_chaperone_sees_only_theirs(app: &Tes
             .all(|n| !mine.contains(n) && !text.contains(n.as_str())),
         "{text}"
     );
+}
+
+/// In Russian, on a phone: a final run is refused while applications are
+/// open; closing is asked again with the documents not yet reviewed
+/// warned about; publishing is asked again; a family's home says what to
+/// do by when, declining is asked again, and after accepting the timeline
+/// moves on.
+async fn the_programmes_steps_are_asked_again_in_russian_on_a_phone(app: &TestApp) {
+    use smena::language::Language::Ru;
+    demo::load(&app.db, &app.files).await.unwrap();
+    let b = browser(false).await;
+    b.log_in(app, "coordinator@demo.smena", demo::PASSWORD)
+        .await;
+    b.press("header button[value='ru']").await;
+    b.open(app, "/coordinator/allocation").await;
+    b.press("form input[value='final'] ~ button").await;
+    let text = b.text().await;
+    assert!(text.contains(&Ru.text("run-before-close")), "{text}");
+    b.open(
+        app,
+        &format!("/coordinator/programmes/{}", programme_id(app).await),
+    )
+    .await;
+    b.press("form[action$='/close'] button").await;
+    let text = b.text().await;
+    assert!(
+        text.contains(&Ru.text("close-confirm-title"))
+            && text.contains("документов поданных заявлений ещё не проверено"),
+        "{text}"
+    );
+    b.fits_the_phone().await;
+    b.press("form[action$='/close'] button.danger").await;
+    b.type_in("value", &common::BEACON.to_hex()).await;
+    b.press("form[action$='/beacon'] button").await;
+    b.open(app, "/coordinator/allocation").await;
+    b.press("form input[value='final'] ~ button").await;
+    b.press("form[action$='/publish'] button").await;
+    let text = b.text().await;
+    assert!(text.contains(&Ru.text("publish-confirm-title")), "{text}");
+    b.press("form[action$='/publish'] button.danger").await;
+    assert!(app.count("SELECT COUNT(*) FROM offers").await > 0);
+
+    // A family offered a place.
+    let (application, email): (i64, String) = sqlx::query_as(
+        "SELECT a.id, g.email FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN children c ON c.id = a.child_id JOIN accounts g ON g.id = c.guardian_id \
+         WHERE o.status = 'offered' ORDER BY a.reference LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let f = browser(false).await;
+    f.log_in(app, &email, demo::PASSWORD).await;
+    f.press("header button[value='ru']").await;
+    f.open(app, "/children").await;
+    let text = f.text().await;
+    assert!(
+        text.contains("примите место или откажитесь от него до") && text.contains("осталось"),
+        "{text}"
+    );
+    f.fits_the_phone().await;
+    f.open(app, &format!("/applications/{application}")).await;
+    f.press("button[value='decline']").await;
+    let text = f.text().await;
+    assert!(
+        text.contains(&Ru.text("decline-confirm-title"))
+            && text.contains(&Ru.text("decline-confirm-button")),
+        "{text}"
+    );
+    let (status,): (String,) =
+        sqlx::query_as("SELECT status FROM offers WHERE application_id = $1")
+            .bind(application)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(status, "offered", "asked, not done");
+    f.open(app, &format!("/applications/{application}")).await;
+    f.press("button[value='accept']").await;
+    f.open(app, "/children").await;
+    let text = f.text().await;
+    assert!(text.contains(&Ru.text("next-voucher-coming")), "{text}");
 }
