@@ -174,17 +174,20 @@ async fn passport_numbers_and_emergency_contacts_never_reach_the_disk_in_clear(a
             "the passport number in clear in {}",
             file.display()
         );
+        // Needles that cannot turn up by chance in the cluster's shared
+        // WAL (random ids, hashes and seals are full of digit runs: a bare
+        // "5550001" once matched one).
         assert!(
-            !has("5550001"),
+            !has("Canarycontact"),
             "the emergency contact in clear in {}",
             file.display()
         );
         assert!(
-            !has("5550002"),
+            !has("914 5550002"),
             "the parent's phone in clear in {}",
             file.display()
         );
-        for canary in ["5550003", "5550004", "5550005"] {
+        for canary in ["Canaryallergy", "Canarymedicine", "Canarynote"] {
             assert!(!has(canary), "a health need in clear in {}", file.display());
         }
         family_seen |= has(FAMILY);
