@@ -633,3 +633,39 @@ pub async fn fullest_session_accepted(app: &TestApp) -> (i64, i64, i64) {
     tx.commit().await.unwrap();
     (session, camp, accepted)
 }
+
+/// Forms `session`'s travel groups as the coordinator and assigns the demo
+/// chaperone to the first: (first group, second group).
+#[allow(dead_code)]
+pub async fn groups_with_chaperone(
+    app: &TestApp,
+    coordinator: &reqwest::Client,
+    session: i64,
+) -> (i64, i64) {
+    let groups = format!("/coordinator/sessions/{session}/groups");
+    app.post(coordinator, &groups, &[("action", "form")]).await;
+    let ids: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM travel_groups WHERE session_id = $1 ORDER BY number")
+            .bind(session)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    let (chaperone,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let r = app
+        .post(
+            coordinator,
+            &groups,
+            &[
+                ("action", "assign"),
+                ("group", &ids[0].0.to_string()),
+                ("account", &chaperone.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    (ids[0].0, ids[1].0)
+}

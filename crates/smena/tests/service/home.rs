@@ -2,7 +2,9 @@
 //! told and asked for its feedback; the programme completes only when
 //! every travelling child is home.
 
-use crate::common::{TestApp, client, fullest_session_accepted, programme_id};
+use crate::common::{
+    TestApp, client, fullest_session_accepted, groups_with_chaperone, programme_id,
+};
 use reqwest::StatusCode;
 use smena::scenario::demo::PASSWORD;
 
@@ -14,30 +16,7 @@ async fn every_child_is_handed_over_before_the_programme_completes(app: &TestApp
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
         .await;
-    let groups = format!("/coordinator/sessions/{session}/groups");
-    app.post(&coordinator, &groups, &[("action", "form")]).await;
-    let ids: Vec<(i64,)> =
-        sqlx::query_as("SELECT id FROM travel_groups WHERE session_id = $1 ORDER BY number")
-            .bind(session)
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
-    let (first, second) = (ids[0].0, ids[1].0);
-    let (chaperone_id,): (i64,) =
-        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    app.post(
-        &coordinator,
-        &groups,
-        &[
-            ("action", "assign"),
-            ("group", &first.to_string()),
-            ("account", &chaperone_id.to_string()),
-        ],
-    )
-    .await;
+    let (first, second) = groups_with_chaperone(app, &coordinator, session).await;
     app.execute("UPDATE programmes SET status = 'travelling'")
         .await;
 

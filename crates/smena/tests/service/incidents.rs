@@ -2,7 +2,7 @@
 //! or the staff of the child's camp, the coordinators alerted at once, the
 //! family told as the programme's rules say, each read audited.
 
-use crate::common::{TestApp, client, fullest_session_accepted};
+use crate::common::{TestApp, client, fullest_session_accepted, groups_with_chaperone};
 use reqwest::StatusCode;
 use smena::scenario::demo::PASSWORD;
 
@@ -13,30 +13,7 @@ async fn an_incident_alerts_the_coordinator_and_tells_the_family_as_the_rules_sa
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
         .await;
-    let groups = format!("/coordinator/sessions/{session}/groups");
-    app.post(&coordinator, &groups, &[("action", "form")]).await;
-    let ids: Vec<(i64,)> =
-        sqlx::query_as("SELECT id FROM travel_groups WHERE session_id = $1 ORDER BY number")
-            .bind(session)
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
-    let (first, second) = (ids[0].0, ids[1].0);
-    let (chaperone_id,): (i64,) =
-        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    app.post(
-        &coordinator,
-        &groups,
-        &[
-            ("action", "assign"),
-            ("group", &first.to_string()),
-            ("account", &chaperone_id.to_string()),
-        ],
-    )
-    .await;
+    let (first, second) = groups_with_chaperone(app, &coordinator, session).await;
     let member = |group: i64| async move {
         let (application, email): (i64, String) = sqlx::query_as(
             "SELECT a.id, g.email FROM group_members m JOIN applications a ON a.id = m.application_id \

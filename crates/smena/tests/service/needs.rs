@@ -2,7 +2,7 @@
 //! adults of the child's group and the medical staff of the child's camp
 //! (each read audited); the camp's kitchen sees the diets counted.
 
-use crate::common::{TestApp, client, fullest_session_accepted};
+use crate::common::{TestApp, client, fullest_session_accepted, groups_with_chaperone};
 use reqwest::StatusCode;
 use smena::scenario::demo::PASSWORD;
 
@@ -23,30 +23,7 @@ async fn health_needs_reach_only_the_groups_adults_and_the_camps_medic(app: &Tes
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
         .await;
-    let groups = format!("/coordinator/sessions/{session}/groups");
-    app.post(&coordinator, &groups, &[("action", "form")]).await;
-    let ids: Vec<(i64,)> =
-        sqlx::query_as("SELECT id FROM travel_groups WHERE session_id = $1 ORDER BY number")
-            .bind(session)
-            .fetch_all(app.db.pool())
-            .await
-            .unwrap();
-    let (first, second) = (ids[0].0, ids[1].0);
-    let (chaperone,): (i64,) =
-        sqlx::query_as("SELECT id FROM accounts WHERE email = 'chaperone@demo.smena'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    app.post(
-        &coordinator,
-        &groups,
-        &[
-            ("action", "assign"),
-            ("group", &first.to_string()),
-            ("account", &chaperone.to_string()),
-        ],
-    )
-    .await;
+    let (first, second) = groups_with_chaperone(app, &coordinator, session).await;
 
     // A family of each group gives its child's needs.
     let family_of = |group: i64| async move {
