@@ -32,6 +32,7 @@ pages=(
   "/coordinator/applications"
   "/coordinator/applications?page=1000"
   "/coordinator/applications?sort=school&page=500"
+  "/coordinator/applications?sort=status&page=900"
   "/coordinator/applications?status=submitted&sort=submitted"
   "/coordinator/applications?q=%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B213"
   "/coordinator/documents"

@@ -172,6 +172,9 @@ pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "purging failed"),
                 }
+                if let Err(e) = db.optimize().await {
+                    tracing::error!(error = %e, "updating the query planner's statistics failed");
+                }
             }
             // Times are shown in the newest programme's zone (another
             // replica may have changed it); applications close by

@@ -50,38 +50,51 @@ pub struct OverviewPage {
 }
 
 /// The orders the list can be sorted in: (code, ORDER BY of the rows,
-/// the same order of the chosen page's columns).
+/// the same while searching). A search matches few rows, cheaper to sort
+/// than to find by walking a whole index in order: while searching, the
+/// first term is an expression no index serves (`|| ''`, `+ 0`), so the
+/// planner filters first.
 const SORTS: &[(&str, &str, &str)] = &[
     (
         "name",
         "c.family_name, c.given_name, a.id",
-        "p.family_name, p.given_name, p.id",
+        "c.family_name || '', c.given_name, a.id",
     ),
     (
         "status",
         "a.status, c.family_name, c.given_name, a.id",
-        "p.status, p.family_name, p.given_name, p.id",
+        "a.status || '', c.family_name, c.given_name, a.id",
     ),
     (
         "school",
         "s.name, c.family_name, c.given_name, a.id",
-        "p.school, p.family_name, p.given_name, p.id",
+        "s.name || '', c.family_name, c.given_name, a.id",
     ),
     (
         "submitted",
         "a.submitted_at DESC, a.id",
-        "p.submitted_at DESC, p.id",
+        "a.submitted_at + 0 DESC, a.id",
     ),
 ];
 
 /// The rows of the list: $1 the status ('' for any) and, only when a
 /// search is typed, the search patterns $2 and $3 (a search condition
-/// present but empty still costs seven comparisons a row).
-fn filter(search: bool) -> String {
-    let mut f = String::from(
-        "FROM applications a JOIN children c ON c.id = a.child_id JOIN schools s ON s.id = c.school_id \
-         JOIN districts d ON d.id = s.district_id WHERE ($1 = '' OR a.status = $1)",
-    );
+/// present but empty still costs seven comparisons a row). Schools are
+/// joined only when the search or the order needs them: a deep page is
+/// found by walking the name indexes of children and applications alone.
+fn filter(search: bool, schools: bool) -> String {
+    // A search reads every application anyway: `+ 0` keeps the planner
+    // from walking children by school and looking each one's applications
+    // up, twice as slow as reading the applications in a row.
+    let mut f = String::from(if search {
+        "FROM applications a JOIN children c ON c.id = a.child_id + 0"
+    } else {
+        "FROM applications a JOIN children c ON c.id = a.child_id"
+    });
+    if search || schools {
+        f.push_str(" JOIN schools s ON s.id = c.school_id");
+    }
+    f.push_str(" WHERE ($1 = '' OR a.status = $1)");
     if search {
         f.push_str(
             " AND (c.family_name LIKE $2 OR c.family_name LIKE $3 OR c.given_name LIKE $2 OR c.given_name LIKE $3 \
@@ -105,52 +118,59 @@ async fn page(
     if ApplicationStatus::parse(&query.status).is_none() {
         query.status.clear();
     }
-    let (order, outer) = SORTS
+    let (sort, walked, searched) = SORTS
         .iter()
         .find(|(code, _, _)| *code == query.sort)
-        .map_or((SORTS[0].1, SORTS[0].2), |(_, order, outer)| (order, outer));
+        .copied()
+        .unwrap_or(SORTS[0]);
     let search = !query.search().is_empty();
-    let filter = filter(search);
+    let order = if search { searched } else { walked };
+    let filter = filter(search, sort == "school");
     let (like, capitalised) = (query.like(), query.like_capitalised());
     let counts: Vec<(ApplicationStatus, i64)> =
         sqlx::query_as("SELECT status, COUNT(*) FROM applications GROUP BY status ORDER BY status")
             .fetch_all(state.db.pool())
             .await?;
-    // The page's 50 rows are chosen first; only they are counted (choices,
+    // The page's 50 rows are chosen first (their ids only); only they are
+    // joined to their schools and districts and counted (choices,
     // documents by status, each by its own index: a status condition
     // inside the count would let the planner walk every waiting document
     // for every application). With a search the rows carry how many match
     // in all (one pass over the list, not two).
     let matched = if search { "COUNT(*) OVER ()" } else { "0" };
-    let sql = format!(
-        "SELECT p.id, p.child_id, p.given_name, p.family_name, p.school, p.district, p.status, p.matched, \
-                (SELECT COUNT(*) FROM application_choices x WHERE x.application_id = p.id) AS choices, \
+    let select = |order: &str| {
+        format!(
+            "SELECT a.id, a.child_id, c.given_name, c.family_name, s.name AS school, d.name AS district, a.status, p.matched, \
+                (SELECT COUNT(*) FROM application_choices x WHERE x.application_id = a.id) AS choices, \
                 (SELECT COALESCE(SUM(CASE WHEN o.status = $4 THEN 1 ELSE 0 END), 0) FROM documents o \
-                 WHERE o.child_id = p.child_id) AS documents_pending, \
+                 WHERE o.child_id = a.child_id) AS documents_pending, \
                 (SELECT COALESCE(SUM(CASE WHEN o.status = $5 THEN 1 ELSE 0 END), 0) FROM documents o \
-                 WHERE o.child_id = p.child_id) AS documents_accepted \
-         FROM (SELECT a.id, a.child_id, c.given_name, c.family_name, s.name AS school, d.name AS district, a.status, \
-                      a.submitted_at, {matched} AS matched \
-               {filter} ORDER BY {order} LIMIT $6 OFFSET $7) p ORDER BY {outer}"
-    );
-    let rows = |offset: i64| {
-        let (sql, status, like, capitalised) = (&sql, &query.status, &like, &capitalised);
+                 WHERE o.child_id = a.child_id) AS documents_accepted \
+         FROM (SELECT a.id, {matched} AS matched {filter} ORDER BY {order} LIMIT $6 OFFSET $7) p \
+         JOIN applications a ON a.id = p.id JOIN children c ON c.id = a.child_id \
+         JOIN schools s ON s.id = c.school_id JOIN districts d ON d.id = s.district_id ORDER BY {order}"
+        )
+    };
+    let sql = select(order);
+    let page_size = i64::from(PAGE_SIZE);
+    let rows = |sql: String, status: String, limit: i64, offset: i64| {
+        let (like, capitalised) = (&like, &capitalised);
         let db = state.db.pool();
         async move {
-            sqlx::query_as::<_, Line>(sqlx::AssertSqlSafe(sql.clone()))
+            sqlx::query_as::<_, Line>(sqlx::AssertSqlSafe(sql))
                 .bind(status)
                 .bind(like)
                 .bind(capitalised)
                 .bind(DocumentStatus::Pending)
                 .bind(DocumentStatus::Accepted)
-                .bind(i64::from(PAGE_SIZE))
+                .bind(limit)
                 .bind(offset)
                 .fetch_all(db)
                 .await
         }
     };
     let (lines, pager) = if search {
-        let lines = rows(query.offset()).await?;
+        let lines = rows(sql.clone(), query.status.clone(), page_size, query.offset()).await?;
         match lines.first().map(|l| l.matched) {
             Some(total) => {
                 let pager = Pager::new("/coordinator/applications", &query, total);
@@ -168,7 +188,7 @@ async fn page(
                 let pager = Pager::new("/coordinator/applications", &query, total);
                 let offset = i64::from(pager.number - 1) * i64::from(PAGE_SIZE);
                 let lines = if total > 0 {
-                    rows(offset).await?
+                    rows(sql, query.status.clone(), page_size, offset).await?
                 } else {
                     lines
                 };
@@ -183,7 +203,23 @@ async fn page(
             .map(|(_, n)| n)
             .sum();
         let pager = Pager::new("/coordinator/applications", &query, total);
-        (rows(pager.offset()).await?, pager)
+        if sort == "status" && query.status.is_empty() {
+            // By status, then name: the counts say which statuses the
+            // page falls in; each is read by name (the index walk) from
+            // its own offset, never sorting the whole list by status.
+            let by_name = select(SORTS[0].1);
+            let mut lines = Vec::new();
+            for (status, offset, limit) in spans(&counts, pager.offset(), page_size) {
+                let part = rows(by_name.clone(), status.code().to_string(), limit, offset);
+                lines.extend(part.await?);
+            }
+            (lines, pager)
+        } else {
+            (
+                rows(sql, query.status.clone(), page_size, pager.offset()).await?,
+                pager,
+            )
+        }
     };
     Ok(OverviewPage {
         nav: Nav::from(&visitor),
@@ -192,4 +228,51 @@ async fn page(
         query,
         pager,
     })
+}
+
+/// The parts of the list sorted by status that one page shows: for each
+/// status it reaches (in the order of `counts`, the list's), the offset
+/// within that status and how many rows.
+fn spans(
+    counts: &[(ApplicationStatus, i64)],
+    mut offset: i64,
+    mut wanted: i64,
+) -> Vec<(ApplicationStatus, i64, i64)> {
+    let mut out = Vec::new();
+    for &(status, n) in counts {
+        if wanted <= 0 {
+            break;
+        }
+        if offset >= n {
+            offset -= n;
+            continue;
+        }
+        let take = wanted.min(n - offset);
+        out.push((status, offset, take));
+        wanted -= take;
+        offset = 0;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ApplicationStatus::*;
+
+    #[test]
+    fn a_page_sorted_by_status_spans_the_statuses_it_reaches() {
+        let counts = [(Draft, 30), (Submitted, 100), (Withdrawn, 5)];
+        assert_eq!(
+            spans(&counts, 0, 50),
+            vec![(Draft, 0, 30), (Submitted, 0, 20)]
+        );
+        assert_eq!(spans(&counts, 50, 50), vec![(Submitted, 20, 50)]);
+        assert_eq!(
+            spans(&counts, 100, 50),
+            vec![(Submitted, 70, 30), (Withdrawn, 0, 5)]
+        );
+        assert_eq!(spans(&counts, 150, 50), vec![]);
+        assert_eq!(spans(&counts, 30, 50), vec![(Submitted, 0, 50)]);
+    }
 }

@@ -218,6 +218,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0027_incidents.sql"),
     ),
     (28, "home", include_str!("../../migrations/0028_home.sql")),
+    (
+        29,
+        "list_order",
+        include_str!("../../migrations/0029_list_order.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
@@ -426,6 +431,23 @@ impl Db {
         retention::fill_missing(self)
             .await
             .context("cannot set the retention dates of earlier programmes")?;
+        self.optimize()
+            .await
+            .context("cannot update the query planner's statistics")?;
+        Ok(())
+    }
+
+    /// Keeps the query planner's statistics current. PostgreSQL's
+    /// autovacuum does this by itself; SQLite only when asked, and without
+    /// statistics it sorts the whole applications list for each of its
+    /// pages instead of walking the name indexes. Run after migrating and
+    /// daily (analyses only the tables that changed much since).
+    pub async fn optimize(&self) -> Result<(), sqlx::Error> {
+        if let Some(writer) = &self.writer {
+            sqlx::query("PRAGMA optimize=0x10002")
+                .execute(writer.pool())
+                .await?;
+        }
         Ok(())
     }
 
