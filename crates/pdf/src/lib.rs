@@ -229,7 +229,8 @@ pub struct RosterRow {
 }
 
 /// The roster a chaperone prints before leaving: who travels, whom to call,
-/// and boxes to tick on each leg, for when there is no connection.
+/// a QR code per child, and boxes to tick on each leg, for when there is
+/// no connection.
 #[derive(Debug, Clone, Serialize)]
 pub struct Roster {
     pub programme: String,
@@ -265,6 +266,17 @@ impl Paper for Roster {
         "issued-on",
         "confidential",
     ];
+
+    /// A QR code per child (its application's reference): on paper, a
+    /// phone's camera finds the child's record without typing.
+    fn attachments(&self) -> Result<Vec<(String, Vec<u8>)>, PdfError> {
+        self.children
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.reference.is_empty())
+            .map(|(i, c)| Ok((format!("/qr-{i}.svg"), qr_svg(&c.reference)?)))
+            .collect()
+    }
 }
 
 /// A line of the programme report's session table.

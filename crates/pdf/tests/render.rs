@@ -255,6 +255,12 @@ fn roster_has_contacts_and_checkpoints() {
             .collect(),
         issued: "2027-06-01".into(),
     };
+    // A QR code per child, each its reference.
+    let codes = roster.attachments().expect("QR codes");
+    assert_eq!(codes.len(), 3);
+    assert!(codes.iter().all(
+        |(path, svg)| path.starts_with("/qr-") && String::from_utf8_lossy(svg).contains("<svg")
+    ));
     let pdf = render(&roster, "en", &labels::<Roster>()).expect("roster renders");
     let text = look_at("roster", &pdf);
     assert_has(

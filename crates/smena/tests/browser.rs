@@ -17,6 +17,9 @@ use smena::scenario::demo;
 struct Browser {
     client: Client,
     driver: Child,
+    /// chromedriver's address, for what WebDriver has no command for (the
+    /// DevTools protocol).
+    driver_url: String,
     _profile: tempfile::TempDir,
 }
 
@@ -89,6 +92,7 @@ async fn browser(javascript: bool) -> Browser {
                 return Browser {
                     client,
                     driver,
+                    driver_url: url,
                     _profile: profile,
                 };
             }
@@ -224,6 +228,54 @@ impl Browser {
             .unwrap();
     }
 
+    /// Switches the browser's network off or on, as a phone losing its
+    /// connection (Chrome DevTools protocol, through chromedriver).
+    async fn network(&self, online: bool) {
+        let session = self.client.session_id().await.unwrap().unwrap();
+        let http = reqwest::Client::new();
+        for (cmd, params) in [
+            ("Network.enable", serde_json::json!({})),
+            (
+                "Network.emulateNetworkConditions",
+                serde_json::json!({"offline": !online, "latency": 0,
+                                   "downloadThroughput": -1, "uploadThroughput": -1}),
+            ),
+        ] {
+            let r = http
+                .post(format!(
+                    "{}/session/{session}/goog/cdp/execute",
+                    self.driver_url
+                ))
+                .json(&serde_json::json!({"cmd": cmd, "params": params}))
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                r.status().is_success(),
+                "{cmd}: {}",
+                r.text().await.unwrap()
+            );
+        }
+    }
+
+    /// What a script in the page gives back (a promise is awaited).
+    async fn script(&self, js: &str) -> serde_json::Value {
+        self.client.execute(js, vec![]).await.unwrap()
+    }
+
+    /// Waits (30 s at most) until `js` gives `want`.
+    async fn until(&self, js: &str, want: serde_json::Value) {
+        let mut got = serde_json::Value::Null;
+        for _ in 0..300 {
+            got = self.script(js).await;
+            if got == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{js} gave {got}, not {want}");
+    }
+
     async fn log_in(&self, app: &TestApp, email: &str, password: &str) {
         self.open(app, "/login").await;
         self.type_in("email", email).await;
@@ -261,6 +313,7 @@ on_both_databases!(
     a_mistake_on_a_form_keeps_what_was_typed,
     the_coordinator_forms_groups_and_a_chaperone_sees_only_theirs,
     the_programmes_steps_are_asked_again_in_russian_on_a_phone,
+    a_roll_call_taken_offline_arrives_once_back_online,
 );
 
 async fn a_family_applies_and_accepts_without_javascript(app: &TestApp) {
@@ -1200,4 +1253,135 @@ async fn the_programmes_steps_are_asked_again_in_russian_on_a_phone(app: &TestAp
     f.open(app, "/children").await;
     let text = f.text().await;
     assert!(text.contains(&Ru.text("next-voucher-coming")), "{text}");
+}
+
+/// A chaperone takes a roll call with the network switched off: the marks
+/// wait on the phone (the page even reloads from its cache), arrive once
+/// it is back online, change nothing when sent again, and closing the
+/// roll call with children not present alerts the coordinator.
+async fn a_roll_call_taken_offline_arrives_once_back_online(app: &TestApp) {
+    let (session, _, _) = common::fullest_session_accepted(app).await;
+    let coordinator = common::client();
+    app.login(&coordinator, "coordinator@demo.smena", demo::PASSWORD)
+        .await;
+    let (first, _) = common::groups_with_chaperone(app, &coordinator, session).await;
+    common::ready_to_fly(app, &coordinator, first).await;
+    let children: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT a.id, c.family_name || ' ' || c.given_name FROM group_members m \
+         JOIN applications a ON a.id = m.application_id JOIN children c ON c.id = a.child_id \
+         WHERE m.group_id = $1 ORDER BY c.family_name, c.given_name, a.id",
+    )
+    .bind(first)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert!(children.len() >= 4);
+
+    let b = browser(true).await;
+    b.log_in(app, "chaperone@demo.smena", demo::PASSWORD).await;
+    b.open(app, &format!("/groups/{first}/roll-calls")).await;
+    // The first occasion: the departure of the group's first leg.
+    b.press("form[action$='/roll-calls'] button").await;
+    let path = b.path().await;
+    let roll_call: i64 = path.strip_prefix("/roll-calls/").unwrap().parse().unwrap();
+    // The service worker has the page and keeps a copy of it.
+    b.until(
+        "return !!navigator.serviceWorker.controller",
+        serde_json::Value::Bool(true),
+    )
+    .await;
+    b.until(
+        "return caches.match(location.pathname).then(r => !!r)",
+        serde_json::Value::Bool(true),
+    )
+    .await;
+
+    b.network(false).await;
+    let press = |application: i64, mark: &'static str| {
+        let b = &b;
+        async move {
+            b.client
+                .find(Locator::Css(&format!(
+                    "#child-{application} button[value='{mark}']"
+                )))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    press(children[0].0, "present").await;
+    press(children[1].0, "absent").await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    press(children[1].0, "present").await;
+    press(children[2].0, "excused").await;
+    let waiting = "return document.getElementById('sync-status').dataset.waiting";
+    b.until(waiting, "4".into()).await;
+    let marks = "SELECT COUNT(*) FROM roll_call_marks";
+    assert_eq!(
+        app.count(marks).await,
+        0,
+        "nothing reached the server offline"
+    );
+    // Reloaded without a connection: the page from the phone's cache, the
+    // marks from its storage.
+    b.client.refresh().await.unwrap();
+    b.until(waiting, "4".into()).await;
+    assert!(
+        b.text().await.contains("No connection"),
+        "{}",
+        b.text().await
+    );
+    let sent = b
+        .script(&format!(
+            "return localStorage.getItem('smena-roll-call-{roll_call}')"
+        ))
+        .await;
+    let sent = sent.as_str().unwrap().to_string();
+
+    b.network(true).await;
+    b.until(waiting, "0".into()).await;
+    assert_eq!(app.count(marks).await, 4);
+    let entries = "SELECT COUNT(*) FROM audit_log WHERE resource = 'roll_call'";
+    let audited = app.count(entries).await;
+    // The same marks sent again (an answer lost on the way): kept once.
+    let again = b
+        .script(&format!(
+            "return fetch('/roll-calls/{roll_call}/marks', {{method: 'POST', \
+               headers: {{'Content-Type': 'application/json', \
+                          'X-CSRF-Token': document.getElementById('roll-call').dataset.csrf}}, \
+               body: JSON.stringify({{marks: {sent}}})}}).then(r => r.json()).then(a => a.received.length)"
+        ))
+        .await;
+    assert_eq!(again, serde_json::json!(4));
+    assert_eq!(app.count(marks).await, 4);
+    assert_eq!(app.count(entries).await, audited);
+    b.open(app, &path).await;
+    let text = b.text().await;
+    assert!(
+        text.contains(&format!(
+            "Present: 2, absent: 0, excused: 1, not marked: {}",
+            children.len() - 3
+        )),
+        "the later mark wins: {text}"
+    );
+
+    // Closed with children not present: the coordinator is alerted.
+    b.press("#close-roll-call button").await;
+    let (subject, body): (String, String) =
+        sqlx::query_as("SELECT subject, body FROM outbox WHERE kind = 'roll_call_missing'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(subject.contains("Group 1"), "{subject}");
+    assert!(
+        body.contains(&format!("— {}: excused", children[2].1)),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("— {}: not marked", children[3].1)),
+        "{body}"
+    );
+    assert!(!body.contains(&format!("— {}:", children[1].1)), "{body}");
 }

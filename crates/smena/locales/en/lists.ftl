@@ -93,4 +93,5 @@ audit-note-lost_document = lost document
 audit-note-other = other
 outbox-kind-child_home = child is home
 audit-resource-handover = handover to a guardian
+audit-resource-roll_call = roll call
 audit-note-feedback = family feedback

@@ -93,4 +93,5 @@ audit-note-lost_document = 서류 분실
 audit-note-other = 기타
 outbox-kind-child_home = 어린이 귀가
 audit-resource-handover = 보호자 인계
+audit-resource-roll_call = 인원 점검
 audit-note-feedback = 가족 의견

@@ -93,4 +93,5 @@ audit-note-lost_document = утерян документ
 audit-note-other = другое
 outbox-kind-child_home = ребёнок дома
 audit-resource-handover = передача родителям
+audit-resource-roll_call = перекличка
 audit-note-feedback = отзыв семьи

@@ -98,6 +98,8 @@ coded! {
         Incident = "incident",
         /// A child handed over to a guardian at the return.
         Handover = "handover",
+        /// A roll call of a travel group and its marks.
+        RollCall = "roll_call",
     }
 }
 

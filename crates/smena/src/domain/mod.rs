@@ -44,7 +44,9 @@ pub(crate) use coded;
 #[cfg(test)]
 mod tests {
     use super::access::{Action, Resource, Role};
-    use super::states::{ApplicationStatus, DocumentStatus, OfferStatus, ProgrammeStatus, RunKind};
+    use super::states::{
+        ApplicationStatus, DocumentStatus, OfferStatus, Presence, ProgrammeStatus, RunKind,
+    };
 
     fn round_trips<T: Copy + PartialEq + std::fmt::Debug>(
         all: &[T],
@@ -73,6 +75,7 @@ mod tests {
             ApplicationStatus::parse,
         );
         round_trips(OfferStatus::ALL, OfferStatus::code, OfferStatus::parse);
+        round_trips(Presence::ALL, Presence::code, Presence::parse);
         round_trips(
             DocumentStatus::ALL,
             DocumentStatus::code,

@@ -45,6 +45,15 @@ coded! {
 }
 
 coded! {
+    /// A child at a roll call, as a group's adult marked them.
+    pub enum Presence {
+        Present = "present",
+        Absent = "absent",
+        Excused = "excused",
+    }
+}
+
+coded! {
     /// A published placement the family answers.
     pub enum OfferStatus {
         Offered = "offered",

@@ -8,6 +8,7 @@ pub mod forming;
 pub mod home;
 pub mod legs;
 pub mod ready;
+pub mod roll_calls;
 pub mod travel;
 
 use askama::Template;
@@ -44,6 +45,7 @@ pub fn router() -> Routes {
         .merge(legs::routes())
         .merge(ready::routes())
         .merge(home::routes())
+        .merge(roll_calls::routes())
 }
 
 /// Answers whether `permit` reaches the travel papers of `session`: all of

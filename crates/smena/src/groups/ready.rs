@@ -110,6 +110,7 @@ pub fn blockers(
 
 /// A child on the board.
 pub struct ChildLine {
+    pub application: i64,
     pub name: String,
     pub blockers: Vec<Blocker>,
 }
@@ -130,6 +131,7 @@ pub struct SessionLine {
 
 #[derive(sqlx::FromRow)]
 struct Row {
+    application: i64,
     child: i64,
     given_name: String,
     family_name: String,
@@ -144,7 +146,7 @@ struct Row {
 /// group, with the children not ready and why.
 pub async fn board_of(db: &Db, programme: i64) -> AppResult<Vec<SessionLine>> {
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT c.id AS child, c.given_name, c.family_name, c.passport_expires, s.id AS session, s.code, s.ends, \
+        "SELECT a.id AS application, c.id AS child, c.given_name, c.family_name, c.passport_expires, s.id AS session, s.code, s.ends, \
                 g.number AS group_number \
          FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
          JOIN sessions s ON s.id = o.session_id \
@@ -216,6 +218,7 @@ pub async fn board_of(db: &Db, programme: i64) -> AppResult<Vec<SessionLine>> {
         );
         if !found.is_empty() {
             group.blocked.push(ChildLine {
+                application: r.application,
                 name: format!("{} {}", r.family_name, r.given_name),
                 blockers: found,
             });

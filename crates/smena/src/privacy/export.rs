@@ -125,6 +125,7 @@ pub const TABLES: &[&str] = &[
     "group_members",
     "incidents",
     "handovers",
+    "roll_call_marks",
     "feedback",
     "application_messages",
     "outbox",
@@ -269,6 +270,7 @@ pub async fn gather(db: &Db, files_dir: &Path, account: i64, lang: Language) -> 
         ("offers", "application_id"),
         ("group_members", "group_id"),
         ("handovers", "handed_at"),
+        ("roll_call_marks", "marked_at"),
         ("feedback", "created_at"),
         ("application_messages", "created_at, id"),
     ] {

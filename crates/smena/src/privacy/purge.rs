@@ -470,6 +470,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "offers",
     "incidents",
     "handovers",
+    "roll_call_marks",
     "feedback",
     "frozen_inputs",
     "audit_personal",

@@ -9,7 +9,8 @@ use sqlx::{Decode, Encode, Type};
 
 use crate::domain::access::{Action, Resource, Role};
 use crate::domain::states::{
-    ApplicationStatus, DocumentStatus, IdentityChangeStatus, OfferStatus, ProgrammeStatus, RunKind,
+    ApplicationStatus, DocumentStatus, IdentityChangeStatus, OfferStatus, Presence,
+    ProgrammeStatus, RunKind,
 };
 use crate::domain::values::Day;
 use crate::language::Language;
@@ -58,7 +59,8 @@ coded_as_text!(
     OfferStatus,
     DocumentStatus,
     IdentityChangeStatus,
-    RunKind
+    RunKind,
+    Presence
 );
 
 as_text!(Day, |d: &Day| d.to_string(), |t: &str| Day::parse(t).ok());

@@ -223,6 +223,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "list_order",
         include_str!("../../migrations/0029_list_order.sql"),
     ),
+    (
+        30,
+        "roll_calls",
+        include_str!("../../migrations/0030_roll_calls.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

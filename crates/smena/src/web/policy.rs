@@ -90,6 +90,13 @@ pub const POLICY: &[(Role, Action, Resource, Scope)] = &[
     // may record it too.
     (Chaperone, Create, Handover, Scope::Assigned),
     (Coordinator, Create, Handover, Scope::All),
+    // Roll calls: taken by a group's adults (chaperones and camp staff
+    // assigned to it); the coordinator reads them.
+    (Chaperone, Read, RollCall, Scope::Assigned),
+    (Chaperone, Create, RollCall, Scope::Assigned),
+    (Role::Camp, Read, RollCall, Scope::Assigned),
+    (Role::Camp, Create, RollCall, Scope::Assigned),
+    (Coordinator, Read, RollCall, Scope::All),
     // The camp's representative sees the diets counted, without names.
     (Role::Camp, Read, Diets, Scope::Camp),
 ];

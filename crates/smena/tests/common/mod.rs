@@ -669,3 +669,39 @@ pub async fn groups_with_chaperone(
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     (ids[0].0, ids[1].0)
 }
+
+/// A flight from Yakutsk to Vladivostok on 1 July 2027 for `group`, added
+/// by the coordinator; and every child ready to depart (no document
+/// required, passports valid long enough). Returns the leg's id.
+pub async fn ready_to_fly(app: &TestApp, coordinator: &reqwest::Client, group: i64) -> i64 {
+    let r = app
+        .post(
+            coordinator,
+            &format!("/coordinator/groups/{group}/legs"),
+            &[
+                ("action", "add"),
+                ("kind", "flight"),
+                ("carrier", "Якутия"),
+                ("number", "R3 479"),
+                ("from_place", "Якутск"),
+                ("to_place", "Владивосток"),
+                ("departs_on", "2027-07-01"),
+                ("departs_time", "08:30"),
+                ("departs_zone", "Asia/Yakutsk"),
+                ("arrives_on", "2027-07-01"),
+                ("arrives_time", "12:50"),
+                ("arrives_zone", "Asia/Vladivostok"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.execute("DELETE FROM required_documents").await;
+    app.execute("UPDATE children SET passport_expires = '2035-01-01'")
+        .await;
+    let (leg,): (i64,) = sqlx::query_as("SELECT id FROM legs WHERE group_id = $1")
+        .bind(group)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    leg
+}

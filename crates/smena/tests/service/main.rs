@@ -27,6 +27,7 @@ mod privacy;
 mod programmes;
 mod races;
 mod retention;
+mod roll_calls;
 mod scenario;
 mod schools;
 mod security;

@@ -32,6 +32,7 @@ struct Records {
     voucher: String,
     group: i64,
     leg: i64,
+    roll_call: i64,
 }
 
 impl Records {
@@ -55,6 +56,8 @@ impl Records {
             self.group
         } else if p.starts_with("/coordinator/legs/") {
             self.leg
+        } else if p.starts_with("/roll-calls/") {
+            self.roll_call
         } else {
             self.programme
         };
@@ -359,6 +362,23 @@ async fn arrange(app: &TestApp) -> Records {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
+    // A roll call of the group's first leg, opened by its chaperone.
+    let roll_call = 4242;
+    {
+        let mut tx = app.db.begin_write().await.unwrap();
+        sqlx::query(
+            "INSERT INTO roll_calls (id, group_id, leg_id, occasion, opened_by, opened_at) \
+             SELECT $1, $2, $3, $4, id, 0 FROM accounts WHERE email = 'chaperone@demo.smena'",
+        )
+        .bind(roll_call)
+        .bind(group)
+        .bind(leg)
+        .bind(format!("departure:{leg}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
     let one = |sql: &'static str, id: i64| async move {
         let (v,): (i64,) = sqlx::query_as(sql)
             .bind(id)
@@ -392,5 +412,6 @@ async fn arrange(app: &TestApp) -> Records {
         voucher,
         group,
         leg,
+        roll_call,
     }
 }

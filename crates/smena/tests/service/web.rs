@@ -145,6 +145,8 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "../../etc/passwd".into(),
     ];
     let fields = [
+        "occasion",
+        "mark",
         "time_zone",
         "closes_on",
         "closes_at",
@@ -336,6 +338,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         (&parent, format!("/applications/{application}/feedback")),
         // No such group: refused as not found, whatever is typed.
         (&coordinator, format!("/coordinator/groups/{session}/legs")),
+        // A coordinator takes no roll call; no such roll call.
+        (&coordinator, format!("/groups/{session}/roll-calls")),
+        (&coordinator, format!("/roll-calls/{session}/marks")),
+        (&coordinator, format!("/roll-calls/{session}/close")),
         (&coordinator, "/coordinator/identity-changes/1".into()),
         (
             &parent,
