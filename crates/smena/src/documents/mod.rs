@@ -475,6 +475,8 @@ pub struct PendingDocument {
     pub original_name: String,
     pub content_type: String,
     pub size: i64,
+    /// How many documents match the search in all (0 without a search).
+    pub matched: i64,
 }
 
 impl PendingDocument {
@@ -516,11 +518,19 @@ const REVIEW_SORTS: &[(&str, &str)] = &[
 ];
 
 /// The queue's filter: $1 pending, $2 the kind ('' for any), and the
-/// search ($3, $4) only when one is typed.
-fn review_filter(search: bool) -> String {
-    let mut f = String::from(
-        "FROM documents d JOIN children c ON c.id = d.child_id WHERE d.status = $1 AND ($2 = '' OR d.kind = $2)",
-    );
+/// search ($3, $4) only when one is typed. Children are joined only when
+/// the search or the order by name needs them: a deep page is found by
+/// walking the queue's index alone.
+fn review_filter(search: bool, names: bool) -> String {
+    let mut f = String::from("FROM documents d");
+    if search {
+        // A search reads every waiting document anyway: `+ 0` keeps the
+        // planner from walking all children by name instead.
+        f.push_str(" JOIN children c ON c.id = d.child_id + 0");
+    } else if names {
+        f.push_str(" JOIN children c ON c.id = d.child_id");
+    }
+    f.push_str(" WHERE d.status = $1 AND ($2 = '' OR d.kind = $2)");
     if search {
         f.push_str(
             " AND (c.family_name LIKE $3 OR c.family_name LIKE $4 OR c.given_name LIKE $3 \
@@ -528,6 +538,14 @@ fn review_filter(search: bool) -> String {
         );
     }
     f
+}
+
+/// The queue's filter and order for `query`.
+fn review_query(query: &ListQuery) -> (bool, String, &'static str) {
+    let search = !query.search().is_empty();
+    let order = query.order(REVIEW_SORTS);
+    let names = order.starts_with("c.");
+    (search, review_filter(search, names), order)
 }
 
 #[derive(Deserialize, Default)]
@@ -552,31 +570,67 @@ async fn review_page(
 ) -> AppResult<ReviewPage> {
     authorize(&user, Action::Review, Resource::Document)?;
     let query = q.list;
-    let search = !query.search().is_empty();
-    let filter = review_filter(search);
-    let order = query.order(REVIEW_SORTS);
+    let (search, filter, order) = review_query(&query);
     let (like, capitalised) = (query.like(), query.like_capitalised());
-    let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
-        .bind(DocumentStatus::Pending)
-        .bind(&query.status)
-        .bind(&like)
-        .bind(&capitalised)
-        .fetch_one(state.db.pool())
-        .await?;
+    // The page's 50 ids first; their children and names only for them.
+    // With a search the rows carry how many match in all (one pass over
+    // the queue, not two).
+    let matched = if search { "COUNT(*) OVER ()" } else { "0" };
+    let page = |offset: i64| {
+        let sql = format!(
+            "SELECT d.id, d.child_id, c.given_name, c.family_name, {KIND_NAME}, d.original_name, d.content_type, \
+                    d.size, p.matched \
+             FROM (SELECT d.id, {matched} AS matched {filter} ORDER BY {order} LIMIT $5 OFFSET $6) p \
+             JOIN documents d ON d.id = p.id JOIN children c ON c.id = d.child_id ORDER BY {order}"
+        );
+        let (status, like, capitalised) = (&query.status, &like, &capitalised);
+        let db = state.db.pool();
+        async move {
+            sqlx::query_as::<_, PendingDocument>(sqlx::AssertSqlSafe(sql))
+                .bind(DocumentStatus::Pending)
+                .bind(status)
+                .bind(like)
+                .bind(capitalised)
+                .bind(i64::from(PAGE_SIZE))
+                .bind(offset)
+                .fetch_all(db)
+                .await
+        }
+    };
+    let found = if search {
+        page(query.offset()).await?
+    } else {
+        vec![]
+    };
+    let total = match found.first() {
+        Some(first) => first.matched,
+        // Counted without the children unless searching (every document
+        // has its child).
+        None => {
+            let counted = review_filter(search, false);
+            let (total,): (i64,) =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {counted}")))
+                    .bind(DocumentStatus::Pending)
+                    .bind(&query.status)
+                    .bind(&like)
+                    .bind(&capitalised)
+                    .fetch_one(state.db.pool())
+                    .await?;
+            total
+        }
+    };
     let pager = Pager::new("/coordinator/documents", &query, total);
-    let offset = pager.offset();
-    let pending = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT d.id, d.child_id, c.given_name, c.family_name, {KIND_NAME}, d.original_name, d.content_type, d.size \
-         {filter} ORDER BY {order} LIMIT $5 OFFSET $6"
-    )))
-    .bind(DocumentStatus::Pending)
-    .bind(&query.status)
-    .bind(&like)
-    .bind(&capitalised)
-    .bind(i64::from(PAGE_SIZE))
-    .bind(offset)
-    .fetch_all(state.db.pool())
-    .await?;
+    let pending = if found.is_empty() {
+        // Without a search, or a search's page past its end: the page the
+        // pager settled on.
+        if total > 0 {
+            page(pager.offset()).await?
+        } else {
+            vec![]
+        }
+    } else {
+        found
+    };
     let kinds = match programmes::open_programme(&state.db).await? {
         Some(p) => programmes::required_documents(&state.db, p.id)
             .await?
@@ -610,9 +664,7 @@ async fn review_page(
 /// Where the queue goes after a review: the same filters and page, at the
 /// next document (the one reviewed leaves the list), not at the top.
 async fn next_in_queue(db: &Db, query: &ListQuery, after: i64) -> Result<String, sqlx::Error> {
-    let search = !query.search().is_empty();
-    let filter = review_filter(search);
-    let order = query.order(REVIEW_SORTS);
+    let (_, filter, order) = review_query(query);
     // The page's rows as they stand now: the next one after the reviewed
     // document's place.
     let ids: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(

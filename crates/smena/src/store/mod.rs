@@ -228,6 +228,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "roll_calls",
         include_str!("../../migrations/0030_roll_calls.sql"),
     ),
+    (
+        31,
+        "review_queue_order",
+        include_str!("../../migrations/0031_review_queue_order.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain
