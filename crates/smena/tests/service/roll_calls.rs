@@ -155,6 +155,50 @@ async fn a_roll_call_keeps_each_mark_once_and_alerts_on_a_missing_child(app: &Te
         "the blocked child is shown why"
     );
 
+    // The pages in Russian and Korean: the words of the language, no
+    // English left (the names and the leg's places are as typed).
+    for (lang, heading) in [("ru", "Перекличка"), ("ko", "인원 점검")] {
+        app.post(&chaperone, "/language", &[("lang", lang), ("back", "/")])
+            .await;
+        for path in [&sheet, &list] {
+            let (_, page) = app.get(&chaperone, path).await;
+            // The text a reader sees, without the markup.
+            let mut page_text = String::new();
+            let mut in_tag = false;
+            for ch in page.chars() {
+                match ch {
+                    '<' => in_tag = true,
+                    '>' => {
+                        in_tag = false;
+                        page_text.push(' ');
+                    }
+                    _ if !in_tag => page_text.push(ch),
+                    _ => {}
+                }
+            }
+            let page = page_text;
+            assert!(page.contains(heading), "{lang} {path}: {page}");
+            for english in [
+                "Roll call",
+                "present",
+                "absent",
+                "excused",
+                "not marked",
+                "Departure",
+                "Close the",
+                "Cannot depart",
+                "Flight",
+            ] {
+                assert!(
+                    !page.contains(english),
+                    "{lang} {path} says {english:?}: {page}"
+                );
+            }
+        }
+    }
+    app.post(&chaperone, "/language", &[("lang", "en"), ("back", "/")])
+        .await;
+
     // Closing alerts the coordinators of everyone not present, once.
     let r = app.post(&chaperone, &format!("{sheet}/close"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
