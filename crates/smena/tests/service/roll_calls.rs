@@ -146,6 +146,33 @@ async fn a_roll_call_keeps_each_mark_once_and_alerts_on_a_missing_child(app: &Te
     assert_eq!(send().await["received"], answer["received"]);
     assert_eq!(count(app, marks, roll_call).await, 3);
     assert_eq!(count(app, entries, roll_call).await, audited);
+    // Not marks at all, or too many at once: refused whole, nothing kept.
+    let too_many: Vec<Value> = (0..1001)
+        .map(|i| {
+            mark(
+                &format!("0e4c7a3e-0000-4000-8000-{i:012}"),
+                ready.0,
+                "present",
+                4_000,
+            )
+        })
+        .collect();
+    for body in [
+        b"{\"marks\": [".to_vec(),
+        b"not json at all".to_vec(),
+        serde_json::to_vec(&json!({"marks": too_many})).unwrap(),
+    ] {
+        let r = chaperone
+            .post(app.url(&format!("{sheet}/marks")))
+            .header("x-csrf-token", &csrf)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    }
+    assert_eq!(count(app, marks, roll_call).await, 3);
     // The latest mark on the phone's clock is the child's, whatever came
     // first: one absent → present, one excused.
     let (_, page) = app.get(&chaperone, &sheet).await;
