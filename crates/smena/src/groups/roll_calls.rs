@@ -131,7 +131,7 @@ pub struct SentMark {
 }
 
 /// A mark as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Mark {
     pub id: String,
     pub application: i64,
@@ -261,22 +261,18 @@ async fn children(db: &Db, group: i64) -> Result<Vec<(i64, String)>, sqlx::Error
     .await
 }
 
-async fn marks(db: &Db, roll_call: i64) -> Result<Vec<Mark>, sqlx::Error> {
-    let rows: Vec<(String, i64, Presence, i64)> = sqlx::query_as(
-        "SELECT id, application_id, mark, marked_at FROM roll_call_marks WHERE roll_call_id = $1",
+/// A roll call's marks as kept (read on a page, or in the closing change).
+async fn marks<'e, E>(executor: E, roll_call: i64) -> Result<Vec<Mark>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as(
+        "SELECT id, application_id AS application, mark AS presence, marked_at FROM roll_call_marks \
+         WHERE roll_call_id = $1",
     )
     .bind(roll_call)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, application, presence, marked_at)| Mark {
-            id,
-            application,
-            presence,
-            marked_at,
-        })
-        .collect())
+    .fetch_all(executor)
+    .await
 }
 
 /// Why each child of `group`'s session may not depart, by application.
@@ -493,7 +489,7 @@ async fn render(
     let lang = visitor.language;
     let occasion = Occasion::parse(&row.occasion).ok_or(AppError::NotFound)?;
     let legs = legs::of_group(&state.db, group.id).await?;
-    let marked = latest(&marks(&state.db, id).await?);
+    let marked = latest(&marks(state.db.pool(), id).await?);
     let blocked = match occasion {
         Occasion::Departure(_) => blocked(&state.db, group.session_id, lang).await?,
         _ => HashMap::new(),
@@ -728,21 +724,7 @@ async fn close(
                 c.unchanged();
                 return Ok(());
             }
-            let rows: Vec<(String, i64, Presence, i64)> = sqlx::query_as(
-                "SELECT id, application_id, mark, marked_at FROM roll_call_marks WHERE roll_call_id = $1",
-            )
-            .bind(id)
-            .fetch_all(&mut **c)
-            .await?;
-            let marks: Vec<Mark> = rows
-                .into_iter()
-                .map(|(id, application, presence, marked_at)| Mark {
-                    id,
-                    application,
-                    presence,
-                    marked_at,
-                })
-                .collect();
+            let marks = marks(&mut **c, id).await?;
             let marked = latest(&marks);
             let members: Vec<(i64, String, String, String, String, Language)> = sqlx::query_as(
                 "SELECT a.id, c.family_name, c.given_name, g.email, g.full_name, g.language FROM group_members m \
