@@ -571,7 +571,7 @@ async fn mark(
     body: Bytes,
 ) -> AppResult<Response> {
     let permit = authorize(&user, Action::Create, Resource::RollCall)?;
-    let (_, group) = roll_call(&state, &user, &permit, Action::Create, id).await?;
+    let (row, group) = roll_call(&state, &user, &permit, Action::Create, id).await?;
     let lang = visitor.language;
     let json = headers
         .get(header::CONTENT_TYPE)
@@ -596,7 +596,6 @@ async fn mark(
         }]
     };
     let members: HashMap<i64, String> = children(&state.db, group.id).await?.into_iter().collect();
-    let (row, _) = roll_call(&state, &user, &permit, Action::Create, id).await?;
     let departure = matches!(Occasion::parse(&row.occasion), Some(Occasion::Departure(_)));
     let blocked = if departure {
         blocked(&state.db, group.session_id, lang).await?
