@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .merge(crate::groups::router())
         .merge(crate::needs::router())
         .merge(crate::incidents::router())
+        .merge(crate::rooms::router())
         .merge(crate::exports::router())
         .merge(crate::dashboard::router())
         .merge(crate::schools::router())

@@ -43,6 +43,7 @@ pub mod papers;
 pub mod privacy;
 pub mod programmes;
 pub mod public;
+pub mod rooms;
 pub mod scenario;
 pub mod schools;
 pub mod store;

@@ -100,6 +100,10 @@ coded! {
         Handover = "handover",
         /// A roll call of a travel group and its marks.
         RollCall = "roll_call",
+        /// A camp's rooms and who sleeps in which in each session.
+        Room = "room",
+        /// A family's wish that their child share a room with a friend.
+        RoomRequest = "room_request",
     }
 }
 

@@ -126,6 +126,8 @@ pub const TABLES: &[&str] = &[
     "incidents",
     "handovers",
     "roll_call_marks",
+    "room_places",
+    "room_requests",
     "feedback",
     "application_messages",
     "outbox",
@@ -271,6 +273,8 @@ pub async fn gather(db: &Db, files_dir: &Path, account: i64, lang: Language) -> 
         ("group_members", "group_id"),
         ("handovers", "handed_at"),
         ("roll_call_marks", "marked_at"),
+        ("room_places", "session_id"),
+        ("room_requests", "created_at"),
         ("feedback", "created_at"),
         ("application_messages", "created_at, id"),
     ] {

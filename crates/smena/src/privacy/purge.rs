@@ -471,6 +471,8 @@ const PERSONAL_TABLES: &[&str] = &[
     "incidents",
     "handovers",
     "roll_call_marks",
+    "room_places",
+    "room_requests",
     "feedback",
     "frozen_inputs",
     "audit_personal",

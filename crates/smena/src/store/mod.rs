@@ -233,6 +233,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "review_queue_order",
         include_str!("../../migrations/0031_review_queue_order.sql"),
     ),
+    (32, "rooms", include_str!("../../migrations/0032_rooms.sql")),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -97,6 +97,13 @@ pub const POLICY: &[(Role, Action, Resource, Scope)] = &[
     (Role::Camp, Read, RollCall, Scope::Assigned),
     (Role::Camp, Create, RollCall, Scope::Assigned),
     (Coordinator, Read, RollCall, Scope::All),
+    // Rooms: the camp's representative describes them and assigns the
+    // children of the camp's sessions; the coordinator reads; families
+    // name friends for their own children.
+    (Role::Camp, Read, Room, Scope::Camp),
+    (Role::Camp, Update, Room, Scope::Camp),
+    (Coordinator, Read, Room, Scope::All),
+    (Parent, Create, RoomRequest, Scope::Own),
     // The camp's representative sees the diets counted, without names.
     (Role::Camp, Read, Diets, Scope::Camp),
 ];

@@ -705,3 +705,21 @@ pub async fn ready_to_fly(app: &TestApp, coordinator: &reqwest::Client, group: i
         .unwrap();
     leg
 }
+
+/// The text a reader sees on a page, without the markup (each tag a space).
+pub fn visible_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(ch),
+            _ => {}
+        }
+    }
+    text
+}

@@ -28,6 +28,7 @@ mod programmes;
 mod races;
 mod retention;
 mod roll_calls;
+mod rooms;
 mod scenario;
 mod schools;
 mod security;

@@ -3,7 +3,7 @@
 //! present alerts the coordinators, closing an arrival tells the families.
 
 use crate::common::{
-    TestApp, client, fullest_session_accepted, groups_with_chaperone, ready_to_fly,
+    TestApp, client, fullest_session_accepted, groups_with_chaperone, ready_to_fly, visible_text,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -188,22 +188,7 @@ async fn a_roll_call_keeps_each_mark_once_and_alerts_on_a_missing_child(app: &Te
         app.post(&chaperone, "/language", &[("lang", lang), ("back", "/")])
             .await;
         for path in [&sheet, &list] {
-            let (_, page) = app.get(&chaperone, path).await;
-            // The text a reader sees, without the markup.
-            let mut page_text = String::new();
-            let mut in_tag = false;
-            for ch in page.chars() {
-                match ch {
-                    '<' => in_tag = true,
-                    '>' => {
-                        in_tag = false;
-                        page_text.push(' ');
-                    }
-                    _ if !in_tag => page_text.push(ch),
-                    _ => {}
-                }
-            }
-            let page = page_text;
+            let page = visible_text(&app.get(&chaperone, path).await.1);
             assert!(page.contains(heading), "{lang} {path}: {page}");
             for english in [
                 "Roll call",

@@ -235,6 +235,13 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "file",
         "seal",
         "account",
+        "floor",
+        "beds",
+        "sex",
+        "spread",
+        "room",
+        "reference",
+        "remove",
     ];
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
@@ -243,6 +250,8 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
     app.login(&parent, "parent@demo.smena", PASSWORD).await;
     let school = client();
     app.login(&school, "school@demo.smena", PASSWORD).await;
+    let camp = client();
+    app.login(&camp, "camp@demo.smena", PASSWORD).await;
     let anonymous = client();
     let logged_out = client();
     app.login(&logged_out, "parent@demo.smena", PASSWORD).await;
@@ -342,6 +351,12 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         (&coordinator, format!("/groups/{session}/roll-calls")),
         (&coordinator, format!("/roll-calls/{session}/marks")),
         (&coordinator, format!("/roll-calls/{session}/close")),
+        (&camp, "/camp/rooms".into()),
+        (&camp, "/camp/rooms/remove".into()),
+        (&camp, "/camp/rooms/spread".into()),
+        (&camp, format!("/sessions/{session}/rooms/assign")),
+        (&camp, format!("/sessions/{session}/rooms/move")),
+        (&parent, format!("/applications/{application}/room-friends")),
         (&coordinator, "/coordinator/identity-changes/1".into()),
         (
             &parent,
