@@ -878,6 +878,8 @@ const LATIN_ALLOWED: &[&str] = &[
     "place",
     "drand",
     "quicknet",
+    // The time zone database's name, beside a zone's field.
+    "IANA",
     "randomness",
 ];
 
@@ -928,6 +930,8 @@ fn in_its_script(words: &str, lang: &str) -> bool {
 /// is not data; in English they are there. An empty page fails too.
 async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
     demo::load(&app.db, &app.files).await.unwrap();
+    // And the journey of last autumn's programme, as `smena demo` shows it.
+    smena::scenario::journey::load(&app.db).await.unwrap();
     let english = english_fragments();
     // What people typed (names of categories, documents, camps, schools,
     // districts, people, achievements, files; camps' countries and
@@ -943,7 +947,9 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
          UNION SELECT reason FROM documents WHERE reason IS NOT NULL \
          UNION SELECT country FROM camps UNION SELECT contact FROM camps \
          UNION SELECT languages FROM sessions UNION SELECT departure FROM sessions \
-         UNION SELECT meeting_point FROM sessions",
+         UNION SELECT meeting_point FROM sessions \
+         UNION SELECT carrier FROM legs UNION SELECT number FROM legs UNION SELECT from_place FROM legs UNION SELECT to_place FROM legs \
+         UNION SELECT name FROM rooms UNION SELECT handed_to FROM handovers UNION SELECT comment FROM feedback",
     )
     .fetch_all(app.db.pool())
     .await
@@ -966,7 +972,27 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
     b.press("form[action$='/publish'] button.danger").await;
     b.press("form[action='/logout'] button").await;
 
-    let programme = programme_id(app).await;
+    let (programme,): (i64,) = sqlx::query_as("SELECT id FROM programmes WHERE code = 'SKH27'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    // The journey: the first group, its first roll call, the demo parent's
+    // daughter's place in it.
+    let (group, roll_call): (i64, i64) = sqlx::query_as(
+        "SELECT g.id, r.id FROM travel_groups g JOIN roll_calls r ON r.group_id = g.id \
+         WHERE g.number = 1 ORDER BY r.opened_at LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let travelling: Vec<(i64,)> = sqlx::query_as(
+        "SELECT a.id FROM applications a JOIN programmes p ON p.id = a.programme_id \
+         JOIN children c ON c.id = a.child_id JOIN accounts g ON g.id = c.guardian_id \
+         WHERE p.code = 'SKH26O' AND g.email = 'parent@demo.smena'",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
     let common::DemoChild {
         child, application, ..
     } = common::demo_submitted(app).await;
@@ -998,7 +1024,15 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 "/account/messages".into(),
                 "/family/data".into(),
                 "/family/data?confirm=1".into(),
-            ],
+            ]
+            .into_iter()
+            .chain(travelling.iter().flat_map(|(a,)| {
+                [
+                    format!("/applications/{a}"),
+                    format!("/applications/{a}/room-friends"),
+                ]
+            }))
+            .collect(),
         ),
         (
             "school@demo.smena",
@@ -1006,11 +1040,23 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
         ),
         (
             "camp@demo.smena",
-            vec!["/camp/placements".into(), "/camp/diets".into()],
+            vec![
+                "/camp/placements".into(),
+                "/camp/diets".into(),
+                "/camp/rooms".into(),
+                format!("/sessions/{session}/rooms"),
+            ],
         ),
         (
             "chaperone@demo.smena",
-            vec!["/travel-papers".into(), "/needs".into()],
+            vec![
+                "/travel-papers".into(),
+                "/needs".into(),
+                format!("/groups/{group}/roll-calls"),
+                format!("/roll-calls/{roll_call}"),
+                format!("/groups/{group}/home"),
+                format!("/sessions/{session}/incidents"),
+            ],
         ),
         ("medic@demo.smena", vec!["/home".into(), "/needs".into()]),
         (
@@ -1037,6 +1083,8 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 "/coordinator/ready".into(),
                 format!("/sessions/{session}/incidents"),
                 "/coordinator/feedback".into(),
+                format!("/sessions/{session}/rooms"),
+                format!("/groups/{group}/roll-calls"),
             ],
         ),
     ];

@@ -94,4 +94,6 @@ audit-note-other = other
 outbox-kind-child_home = child is home
 audit-resource-handover = handover to a guardian
 audit-resource-roll_call = roll call
+audit-resource-room = room
+audit-resource-room_request = room-mate request
 audit-note-feedback = family feedback

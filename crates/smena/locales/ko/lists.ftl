@@ -94,4 +94,6 @@ audit-note-other = 기타
 outbox-kind-child_home = 어린이 귀가
 audit-resource-handover = 보호자 인계
 audit-resource-roll_call = 인원 점검
+audit-resource-room = 객실
+audit-resource-room_request = 룸메이트 신청
 audit-note-feedback = 가족 의견

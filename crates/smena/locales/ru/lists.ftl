@@ -94,4 +94,6 @@ audit-note-other = другое
 outbox-kind-child_home = ребёнок дома
 audit-resource-handover = передача родителям
 audit-resource-roll_call = перекличка
+audit-resource-room = комната
+audit-resource-room_request = просьба о соседе по комнате
 audit-note-feedback = отзыв семьи

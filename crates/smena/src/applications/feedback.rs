@@ -148,7 +148,8 @@ struct SummaryPage {
     comments: Vec<(i32, String)>,
 }
 
-/// The families' answers about the newest programme, summed up.
+/// The families' answers about the newest programme that has any (the
+/// one open for applications has none yet), summed up.
 async fn summary(
     State(state): State<AppState>,
     user: User,
@@ -157,7 +158,8 @@ async fn summary(
     authorize(&user, Action::Read, Resource::Report)?;
     let rows: Vec<(i32, String)> = sqlx::query_as(
         "SELECT f.rating, f.comment FROM feedback f JOIN applications a ON a.id = f.application_id \
-         WHERE a.programme_id = (SELECT id FROM programmes ORDER BY created_at DESC LIMIT 1) \
+         WHERE a.programme_id = (SELECT p.id FROM feedback x JOIN applications y ON y.id = x.application_id \
+                                 JOIN programmes p ON p.id = y.programme_id ORDER BY p.created_at DESC, p.id LIMIT 1) \
          ORDER BY f.created_at DESC",
     )
     .fetch_all(state.db.pool())

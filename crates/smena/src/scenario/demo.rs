@@ -98,11 +98,12 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
 const BASE_URL: &str = "http://127.0.0.1:8080";
 
 /// Where the groups leave from: by air from Yakutsk.
-const DEPARTURE: &str = "Аэропорт Якутск (YKS), ул. Чкалова, 9";
+pub(super) const DEPARTURE: &str = "Аэропорт Якутск (YKS), ул. Чкалова, 9";
 /// Where the families bring the children on the day.
-const MEETING_POINT: &str = "Зал международных вылетов, у стойки информации, за 3 часа до вылета";
+pub(super) const MEETING_POINT: &str =
+    "Зал международных вылетов, у стойки информации, за 3 часа до вылета";
 /// What every child brings (one thing per line, as the voucher lists it).
-const WHAT_TO_BRING: &str = "Заграничный паспорт и свидетельство о рождении\n\
+pub(super) const WHAT_TO_BRING: &str = "Заграничный паспорт и свидетельство о рождении\n\
 Нотариальное согласие родителей на выезд\n\
 Медицинская справка и полис страхования\n\
 Тёплая куртка и удобная обувь\n\
@@ -110,7 +111,7 @@ const WHAT_TO_BRING: &str = "Заграничный паспорт и свиде
 /// A school's nomination adds two points to the child's score.
 const NOMINATION_POINTS_MILLI: i32 = 2000;
 /// The programme office, and the chaperone's phone.
-const OFFICE_PHONE: &str = "+7 (4112) 50-60-70";
+pub(super) const OFFICE_PHONE: &str = "+7 (4112) 50-60-70";
 const CHAPERONE_PHONE: &str = "+7 914 555-12-34";
 
 /// Loads the scenario unless the database already has a programme. Returns
@@ -556,20 +557,9 @@ async fn families(
     Ok(())
 }
 
-/// The programme of summer 2027 with its rules, sessions, categories and
-/// required documents, opened three weeks ago (the families' submissions
-/// are spread over them) and closing in a month.
-async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, AppError> {
-    let id = create_programme(
-        c,
-        &NewProgramme {
-            name: "Лето 2027: международные детские лагеря".into(),
-            code: "SKH27".into(),
-            retain_until: crate::store::retention::suggested(now_ms()),
-        },
-    )
-    .await?;
-    let rules = GeneralRules {
+/// The reference scenario's rules (Sakha's points, caps and shares).
+pub(super) fn general_rules() -> GeneralRules {
+    GeneralRules {
         max_choices: DEFAULTS.max_choices,
         school_cap: Some(yakutia::SCHOOL_CAP as i32),
         rural_coefficient_milli: (yakutia::RURAL_COEFFICIENT_TENTHS * 100) as i32,
@@ -585,7 +575,23 @@ async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, 
             })
             .collect(),
         places: DEFAULTS.place_percents.to_vec(),
-    };
+    }
+}
+
+/// The programme of summer 2027 with its rules, sessions, categories and
+/// required documents, opened three weeks ago (the families' submissions
+/// are spread over them) and closing in a month.
+async fn insert_programme(c: &mut Change, camps: &[(&str, i64)]) -> Result<i64, AppError> {
+    let id = create_programme(
+        c,
+        &NewProgramme {
+            name: "Лето 2027: международные детские лагеря".into(),
+            code: "SKH27".into(),
+            retain_until: crate::store::retention::suggested(now_ms()),
+        },
+    )
+    .await?;
+    let rules = general_rules();
     set_rules(c, id, &rules).await?;
     for s in SESSIONS {
         let camp = camps

@@ -3,6 +3,7 @@
 //! give the same bytes (ChaCha8 as the generator's random source).
 
 pub mod demo;
+pub mod journey;
 pub mod synthetic;
 pub mod yakutia;
 
