@@ -727,3 +727,40 @@ pub fn visible_text(html: &str) -> String {
     }
     text
 }
+
+/// A PDF the service sent, looked at: pdftoppm draws every page as a PNG
+/// (none blank), and pdftotext's reading comes back without white space
+/// (typst breaks lines where it likes).
+#[allow(dead_code)]
+pub fn look_at_pdf(bytes: &[u8]) -> String {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("paper.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "50"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .status()
+        .expect("pdftoppm runs (apt-get install poppler-utils)");
+    assert!(status.success(), "pdftoppm failed");
+    let pages: Vec<u64> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
+        .map(|e| e.metadata().unwrap().len())
+        .collect();
+    assert!(!pages.is_empty(), "no page drawn");
+    assert!(pages.iter().all(|&n| n > 2_000), "a blank page: {pages:?}");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (apt-get install poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect()
+}

@@ -265,6 +265,33 @@ async fn groups_are_formed_edited_and_seen_only_by_their_adults(app: &TestApp) {
     ] {
         let r = chaperone.get(app.url(&path)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
+        if path.ends_with(".pdf") {
+            // Looked at: every page drawn, the leg and the group's
+            // children on it, nobody of the other group.
+            let text = crate::common::look_at_pdf(&r.bytes().await.unwrap());
+            assert!(text.contains("S76301") && text.contains("Якутск"), "{text}");
+            let names = |group: i64| async move {
+                let rows: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT c.family_name, c.given_name FROM group_members m JOIN applications a ON a.id = m.application_id \
+                     JOIN children c ON c.id = a.child_id WHERE m.group_id = $1",
+                )
+                .bind(group)
+                .fetch_all(app.db.pool())
+                .await
+                .unwrap();
+                rows.into_iter()
+                    .map(|(f, g)| format!("{f}{g}"))
+                    .collect::<Vec<_>>()
+            };
+            let (ours, theirs) = (names(first).await, names(second).await);
+            assert!(ours.iter().all(|n| text.contains(n.as_str())), "{text}");
+            let strangers: Vec<&String> = theirs.iter().filter(|n| !ours.contains(n)).collect();
+            assert!(!strangers.is_empty());
+            assert!(
+                strangers.iter().all(|n| !text.contains(n.as_str())),
+                "{text}"
+            );
+        }
     }
     // The family of a child of the group sees the itinerary.
     let (guardian,): (String,) = sqlx::query_as(
