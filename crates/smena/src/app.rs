@@ -140,8 +140,9 @@ async fn stylesheet() -> impl IntoResponse {
 }
 
 /// Starts the background jobs: every minute, offers past their deadline
-/// expire (and their places are backfilled) and families are reminded of
-/// offers about to end; every hour, staged files a day old are swept;
+/// expire (and their places are backfilled), families are reminded of
+/// offers about to end and coordinators alerted of children nobody
+/// collected after the return; every hour, staged files a day old are swept;
 /// every day, programmes past their retention date are purged; and the
 /// outbox is delivered when a mail server is configured.
 pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
@@ -204,6 +205,9 @@ pub fn start_jobs(state: &AppState, mail: Option<MailConfig>) {
             }
             if let Err(e) = crate::documents::remind_due(&db, &base).await {
                 tracing::error!(error = ?e, "reminding of documents due failed");
+            }
+            if let Err(e) = crate::groups::home::alert_uncollected(&db, &base, now).await {
+                tracing::error!(error = ?e, "alerting of children not collected failed");
             }
         }
     });

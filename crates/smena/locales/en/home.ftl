@@ -26,3 +26,14 @@ feedback-summary-heading = Families' feedback
 feedback-answers = answers: { $n }
 feedback-average = average { $average } of 5
 home-feedback = Families' feedback
+uncollected-heading = { $n ->
+    [one] { $n } child not collected after the return
+   *[other] { $n } children not collected after the return
+}
+uncollected-explain = Their group's return leg arrived more than two hours ago and nobody has recorded a handover. Call the guardian; record the handover on the group's page.
+uncollected-line = { $child } (guardian { $guardian }) — { $group }, session { $session }, arrived { $when }
+email-uncollected-subject = Not collected: { $n } after the return — { $group }, session { $session }
+email-uncollected-body =
+    The return leg of { $group }, session { $session }, arrived { $when }; more than two hours later these children are not recorded as handed over:
+    { $children }
+    Call their guardians. The group's page: { $link }

@@ -23,3 +23,11 @@ feedback-summary-heading = 가족 의견
 feedback-answers = 응답: { $n }
 feedback-average = 평균 { $average }점 (5점 만점)
 home-feedback = 가족 의견
+uncollected-heading = 귀국 후 인계되지 않은 아이 { $n }명
+uncollected-explain = 그룹의 귀국편이 도착한 지 두 시간이 넘었지만 보호자 인계가 기록되지 않았습니다. 보호자에게 연락하고 그룹 페이지에 인계를 기록하세요.
+uncollected-line = { $child } (보호자 { $guardian }) — { $group }, 세션 { $session }, { $when } 도착
+email-uncollected-subject = 미인계: { $n }명 — { $group }, 세션 { $session }
+email-uncollected-body =
+    { $group }, 세션 { $session }의 귀국편이 { $when }에 도착했습니다. 두 시간이 지났지만 다음 아이들의 인계가 기록되지 않았습니다:
+    { $children }
+    보호자에게 연락하세요. 그룹 페이지: { $link }

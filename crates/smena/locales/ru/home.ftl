@@ -27,3 +27,15 @@ feedback-summary-heading = Отзывы семей
 feedback-answers = ответов: { $n }
 feedback-average = средняя оценка { $average } из 5
 home-feedback = Отзывы семей
+uncollected-heading = { $n ->
+    [one] { $n } ребёнка не забрали после возвращения
+    [few] { $n } детей не забрали после возвращения
+   *[other] { $n } детей не забрали после возвращения
+}
+uncollected-explain = Обратный рейс группы прибыл больше двух часов назад, а передача родителям не записана. Позвоните родителю; передачу запишите на странице группы.
+uncollected-line = { $child } (родитель: { $guardian }) — { $group }, смена { $session }, прибыли { $when }
+email-uncollected-subject = Не забрали после возвращения: { $n } — { $group }, смена { $session }
+email-uncollected-body =
+    { $group }, смена { $session }: обратный рейс прибыл { $when }; прошло больше двух часов, а этих детей никто не забрал:
+    { $children }
+    Позвоните их родителям. Страница группы: { $link }

@@ -1,7 +1,9 @@
 //! The way home: at the return, a group's adults hand each child over to
 //! a guardian and record the guardian's name and the time; the family is
 //! told at once and asked how the journey went. A child not handed over
-//! keeps the programme from completing.
+//! keeps the programme from completing, and two hours after the return
+//! leg arrived is an open alert: the coordinators are e-mailed once per
+//! group and the child stays on their board until handed over.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,10 +13,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::domain::access::Role;
 use crate::domain::access::{Action, Resource, Scope};
-use crate::domain::states::OfferStatus;
+use crate::domain::states::{OfferStatus, ProgrammeStatus};
+use crate::domain::values::Day;
 use crate::language::{Language, when};
-use crate::store::{Mail, now_ms};
+use crate::store::{Actor, Db, Mail, now_ms};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
@@ -212,4 +216,141 @@ async fn hand_over(
         })
         .await?;
     Ok(Redirect::to(&format!("/groups/{id}/home")).into_response())
+}
+
+/// How long after the return leg's arrival a child nobody has collected
+/// becomes an alert.
+pub const COLLECT_WITHIN_MS: i64 = 2 * 3_600_000;
+
+/// A child back from the journey whom nobody has collected yet.
+#[derive(sqlx::FromRow)]
+pub struct Uncollected {
+    pub group: i64,
+    pub number: i32,
+    pub session: String,
+    ends: Day,
+    pub given_name: String,
+    pub family_name: String,
+    pub guardian: String,
+    /// When the group's last leg arrived.
+    pub landed: i64,
+    alerted: Option<i64>,
+}
+
+impl Uncollected {
+    pub fn line(&self, lang: &Language) -> String {
+        lang.text_with(
+            "uncollected-line",
+            &[
+                (
+                    "child",
+                    &format!("{} {}", self.family_name, self.given_name),
+                ),
+                ("guardian", &self.guardian),
+                (
+                    "group",
+                    &lang.text_with("groups-number", &[("n", &self.number.to_string())]),
+                ),
+                ("session", &self.session),
+                ("when", &when(self.landed)),
+            ],
+        )
+    }
+}
+
+/// The children of travelling programmes not handed over although their
+/// group's return leg (the last, arriving on or after the session's last
+/// day) arrived before `before`.
+pub async fn uncollected(db: &Db, before: i64) -> Result<Vec<Uncollected>, sqlx::Error> {
+    let rows: Vec<Uncollected> = sqlx::query_as(
+        "SELECT g.id AS \"group\", g.number, s.code AS session, s.ends, c.given_name, c.family_name, \
+                p.full_name AS guardian, r.landed, g.uncollected_alert_at AS alerted \
+         FROM (SELECT group_id, MAX(arrives_at) AS landed FROM legs GROUP BY group_id) r \
+         JOIN travel_groups g ON g.id = r.group_id JOIN sessions s ON s.id = g.session_id \
+         JOIN programmes pr ON pr.id = s.programme_id JOIN group_members m ON m.group_id = g.id \
+         JOIN applications a ON a.id = m.application_id JOIN offers o ON o.application_id = a.id \
+         JOIN children c ON c.id = a.child_id JOIN accounts p ON p.id = c.guardian_id \
+         LEFT JOIN handovers h ON h.application_id = a.id \
+         WHERE pr.status = $1 AND o.status = $2 AND h.application_id IS NULL AND r.landed < $3 \
+         ORDER BY r.landed, g.number, c.family_name, c.given_name",
+    )
+    .bind(ProgrammeStatus::Travelling)
+    .bind(OfferStatus::Accepted)
+    .bind(before)
+    .fetch_all(db.pool())
+    .await?;
+    // An arrival before the session's last day is the way there.
+    Ok(rows
+        .into_iter()
+        .filter(|r| crate::language::zone::day_of(r.landed).is_some_and(|d| d >= r.ends))
+        .collect())
+}
+
+/// E-mails every coordinator, once per group, the children of the group
+/// nobody has collected two hours after its return; how many groups.
+pub async fn alert_uncollected(db: &Db, base: &str, now: i64) -> AppResult<usize> {
+    let late = uncollected(db, now - COLLECT_WITHIN_MS).await?;
+    let mut groups: Vec<i64> = late
+        .iter()
+        .filter(|u| u.alerted.is_none())
+        .map(|u| u.group)
+        .collect();
+    groups.dedup();
+    let base = base.trim_end_matches('/');
+    let mut alerted = 0;
+    for group in groups {
+        let children: Vec<&Uncollected> = late.iter().filter(|u| u.group == group).collect();
+        let sent = db
+            .write(Actor::Service, (Action::Create, Resource::Handover), async |c| {
+                let first = c
+                    .transition(
+                        sqlx::query(
+                            "UPDATE travel_groups SET uncollected_alert_at = $1 WHERE id = $2 AND uncollected_alert_at IS NULL",
+                        )
+                        .bind(now)
+                        .bind(group),
+                    )
+                    .await?;
+                if !first {
+                    c.unchanged();
+                    return Ok::<_, AppError>(false);
+                }
+                let coordinators: Vec<(String, String, Language)> = sqlx::query_as(
+                    "SELECT email, full_name, language FROM accounts WHERE role = $1 ORDER BY id",
+                )
+                .bind(Role::Coordinator)
+                .fetch_all(&mut **c)
+                .await?;
+                for (email, name, lang) in coordinators {
+                    let lines: Vec<String> = children.iter().map(|u| format!("— {}", u.line(&lang))).collect();
+                    let head = children[0];
+                    let group_words = lang.text_with("groups-number", &[("n", &head.number.to_string())]);
+                    c.send(Mail {
+                        to: email,
+                        kind: "uncollected",
+                        subject: lang.text_with(
+                            "email-uncollected-subject",
+                            &[("n", &children.len().to_string()), ("group", &group_words), ("session", &head.session)],
+                        ),
+                        body: lang.letter(
+                            Some(&name),
+                            "email-uncollected-body",
+                            &[
+                                ("group", &group_words),
+                                ("session", &head.session),
+                                ("when", &when(head.landed)),
+                                ("children", &lines.join("\n")),
+                                ("link", &format!("{base}/groups/{group}/home")),
+                            ],
+                        ),
+                        secret: None,
+                    });
+                }
+                c.audit(Some(group), format!("{} children not collected: coordinators alerted", children.len()));
+                Ok(true)
+            })
+            .await?;
+        alerted += usize::from(sent);
+    }
+    Ok(alerted)
 }

@@ -16,7 +16,7 @@ use crate::domain::states::{DocumentStatus, OfferStatus};
 use crate::domain::values::Day;
 use crate::language::Language;
 use crate::programmes::queries as programmes;
-use crate::store::Db;
+use crate::store::{Db, now_ms};
 use crate::web::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::login::{User, Visitor};
@@ -230,6 +230,8 @@ pub async fn board_of(db: &Db, programme: i64) -> AppResult<Vec<SessionLine>> {
 #[derive(Template, WebTemplate)]
 #[template(path = "groups/ready.html")]
 struct BoardPage {
+    /// Back from the journey and not collected: open alerts.
+    uncollected: Vec<super::home::Uncollected>,
     nav: Nav,
     programme: String,
     sessions: Vec<SessionLine>,
@@ -244,7 +246,10 @@ async fn board(
     let programme = programmes::newest(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
+    let uncollected =
+        super::home::uncollected(&state.db, now_ms() - super::home::COLLECT_WITHIN_MS).await?;
     Ok(BoardPage {
+        uncollected,
         nav: Nav::from(&visitor),
         sessions: board_of(&state.db, programme.id).await?,
         programme: programme.name,

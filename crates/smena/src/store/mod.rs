@@ -234,6 +234,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0031_review_queue_order.sql"),
     ),
     (32, "rooms", include_str!("../../migrations/0032_rooms.sql")),
+    (
+        33,
+        "uncollected",
+        include_str!("../../migrations/0033_uncollected.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

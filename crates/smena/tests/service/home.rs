@@ -177,3 +177,103 @@ async fn every_child_is_handed_over_before_the_programme_completes(app: &TestApp
         "{page}"
     );
 }
+
+on_both_databases!(a_child_nobody_collects_after_the_return_is_an_open_alert,);
+
+/// The demo's journey landed yesterday; six of each group's ten children
+/// are home. The other eight are an alert: the coordinators are e-mailed
+/// once per group, and the board lists them until each is handed over.
+async fn a_child_nobody_collects_after_the_return_is_an_open_alert(app: &TestApp) {
+    use smena::groups::home::{COLLECT_WITHIN_MS, alert_uncollected, uncollected};
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    smena::scenario::journey::load(&app.db).await.unwrap();
+    let (landed,): (i64,) = sqlx::query_as("SELECT MAX(arrives_at) FROM legs")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        uncollected(&app.db, landed).await.unwrap().is_empty(),
+        "not before the return leg arrives"
+    );
+    let late = uncollected(&app.db, landed + COLLECT_WITHIN_MS)
+        .await
+        .unwrap();
+    assert_eq!(late.len(), 8, "ten in each group, six home");
+    let now = smena::store::now_ms();
+    assert_eq!(
+        alert_uncollected(&app.db, "https://smena.example", now)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        alert_uncollected(&app.db, "https://smena.example", now)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    let mails: Vec<(String, String)> = sqlx::query_as(
+        "SELECT subject, body FROM outbox WHERE kind = 'uncollected' ORDER BY subject",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(mails.len(), 2, "one coordinator, one per group: {mails:?}");
+    let (_, body) = &mails[0];
+    let waiting = &late
+        .iter()
+        .find(|u| body.contains(&u.family_name))
+        .unwrap()
+        .given_name;
+    assert!(
+        body.contains(waiting.as_str()) && body.contains("/groups/"),
+        "{body}"
+    );
+    let (home_name,): (String,) = sqlx::query_as(
+        "SELECT c.given_name || ' ' || c.family_name FROM handovers h JOIN applications a ON a.id = h.application_id \
+         JOIN children c ON c.id = a.child_id ORDER BY h.handed_at LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(
+        !mails.iter().any(|(_, b)| b.contains(&home_name)),
+        "a child at home is not listed"
+    );
+
+    // The coordinator's board lists them until each is handed over.
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
+        .await;
+    let (_, board) = app.get(&coordinator, "/coordinator/ready").await;
+    assert!(
+        board.contains("8 children not collected after the return"),
+        "{board}"
+    );
+    let (group, application): (i64, i64) = sqlx::query_as(
+        "SELECT m.group_id, m.application_id FROM group_members m LEFT JOIN handovers h ON h.application_id = m.application_id \
+         WHERE h.application_id IS NULL ORDER BY m.application_id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/groups/{group}/home"),
+            &[
+                ("application", &application.to_string()),
+                ("handed_to", "Бабушка, Анна Ивановна"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, board) = app.get(&coordinator, "/coordinator/ready").await;
+    assert!(
+        board.contains("7 children not collected after the return"),
+        "{board}"
+    );
+}
