@@ -25,3 +25,5 @@ email-incident-family-body =
     The chaperones report an incident concerning { $child } ({ $kind }), recorded by { $reporter }.
     Details on the application's page: { $link }
     The programme's coordinator will contact you if needed.
+incidents-told-heading = What families are told
+incidents-told-explain = The family of the child is e-mailed and reads it on the application's page for these kinds of incident (the programme's rule, for every session).

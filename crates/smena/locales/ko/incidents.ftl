@@ -25,3 +25,5 @@ email-incident-family-body =
     인솔자가 { $child }에 관한 사건({ $kind })을 알립니다. 기록자: { $reporter }.
     자세한 내용은 신청서 페이지에서: { $link }
     필요하면 프로그램 코디네이터가 연락드립니다.
+incidents-told-heading = 가족에게 알리는 사항
+incidents-told-explain = 이 종류의 사고는 아이의 가족에게 이메일로 알리고 신청서 페이지에 표시합니다(프로그램 규칙, 모든 세션에 적용).

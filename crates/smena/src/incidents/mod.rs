@@ -37,6 +37,11 @@ pub fn router() -> Routes {
             Access::Policy(Action::Create, Resource::Incident),
             record,
         )
+        .post(
+            "/sessions/{id}/incidents/told",
+            Access::Policy(Action::Update, Resource::Programme),
+            set_told,
+        )
 }
 
 /// What can happen.
@@ -150,6 +155,9 @@ struct IncidentsPage {
     /// Whom the reader may record an incident about (empty: only reads).
     children: Vec<Reachable>,
     kinds: [&'static str; 5],
+    /// For the coordinator: the programme's rule, each kind and whether
+    /// families are told of it.
+    told: Vec<(&'static str, bool)>,
     typed: IncidentForm,
     errors: Vec<String>,
 }
@@ -195,7 +203,22 @@ async fn render(
         )
         .await?;
     let may_record = authorize(user, Action::Create, Resource::Incident).is_ok();
+    let told = if authorize(user, Action::Update, Resource::Programme).is_ok() {
+        let (rule,): (String,) = sqlx::query_as(
+            "SELECT p.incidents_told FROM sessions s JOIN programmes p ON p.id = s.programme_id WHERE s.id = $1",
+        )
+        .bind(id)
+        .fetch_one(state.db.pool())
+        .await?;
+        KINDS
+            .iter()
+            .map(|k| (*k, rule.split(',').any(|r| r == *k)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(IncidentsPage {
+        told,
         nav: Nav::from(visitor),
         id,
         session,
@@ -351,4 +374,59 @@ async fn record(
         })
         .await?;
     Ok(Redirect::to(&format!("/sessions/{id}/incidents")).into_response())
+}
+
+/// The programme's rule, as ticked: a box per kind.
+#[derive(Deserialize)]
+struct ToldForm {
+    illness: Option<String>,
+    injury: Option<String>,
+    behaviour: Option<String>,
+    lost_document: Option<String>,
+    other: Option<String>,
+}
+
+/// Sets which kinds of incident the families of the session's programme
+/// are told of (the coordinator).
+async fn set_told(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(form): Form<ToldForm>,
+) -> AppResult<Response> {
+    let permit = authorize(&user, Action::Update, Resource::Programme)?;
+    let ticked = [
+        ("illness", &form.illness),
+        ("injury", &form.injury),
+        ("behaviour", &form.behaviour),
+        ("lost_document", &form.lost_document),
+        ("other", &form.other),
+    ];
+    let rule: Vec<&str> = ticked
+        .iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, _)| *k)
+        .collect();
+    let rule = rule.join(",");
+    state
+        .write(&permit, async |c| {
+            let programme: Option<(i64,)> =
+                sqlx::query_as("SELECT programme_id FROM sessions WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut **c)
+                    .await?;
+            let (programme,) = programme.ok_or(AppError::NotFound)?;
+            sqlx::query("UPDATE programmes SET incidents_told = $1 WHERE id = $2")
+                .bind(&rule)
+                .bind(programme)
+                .execute(&mut **c)
+                .await?;
+            c.audit(
+                Some(programme),
+                format!("incidents told to families: {rule}"),
+            );
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/sessions/{id}/incidents#told")).into_response())
 }

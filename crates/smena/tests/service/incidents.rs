@@ -128,12 +128,56 @@ async fn an_incident_alerts_the_coordinator_and_tells_the_family_as_the_rules_sa
             .await,
         1
     );
+    // The coordinator changes the programme's rule: behaviour is told too.
+    let (status, page) = app.get(&coordinator, &incidents).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("name=\"illness\" value=\"on\" checked"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"behaviour\" value=\"on\">"), "{page}");
+    let r = app
+        .post(
+            &coordinator,
+            &format!("{incidents}/told"),
+            &[("illness", "on"), ("behaviour", "on")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post(
+            &chaperone,
+            &format!("{incidents}/told"),
+            &[("behaviour", "on")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "not a chaperone's rule");
+    let r = app
+        .post(
+            &chaperone,
+            &incidents,
+            &[
+                ("application", &mine.to_string()),
+                ("kind", "behaviour"),
+                ("description", "Came back to the group late"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'incident_family'")
+            .await,
+        2,
+        "behaviour is told now"
+    );
     // The family reads what it was told, not the rest.
     let family = client();
     app.login(&family, &family_email, PASSWORD).await;
     let (_, page) = app.get(&family, &format!("/applications/{mine}")).await;
     assert!(
-        page.contains("FEVERCANARY") && !page.contains("ten minutes"),
+        page.contains("FEVERCANARY")
+            && !page.contains("ten minutes")
+            && page.contains("back to the group late"),
         "{page}"
     );
     // The coordinator reads every incident; the camp's staff those of

@@ -342,6 +342,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         ),
         (&parent, format!("/children/{child}/needs")),
         (&coordinator, format!("/sessions/{session}/incidents")),
+        (&coordinator, format!("/sessions/{session}/incidents/told")),
         // No such group, no child at home: refused, whatever is typed.
         (&coordinator, format!("/groups/{session}/home")),
         (&parent, format!("/applications/{application}/feedback")),
