@@ -67,8 +67,8 @@ const SORTS: &[(&str, &str, &str)] = &[
     ),
     (
         "school",
-        "s.name, c.family_name, c.given_name, a.id",
-        "s.name || '', c.family_name, c.given_name, a.id",
+        "s.name, c.school_id, c.family_name, c.given_name, a.id",
+        "s.name || '', c.school_id, c.family_name, c.given_name, a.id",
     ),
     (
         "submitted",
@@ -82,7 +82,7 @@ const SORTS: &[(&str, &str, &str)] = &[
 /// present but empty still costs seven comparisons a row). Schools are
 /// joined only when the search or the order needs them: a deep page is
 /// found by walking the name indexes of children and applications alone.
-fn filter(search: bool, schools: bool) -> String {
+fn filter(search: bool, schools: bool, one_school: bool) -> String {
     // A search reads every application anyway: `+ 0` keeps the planner
     // from walking children by school and looking each one's applications
     // up, twice as slow as reading the applications in a row.
@@ -95,6 +95,10 @@ fn filter(search: bool, schools: bool) -> String {
         f.push_str(" JOIN schools s ON s.id = c.school_id");
     }
     f.push_str(" WHERE ($1 = '' OR a.status = $1)");
+    if one_school {
+        // $8: the school of one part of the list sorted by school.
+        f.push_str(" AND c.school_id = $8");
+    }
     if search {
         f.push_str(
             " AND (c.family_name LIKE $2 OR c.family_name LIKE $3 OR c.given_name LIKE $2 OR c.given_name LIKE $3 \
@@ -125,7 +129,7 @@ async fn page(
         .unwrap_or(SORTS[0]);
     let search = !query.search().is_empty();
     let order = if search { searched } else { walked };
-    let filter = filter(search, sort == "school");
+    let filter = filter(search, sort == "school", false);
     let (like, capitalised) = (query.like(), query.like_capitalised());
     let counts: Vec<(ApplicationStatus, i64)> =
         sqlx::query_as("SELECT status, COUNT(*) FROM applications GROUP BY status ORDER BY status")
@@ -138,7 +142,7 @@ async fn page(
     // for every application). With a search the rows carry how many match
     // in all (one pass over the list, not two).
     let matched = if search { "COUNT(*) OVER ()" } else { "0" };
-    let select = |order: &str| {
+    let select = |order: &str, filter: &str| {
         format!(
             "SELECT a.id, a.child_id, c.given_name, c.family_name, s.name AS school, d.name AS district, a.status, p.matched, \
                 (SELECT COUNT(*) FROM application_choices x WHERE x.application_id = a.id) AS choices, \
@@ -151,23 +155,30 @@ async fn page(
          JOIN schools s ON s.id = c.school_id JOIN districts d ON d.id = s.district_id ORDER BY {order}"
         )
     };
-    let sql = select(order);
+    let sql = select(order, &filter);
     let page_size = i64::from(PAGE_SIZE);
-    let rows = |sql: String, status: String, limit: i64, offset: i64| {
+    // The rows of one part of the list, within one school when `school`
+    // names it.
+    let in_school = |sql: String, status: String, limit: i64, offset: i64, school: Option<i64>| {
         let (like, capitalised) = (&like, &capitalised);
         let db = state.db.pool();
         async move {
-            sqlx::query_as::<_, Line>(sqlx::AssertSqlSafe(sql))
+            let q = sqlx::query_as::<_, Line>(sqlx::AssertSqlSafe(sql))
                 .bind(status)
                 .bind(like)
                 .bind(capitalised)
                 .bind(DocumentStatus::Pending)
                 .bind(DocumentStatus::Accepted)
                 .bind(limit)
-                .bind(offset)
-                .fetch_all(db)
-                .await
+                .bind(offset);
+            match school {
+                Some(school) => q.bind(school).fetch_all(db).await,
+                None => q.fetch_all(db).await,
+            }
         }
+    };
+    let rows = |sql: String, status: String, limit: i64, offset: i64| {
+        in_school(sql, status, limit, offset, None)
     };
     let (lines, pager) = if search {
         let lines = rows(sql.clone(), query.status.clone(), page_size, query.offset()).await?;
@@ -203,11 +214,36 @@ async fn page(
             .map(|(_, n)| n)
             .sum();
         let pager = Pager::new("/coordinator/applications", &query, total);
-        if sort == "status" && query.status.is_empty() {
+        if sort == "school" {
+            // By school, then name: the same, school by school (counted
+            // first: one pass, no sort of the whole list), each read by
+            // name from the school's own index.
+            let schools: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT c.school_id, COUNT(*) FROM applications a JOIN children c ON c.id = a.child_id \
+                 JOIN schools s ON s.id = c.school_id WHERE ($1 = '' OR a.status = $1) \
+                 GROUP BY c.school_id, s.name ORDER BY s.name, c.school_id",
+            )
+            .bind(&query.status)
+            .fetch_all(state.db.pool())
+            .await?;
+            let by_name = select(SORTS[0].1, &self::filter(false, false, true));
+            let mut lines = Vec::new();
+            for (school, offset, limit) in spans(&schools, pager.offset(), page_size) {
+                let part = in_school(
+                    by_name.clone(),
+                    query.status.clone(),
+                    limit,
+                    offset,
+                    Some(school),
+                );
+                lines.extend(part.await?);
+            }
+            (lines, pager)
+        } else if sort == "status" && query.status.is_empty() {
             // By status, then name: the counts say which statuses the
             // page falls in; each is read by name (the index walk) from
             // its own offset, never sorting the whole list by status.
-            let by_name = select(SORTS[0].1);
+            let by_name = select(SORTS[0].1, &filter);
             let mut lines = Vec::new();
             for (status, offset, limit) in spans(&counts, pager.offset(), page_size) {
                 let part = rows(by_name.clone(), status.code().to_string(), limit, offset);
@@ -230,14 +266,10 @@ async fn page(
     })
 }
 
-/// The parts of the list sorted by status that one page shows: for each
-/// status it reaches (in the order of `counts`, the list's), the offset
-/// within that status and how many rows.
-fn spans(
-    counts: &[(ApplicationStatus, i64)],
-    mut offset: i64,
-    mut wanted: i64,
-) -> Vec<(ApplicationStatus, i64, i64)> {
+/// The parts of a list sorted by status or school that one page shows:
+/// for each status or school it reaches (in the order of `counts`, the
+/// list's), the offset within it and how many rows.
+fn spans<K: Copy>(counts: &[(K, i64)], mut offset: i64, mut wanted: i64) -> Vec<(K, i64, i64)> {
     let mut out = Vec::new();
     for &(status, n) in counts {
         if wanted <= 0 {

@@ -890,3 +890,60 @@ async fn the_coordinator_imports_achievements(app: &TestApp) {
         assert_eq!(app.get(&c, path).await.0, StatusCode::NOT_FOUND, "{email}");
     }
 }
+
+on_both_databases!(the_applications_list_pages_in_the_order_it_names,);
+
+/// Sorted by name, by school or by status, every page of the coordinator's
+/// list is the slice of one ORDER BY over the whole list: the pages read
+/// school by school or status by status (never sorting everything) lose
+/// no row, repeat none, keep the order across a school's or status's end.
+async fn the_applications_list_pages_in_the_order_it_names(app: &TestApp) {
+    smena::scenario::demo::load(&app.db, &app.files)
+        .await
+        .unwrap();
+    let coordinator = client();
+    app.login(
+        &coordinator,
+        "coordinator@demo.smena",
+        smena::scenario::demo::PASSWORD,
+    )
+    .await;
+    for (sort, order) in [
+        ("name", "c.family_name, c.given_name, a.id"),
+        (
+            "school",
+            "s.name, c.school_id, c.family_name, c.given_name, a.id",
+        ),
+        ("status", "a.status, c.family_name, c.given_name, a.id"),
+    ] {
+        let want: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id FROM applications a JOIN children c ON c.id = a.child_id \
+             JOIN schools s ON s.id = c.school_id ORDER BY {order}"
+        )))
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+        let want: Vec<i64> = want.into_iter().map(|(id,)| id).collect();
+        assert!(want.len() > 100, "several pages");
+        let mut got = Vec::new();
+        for page in 1.. {
+            let (status, html) = app
+                .get(
+                    &coordinator,
+                    &format!("/coordinator/applications?sort={sort}&page={page}"),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            let ids: Vec<i64> = html
+                .split("<tr><td><a href=\"/applications/")
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next()?.parse().ok())
+                .collect();
+            got.extend(ids);
+            if !html.contains("rel=\"next\"") {
+                break;
+            }
+        }
+        assert_eq!(got, want, "sorted by {sort}");
+    }
+}
