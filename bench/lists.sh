@@ -4,6 +4,10 @@
 #   bash bench/lists.sh                         # writes bench/LISTS.md
 #   LISTS_BACKENDS=sqlite bash bench/lists.sh   # one backend only
 #   LISTS_APPLICATIONS=10000 bash bench/lists.sh
+#   LISTS_POSTGRES_PREPARED="URL TOKEN SCHOOL_TOKEN" bash bench/lists.sh
+#       measures a PostgreSQL database lists_prep filled before (its last
+#       line gives the two tokens; SMENA_KEY must be the key it used)
+#       instead of filling a new one (half an hour on 2 cores)
 #
 # For each backend: a fresh database with the reference scenario and
 # 100,000 submitted applications (examples/lists_prep.rs), `smena serve`
@@ -21,7 +25,7 @@ POSTGRES_ADMIN="${SMENA_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgr
 REQUESTS=20
 
 cargo build -q -p smena --bin smena --example lists_prep
-SMENA_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+SMENA_KEY="${SMENA_KEY:-$(python3 -c 'import secrets; print(secrets.token_hex(32))')}"
 export SMENA_KEY
 BIN=target/debug/smena
 PREP=target/debug/examples/lists_prep
@@ -51,12 +55,19 @@ for backend in $LISTS_BACKENDS; do
     sqlite) db="$work/lists.db" ;;
     postgres)
       name="smena_lists_$(date +%s)"
-      psql "$POSTGRES_ADMIN" -qc "CREATE DATABASE $name" >/dev/null
-      db="${POSTGRES_ADMIN%/*}/$name" ;;
+      db="${POSTGRES_ADMIN%/*}/$name"
+      if [ -n "${LISTS_POSTGRES_PREPARED:-}" ]; then
+        read -r db token school_token <<<"$LISTS_POSTGRES_PREPARED"
+        name=""
+      else
+        psql "$POSTGRES_ADMIN" -qc "CREATE DATABASE $name" >/dev/null
+      fi ;;
   esac
-  started=$(date +%s)
-  read -r token school_token < <("$PREP" "$db" "$APPLICATIONS" | tail -1)
-  echo "$backend: $APPLICATIONS applications prepared in $(( $(date +%s) - started )) s" >&2
+  if [ "$backend" = sqlite ] || [ -n "$name" ]; then
+    started=$(date +%s)
+    read -r token school_token < <("$PREP" "$db" "$APPLICATIONS" | tail -1)
+    echo "$backend: $APPLICATIONS applications prepared in $(( $(date +%s) - started )) s" >&2
+  fi
   SMENA_LOG=warn "$BIN" serve --database "$db" --listen "127.0.0.1:$PORT" --files "$work/files" &
   server=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
@@ -79,7 +90,7 @@ for backend in $LISTS_BACKENDS; do
     rows+=("| $backend | \`$page\` | ${stats% *} ms | ${stats#* } ms |")
   done
   kill "$server"; wait "$server" 2>/dev/null || true
-  if [ "$backend" = postgres ]; then psql "$POSTGRES_ADMIN" -qc "DROP DATABASE $name" >/dev/null; fi
+  if [ "$backend" = postgres ] && [ -n "$name" ]; then psql "$POSTGRES_ADMIN" -qc "DROP DATABASE $name" >/dev/null; fi
 done
 
 {
