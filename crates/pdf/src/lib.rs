@@ -308,6 +308,14 @@ pub struct ReportChart {
     pub svg: String,
 }
 
+/// A family's answer after the journey, for the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportFeedback {
+    /// 1 to 5.
+    pub rating: i32,
+    pub comment: String,
+}
+
 /// The coordinator's programme report.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeReport {
@@ -318,6 +326,8 @@ pub struct ProgrammeReport {
     pub sessions: Vec<ReportSession>,
     pub districts: Vec<ReportDistrict>,
     pub charts: Vec<ReportChart>,
+    /// The families' answers after the journey, newest first.
+    pub feedback: Vec<ReportFeedback>,
     pub issued: String,
 }
 
@@ -338,6 +348,7 @@ impl Paper for ProgrammeReport {
         "column-applicants",
         "column-share-applicants",
         "column-share-places",
+        "report-feedback",
         "issued-on",
     ];
 

@@ -304,6 +304,10 @@ fn programme_report_embeds_charts() {
             title: "Спрос и места".into(),
             svg: svg.into(),
         }],
+        feedback: vec![ReportFeedback {
+            rating: 4,
+            comment: "Сын вернулся довольный; перелёт был долгим.".into(),
+        }],
         issued: "2027-06-01".into(),
     };
     let pdf = render(&report, "ru", &labels::<ProgrammeReport>()).expect("report renders");
@@ -316,6 +320,9 @@ fn programme_report_embeds_charts() {
             "서울 청소년 캠프",
             "Спрос и места",
             "1 234",
+            "[report-feedback]",
+            "★★★★☆",
+            "Сынвернулсядовольный",
         ],
     );
 }

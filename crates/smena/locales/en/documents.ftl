@@ -60,6 +60,11 @@ column-share-places = Share of places
 report-figure-applications = Applications submitted
 report-figure-placed = Children placed
 report-figure-unplaced = On the waitlist
+report-figure-rating = { $n ->
+    [one] Families' rating, of 5 ({ $n } answer)
+   *[other] Families' rating, of 5 ({ $n } answers)
+}
+report-feedback = What the families said
 report-figure-places = Places in all sessions
 report-chart-demand = Places and demand per session
 report-chart-districts = Applications and placements per district

@@ -60,6 +60,12 @@ column-share-places = Доля мест
 report-figure-applications = Подано заявок
 report-figure-placed = Распределено детей
 report-figure-unplaced = В листе ожидания
+report-figure-rating = { $n ->
+    [one] Оценка семей из 5 ({ $n } отзыв)
+    [few] Оценка семей из 5 ({ $n } отзыва)
+   *[other] Оценка семей из 5 ({ $n } отзывов)
+}
+report-feedback = Отзывы семей
 report-figure-places = Мест во всех сменах
 report-chart-demand = Места и спрос по сменам
 report-chart-districts = Заявки и распределённые по районам

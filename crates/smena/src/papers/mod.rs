@@ -74,7 +74,8 @@ pub struct MyGroup {
 }
 
 /// Where the coordinator and the chaperones find each session's manifest
-/// and roster: a chaperone, those of their sessions only.
+/// and roster (of the programme on its journey, else the newest): a
+/// chaperone, those of their sessions only.
 async fn travel_papers(
     State(state): State<AppState>,
     user: User,
@@ -82,7 +83,7 @@ async fn travel_papers(
 ) -> AppResult<TravelPapersPage> {
     let permit = authorize(&user, Action::Read, Resource::TravelPapers)?;
     let visible = crate::groups::visible_sessions(&state.db, &user, &permit).await?;
-    let programme = programmes::newest(&state.db)
+    let programme = programmes::travelling_or_newest(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
     let travelling: Vec<(i64, i64)> = sqlx::query_as(

@@ -130,6 +130,28 @@ async fn report(
             });
         }
     }
+    // What the families said after the journey (none before it).
+    let answers: Vec<(i32, String)> = sqlx::query_as(
+        "SELECT f.rating, f.comment FROM feedback f JOIN applications a ON a.id = f.application_id \
+         WHERE a.programme_id = $1 ORDER BY f.created_at DESC, f.application_id",
+    )
+    .bind(id)
+    .fetch_all(state.db.pool())
+    .await?;
+    if !answers.is_empty() {
+        let total: i64 = answers.iter().map(|(r, _)| i64::from(*r)).sum();
+        figures.push((
+            lang.text_with("report-figure-rating", &[("n", &answers.len().to_string())]),
+            lang.number(&format!("{:.1}", total as f64 / answers.len() as f64)),
+        ));
+    }
+    let feedback = answers
+        .into_iter()
+        .map(|(rating, comment)| smena_pdf::ReportFeedback {
+            rating: rating.clamp(1, 5),
+            comment,
+        })
+        .collect();
     state
         .record_as(&permit, Action::Print, Resource::Report, Some(id), "")
         .await?;
@@ -140,6 +162,7 @@ async fn report(
         sessions,
         districts,
         charts,
+        feedback,
         issued: issued(lang),
     };
     typeset(paper, lang, format!("report-{id}.pdf")).await

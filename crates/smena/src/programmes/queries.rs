@@ -72,6 +72,17 @@ pub async fn newest(db: &Db) -> Result<Option<ProgrammeSummary>, sqlx::Error> {
     .await
 }
 
+/// The programme whose groups are on their journey, if one is; else the
+/// newest: what the travel papers are about.
+pub async fn travelling_or_newest(db: &Db) -> Result<Option<ProgrammeSummary>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SUMMARY} ORDER BY CASE WHEN status = $1 THEN 0 ELSE 1 END, created_at DESC LIMIT 1"
+    )))
+    .bind(crate::domain::states::ProgrammeStatus::Travelling)
+    .fetch_optional(db.pool())
+    .await
+}
+
 /// Every programme, newest first.
 pub async fn programmes(db: &Db) -> Result<Vec<ProgrammeSummary>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -142,6 +142,27 @@ async fn the_demo_shows_the_journey_after_the_offer(app: &TestApp) {
             );
         }
     }
+    // The programme report has the families' feedback.
+    let (journey_id,): (i64,) = sqlx::query_as("SELECT id FROM programmes WHERE code = 'SKH26O'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let coordinator = client();
+    app.login(&coordinator, "coordinator@demo.smena", demo::PASSWORD)
+        .await;
+    let r = coordinator
+        .get(app.url(&format!("/coordinator/programmes/{journey_id}/report.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = crate::common::look_at_pdf(&r.bytes().await.unwrap());
+    assert!(
+        text.contains("Whatthefamiliessaid")
+            && text.contains("Дочьввосторге")
+            && text.contains("★★★★★"),
+        "{text}"
+    );
     // The second group's chaperone is not the demo chaperone's.
     let c = client();
     app.login(&c, "chaperone@demo.smena", demo::PASSWORD).await;
