@@ -696,23 +696,9 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
 }
 
 /// The text poppler reads from a PDF the service sent, without white space
-/// (typst breaks lines where it likes).
+/// (typst breaks lines where it likes), once every page is drawn.
 fn pdf_text(response_bytes: &[u8]) -> String {
-    assert!(response_bytes.starts_with(b"%PDF-"), "not a PDF");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("paper.pdf");
-    std::fs::write(&file, response_bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (apt-get install poppler-utils)");
-    assert!(out.status.success(), "pdftotext failed");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .collect()
+    crate::common::look_at_pdf(response_bytes)
 }
 
 /// GETs a paper: its status, and its text when it is a PDF.
