@@ -76,3 +76,14 @@ async fn home(user: User, visitor: Visitor) -> HomePage {
         email_verified: user.email_verified.0,
     }
 }
+
+/// Every coordinator's address, name and language, to alert them all
+/// (in the change that alerts them).
+pub async fn coordinators(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<Vec<(String, String, crate::language::Language)>, sqlx::Error> {
+    sqlx::query_as("SELECT email, full_name, language FROM accounts WHERE role = $1 ORDER BY id")
+        .bind(Role::Coordinator)
+        .fetch_all(conn)
+        .await
+}

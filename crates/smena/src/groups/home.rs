@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::domain::access::Role;
 use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::states::{OfferStatus, ProgrammeStatus};
 use crate::domain::values::Day;
@@ -315,12 +314,7 @@ pub async fn alert_uncollected(db: &Db, base: &str, now: i64) -> AppResult<usize
                     c.unchanged();
                     return Ok::<_, AppError>(false);
                 }
-                let coordinators: Vec<(String, String, Language)> = sqlx::query_as(
-                    "SELECT email, full_name, language FROM accounts WHERE role = $1 ORDER BY id",
-                )
-                .bind(Role::Coordinator)
-                .fetch_all(&mut **c)
-                .await?;
+                let coordinators = crate::accounts::coordinators(c).await?;
                 for (email, name, lang) in coordinators {
                     let lines: Vec<String> = children.iter().map(|u| format!("— {}", u.line(&lang))).collect();
                     let head = children[0];

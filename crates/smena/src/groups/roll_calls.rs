@@ -741,12 +741,7 @@ async fn close(
                 .map(|m| (format!("{} {}", m.1, m.2), marked.get(&m.0).copied()))
                 .collect();
             if !missing.is_empty() {
-                let coordinators: Vec<(String, String, Language)> = sqlx::query_as(
-                    "SELECT email, full_name, language FROM accounts WHERE role = $1 ORDER BY id",
-                )
-                .bind(Role::Coordinator)
-                .fetch_all(&mut **c)
-                .await?;
+                let coordinators = crate::accounts::coordinators(c).await?;
                 for (email, name, l) in coordinators {
                     let children: Vec<String> = missing
                         .iter()

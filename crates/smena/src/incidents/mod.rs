@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::domain::access::{Action, Resource, Role, Scope};
+use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::states::OfferStatus;
 use crate::language::{Language, when};
 use crate::store::keys::INCIDENT;
@@ -314,12 +314,7 @@ async fn record(
             .await?;
             // The coordinators, at once: what, whom, where, who says so —
             // never the description (read it on the page).
-            let coordinators: Vec<(String, String, Language)> = sqlx::query_as(
-                "SELECT email, full_name, language FROM accounts WHERE role = $1 ORDER BY id",
-            )
-            .bind(Role::Coordinator)
-            .fetch_all(&mut **c)
-            .await?;
+            let coordinators = crate::accounts::coordinators(c).await?;
             for (email, name, l) in coordinators {
                 let group = group
                     .map(|n| l.text_with("groups-number", &[("n", &n.to_string())]))

@@ -458,7 +458,7 @@ async fn reach(state: &AppState, user: &User, permit: &Permit, session: i64) -> 
     .bind(OfferStatus::Accepted)
     .fetch_all(state.db.pool())
     .await?;
-    let pairs = wished_pairs(&children, &requests);
+    let pairs = mutual_and_siblings(&children, &requests);
     Ok(Session {
         code,
         starts,
@@ -471,7 +471,7 @@ async fn reach(state: &AppState, user: &User, permit: &Permit, session: i64) -> 
 
 /// Mutual friend requests and siblings (children of one guardian), each
 /// pair once.
-fn wished_pairs(children: &[ChildRow], requests: &[(i64, String)]) -> Vec<(i64, i64, bool)> {
+fn mutual_and_siblings(children: &[ChildRow], requests: &[(i64, String)]) -> Vec<(i64, i64, bool)> {
     let by_reference: HashMap<&str, i64> = children
         .iter()
         .filter_map(|c| Some((c.reference.as_deref()?, c.application)))
