@@ -1305,8 +1305,9 @@ async fn the_programmes_steps_are_asked_again_in_russian_on_a_phone(app: &TestAp
 
 /// A chaperone takes a roll call with the network switched off: the marks
 /// wait on the phone (the page even reloads from its cache), arrive once
-/// it is back online, change nothing when sent again, and closing the
-/// roll call with children not present alerts the coordinator.
+/// it is back online, change nothing when sent again; a mark still waiting
+/// is sent before logging out clears the phone; and closing the roll call
+/// with children not present alerts the coordinator.
 async fn a_roll_call_taken_offline_arrives_once_back_online(app: &TestApp) {
     let (session, _, _) = common::fullest_session_accepted(app).await;
     let coordinator = common::client();
@@ -1415,6 +1416,69 @@ async fn a_roll_call_taken_offline_arrives_once_back_online(app: &TestApp) {
         "the later mark wins: {text}"
     );
 
+    // Logging out clears the phone, so a mark still waiting (left by a
+    // roll call taken offline) is sent first; without a connection the
+    // chaperone is asked, and saying no keeps both the login and the mark.
+    b.open(app, "/travel-papers").await;
+    let key = format!("smena-roll-call-{roll_call}");
+    b.script(&format!(
+        "localStorage.setItem('{key}', JSON.stringify([{{id: 'left-on-the-phone', \
+           application: '{}', mark: 'absent', marked_at: Date.now()}}])); return true",
+        children[1].0
+    ))
+    .await;
+    b.network(false).await;
+    b.client
+        .find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut asked = None;
+    for _ in 0..200 {
+        if let Ok(text) = b.client.get_alert_text().await {
+            asked = Some(text);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let asked = asked.expect("logging out with a mark not sent asks first");
+    assert!(
+        asked.contains("not sent yet (no connection): 1."),
+        "{asked}"
+    );
+    b.client.dismiss_alert().await.unwrap();
+    b.network(true).await;
+    assert_eq!(b.path().await, "/travel-papers");
+    assert_eq!(
+        b.script(&format!("return localStorage.getItem('{key}') !== null"))
+            .await,
+        serde_json::Value::Bool(true)
+    );
+    assert_eq!(app.count(marks).await, 4, "nothing sent offline");
+    // Online, logging out sends the mark, then the phone keeps nothing:
+    // no stored marks, no cached pages, no service worker.
+    b.press("form[action='/logout'] button").await;
+    assert_eq!(b.path().await, "/");
+    assert_eq!(app.count(marks).await, 5, "the waiting mark arrived");
+    b.until(
+        "return Promise.all([caches.keys(), navigator.serviceWorker.getRegistrations()])\
+           .then(([k, r]) => [localStorage.length, k.length, r.length])",
+        serde_json::json!([0, 0, 0]),
+    )
+    .await;
+    b.log_in(app, "chaperone@demo.smena", demo::PASSWORD).await;
+    b.open(app, &path).await;
+    let text = b.text().await;
+    assert!(
+        text.contains(&format!(
+            "Present: 1, absent: 1, excused: 1, not marked: {}",
+            children.len() - 3
+        )),
+        "the mark sent at logging out counts: {text}"
+    );
+
     // Closed with children not present: the coordinator is alerted.
     b.press("#close-roll-call button").await;
     let (subject, body): (String, String) =
@@ -1431,5 +1495,9 @@ async fn a_roll_call_taken_offline_arrives_once_back_online(app: &TestApp) {
         body.contains(&format!("— {}: not marked", children[3].1)),
         "{body}"
     );
-    assert!(!body.contains(&format!("— {}:", children[1].1)), "{body}");
+    assert!(
+        body.contains(&format!("— {}: absent", children[1].1)),
+        "{body}"
+    );
+    assert!(!body.contains(&format!("— {}:", children[0].1)), "{body}");
 }

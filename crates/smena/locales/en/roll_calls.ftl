@@ -34,3 +34,4 @@ email-group-arrived-subject = The group has arrived: { $place }
 email-group-arrived-body =
     The group { $child } travels with has arrived: { $place }, { $when }. { $child } is there.
     Details on the application's page: { $link }
+roll-call-unsent-logout = Roll-call marks not sent yet (no connection): #. Logging out deletes them from this phone. Log out anyway?

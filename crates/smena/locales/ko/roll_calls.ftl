@@ -34,3 +34,4 @@ email-group-arrived-subject = 단체 도착: { $place }
 email-group-arrived-body =
     { $child } 어린이의 단체가 도착했습니다: { $place }, { $when }. { $child } 어린이도 함께 있습니다.
     자세한 내용은 신청 페이지에서: { $link }
+roll-call-unsent-logout = 아직 보내지 못한 점호 표시(연결 없음): #. 로그아웃하면 이 휴대전화에서 삭제됩니다. 그래도 로그아웃하시겠습니까?

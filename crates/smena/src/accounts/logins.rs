@@ -138,5 +138,13 @@ async fn log_out(State(state): State<AppState>, visitor: Visitor) -> AppResult<R
         header::SET_COOKIE,
         set_cookie(Cookie::Login, "", 0, state.config.secure_cookies),
     );
+    // A phone shared or handed back keeps nothing of the one logged out:
+    // the roll calls' cached pages (children's names) and their stored
+    // marks go, with the service worker. The pages send waiting marks
+    // before they log out (static/before-logout.js).
+    response.headers_mut().insert(
+        "clear-site-data",
+        header::HeaderValue::from_static("\"cache\", \"storage\""),
+    );
     Ok(response)
 }

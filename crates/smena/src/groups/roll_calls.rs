@@ -60,6 +60,11 @@ pub fn routes() -> Routes {
         )
         .get("/roll-calls/offline.js", Access::Anyone, script)
         .get("/roll-calls/sw.js", Access::Anyone, worker)
+        .get(
+            "/roll-calls/before-logout.js",
+            Access::Anyone,
+            before_logout,
+        )
         .get("/roll-calls/manifest.webmanifest", Access::Anyone, manifest)
         .get("/roll-calls/icon.svg", Access::Anyone, icon)
 }
@@ -839,6 +844,12 @@ const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 /// The page's script: marks kept on the phone until the server has them.
 async fn script() -> impl IntoResponse {
     asset(JAVASCRIPT, include_str!("../../static/roll-call.js"))
+}
+
+/// On the pages of those who take roll calls: the marks still on the phone
+/// are sent before logging out clears it.
+async fn before_logout() -> impl IntoResponse {
+    asset(JAVASCRIPT, include_str!("../../static/before-logout.js"))
 }
 
 /// The service worker: the roll call pages and what they load, from the

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 
 use super::login::Visitor;
+use crate::domain::access::Role;
 use crate::language::Language;
 
 /// The navigation bar's data.
@@ -14,6 +15,9 @@ pub struct Nav {
     /// The role's name in the page's language.
     pub role: Option<String>,
     pub csrf: String,
+    /// Whether the reader takes roll calls (a group's adult): their pages
+    /// send the marks left on the phone before logging out.
+    pub takes_roll_calls: bool,
     /// The page's language, and where to come back to after switching it.
     pub language: Language,
     pub path: String,
@@ -28,6 +32,10 @@ impl From<&Visitor> for Nav {
                 .as_ref()
                 .map(|u| v.language.text(&format!("role-{}", u.role.code()))),
             csrf: v.csrf.clone(),
+            takes_roll_calls: v
+                .user
+                .as_ref()
+                .is_some_and(|u| matches!(u.role, Role::Chaperone | Role::Camp)),
             language: v.language,
             path: v.path.clone(),
         }
@@ -123,6 +131,7 @@ pub fn error_page(status: StatusCode, message: &str, lang: Language) -> String {
             name: None,
             role: None,
             csrf: String::new(),
+            takes_roll_calls: false,
             language: lang,
             path: "/".into(),
         },
