@@ -1078,7 +1078,6 @@ async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
                 "/coordinator/family-data".into(),
                 "/travel-papers".into(),
                 format!("/coordinator/sessions/{session}/travel"),
-                format!("/coordinator/sessions/{session}/chaperones"),
                 format!("/coordinator/sessions/{session}/groups"),
                 "/coordinator/ready".into(),
                 format!("/sessions/{session}/incidents"),

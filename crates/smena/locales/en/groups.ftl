@@ -1,13 +1,4 @@
-chaperones-heading = Chaperones
-chaperones-explain = Chaperones assigned to this session see its travel manifest and offline roster (passport numbers, emergency contacts), and no other session's.
-chaperones-none = No chaperone is assigned to this session yet.
-chaperones-no-more = Every chaperone account is already assigned to this session.
-chaperones-choose = Chaperone to assign
-chaperones-assign = Assign
-chaperones-remove = Remove from this session
-chaperones-not-chaperone = That account is not a chaperone's.
-chaperones-manage = assign
-papers-none-assigned = You are not assigned to any session yet: the coordinator assigns chaperones to sessions.
+papers-none-assigned = You do not go with any travel group yet: the coordinator assigns the adults to each session's groups.
 travel-heading = Travel
 travel-manage = travel
 travel-explain = These details are printed on the voucher of every child of the session: when and where the group leaves, where to meet, what to bring and whom to call. They can change until the journey.

@@ -1,13 +1,4 @@
-chaperones-heading = 인솔자
-chaperones-explain = 이 세션에 배정된 인솔자는 이 세션의 여행자 명단과 오프라인 명단(여권 번호, 비상 연락처)을 볼 수 있으며, 다른 세션의 것은 볼 수 없습니다.
-chaperones-none = 이 세션에 배정된 인솔자가 아직 없습니다.
-chaperones-no-more = 모든 인솔자 계정이 이미 이 세션에 배정되었습니다.
-chaperones-choose = 배정할 인솔자
-chaperones-assign = 배정
-chaperones-remove = 이 세션에서 빼기
-chaperones-not-chaperone = 인솔자 계정이 아닙니다.
-chaperones-manage = 배정하기
-papers-none-assigned = 아직 배정된 세션이 없습니다. 인솔자는 코디네이터가 세션에 배정합니다.
+papers-none-assigned = 아직 배정된 여행 그룹이 없습니다. 코디네이터가 각 세션의 그룹에 인솔자를 배정합니다.
 travel-heading = 여행
 travel-manage = 여행
 travel-explain = 이 정보는 이 기수 모든 어린이의 바우처에 인쇄됩니다: 단체가 언제 어디서 출발하는지, 어디서 만나는지, 무엇을 가져오는지, 어디로 전화하는지. 여행 전까지 바꿀 수 있습니다.

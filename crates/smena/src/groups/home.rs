@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::domain::access::{Action, Resource, Scope};
+use crate::domain::access::{Action, Resource};
 use crate::domain::states::{OfferStatus, ProgrammeStatus};
 use crate::domain::values::Day;
 use crate::language::{Language, when};
@@ -63,24 +63,18 @@ impl Homecoming {
     }
 }
 
-/// The group's session if the reader goes with it (or is the coordinator).
+/// The group's session code, if the reader is one of its adults or reads
+/// every group; anyone else is refused as not found, and audited.
 async fn reach(state: &AppState, user: &User, permit: &Permit, group: i64) -> AppResult<String> {
-    let found: Option<(String, i64)> = sqlx::query_as(
-        "SELECT s.code, (SELECT COUNT(*) FROM group_staff gs WHERE gs.group_id = g.id AND gs.account_id = $2) \
-         FROM travel_groups g JOIN sessions s ON s.id = g.session_id WHERE g.id = $1",
+    let group = super::reached(
+        state,
+        user,
+        permit,
+        (Action::Create, Resource::Handover),
+        group,
     )
-    .bind(group)
-    .bind(user.id)
-    .fetch_optional(state.db.pool())
     .await?;
-    match found {
-        Some((code, staff)) if permit.scope() == Scope::All || staff > 0 => Ok(code),
-        _ => {
-            state
-                .denied(user, Action::Create, Resource::Handover, Some(group))
-                .await
-        }
-    }
+    Ok(group.session)
 }
 
 #[derive(Template, WebTemplate)]

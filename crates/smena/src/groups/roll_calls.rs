@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::access::{Action, Resource, Role, Scope};
+use crate::domain::access::{Action, Resource, Role};
 use crate::domain::states::{OfferStatus, Presence};
 use crate::language::{Language, when};
 use crate::store::{Change, Db, Mail, new_id, now_ms};
@@ -29,6 +29,7 @@ use crate::web::page::Nav;
 use crate::web::policy::{Permit, authorize};
 use crate::web::routes::{Access, Routes};
 
+use super::Group;
 use super::legs::{self, Leg};
 
 pub fn routes() -> Routes {
@@ -164,8 +165,8 @@ fn valid_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-/// The group's session code, if the reader is one of its adults or reads
-/// every group; anyone else is refused as not found, and audited.
+/// The group if the reader is one of its adults or reads every group;
+/// anyone else is refused as not found, and audited.
 async fn reach(
     state: &AppState,
     user: &User,
@@ -173,45 +174,7 @@ async fn reach(
     action: Action,
     group: i64,
 ) -> AppResult<Group> {
-    let found: Option<Group> = sqlx::query_as(
-        "SELECT g.id, g.number, g.session_id, s.code AS session, s.starts, s.ends, \
-                (SELECT COUNT(*) FROM group_staff gs WHERE gs.group_id = g.id AND gs.account_id = $2) AS staff \
-         FROM travel_groups g JOIN sessions s ON s.id = g.session_id WHERE g.id = $1",
-    )
-    .bind(group)
-    .bind(user.id)
-    .fetch_optional(state.db.pool())
-    .await?;
-    match found {
-        Some(g) if permit.scope() == Scope::All || g.staff > 0 => Ok(g),
-        _ => {
-            state
-                .denied(user, action, Resource::RollCall, Some(group))
-                .await
-        }
-    }
-}
-
-impl Group {
-    /// "Группа 1, SUM-1".
-    fn title(&self, lang: Language) -> String {
-        format!(
-            "{}, {}",
-            lang.text_with("groups-number", &[("n", &self.number.to_string())]),
-            self.session
-        )
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct Group {
-    id: i64,
-    number: i32,
-    session_id: i64,
-    session: String,
-    starts: String,
-    ends: String,
-    staff: i64,
+    super::reached(state, user, permit, (action, Resource::RollCall), group).await
 }
 
 #[derive(sqlx::FromRow)]

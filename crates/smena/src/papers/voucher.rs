@@ -55,7 +55,6 @@ struct OfferedPlace {
     meeting_point: String,
     what_to_bring: String,
     office_phone: String,
-    session_id: i64,
     camp: String,
     country: String,
     status: OfferStatus,
@@ -75,7 +74,7 @@ impl OfferedPlace {
 
 const OFFERED_PLACE: &str = "SELECT a.id, a.reference, c.given_name, c.family_name, c.birth_date, g.full_name AS guardian, \
             g.email AS guardian_email, g.language AS guardian_language, p.name AS programme, s.code, s.starts, s.ends, \
-            s.departure, s.departs_at, s.meeting_point, s.what_to_bring, s.office_phone, s.id AS session_id, k.name AS camp, k.country, o.status, o.voucher_code, o.voucher_issued_at \
+            s.departure, s.departs_at, s.meeting_point, s.what_to_bring, s.office_phone, k.name AS camp, k.country, o.status, o.voucher_code, o.voucher_issued_at \
      FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
      JOIN accounts g ON g.id = c.guardian_id JOIN programmes p ON p.id = a.programme_id \
      JOIN sessions s ON s.id = o.session_id JOIN camps k ON k.id = s.camp_id";
@@ -115,7 +114,7 @@ async fn voucher(
         .record_as(&permit, Action::Print, Resource::Voucher, Some(id), "")
         .await?;
     let reference = p.reference.clone().unwrap_or_default();
-    let chaperones = crate::groups::chaperone_phones(&state.db, p.session_id, id).await?;
+    let chaperones = crate::groups::chaperone_phones(&state.db, id).await?;
     let itinerary = crate::groups::legs::of_application(&state.db, id)
         .await?
         .iter()

@@ -204,16 +204,6 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
                     _ => {}
                 }
             }
-            // The chaperone goes with the first camp's first session.
-            let (first,): (i64,) = sqlx::query_as(
-                "SELECT id FROM sessions WHERE programme_id = $1 AND camp_id = $2 \
-                 ORDER BY starts, id LIMIT 1",
-            )
-            .bind(programme)
-            .bind(camp)
-            .fetch_one(&mut **c)
-            .await?;
-            crate::groups::assign(c, first, chaperone).await?;
             // The chaperone's phone, which the families read on the voucher.
             sqlx::query("UPDATE accounts SET phone = $1 WHERE id = $2")
                 .bind(&chaperone_phone)

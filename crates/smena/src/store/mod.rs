@@ -239,6 +239,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "uncollected",
         include_str!("../../migrations/0033_uncollected.sql"),
     ),
+    (
+        34,
+        "no_session_chaperones",
+        include_str!("../../migrations/0034_no_session_chaperones.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

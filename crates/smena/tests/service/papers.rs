@@ -189,11 +189,27 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
             .fetch_one(app.db.pool())
             .await
             .unwrap();
+    // The session's travel groups are formed, and the chaperone goes with
+    // the child's.
+    let groups = format!("/coordinator/sessions/{session}/groups");
+    let r = app.post(&coordinator, &groups, &[("action", "form")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (group,): (i64,) =
+        sqlx::query_as("SELECT group_id FROM group_members WHERE application_id = $1")
+            .bind(application)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let group = group.to_string();
+    let chaperone_id = chaperone_id.to_string();
+    fn staff<'a>(action: &'a str, group: &'a str, account: &'a str) -> [(&'a str, &'a str); 3] {
+        [("action", action), ("group", group), ("account", account)]
+    }
     let r = app
         .post(
             &coordinator,
-            &format!("/coordinator/sessions/{session}/chaperones"),
-            &[("action", "assign"), ("account", &chaperone_id.to_string())],
+            &groups,
+            &staff("assign", &group, &chaperone_id),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -282,16 +298,14 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     let roster = format!("/coordinator/sessions/{session}/roster.pdf");
     let manifest_csv = format!("/coordinator/sessions/{session}/exports/manifest.csv");
 
-    // A chaperone reaches only the sessions the coordinator assigned them
-    // to: taken off this one, its papers are not found (and the attempts
-    // are audited), and the travel papers page does not list it.
-    let chaperone_id = chaperone_id.to_string();
-    let manage = format!("/coordinator/sessions/{session}/chaperones");
+    // A chaperone reaches only the sessions of the groups they go with:
+    // taken off the group, the session's papers are not found (and the
+    // attempts are audited), and the travel papers page does not list it.
     let r = app
         .post(
             &coordinator,
-            &manage,
-            &[("action", "remove"), ("account", &chaperone_id)],
+            &groups,
+            &staff("remove", &group, &chaperone_id),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -313,11 +327,8 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     assert_eq!(denied, 3, "each refused attempt is audited");
     let (_, page) = app.get(&chaperone, "/travel-papers").await;
     assert!(!page.contains(&manifest), "{page}");
-    // The coordinator assigns the chaperone on the session's page; only a
-    // chaperone's account can be assigned, and only by the coordinator.
-    let (status, page) = app.get(&coordinator, &manage).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Алексей Васильев"), "{page}");
+    // Only the coordinator assigns the group's adults, and only a
+    // chaperone's or the camp staff's account.
     let (parent_id,): (i64,) =
         sqlx::query_as("SELECT id FROM accounts WHERE email = 'parent@demo.smena'")
             .fetch_one(app.db.pool())
@@ -326,36 +337,31 @@ async fn travel_papers_and_spreadsheets_reach_only_whom_they_concern(app: &TestA
     let r = app
         .post(
             &coordinator,
-            &manage,
-            &[("action", "assign"), ("account", &parent_id.to_string())],
+            &groups,
+            &staff("assign", &group, &parent_id.to_string()),
         )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.text().await.unwrap().contains("not a chaperone"));
     for who in [&chaperone, &family] {
         let r = app
-            .post(
-                who,
-                &manage,
-                &[("action", "assign"), ("account", &chaperone_id)],
-            )
+            .post(who, &groups, &staff("assign", &group, &chaperone_id))
             .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
     }
     let r = app
         .post(
             &coordinator,
-            &manage,
-            &[("action", "assign"), ("account", &chaperone_id)],
+            &groups,
+            &staff("assign", &group, &chaperone_id),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, page) = app.get(&coordinator, &manage).await;
-    assert!(page.contains("Remove from this session"), "{page}");
-    // A session the chaperone is not assigned to stays out of reach.
+    // A session without a group the chaperone goes with stays out of reach.
     let (other,): (i64,) = sqlx::query_as(
-        "SELECT s.id FROM sessions s WHERE NOT EXISTS (SELECT 1 FROM session_chaperones sc \
-         WHERE sc.session_id = s.id) ORDER BY s.starts LIMIT 1",
+        "SELECT s.id FROM sessions s WHERE NOT EXISTS (SELECT 1 FROM travel_groups g \
+         JOIN group_staff st ON st.group_id = g.id WHERE g.session_id = s.id) \
+         ORDER BY s.starts LIMIT 1",
     )
     .fetch_one(app.db.pool())
     .await

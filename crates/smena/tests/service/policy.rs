@@ -18,8 +18,9 @@ on_both_databases!(every_route_answers_every_role_as_the_policy_says,);
 
 /// The records a route's path names, chosen so that every role the policy
 /// admits may see them: one placed child of the demo whose family accepted
-/// the place, at the chaperone's session, at the school representative's
-/// school.
+/// the place, at the camp representative's first session (the chaperone
+/// and the camp's representative go with the child's group), at the school
+/// representative's school.
 struct Records {
     programme: i64,
     run: i64,
@@ -213,7 +214,7 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
 }
 
 /// Closes the demo's programme, runs and publishes its allocation, has a
-/// family accept a place at the chaperone's session and the coordinator
+/// family accept a place at the camp's first session and the coordinator
 /// issue the vouchers; the school representative works at the child's
 /// school. Returns what the routes' paths name.
 async fn arrange(app: &TestApp) -> Records {
@@ -246,8 +247,10 @@ async fn arrange(app: &TestApp) -> Records {
             "SELECT a.id, c.id, o.session_id, g.email, c.school_id FROM offers o \
              JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
              JOIN accounts g ON g.id = c.guardian_id \
-             JOIN session_chaperones sc ON sc.session_id = o.session_id \
-             WHERE o.status = 'offered' AND EXISTS (SELECT 1 FROM documents d WHERE d.child_id = c.id) \
+             JOIN sessions s ON s.id = o.session_id \
+             WHERE o.status = 'offered' AND s.id = (SELECT f.id FROM sessions f \
+               JOIN accounts k ON k.camp_id = f.camp_id WHERE k.email = 'camp@demo.smena' \
+               AND f.programme_id = s.programme_id ORDER BY f.starts, f.id LIMIT 1) AND EXISTS (SELECT 1 FROM documents d WHERE d.child_id = c.id) \
                AND EXISTS (SELECT 1 FROM achievements x WHERE x.child_id = c.id) \
              ORDER BY a.reference LIMIT 1",
         )

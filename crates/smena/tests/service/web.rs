@@ -330,10 +330,6 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         (&parent, "/account/verification".into()),
         (
             &coordinator,
-            format!("/coordinator/sessions/{session}/chaperones"),
-        ),
-        (
-            &coordinator,
             format!("/coordinator/sessions/{session}/travel"),
         ),
         (
