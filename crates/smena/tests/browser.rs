@@ -931,7 +931,9 @@ fn in_its_script(words: &str, lang: &str) -> bool {
 async fn every_page_reads_in_russian_and_korean(app: &TestApp) {
     demo::load(&app.db, &app.files).await.unwrap();
     // And the journey of last autumn's programme, as `smena demo` shows it.
-    smena::scenario::journey::load(&app.db).await.unwrap();
+    smena::scenario::journey::load(&app.db, &app.files)
+        .await
+        .unwrap();
     let english = english_fragments();
     // What people typed (names of categories, documents, camps, schools,
     // districts, people, achievements, files; camps' countries and

@@ -215,3 +215,4 @@ nomination-means-nothing = This programme's rules neither give points for a nomi
 nomination-required-met = The school nominated the child: this condition of the allocation is met.
 nomination-required-missing = The programme takes only children nominated by their school, and the child's school has not nominated the child yet. Without a nomination the application does not take part in the allocation: please contact the school.
 nomination-points-possible = If the school nominates the child, { $points } will be added to the score.
+entry-needed = To enter the camp's country the child needs “{ $document }”: upload it by { $deadline }. Without it the child cannot depart.

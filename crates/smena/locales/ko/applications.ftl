@@ -212,3 +212,4 @@ nomination-means-nothing = 이 프로그램의 규칙은 추천에 점수를 주
 nomination-required-met = 학교가 어린이를 추천했습니다: 배정 참여 조건이 충족되었습니다.
 nomination-required-missing = 이 프로그램은 학교가 추천한 어린이만 받습니다. 어린이의 학교는 아직 추천하지 않았습니다. 추천이 없으면 신청서는 배정에 참여하지 않습니다: 학교에 문의하십시오.
 nomination-points-possible = 학교가 어린이를 추천하면 점수에 { $points }점이 더해집니다.
+entry-needed = 캠프가 있는 나라에 입국하려면 아이에게 “{ $document }”이(가) 필요합니다. { $deadline }까지 올려 주십시오. 없으면 출발할 수 없습니다.

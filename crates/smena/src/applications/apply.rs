@@ -201,6 +201,9 @@ pub struct ApplicationPage {
     show_waitlist: bool,
     /// Documents due later that the place depends on: (name, by when).
     conditions: Vec<(String, String)>,
+    /// The visa or invitation the camp's country requires, not accepted
+    /// yet: (name, by when).
+    entry: Option<(String, String)>,
     /// The family's other applications, shown to the guardian only.
     siblings: Vec<blocks::Sibling>,
     /// Names of the siblings in the same block, for the guardian.
@@ -458,18 +461,26 @@ pub(super) async fn page(
             &documents::required(&state.db, application.programme_id).await?,
             &documents::accepted_kinds(&state.db, child.id).await?,
         );
-    // Documents due after applications closed that a place depends on.
-    let conditions = if offer
+    // Documents due after applications closed that a place depends on,
+    // and the entry document the child cannot depart without.
+    let (conditions, entry) = if offer
         .as_ref()
         .is_some_and(|o| matches!(o.status, OfferStatus::Offered | OfferStatus::Accepted))
     {
-        documents::conditions(&state.db, application.programme_id, child.id)
-            .await?
-            .into_iter()
-            .map(|r| (r.name, lang.date(&r.deadline.to_string())))
-            .collect()
+        let accepted = documents::accepted_kinds(&state.db, child.id).await?;
+        (
+            documents::conditions(&state.db, application.programme_id, child.id)
+                .await?
+                .into_iter()
+                .map(|r| (r.name, lang.date(&r.deadline.to_string())))
+                .collect(),
+            documents::entry_document(&state.db, application.programme_id, child.id)
+                .await?
+                .filter(|r| !accepted.contains(&r.kind))
+                .map(|r| (r.name, lang.date(&r.deadline.to_string()))),
+        )
     } else {
-        vec![]
+        (vec![], None)
     };
     let show_waitlist = !explanations.is_empty()
         && application.status == ApplicationStatus::Submitted
@@ -524,6 +535,7 @@ pub(super) async fn page(
         documents_now_accepted,
         show_waitlist,
         conditions,
+        entry,
         together_with: siblings
             .iter()
             .filter(|s| s.together)

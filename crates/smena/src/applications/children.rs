@@ -517,7 +517,7 @@ async fn view(
             (
                 Some(breakdown),
                 levels,
-                programmes::required_documents(&state.db, p.id).await?,
+                documents::required_of_child(&state.db, p.id, id).await?,
                 queries::application_of(&state.db, id, p.id).await?,
             )
         }

@@ -289,7 +289,7 @@ pub fn demo(args: DemoArgs) -> Result<(), Failure> {
         let loaded = demo::load(&db, &files).await?;
         // Last autumn's programme on its way home: groups, legs, rooms,
         // roll calls, an incident, children home.
-        crate::scenario::journey::load(&db).await?;
+        crate::scenario::journey::load(&db, &files).await?;
         let listener = listen(args.listen).await?;
         let address = listener.local_addr().map_err(anyhow::Error::from)?;
         let config = Config::new(&address, files, key);

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::domain::access::{Action, Resource};
-use crate::domain::states::{ApplicationStatus, DocumentStatus, ProgrammeStatus};
+use crate::domain::states::{ApplicationStatus, DocumentStatus, OfferStatus, ProgrammeStatus};
 use crate::domain::values::Day;
 use crate::language::Language;
 use crate::programmes::queries::{self as programmes, RequiredDocument};
@@ -57,9 +57,58 @@ pub fn router() -> Routes {
 }
 
 /// The name of a document's kind as the programme's coordinator wrote it
-/// (the newest programme that requires it), else its code.
+/// (the newest programme that requires it), or as the camp names its entry
+/// document, else its code.
 const KIND_NAME: &str = "COALESCE((SELECT r.name FROM required_documents r JOIN programmes p ON p.id = r.programme_id \
-     WHERE r.kind = d.kind ORDER BY p.created_at DESC LIMIT 1), d.kind) AS name";
+     WHERE r.kind = d.kind ORDER BY p.created_at DESC LIMIT 1), \
+     (SELECT k.entry_document FROM sessions s JOIN camps k ON k.id = s.camp_id \
+      WHERE d.kind = 'entry-' || CAST(s.id AS TEXT)), d.kind) AS name";
+
+/// The kind of a session's entry document (a visa or an invitation, where
+/// its camp's host country requires one): one per session, because a visa
+/// is for the dates of one trip.
+pub fn entry_kind(session: i64) -> String {
+    format!("entry-{session}")
+}
+
+/// The entry document a child needs for their place in `programme`
+/// (offered or accepted) at a camp that requires one: its kind, its name
+/// as the coordinator wrote it, due by the session's first day.
+pub async fn entry_document(
+    db: &Db,
+    programme: i64,
+    child: i64,
+) -> Result<Option<RequiredDocument>, sqlx::Error> {
+    let found: Option<(i64, String, Day)> = sqlx::query_as(
+        "SELECT s.id, k.entry_document, s.starts FROM offers o JOIN applications a ON a.id = o.application_id \
+         JOIN sessions s ON s.id = o.session_id JOIN camps k ON k.id = s.camp_id \
+         WHERE a.child_id = $1 AND a.programme_id = $2 AND o.status IN ($3, $4) \
+           AND k.entry_document IS NOT NULL",
+    )
+    .bind(child)
+    .bind(programme)
+    .bind(OfferStatus::Offered)
+    .bind(OfferStatus::Accepted)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(found.map(|(session, name, starts)| RequiredDocument {
+        kind: entry_kind(session),
+        name,
+        deadline: starts,
+    }))
+}
+
+/// What a child uploads for `programme`: the documents the programme
+/// requires, and the entry document of the camp where they have a place.
+pub async fn required_of_child(
+    db: &Db,
+    programme: i64,
+    child: i64,
+) -> Result<Vec<RequiredDocument>, sqlx::Error> {
+    let mut all = programmes::required_documents(db, programme).await?;
+    all.extend(entry_document(db, programme, child).await?);
+    Ok(all)
+}
 
 /// A child's document as its family and the coordinator see it.
 #[derive(sqlx::FromRow)]
@@ -326,7 +375,7 @@ async fn upload(
     let programme = programmes::of_child(&state.db, child)
         .await?
         .ok_or_else(|| AppError::Invalid("upload-no-programme", vec![]))?;
-    let required = programmes::required_documents(&state.db, programme.id).await?;
+    let required = required_of_child(&state.db, programme.id, child).await?;
     let kind = kind.unwrap_or_default();
     let Some(requirement) = required.iter().find(|r| r.kind == kind) else {
         return Err(AppError::Invalid("upload-which", vec![]));

@@ -1,8 +1,9 @@
 //! Ready to travel: for every child with an accepted place, what still
 //! stands between them and the departure — each document the programme
 //! requires (the notarised travel consent, the medical form, the
-//! insurance…) not yet accepted, and a passport not valid long enough
-//! after the session. The coordinator's board shows them by session and
+//! insurance…) and the visa or invitation the camp's host country
+//! requires, not yet accepted, and a passport not valid long enough after
+//! the session. The coordinator's board shows them by session and
 //! travel group.
 
 use std::collections::HashMap;
@@ -140,22 +141,28 @@ struct Row {
     code: String,
     ends: Day,
     group_number: Option<i32>,
+    /// The visa or invitation the session's camp requires, if any.
+    entry_document: Option<String>,
 }
 
-/// The board of `programme`: every session with accepted places, by
-/// group, with the children not ready and why.
-pub async fn board_of(db: &Db, programme: i64) -> AppResult<Vec<SessionLine>> {
+/// The board of `programme` (of its session `only`, if given): every
+/// session with accepted places, by group, with the children not ready and
+/// why.
+pub async fn board_of(db: &Db, programme: i64, only: Option<i64>) -> AppResult<Vec<SessionLine>> {
+    // 0 for every session: ids are never 0.
+    let only = only.unwrap_or(0);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT a.id AS application, c.id AS child, c.given_name, c.family_name, c.passport_expires, s.id AS session, s.code, s.ends, \
-                g.number AS group_number \
+                g.number AS group_number, k.entry_document \
          FROM offers o JOIN applications a ON a.id = o.application_id JOIN children c ON c.id = a.child_id \
-         JOIN sessions s ON s.id = o.session_id \
+         JOIN sessions s ON s.id = o.session_id JOIN camps k ON k.id = s.camp_id \
          LEFT JOIN group_members m ON m.application_id = a.id LEFT JOIN travel_groups g ON g.id = m.group_id \
-         WHERE a.programme_id = $1 AND o.status = $2 \
+         WHERE a.programme_id = $1 AND o.status = $2 AND ($3 = 0 OR s.id = $3) \
          ORDER BY s.starts, s.code, g.number, c.family_name, c.given_name",
     )
     .bind(programme)
     .bind(OfferStatus::Accepted)
+    .bind(only)
     .fetch_all(db.pool())
     .await?;
     let required: Vec<(String, String)> = programmes::required_documents(db, programme)
@@ -169,10 +176,12 @@ pub async fn board_of(db: &Db, programme: i64) -> AppResult<Vec<SessionLine>> {
         .await?;
     let copies: Vec<(i64, String, DocumentStatus)> = sqlx::query_as(
         "SELECT d.child_id, d.kind, d.status FROM documents d JOIN applications a ON a.child_id = d.child_id \
-         JOIN offers o ON o.application_id = a.id WHERE a.programme_id = $1 AND o.status = $2",
+         JOIN offers o ON o.application_id = a.id WHERE a.programme_id = $1 AND o.status = $2 \
+           AND ($3 = 0 OR o.session_id = $3)",
     )
     .bind(programme)
     .bind(OfferStatus::Accepted)
+    .bind(only)
     .fetch_all(db.pool())
     .await?;
     let mut by_child: HashMap<i64, Vec<(String, DocumentStatus)>> = HashMap::new();
@@ -210,8 +219,14 @@ pub async fn board_of(db: &Db, programme: i64) -> AppResult<Vec<SessionLine>> {
             r.ends.date(),
             months.max(0) as u32,
         ));
+        // The camp's entry document, for this session's trip.
+        let mut required_here = required.clone();
+        required_here.extend(
+            r.entry_document
+                .map(|name| (crate::documents::entry_kind(r.session), name)),
+        );
         let found = blockers(
-            &required,
+            &required_here,
             by_child.get(&r.child).map_or(&[][..], Vec::as_slice),
             r.passport_expires,
             valid_until,
@@ -251,7 +266,7 @@ async fn board(
     Ok(BoardPage {
         uncollected,
         nav: Nav::from(&visitor),
-        sessions: board_of(&state.db, programme.id).await?,
+        sessions: board_of(&state.db, programme.id, None).await?,
         programme: programme.name,
     })
 }

@@ -250,10 +250,7 @@ async fn blocked(db: &Db, session: i64, lang: Language) -> AppResult<HashMap<i64
         .fetch_one(db.pool())
         .await?;
     let mut out = HashMap::new();
-    for s in super::ready::board_of(db, programme).await? {
-        if s.id != session {
-            continue;
-        }
+    for s in super::ready::board_of(db, programme, Some(session)).await? {
         for g in s.groups {
             for c in g.blocked {
                 let words = c.blockers.iter().map(|b| b.words(&lang)).collect();

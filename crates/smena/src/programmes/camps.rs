@@ -28,6 +28,11 @@ pub fn routes() -> Routes {
             add_camp,
         )
         .post(
+            "/coordinator/programmes/{id}/camps/{camp}/entry",
+            Access::Policy(Action::Update, Resource::Programme),
+            set_entry,
+        )
+        .post(
             "/coordinator/programmes/{id}/sessions",
             Access::Policy(Action::Create, Resource::Session),
             add_session,
@@ -40,6 +45,9 @@ pub struct NewCamp {
     pub country: String,
     /// Whom the sending side talks to (printed on rosters).
     pub contact: String,
+    /// The visa or invitation its host country requires of the children
+    /// (as the coordinator names it), if any.
+    pub entry_document: Option<String>,
 }
 
 #[derive(Deserialize, serde::Serialize)]
@@ -47,6 +55,14 @@ struct CampForm {
     name: String,
     country: String,
     contact: String,
+    #[serde(default)]
+    entry_document: String,
+}
+
+/// A camp's entry document as typed: empty for none.
+fn entry_document(v: &str, lang: Language) -> Result<Option<String>, String> {
+    let name = optional_text(v, "entry-document", 200, lang)?;
+    Ok(Some(name).filter(|n| !n.is_empty()))
 }
 
 impl CampForm {
@@ -55,6 +71,7 @@ impl CampForm {
             name: text(&self.name, "camp-name", 200, lang)?,
             country: text(&self.country, "country", 100, lang)?,
             contact: text(&self.contact, "contact", 300, lang)?,
+            entry_document: entry_document(&self.entry_document, lang)?,
         })
     }
 }
@@ -65,12 +82,14 @@ pub async fn create_camp(c: &mut Change, camp: &NewCamp) -> Result<Option<i64>, 
     let added = c
         .transition(
             sqlx::query(
-                "INSERT INTO camps (id, name, country, contact) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
+                "INSERT INTO camps (id, name, country, contact, entry_document) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (name) DO NOTHING",
             )
             .bind(id)
             .bind(&camp.name)
             .bind(&camp.country)
-            .bind(&camp.contact),
+            .bind(&camp.contact)
+            .bind(&camp.entry_document),
         )
         .await?;
     if !added {
@@ -114,6 +133,69 @@ async fn add_camp(
         "camps",
         &f,
     ))
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct EntryForm {
+    #[serde(default)]
+    camp: String,
+    #[serde(default)]
+    entry_document: String,
+}
+
+/// Sets the visa or invitation a camp's children need (empty: none). Any
+/// time: a host country's rules change, and the ready board follows.
+async fn set_entry(
+    State(state): State<AppState>,
+    user: User,
+    visitor: Visitor,
+    Path((id, camp)): Path<(i64, i64)>,
+    Form(mut f): Form<EntryForm>,
+) -> AppResult<Response> {
+    let permit = authorize(&user, Action::Update, Resource::Programme)?;
+    let lang = visitor.language;
+    super::queries::programme(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // The form comes back to this camp's line.
+    f.camp = camp.to_string();
+    let entry = match entry_document(&f.entry_document, lang) {
+        Ok(v) => v,
+        Err(e) => return Ok(back_with(id, Err(e), "entry", &f)),
+    };
+    state
+        .write(&permit, async |c| {
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM camps WHERE id = $1")
+                .bind(camp)
+                .fetch_optional(&mut **c)
+                .await?;
+            if exists.is_none() {
+                return Err(AppError::NotFound);
+            }
+            let changed = c
+                .transition(
+                    sqlx::query(
+                        "UPDATE camps SET entry_document = $1 WHERE id = $2 \
+                         AND COALESCE(entry_document, '') <> COALESCE($1, '')",
+                    )
+                    .bind(&entry)
+                    .bind(camp),
+                )
+                .await?;
+            if changed {
+                c.audit_as(
+                    Action::Update,
+                    Resource::Camp,
+                    Some(camp),
+                    format!("entry_document {}", entry.as_deref().unwrap_or("none")),
+                );
+            } else {
+                c.unchanged();
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(back_with(id, Ok(()), "entry", &f))
 }
 
 /// A camp's dates with places, for one programme.

@@ -251,7 +251,8 @@ struct EditPage {
     level_rows: Vec<(&'static str, String, String)>,
     /// (place, percent of the level's points) as shown in the form.
     place_rows: Vec<(i32, i32)>,
-    camps: Vec<(i64, String, String)>,
+    /// (id, name, country, entry document).
+    camps: Vec<(i64, String, String, Option<String>)>,
     sessions: Vec<SessionLine>,
     required: Vec<RequiredDocument>,
     errors: Vec<String>,
@@ -277,13 +278,23 @@ impl EditPage {
         match self.typed_form.as_str() {
             "deadlines" => !matches!(status, ProgrammeStatus::Draft | ProgrammeStatus::Open),
             "sessions" => status != ProgrammeStatus::Draft,
-            "scoring" | "categories" | "documents" | "camps" => false,
+            "scoring" | "categories" | "documents" | "camps" | "entry" => false,
             _ => true,
         }
     }
 
     /// What was typed into `name` of `form` when it came back with a
     /// problem, else `shown` (the stored value).
+    /// A camp's entry document in its form: as typed when the form came
+    /// back with a problem, else as saved.
+    fn entry_value(&self, camp: &i64, saved: &Option<String>) -> String {
+        if self.typed("entry", "camp", "") == camp.to_string() {
+            self.typed("entry", "entry_document", "")
+        } else {
+            saved.clone().unwrap_or_default()
+        }
+    }
+
     fn typed(&self, form: &str, name: &str, shown: &str) -> String {
         if self.typed_form != form {
             return shown.to_string();
@@ -321,8 +332,8 @@ async fn edit(
     .fetch_optional(state.db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let camps: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, name, country FROM camps ORDER BY name")
+    let camps: Vec<(i64, String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, name, country, entry_document FROM camps ORDER BY name")
             .fetch_all(state.db.pool())
             .await?;
     let reserves = queries::reserves(&state.db, id).await?;

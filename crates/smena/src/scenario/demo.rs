@@ -59,6 +59,9 @@ pub const LOGINS: &[Login] = &[
     },
 ];
 
+/// What the DPRK's camp requires of each child to enter.
+pub const ENTRY_VISA: &str = "Виза КНДР";
+
 /// (name in the scenario's files, name as printed, country, contact, languages).
 const CAMPS: &[(&str, &str, &str, &str, &str)] = &[
     (
@@ -95,7 +98,7 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
 
 /// Where the demo is served (`smena demo`'s default), for links in its
 /// e-mails.
-const BASE_URL: &str = "http://127.0.0.1:8080";
+pub(crate) const BASE_URL: &str = "http://127.0.0.1:8080";
 
 /// Where the groups leave from: by air from Yakutsk.
 pub(super) const DEPARTURE: &str = "Аэропорт Якутск (YKS), ул. Чкалова, 9";
@@ -159,6 +162,8 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
                     name: printed.to_string(),
                     country: country.to_string(),
                     contact: contact.to_string(),
+                    // Russians need a visa for the DPRK, none for Mongolia.
+                    entry_document: (country == &"КНДР").then(|| ENTRY_VISA.to_string()),
                 };
                 let id = create_camp(c, &camp)
                     .await?
@@ -223,7 +228,7 @@ pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> 
 }
 
 /// A one-page PDF standing in for every scanned document of the demo.
-const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+pub(crate) const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
 const GIVEN_GIRLS: &[&str] = &[
     "Айыына",

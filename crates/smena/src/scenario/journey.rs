@@ -17,6 +17,7 @@ use jiff::civil::Date;
 
 use crate::accounts::{NewAccount, create_account, hash_password};
 use crate::applications::{queries as applications, set_consents, start_draft};
+use crate::documents::{self, Decision, Upload};
 use crate::domain::access::{Action, Resource, Role};
 use crate::domain::states::{ApplicationStatus, OfferStatus, Presence, ProgrammeStatus};
 use crate::domain::values::{Day, Sex};
@@ -27,7 +28,7 @@ use crate::programmes::setup::{NewProgramme, create_programme};
 use crate::programmes::{NewSession, create_session};
 use crate::rooms::assigning::{self, Room, Sleeper};
 use crate::store::keys::INCIDENT;
-use crate::store::{Actor, Change, DAY_MS, Db, new_id, now_ms};
+use crate::store::{Actor, Change, DAY_MS, Db, files, new_id, now_ms};
 use crate::web::error::AppError;
 
 /// The journey programme's public code.
@@ -120,8 +121,9 @@ fn day_of(d: Date) -> anyhow::Result<Day> {
     Day::parse(&d.to_string()).map_err(|e| anyhow::anyhow!(e))
 }
 
-/// Loads the journey unless it is there already; whether it loaded.
-pub async fn load(db: &Db) -> anyhow::Result<bool> {
+/// Loads the journey unless it is there already; whether it loaded. Its
+/// scans go to `files_dir`.
+pub async fn load(db: &Db, files_dir: &std::path::Path) -> anyhow::Result<bool> {
     let existing: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM programmes WHERE code = $1")
         .bind(CODE)
         .fetch_one(db.pool())
@@ -135,11 +137,12 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
         "Температура 38,2 °C с утра. Осмотрена врачом лагеря: простуда; день провела в медпункте, \
          к вечеру температура 37,1. Маме позвонили в 10:15.",
     )?;
+    let scan = files::store(files_dir, db.keys()?, super::demo::DEMO_PDF).await?;
     db.write(
         Actor::CommandLine,
         (Action::Create, Resource::Programme),
         async |c| {
-            journey(c, &password_hash, &incident)
+            journey(c, &password_hash, &incident, &scan)
                 .await
                 .map_err(AppError::Internal)
         },
@@ -148,7 +151,12 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-async fn journey(c: &mut Change, hash: &str, sealed_incident: &str) -> anyhow::Result<()> {
+async fn journey(
+    c: &mut Change,
+    hash: &str,
+    sealed_incident: &str,
+    scan: &str,
+) -> anyhow::Result<()> {
     let now = now_ms();
     let today = zone::local(now)
         .ok_or_else(|| anyhow::anyhow!("today is out of the calendar"))?
@@ -271,6 +279,25 @@ async fn journey(c: &mut Change, hash: &str, sealed_incident: &str) -> anyhow::R
         .bind(applied_at + 32 * DAY_MS)
         .execute(&mut **c)
         .await?;
+        // The camp's entry visa, sent by the family and accepted.
+        let upload = Upload {
+            kind: documents::entry_kind(session),
+            name: "visa.pdf".into(),
+            content_type: "application/pdf",
+            size: super::demo::DEMO_PDF.len() as i64,
+            sha256: scan.to_string(),
+        };
+        let visa = documents::record_upload(c, child, &upload, guardian).await?;
+        documents::review_document(
+            c,
+            visa,
+            coordinator,
+            &Decision::Accept,
+            super::demo::BASE_URL,
+            None,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         travellers.push(application);
     }
     // Back-dated to the spring it was set up in: the pages take the newest

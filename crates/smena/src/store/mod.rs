@@ -244,6 +244,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "no_session_chaperones",
         include_str!("../../migrations/0034_no_session_chaperones.sql"),
     ),
+    (
+        35,
+        "camp_entry_document",
+        include_str!("../../migrations/0035_camp_entry_document.sql"),
+    ),
 ];
 
 /// Normalises `--database`: a `postgres://` URL, a `sqlite:` URL, or a plain

@@ -674,7 +674,7 @@ pub async fn groups_with_chaperone(
 
 /// A flight from Yakutsk to Vladivostok on 1 July 2027 for `group`, added
 /// by the coordinator; and every child ready to depart (no document
-/// required, passports valid long enough). Returns the leg's id.
+/// required, no visa, passports valid long enough). Returns the leg's id.
 pub async fn ready_to_fly(app: &TestApp, coordinator: &reqwest::Client, group: i64) -> i64 {
     let r = app
         .post(
@@ -698,6 +698,7 @@ pub async fn ready_to_fly(app: &TestApp, coordinator: &reqwest::Client, group: i
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     app.execute("DELETE FROM required_documents").await;
+    app.execute("UPDATE camps SET entry_document = NULL").await;
     app.execute("UPDATE children SET passport_expires = '2035-01-01'")
         .await;
     let (leg,): (i64,) = sqlx::query_as("SELECT id FROM legs WHERE group_id = $1")

@@ -329,10 +329,22 @@ async fn groups_are_formed_edited_and_seen_only_by_their_adults(app: &TestApp) {
 /// ready to travel and why; a child with every document accepted and a
 /// passport valid long enough is not on it.
 async fn the_ready_board_names_what_each_child_still_lacks(app: &TestApp) {
-    let (session, _, accepted) = fullest_session_accepted(app).await;
+    let (session, camp, accepted) = fullest_session_accepted(app).await;
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
         .await;
+    // The camp's host country requires nothing to enter, for now.
+    let programme = crate::common::programme_id(app).await;
+    let entry = format!("/coordinator/programmes/{programme}/camps/{camp}/entry");
+    let r = app
+        .post(&coordinator, &entry, &[("entry_document", "  ")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM camps WHERE entry_document IS NOT NULL AND id IN (SELECT camp_id FROM sessions WHERE id IN (SELECT session_id FROM offers))")
+            .await,
+        0
+    );
     let r = app
         .post(
             &coordinator,
@@ -402,4 +414,143 @@ async fn the_ready_board_names_what_each_child_still_lacks(app: &TestApp) {
         app.get(&chaperone, "/coordinator/ready").await.0,
         StatusCode::NOT_FOUND
     );
+
+    // The host country now requires a visa: a name too long comes back
+    // with the problem named and the typed name kept; only the
+    // coordinator sets it, for a camp that exists.
+    let long = "В".repeat(201);
+    let r = app
+        .post(&coordinator, &entry, &[("entry_document", &long)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.get(&coordinator, &back).await;
+    assert!(
+        page.contains("at most 200 characters") && page.contains(&long),
+        "{page}"
+    );
+    for (who, path) in [
+        (&chaperone, entry.clone()),
+        (
+            &coordinator,
+            format!("/coordinator/programmes/{programme}/camps/424242/entry"),
+        ),
+    ] {
+        let r = app
+            .post(who, &path, &[("entry_document", "Виза КНДР")])
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM camps WHERE entry_document IS NOT NULL AND id IN (SELECT camp_id FROM sessions WHERE id IN (SELECT session_id FROM offers))")
+            .await,
+        0,
+        "nothing saved"
+    );
+    let r = app
+        .post(&coordinator, &entry, &[("entry_document", "Виза КНДР")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app
+        .get(
+            &coordinator,
+            &format!("/coordinator/programmes/{programme}"),
+        )
+        .await;
+    assert!(page.contains("entry: Виза КНДР"), "{page}");
+    // The ready child now lacks it, on the board and at the departure.
+    let line_of = |page: &str, name: &str| {
+        page.lines()
+            .find(|l| l.contains(name))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let (_, page) = app.get(&coordinator, "/coordinator/ready").await;
+    assert!(
+        line_of(&page, &ready_name).contains("“Виза КНДР” not uploaded"),
+        "{page}"
+    );
+    // The family uploads it for this session on the child's page; a
+    // visa for another session is not taken.
+    let (guardian,): (String,) = sqlx::query_as(
+        "SELECT g.email FROM children c JOIN accounts g ON g.id = c.guardian_id WHERE c.id = $1",
+    )
+    .bind(ready.0)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let family = client();
+    app.login(&family, &guardian, PASSWORD).await;
+    app.post(&family, "/language", &[("lang", "en"), ("back", "/")])
+        .await;
+    let child_page = format!("/children/{}", ready.0);
+    let kind = format!("entry-{session}");
+    let (_, page) = app.get(&family, &child_page).await;
+    assert!(
+        page.contains(&format!("value=\"{kind}\"")) && page.contains("Виза КНДР"),
+        "{page}"
+    );
+    let (application,): (i64,) =
+        sqlx::query_as("SELECT application_id FROM offers o JOIN applications a ON a.id = o.application_id WHERE a.child_id = $1")
+            .bind(ready.0)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let place = format!("/applications/{application}");
+    let needed = "country the child needs “Виза КНДР”: upload it by";
+    let (_, page) = app.get(&family, &place).await;
+    assert!(page.contains(needed), "{page}");
+    let r = app
+        .upload(
+            &family,
+            &child_page,
+            &format!("entry-{}", session + 1),
+            "visa.pdf",
+            crate::common::PDF.to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app
+        .upload(
+            &family,
+            &child_page,
+            &kind,
+            "visa.pdf",
+            crate::common::PDF.to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&coordinator, "/coordinator/ready").await;
+    assert!(
+        line_of(&page, &ready_name).contains("“Виза КНДР” waits for review"),
+        "{page}"
+    );
+    // Reviewed like any document, under its name.
+    let (_, queue) = app
+        .get(
+            &coordinator,
+            &format!("/coordinator/documents?status={kind}"),
+        )
+        .await;
+    assert!(
+        queue.contains("Виза КНДР") && queue.contains(&ready.1),
+        "{queue}"
+    );
+    let (visa,): (i64,) = sqlx::query_as("SELECT id FROM documents WHERE kind = $1")
+        .bind(&kind)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            &coordinator,
+            &format!("/coordinator/documents/{visa}/review"),
+            &[("decision", "accept")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&coordinator, "/coordinator/ready").await;
+    assert!(!page.contains(&ready_name), "{page}");
+    let (_, page) = app.get(&family, &place).await;
+    assert!(!page.contains(needed), "{page}");
 }

@@ -188,7 +188,9 @@ async fn a_child_nobody_collects_after_the_return_is_an_open_alert(app: &TestApp
     smena::scenario::demo::load(&app.db, &app.files)
         .await
         .unwrap();
-    smena::scenario::journey::load(&app.db).await.unwrap();
+    smena::scenario::journey::load(&app.db, &app.files)
+        .await
+        .unwrap();
     let (landed,): (i64,) = sqlx::query_as("SELECT MAX(arrives_at) FROM legs")
         .fetch_one(app.db.pool())
         .await

@@ -92,6 +92,7 @@ async fn ready_programme(app: &TestApp, code: &str) -> i64 {
                         name: format!("Camp of {code}"),
                         country: "Mongolia".into(),
                         contact: "The camp".into(),
+                        entry_document: None,
                     },
                 )
                 .await?

@@ -47,9 +47,9 @@ on_both_databases!(the_demo_shows_the_journey_after_the_offer,);
 async fn the_demo_shows_the_journey_after_the_offer(app: &TestApp) {
     use smena::scenario::{demo, journey};
     demo::load(&app.db, &app.files).await.unwrap();
-    assert!(journey::load(&app.db).await.unwrap());
+    assert!(journey::load(&app.db, &app.files).await.unwrap());
     assert!(
-        !journey::load(&app.db).await.unwrap(),
+        !journey::load(&app.db, &app.files).await.unwrap(),
         "loading twice changes nothing"
     );
     let count = |sql: &'static str| async move {

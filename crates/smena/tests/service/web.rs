@@ -242,6 +242,7 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         "room",
         "reference",
         "remove",
+        "entry_document",
     ];
     let coordinator = client();
     app.login(&coordinator, "coordinator@demo.smena", PASSWORD)
@@ -263,6 +264,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
     .await
     .unwrap()
     .unwrap_or((1,));
+    let (camp_id,): (i64,) = sqlx::query_as("SELECT id FROM camps ORDER BY id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
     let endpoints: Vec<(&reqwest::Client, String)> = vec![
         (&anonymous, "/login".into()),
         (&anonymous, "/register".into()),
@@ -286,6 +291,10 @@ async fn hostile_input_never_causes_a_server_error(app: &TestApp) {
         (
             &coordinator,
             format!("/coordinator/programmes/{programme}/camps"),
+        ),
+        (
+            &coordinator,
+            format!("/coordinator/programmes/{programme}/camps/{camp_id}/entry"),
         ),
         (
             &coordinator,
