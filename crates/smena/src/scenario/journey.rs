@@ -504,7 +504,7 @@ async fn journey(
     }
     let sleepers: Vec<(i64, Option<String>, String, Option<String>)> = sqlx::query_as(
         "SELECT a.id, c.sex, c.birth_date, a.reference FROM offers o JOIN applications a ON a.id = o.application_id \
-         JOIN children c ON c.id = a.child_id WHERE o.session_id = $1 ORDER BY a.id",
+         JOIN children c ON c.id = a.child_id WHERE o.session_id = $1 ORDER BY a.reference",
     )
     .bind(session)
     .fetch_all(&mut **c)
@@ -514,7 +514,17 @@ async fn journey(
         .filter(|s| s.1.as_deref() == Some("female"))
         .collect();
     let mut pairs = Vec::new();
-    if let [first, .., last] = girls.as_slice() {
+    // The first girl and the one born nearest to her (ids are random, the
+    // references and birth dates are not): friends the age rule allows.
+    let julian = |born: &str| Day::parse(born).map_or(0, |d| d.date().to_julian_day());
+    let partner = girls.first().and_then(|first| {
+        girls
+            .iter()
+            .skip(1)
+            .min_by_key(|g| (julian(&g.2) - julian(&first.2)).abs())
+            .map(|g| (*first, *g))
+    });
+    if let Some((first, last)) = partner {
         for (from, to) in [(first, last), (last, first)] {
             sqlx::query("INSERT INTO room_requests (application_id, friend_reference, created_at) VALUES ($1, $2, $3)")
                 .bind(from.0)
