@@ -83,14 +83,6 @@ struct MessageForm {
     body: String,
 }
 
-/// Whom a message is e-mailed to.
-#[derive(sqlx::FromRow)]
-struct Reader {
-    email: String,
-    full_name: String,
-    language: Language,
-}
-
 async fn send(
     State(state): State<AppState>,
     user: User,
@@ -142,13 +134,8 @@ async fn send(
             .await?;
             // Who wrote is in the entry; what was written is not.
             c.audit(Some(id), if from_family { "family_wrote" } else { "coordinator_answered" });
-            let readers: Vec<Reader> = if from_family {
-                sqlx::query_as(
-                    "SELECT email, full_name, language FROM accounts WHERE role = $1 ORDER BY id",
-                )
-                .bind(Role::Coordinator)
-                .fetch_all(&mut **c)
-                .await?
+            let readers: Vec<(String, String, Language)> = if from_family {
+                crate::accounts::coordinators(c).await?
             } else {
                 sqlx::query_as(
                     "SELECT email, full_name, language FROM accounts WHERE id = $1",
@@ -157,19 +144,18 @@ async fn send(
                 .fetch_all(&mut **c)
                 .await?
             };
-            for r in readers {
-                let lang = r.language;
+            for (email, full_name, lang) in readers {
                 let (subject, letter) = if from_family {
                     ("email-message-family-subject", "email-message-family-body")
                 } else {
                     ("email-message-answer-subject", "email-message-answer-body")
                 };
                 c.send(Mail {
-                    to: r.email,
+                    to: email,
                     kind: "application_message",
                     subject: lang.text_with(subject, &[("reference", &reference)]),
                     body: lang.letter(
-                        Some(&r.full_name),
+                        Some(&full_name),
                         letter,
                         &[
                             ("child", &child.given_name),
