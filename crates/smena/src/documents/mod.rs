@@ -153,12 +153,7 @@ pub async fn required_in(
     conn: &mut sqlx::AnyConnection,
     programme: i64,
 ) -> Result<Required, sqlx::Error> {
-    let all: Vec<RequiredDocument> = sqlx::query_as(
-        "SELECT kind, name, deadline FROM required_documents WHERE programme_id = $1 ORDER BY deadline, kind",
-    )
-    .bind(programme)
-    .fetch_all(&mut *conn)
-    .await?;
+    let all = programmes::required_documents_in(&mut *conn, programme).await?;
     let due: Option<(Option<i64>,)> =
         sqlx::query_as("SELECT documents_due_at FROM programmes WHERE id = $1")
             .bind(programme)
@@ -680,7 +675,7 @@ async fn review_page(
     } else {
         found
     };
-    let kinds = match programmes::open_programme(&state.db).await? {
+    let mut kinds: Vec<(String, String)> = match programmes::open_programme(&state.db).await? {
         Some(p) => programmes::required_documents(&state.db, p.id)
             .await?
             .into_iter()
@@ -688,6 +683,21 @@ async fn review_page(
             .collect(),
         None => vec![],
     };
+    // The entry documents of the newest programme's sessions, each by its
+    // session (they come after the offers, when no programme is open).
+    let newest = programmes::newest(&state.db).await?.map_or(0, |p| p.id);
+    let entries: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT s.id, k.entry_document, s.code FROM sessions s JOIN camps k ON k.id = s.camp_id \
+         WHERE k.entry_document IS NOT NULL AND s.programme_id = $1 ORDER BY s.starts, s.code",
+    )
+    .bind(newest)
+    .fetch_all(state.db.pool())
+    .await?;
+    kinds.extend(
+        entries
+            .into_iter()
+            .map(|(session, name, code)| (entry_kind(session), format!("{name} ({code})"))),
+    );
     let lang = visitor.language;
     // Only a problem this page knows: the query names it, never words.
     let problem = q.problem_for.and_then(|id| {

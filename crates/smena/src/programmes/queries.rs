@@ -233,10 +233,21 @@ pub async fn required_documents(
     db: &Db,
     programme: i64,
 ) -> Result<Vec<RequiredDocument>, sqlx::Error> {
+    required_documents_in(db.pool(), programme).await
+}
+
+/// [`required_documents`], read by `executor` (a change reads its own).
+pub async fn required_documents_in<'e, E>(
+    executor: E,
+    programme: i64,
+) -> Result<Vec<RequiredDocument>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query_as(
         "SELECT kind, name, deadline FROM required_documents WHERE programme_id = $1 ORDER BY deadline, kind",
     )
     .bind(programme)
-    .fetch_all(db.pool())
+    .fetch_all(executor)
     .await
 }

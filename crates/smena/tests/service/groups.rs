@@ -533,7 +533,9 @@ async fn the_ready_board_names_what_each_child_still_lacks(app: &TestApp) {
         )
         .await;
     assert!(
-        queue.contains("Виза КНДР") && queue.contains(&ready.1),
+        queue.contains("Виза КНДР")
+            && queue.contains(&ready.1)
+            && queue.contains(&format!("<option value=\"{kind}\" selected")),
         "{queue}"
     );
     let (visa,): (i64,) = sqlx::query_as("SELECT id FROM documents WHERE kind = $1")
