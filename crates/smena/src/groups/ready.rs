@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 
 use crate::domain::access::{Action, Resource};
 use crate::domain::states::{DocumentStatus, OfferStatus};
@@ -249,25 +249,42 @@ struct BoardPage {
     uncollected: Vec<super::home::Uncollected>,
     nav: Nav,
     programme: String,
+    /// The programme shown.
+    shown: i64,
+    /// Every programme, to choose another: (id, code).
+    programmes: Vec<(i64, String)>,
     sessions: Vec<SessionLine>,
+}
+
+#[derive(serde::Deserialize)]
+struct BoardQuery {
+    /// The programme to show (by default the newest).
+    #[serde(default)]
+    programme: Option<String>,
 }
 
 async fn board(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
+    Query(q): Query<BoardQuery>,
 ) -> AppResult<BoardPage> {
     authorize(&user, Action::Update, Resource::Session)?;
-    let programme = programmes::newest(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let all = programmes::all_newest_first(&state.db).await?;
+    let programme = match q.programme.as_deref().map(str::trim) {
+        None | Some("") => all.first(),
+        Some(asked) => all.iter().find(|p| asked.parse() == Ok(p.id)),
+    }
+    .ok_or(AppError::NotFound)?;
     let uncollected =
         super::home::uncollected(&state.db, now_ms() - super::home::COLLECT_WITHIN_MS).await?;
     Ok(BoardPage {
         uncollected,
         nav: Nav::from(&visitor),
         sessions: board_of(&state.db, programme.id, None).await?,
-        programme: programme.name,
+        programme: programme.name.clone(),
+        shown: programme.id,
+        programmes: all.iter().map(|p| (p.id, p.code.clone())).collect(),
     })
 }
 

@@ -163,6 +163,32 @@ async fn the_demo_shows_the_journey_after_the_offer(app: &TestApp) {
             && text.contains("★★★★★"),
         "{text}"
     );
+    // The ready board shows the newest programme and, chosen, the journey's;
+    // a programme that is not there is not found.
+    let (_, page) = app.get(&coordinator, "/coordinator/ready").await;
+    let session_section = format!("/coordinator/sessions/{session}/groups");
+    assert!(
+        !page.contains(&session_section)
+            && page.contains(&format!("/coordinator/ready?programme={journey_id}")),
+        "{page}"
+    );
+    let (status, page) = app
+        .get(
+            &coordinator,
+            &format!("/coordinator/ready?programme={journey_id}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&session_section), "{page}");
+    for wrong in ["424242", "abc", "%3Cscript%3E"] {
+        let (status, _) = app
+            .get(
+                &coordinator,
+                &format!("/coordinator/ready?programme={wrong}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{wrong}");
+    }
     // The second group's chaperone is not the demo chaperone's.
     let c = client();
     app.login(&c, "chaperone@demo.smena", demo::PASSWORD).await;
