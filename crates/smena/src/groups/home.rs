@@ -265,7 +265,7 @@ pub async fn uncollected(db: &Db, before: i64) -> Result<Vec<Uncollected>, sqlx:
          JOIN children c ON c.id = a.child_id JOIN accounts p ON p.id = c.guardian_id \
          LEFT JOIN handovers h ON h.application_id = a.id \
          WHERE pr.status = $1 AND o.status = $2 AND h.application_id IS NULL AND r.landed < $3 \
-         ORDER BY r.landed, g.number, c.family_name, c.given_name",
+         ORDER BY r.landed, g.number, g.id, c.family_name, c.given_name",
     )
     .bind(ProgrammeStatus::Travelling)
     .bind(OfferStatus::Accepted)

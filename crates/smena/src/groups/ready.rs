@@ -270,7 +270,7 @@ async fn board(
     Query(q): Query<BoardQuery>,
 ) -> AppResult<BoardPage> {
     authorize(&user, Action::Update, Resource::Session)?;
-    let all = programmes::all_newest_first(&state.db).await?;
+    let all = programmes::programmes(&state.db).await?;
     let programme = match q.programme.as_deref().map(str::trim) {
         None | Some("") => all.first(),
         Some(asked) => all.iter().find(|p| asked.parse() == Ok(p.id)),

@@ -411,11 +411,19 @@ async fn set_told(
                     .fetch_optional(&mut **c)
                     .await?;
             let (programme,) = programme.ok_or(AppError::NotFound)?;
-            sqlx::query("UPDATE programmes SET incidents_told = $1 WHERE id = $2")
-                .bind(&rule)
-                .bind(programme)
-                .execute(&mut **c)
+            let changed = c
+                .transition(
+                    sqlx::query(
+                        "UPDATE programmes SET incidents_told = $1 WHERE id = $2 AND incidents_told <> $1",
+                    )
+                    .bind(&rule)
+                    .bind(programme),
+                )
                 .await?;
+            if !changed {
+                c.unchanged();
+                return Ok(());
+            }
             c.audit(
                 Some(programme),
                 format!("incidents told to families: {rule}"),

@@ -72,16 +72,6 @@ pub async fn newest(db: &Db) -> Result<Option<ProgrammeSummary>, sqlx::Error> {
     .await
 }
 
-/// Every programme, newest first (to choose one on the pages that show
-/// one at a time).
-pub async fn all_newest_first(db: &Db) -> Result<Vec<ProgrammeSummary>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SUMMARY} ORDER BY created_at DESC, id DESC"
-    )))
-    .fetch_all(db.pool())
-    .await
-}
-
 /// The programme whose groups are on their journey, if one is; else the
 /// newest: what the travel papers are about.
 pub async fn travelling_or_newest(db: &Db) -> Result<Option<ProgrammeSummary>, sqlx::Error> {
