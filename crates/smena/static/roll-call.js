@@ -6,16 +6,13 @@
 (function () {
   'use strict';
   var sheet = document.getElementById('roll-call');
-  if (!sheet) { return; }
+  if (!sheet || !window.SmenaMarks) { return; }
   var rollCall = sheet.dataset.rollCall;
-  var key = 'smena-roll-call-' + rollCall;
   var status = document.getElementById('sync-status');
   var sending = false;
 
-  function queue() {
-    try { return JSON.parse(localStorage.getItem(key) || '[]'); } catch (e) { return []; }
-  }
-  function keep(marks) { localStorage.setItem(key, JSON.stringify(marks)); }
+  function queue() { return SmenaMarks.read(rollCall); }
+  function keep(marks) { SmenaMarks.keep(rollCall, marks); }
   function newId() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
     var b = new Uint8Array(16);
@@ -48,23 +45,11 @@
     var marks = queue();
     if (!marks.length || sending || !navigator.onLine) { render(); return Promise.resolve(); }
     sending = true;
-    return fetch('/roll-calls/' + rollCall + '/marks', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sheet.dataset.csrf },
-      body: JSON.stringify({ marks: marks })
-    }).then(function (r) {
-      if (!r.ok) { throw new Error('HTTP ' + r.status); }
-      return r.json();
-    }).then(function (answer) {
-      var done = {};
-      answer.received.forEach(function (id) { done[id] = true; });
+    return SmenaMarks.send(rollCall, marks, sheet.dataset.csrf).then(function (answer) {
       answer.refused.forEach(function (x) {
-        done[x.id] = true;
         var m = marks.filter(function (m) { return m.id === x.id; })[0];
         if (m) { show(m.application, '', x.reason); }
       });
-      keep(queue().filter(function (m) { return !done[m.id]; }));
       // The page as the server now has it, for the next time offline.
       if (window.caches) { caches.open('smena-roll-calls').then(function (c) { return c.add(location.pathname); }).catch(function () {}); }
     }).catch(function () { /* still offline: the marks wait */ })
@@ -105,7 +90,7 @@
     navigator.serviceWorker.register('/roll-calls/sw.js', { scope: '/roll-calls/' }).then(function () {
       return caches.open('smena-roll-calls');
     }).then(function (c) {
-      return c.addAll([location.pathname, '/roll-calls/offline.js', '/static/smena.css']);
+      return c.addAll([location.pathname, '/roll-calls/marks.js', '/roll-calls/offline.js', '/static/smena.css']);
     }).catch(function () {});
   }
 }());

@@ -60,6 +60,7 @@ pub fn routes() -> Routes {
             close,
         )
         .get("/roll-calls/offline.js", Access::Anyone, script)
+        .get("/roll-calls/marks.js", Access::Anyone, marks_script)
         .get("/roll-calls/sw.js", Access::Anyone, worker)
         .get(
             "/roll-calls/before-logout.js",
@@ -804,6 +805,12 @@ const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 /// The page's script: marks kept on the phone until the server has them.
 async fn script() -> impl IntoResponse {
     asset(JAVASCRIPT, include_str!("../../static/roll-call.js"))
+}
+
+/// The marks kept on the phone, shared by the page's script and the
+/// logout button's.
+async fn marks_script() -> impl IntoResponse {
+    asset(JAVASCRIPT, include_str!("../../static/roll-call-marks.js"))
 }
 
 /// On the pages of those who take roll calls: the marks still on the phone
