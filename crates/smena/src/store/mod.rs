@@ -48,6 +48,13 @@ pub struct Db {
     backend: Backend,
     /// SQLite: the one writing connection and its queue.
     writer: Option<std::sync::Arc<group_commit::Writer>>,
+    /// PostgreSQL: turns for writers, fewer than the pool's connections.
+    /// Writers of one programme wait on its lock holding a connection; a
+    /// burst of them (results day, when every family answers) would take
+    /// every connection and leave pages and jobs to time out waiting for
+    /// one. Here they wait for a turn instead, as on SQLite, and reads keep
+    /// connections of their own.
+    write_turns: std::sync::Arc<tokio::sync::Semaphore>,
     /// The data keys, once `unlock` has opened them with the server's key.
     keyring: std::sync::Arc<std::sync::OnceLock<keys::Keyring>>,
 }
@@ -60,7 +67,8 @@ pub struct WriteTx(Write);
 
 enum Write {
     Sqlite(group_commit::Turn),
-    Postgres(Transaction<'static, Any>),
+    /// The turn is held until the transaction ends.
+    Postgres(Transaction<'static, Any>, tokio::sync::OwnedSemaphorePermit),
 }
 
 impl std::ops::Deref for WriteTx {
@@ -68,7 +76,7 @@ impl std::ops::Deref for WriteTx {
     fn deref(&self) -> &AnyConnection {
         match &self.0 {
             Write::Sqlite(turn) => turn.connection(),
-            Write::Postgres(tx) => tx,
+            Write::Postgres(tx, _) => tx,
         }
     }
 }
@@ -77,7 +85,7 @@ impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         match &mut self.0 {
             Write::Sqlite(turn) => turn.connection_mut(),
-            Write::Postgres(tx) => tx,
+            Write::Postgres(tx, _) => tx,
         }
     }
 }
@@ -87,7 +95,7 @@ impl WriteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self.0 {
             Write::Sqlite(turn) => turn.commit().await,
-            Write::Postgres(tx) => tx.commit().await,
+            Write::Postgres(tx, _turn) => tx.commit().await,
         }
     }
 }
@@ -299,6 +307,11 @@ fn private_sqlite_file(url: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// PostgreSQL connections of one service, and how many of them may write at
+/// once (the others are left to reads).
+const POSTGRES_CONNECTIONS: u32 = 16;
+const POSTGRES_WRITERS: usize = 12;
+
 impl Db {
     pub async fn connect(database: &str) -> anyhow::Result<Db> {
         install_default_drivers();
@@ -346,7 +359,7 @@ impl Db {
                 }
             }
             Backend::Postgres => AnyPoolOptions::new()
-                .max_connections(16)
+                .max_connections(POSTGRES_CONNECTIONS)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect(&url)
                 .await
@@ -358,6 +371,7 @@ impl Db {
             pool,
             backend,
             writer,
+            write_turns: std::sync::Arc::new(tokio::sync::Semaphore::new(POSTGRES_WRITERS)),
             keyring: Default::default(),
         })
     }
@@ -491,7 +505,16 @@ impl Db {
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
         Ok(WriteTx(match &self.writer {
             Some(writer) => Write::Sqlite(writer.begin().await?),
-            None => Write::Postgres(self.pool.begin().await?),
+            None => {
+                // The semaphore is never closed.
+                let turn = self
+                    .write_turns
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| sqlx::Error::PoolClosed)?;
+                Write::Postgres(self.pool.begin().await?, turn)
+            }
         }))
     }
 

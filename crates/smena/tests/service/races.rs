@@ -22,6 +22,7 @@ on_both_databases!(
     a_result_is_published_once,
     an_offer_is_answered_once,
     a_document_is_reviewed_once,
+    pages_are_read_while_writers_queue_on_a_programme,
 );
 
 /// Sends each form to `path` at the same moment (all wait for the last to
@@ -434,4 +435,51 @@ async fn a_document_is_reviewed_once(app: &TestApp) {
         .count("SELECT COUNT(*) FROM outbox WHERE kind = 'document_rejected' AND body LIKE '%Blurred%'")
         .await;
     assert_eq!(rejections, i64::from(status == "rejected"), "{status}");
+}
+
+/// A burst of writes queued on one programme (every family answering on
+/// results day) does not take the connections that pages and jobs read
+/// with: while the programme is held, 40 writers wait for it and a page
+/// still answers; once it is let go, every writer goes through.
+async fn pages_are_read_while_writers_queue_on_a_programme(app: &TestApp) {
+    let programme = ready_programme(app, "BURST").await;
+    let mut held = app.db.begin_write().await.unwrap();
+    sqlx::query("UPDATE programmes SET name = name WHERE id = $1")
+        .bind(programme)
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    let writers: Vec<_> = (0..40)
+        .map(|_| {
+            let db = app.db.clone();
+            tokio::spawn(async move {
+                db.write(
+                    Actor::Service,
+                    (Action::Update, Resource::Programme),
+                    async |c| {
+                        c.lock_programme(programme).await?;
+                        c.unchanged();
+                        Ok::<_, smena::web::error::AppError>(())
+                    },
+                )
+                .await
+            })
+        })
+        .collect();
+    // Let the writers take what they can.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(writers.iter().all(|w| !w.is_finished()), "they wait");
+    // Without turns for writers the read would wait for a connection
+    // until the pool gives up (30 s) and the page would fail.
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        let page = app.get(&client(), "/").await.0;
+        let programmes = app.count("SELECT COUNT(*) FROM programmes").await;
+        (page, programmes)
+    })
+    .await;
+    assert_eq!(read, Ok((StatusCode::OK, 1)), "reads while writers queue");
+    held.commit().await.unwrap();
+    for w in writers {
+        assert!(w.await.unwrap().is_ok());
+    }
 }
