@@ -82,4 +82,3 @@ ready-document-rejected = “{ $document }” rejected, no new copy
 ready-passport-missing = the passport's expiry date is not given
 ready-passport-short = the passport is valid until { $expires }, it must be until { $needed }
 home-ready = Ready to travel
-ready-programmes = Programmes

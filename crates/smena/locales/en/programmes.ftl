@@ -64,3 +64,5 @@ programme-verify-tool = Then, with the smena tool (or any implementation of the 
 programme-verify-checks = It checks each link of the chain, and says which one fails: the secret seed against the commitment, the beacon round against when the inputs froze and the beacon's value against the one you looked up at drand, the inputs against their digest and the receipts' root, the lottery seed, and every placement. The results digest (SHA-256 of placements.csv) is
 programme-lottery-plain = When children have the same score and priority, a lottery decides their order. Nobody can steer it: before applications open the programme publishes a fingerprint of its secret number, and the lottery's number is made from that secret, a public random number that appears only after applications close, and a fingerprint of every application. So nobody, the coordinator included, knows the outcome in advance, and anyone can check the result.
 programme-lottery-how = How to check the result
+# Choosing another programme on a page that shows any.
+programmes-chooser = Programmes

@@ -73,4 +73,3 @@ ready-document-rejected = 「{ $document }」 반려, 새 사본 없음
 ready-passport-missing = 여권 만료일이 없습니다
 ready-passport-short = 여권은 { $expires }까지 유효하지만 { $needed }까지 필요합니다
 home-ready = 여행 준비
-ready-programmes = 프로그램

@@ -55,3 +55,5 @@ programme-verify-tool = 그다음 smena 도구(또는 공개된 규칙을 구현
 programme-verify-checks = 체인의 각 고리를 확인하고 어느 고리가 틀렸는지 알려 줍니다: 비밀 시드와 약속값, 비콘 라운드와 입력 고정 시각, 비콘 값과 drand에서 직접 확인한 값, 입력과 그 해시 및 영수증 루트, 추첨 시드, 그리고 모든 배정. 결과 해시(placements.csv의 SHA-256):
 programme-lottery-plain = 점수와 우선순위가 같은 어린이들의 순서는 추첨으로 정합니다. 추첨은 조작할 수 없습니다. 신청 접수 전에 프로그램이 비밀 숫자의 지문을 공개하고, 추첨 숫자는 그 비밀 숫자, 신청 마감 후에야 나타나는 공개 난수, 모든 신청서의 지문으로 만들어집니다. 그래서 코디네이터를 포함해 누구도 결과를 미리 알 수 없고, 누구나 결과를 확인할 수 있습니다.
 programme-lottery-how = 결과 확인 방법
+# Choosing another programme on a page that shows any.
+programmes-chooser = 프로그램

@@ -85,4 +85,3 @@ ready-document-rejected = «{ $document }» отклонён, новый не з
 ready-passport-missing = срок загранпаспорта не указан
 ready-passport-short = загранпаспорт действует до { $expires }, а нужен до { $needed }
 home-ready = Готовность к поездке
-ready-programmes = Программы

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 
 use crate::allocation::runs;
 use crate::charts::{self, Demand, ScoreDistribution};
@@ -168,6 +168,10 @@ pub async fn run_charts(db: &Db, run: i64) -> anyhow::Result<RunCharts> {
 struct DashboardPage {
     nav: Nav,
     programme: String,
+    /// The programme shown.
+    shown: i64,
+    /// Every programme, to choose another: (id, code).
+    programmes: Vec<(i64, String)>,
     timeline: String,
     demand: String,
     /// From the published (else newest final) run, if any.
@@ -180,12 +184,12 @@ async fn dashboard(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
+    Query(q): Query<programmes::ProgrammeQuery>,
 ) -> AppResult<DashboardPage> {
     authorize(&user, Action::Read, Resource::Report)?;
-    let newest = programmes::newest(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (programme, name) = (newest.id, newest.name);
+    let all = programmes::programmes(&state.db).await?;
+    let shown = programmes::chosen(&all, q.programme.as_deref()).ok_or(AppError::NotFound)?;
+    let (programme, name) = (shown.id, shown.name.clone());
     let timeline = charts::timeline_chart(
         &applications_by_day(&state.db, programme).await?,
         visitor.language,
@@ -216,6 +220,8 @@ async fn dashboard(
     Ok(DashboardPage {
         nav: Nav::from(&visitor),
         programme: name,
+        shown: programme,
+        programmes: all.iter().map(|p| (p.id, p.code.clone())).collect(),
         timeline,
         demand,
         run_label,

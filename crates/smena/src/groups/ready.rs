@@ -256,26 +256,15 @@ struct BoardPage {
     sessions: Vec<SessionLine>,
 }
 
-#[derive(serde::Deserialize)]
-struct BoardQuery {
-    /// The programme to show (by default the newest).
-    #[serde(default)]
-    programme: Option<String>,
-}
-
 async fn board(
     State(state): State<AppState>,
     user: User,
     visitor: Visitor,
-    Query(q): Query<BoardQuery>,
+    Query(q): Query<programmes::ProgrammeQuery>,
 ) -> AppResult<BoardPage> {
     authorize(&user, Action::Update, Resource::Session)?;
     let all = programmes::programmes(&state.db).await?;
-    let programme = match q.programme.as_deref().map(str::trim) {
-        None | Some("") => all.first(),
-        Some(asked) => all.iter().find(|p| asked.parse() == Ok(p.id)),
-    }
-    .ok_or(AppError::NotFound)?;
+    let programme = programmes::chosen(&all, q.programme.as_deref()).ok_or(AppError::NotFound)?;
     let uncollected =
         super::home::uncollected(&state.db, now_ms() - super::home::COLLECT_WITHIN_MS).await?;
     Ok(BoardPage {

@@ -92,6 +92,26 @@ pub async fn programmes(db: &Db) -> Result<Vec<ProgrammeSummary>, sqlx::Error> {
     .await
 }
 
+/// Which programme a page shows when it may show any (`?programme=id`):
+/// the newest unless one is asked for; None when the one asked for is not
+/// there (or there is none).
+pub fn chosen<'a>(
+    all: &'a [ProgrammeSummary],
+    asked: Option<&str>,
+) -> Option<&'a ProgrammeSummary> {
+    match asked.map(str::trim) {
+        None | Some("") => all.first(),
+        Some(asked) => all.iter().find(|p| asked.parse() == Ok(p.id)),
+    }
+}
+
+/// The query of a page that shows any programme.
+#[derive(serde::Deserialize)]
+pub struct ProgrammeQuery {
+    #[serde(default)]
+    pub programme: Option<String>,
+}
+
 pub async fn programme(db: &Db, id: i64) -> Result<Option<ProgrammeSummary>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{SUMMARY} WHERE id = $1")))
         .bind(id)

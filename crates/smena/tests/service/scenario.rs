@@ -189,6 +189,33 @@ async fn the_demo_shows_the_journey_after_the_offer(app: &TestApp) {
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{wrong}");
     }
+    // So does the dashboard: the newest by default, the journey's chosen.
+    let (journey_name, newest_name): (String, String) = sqlx::query_as(
+        "SELECT j.name, n.name FROM programmes j, programmes n WHERE j.id = $1 AND n.id <> $1",
+    )
+    .bind(journey_id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let heading = |name: &str| format!("Dashboard — {name}</h1>");
+    let (_, page) = app.get(&coordinator, "/coordinator/dashboard").await;
+    assert!(
+        page.contains(&heading(&newest_name))
+            && page.contains(&format!("/coordinator/dashboard?programme={journey_id}")),
+        "{page}"
+    );
+    let (status, page) = app
+        .get(
+            &coordinator,
+            &format!("/coordinator/dashboard?programme={journey_id}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&heading(&journey_name)), "{page}");
+    let (status, _) = app
+        .get(&coordinator, "/coordinator/dashboard?programme=424242")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // The second group's chaperone is not the demo chaperone's.
     let c = client();
     app.login(&c, "chaperone@demo.smena", demo::PASSWORD).await;
