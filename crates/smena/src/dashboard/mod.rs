@@ -167,11 +167,8 @@ pub async fn run_charts(db: &Db, run: i64) -> anyhow::Result<RunCharts> {
 #[template(path = "dashboard/page.html")]
 struct DashboardPage {
     nav: Nav,
-    programme: String,
-    /// The programme shown.
-    shown: i64,
-    /// Every programme, to choose another: (id, code).
-    programmes: Vec<(i64, String)>,
+    /// The programme shown, and the others.
+    choice: programmes::Choice,
     timeline: String,
     demand: String,
     /// From the published (else newest final) run, if any.
@@ -187,9 +184,10 @@ async fn dashboard(
     Query(q): Query<programmes::ProgrammeQuery>,
 ) -> AppResult<DashboardPage> {
     authorize(&user, Action::Read, Resource::Report)?;
-    let all = programmes::programmes(&state.db).await?;
-    let shown = programmes::chosen(&all, q.programme.as_deref()).ok_or(AppError::NotFound)?;
-    let (programme, name) = (shown.id, shown.name.clone());
+    let choice = programmes::choose(&state.db, q.programme.as_deref())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let programme = choice.id;
     let timeline = charts::timeline_chart(
         &applications_by_day(&state.db, programme).await?,
         visitor.language,
@@ -219,9 +217,7 @@ async fn dashboard(
     };
     Ok(DashboardPage {
         nav: Nav::from(&visitor),
-        programme: name,
-        shown: programme,
-        programmes: all.iter().map(|p| (p.id, p.code.clone())).collect(),
+        choice,
         timeline,
         demand,
         run_label,

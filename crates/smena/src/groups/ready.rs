@@ -248,11 +248,8 @@ struct BoardPage {
     /// Back from the journey and not collected: open alerts.
     uncollected: Vec<super::home::Uncollected>,
     nav: Nav,
-    programme: String,
-    /// The programme shown.
-    shown: i64,
-    /// Every programme, to choose another: (id, code).
-    programmes: Vec<(i64, String)>,
+    /// The programme shown, and the others.
+    choice: programmes::Choice,
     sessions: Vec<SessionLine>,
 }
 
@@ -263,17 +260,16 @@ async fn board(
     Query(q): Query<programmes::ProgrammeQuery>,
 ) -> AppResult<BoardPage> {
     authorize(&user, Action::Update, Resource::Session)?;
-    let all = programmes::programmes(&state.db).await?;
-    let programme = programmes::chosen(&all, q.programme.as_deref()).ok_or(AppError::NotFound)?;
+    let choice = programmes::choose(&state.db, q.programme.as_deref())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let uncollected =
         super::home::uncollected(&state.db, now_ms() - super::home::COLLECT_WITHIN_MS).await?;
     Ok(BoardPage {
         uncollected,
         nav: Nav::from(&visitor),
-        sessions: board_of(&state.db, programme.id, None).await?,
-        programme: programme.name.clone(),
-        shown: programme.id,
-        programmes: all.iter().map(|p| (p.id, p.code.clone())).collect(),
+        sessions: board_of(&state.db, choice.id, None).await?,
+        choice,
     })
 }
 

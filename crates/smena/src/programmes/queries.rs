@@ -92,17 +92,28 @@ pub async fn programmes(db: &Db) -> Result<Vec<ProgrammeSummary>, sqlx::Error> {
     .await
 }
 
-/// Which programme a page shows when it may show any (`?programme=id`):
-/// the newest unless one is asked for; None when the one asked for is not
-/// there (or there is none).
-pub fn chosen<'a>(
-    all: &'a [ProgrammeSummary],
-    asked: Option<&str>,
-) -> Option<&'a ProgrammeSummary> {
-    match asked.map(str::trim) {
+/// The programme a page shows when it may show any (`?programme=id`), and
+/// every programme to choose another from.
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+    /// Every programme, newest first: (id, code).
+    pub programmes: Vec<(i64, String)>,
+}
+
+/// The newest programme unless one is asked for; None when the one asked
+/// for is not there (or there is none).
+pub async fn choose(db: &Db, asked: Option<&str>) -> Result<Option<Choice>, sqlx::Error> {
+    let all = programmes(db).await?;
+    let shown = match asked.map(str::trim) {
         None | Some("") => all.first(),
         Some(asked) => all.iter().find(|p| asked.parse() == Ok(p.id)),
-    }
+    };
+    Ok(shown.map(|p| Choice {
+        id: p.id,
+        name: p.name.clone(),
+        programmes: all.iter().map(|p| (p.id, p.code.clone())).collect(),
+    }))
 }
 
 /// The query of a page that shows any programme.
